@@ -1,0 +1,41 @@
+import type { EnvironmentConfig, NetworkConfig } from './types.ts';
+
+/**
+ * HexaBid's AWS account. The provider refuses to run against any other, so a
+ * wrong profile fails at plan instead of building in the wrong place.
+ */
+export const ACCOUNT_ID = '111122223333';
+
+/** Settings every environment shares. Spread into each, never mutated. */
+export const COMMON = {
+  accountId: ACCOUNT_ID,
+  region: 'ap-south-1',
+  costCenter: 'hexabid-platform',
+  state: {
+    bucket: 'hexabid-terraform-state',
+    region: 'ap-south-1',
+    kmsKeyId: 'alias/hexabid-terraform-state',
+  },
+} as const satisfies Pick<EnvironmentConfig, 'accountId' | 'region' | 'costCenter' | 'state'>;
+
+/** The platform team's role, granted cluster-admin in every environment. */
+export const ADMIN_ROLE_ARNS: readonly string[] = [`arn:aws:iam::${ACCOUNT_ID}:role/hexabid-platform-admin`];
+
+/**
+ * The standard three-zone layout inside one /16 (`10.<n>.0.0/16`):
+ * /24 public and database subnets, and /19 private subnets that leave
+ * room for a VPC CNI address per pod.
+ */
+export function threeZoneNetwork(secondOctet: number): Pick<
+  NetworkConfig,
+  'vpcCidr' | 'availabilityZones' | 'publicSubnets' | 'privateSubnets' | 'databaseSubnets'
+> {
+  const net = `10.${secondOctet}`;
+  return {
+    vpcCidr: `${net}.0.0/16`,
+    availabilityZones: ['ap-south-1a', 'ap-south-1b', 'ap-south-1c'],
+    publicSubnets: [`${net}.0.0/24`, `${net}.1.0/24`, `${net}.2.0/24`],
+    databaseSubnets: [`${net}.3.0/24`, `${net}.4.0/24`, `${net}.5.0/24`],
+    privateSubnets: [`${net}.32.0/19`, `${net}.64.0/19`, `${net}.96.0/19`],
+  };
+}

@@ -1,0 +1,41 @@
+import { ADMIN_ROLE_ARNS, COMMON, threeZoneNetwork } from './common.ts';
+import { defineEnvironment } from './define.ts';
+
+/** Development: 2 × t3.medium, a single NAT gateway, no deletion protection. */
+export const dev = defineEnvironment({
+  ...COMMON,
+  name: 'dev',
+  isProduction: false,
+  network: { ...threeZoneNetwork(2), natGateways: 'single', flowLogRetentionDays: 14 },
+  cluster: {
+    kubernetesVersion: '1.35',
+    adminRoleArns: ADMIN_ROLE_ARNS,
+    publicAccessCidrs: [],
+    logRetentionDays: 14,
+    nodeGroups: {
+      app: { instanceTypes: ['t3.medium'], minSize: 1, maxSize: 3, desiredSize: 1, capacityType: 'ON_DEMAND', diskSizeGiB: 30 },
+      worker: {
+        instanceTypes: ['t3.medium'], minSize: 1, maxSize: 2, desiredSize: 1, capacityType: 'ON_DEMAND', diskSizeGiB: 30,
+        taints: [{ key: 'hexabid.in/workload', value: 'worker', effect: 'NO_SCHEDULE' }],
+      },
+    },
+  },
+  database: {
+    engineVersion: '17',
+    instanceClass: 'db.t3.small',
+    allocatedStorageGiB: 20,
+    maxAllocatedStorageGiB: 100,
+    multiAz: false,
+    readReplicas: 0,
+    backupRetentionDays: 1,
+    deletionProtection: false,
+    databaseName: 'hexabid',
+    masterUsername: 'hexabid_admin',
+    masterPasswordVersion: 1,
+  },
+  cache: { engine: 'valkey', engineVersion: '8.0', nodeType: 'cache.t3.micro', numCacheClusters: 1, snapshotRetentionDays: 1, authTokenVersion: 1 },
+  // The cost plan has no search domain for dev, but the app needs one: a single small node.
+  search: { engineVersion: 'OpenSearch_2.19', instanceType: 't3.small.search', instanceCount: 1, availabilityZoneCount: 1, volumeSizeGiB: 10 },
+  documents: { forceDestroy: true, noncurrentVersionExpirationDays: 30, intelligentTieringAfterDays: 30, accessLogRetentionDays: 30 },
+  secretRecoveryWindowDays: 0,
+});

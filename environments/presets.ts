@@ -1,0 +1,36 @@
+import type { SizingPreset } from './types.ts';
+
+/**
+ * Production sizing from the capacity plan. Switch production between them by
+ * changing the one `sizing` line in production.ts.
+ */
+export const PRODUCTION_SIZING = {
+  /** Launch sizing: 3-10 app nodes and 2-5 workers. */
+  initial: {
+    nodeGroups: {
+      app: { instanceTypes: ['t3.xlarge'], minSize: 3, maxSize: 10, desiredSize: 3, capacityType: 'ON_DEMAND', diskSizeGiB: 50 },
+      worker: {
+        instanceTypes: ['t3.large'], minSize: 2, maxSize: 5, desiredSize: 2, capacityType: 'ON_DEMAND', diskSizeGiB: 50,
+        taints: [{ key: 'hexabid.in/workload', value: 'worker', effect: 'NO_SCHEDULE' }],
+      },
+    },
+    database: { instanceClass: 'db.r5.xlarge', readReplicas: 1, allocatedStorageGiB: 200, maxAllocatedStorageGiB: 1000 },
+    cache: { nodeType: 'cache.r5.large', numCacheClusters: 2 },
+    search: { instanceType: 'r5.large.search', instanceCount: 3, volumeSizeGiB: 100 },
+  },
+  /** Scaled for 1000 tenants: 15 × t3.xlarge at steady state. */
+  scaled1000Tenants: {
+    nodeGroups: {
+      app: { instanceTypes: ['t3.xlarge'], minSize: 10, maxSize: 20, desiredSize: 10, capacityType: 'ON_DEMAND', diskSizeGiB: 50 },
+      worker: {
+        instanceTypes: ['t3.xlarge'], minSize: 5, maxSize: 10, desiredSize: 5, capacityType: 'ON_DEMAND', diskSizeGiB: 50,
+        taints: [{ key: 'hexabid.in/workload', value: 'worker', effect: 'NO_SCHEDULE' }],
+      },
+    },
+    database: { instanceClass: 'db.r5.4xlarge', readReplicas: 2, allocatedStorageGiB: 1000, maxAllocatedStorageGiB: 5000 },
+    cache: { nodeType: 'cache.r5.2xlarge', numCacheClusters: 3 },
+    search: { instanceType: 'r5.2xlarge.search', instanceCount: 6, volumeSizeGiB: 500, dedicatedMasterType: 'r5.large.search' },
+  },
+} as const satisfies Record<string, SizingPreset>;
+
+export type ProductionSizingName = keyof typeof PRODUCTION_SIZING;

@@ -1,0 +1,45 @@
+import { ADMIN_ROLE_ARNS, COMMON, threeZoneNetwork } from './common.ts';
+import { defineEnvironment } from './define.ts';
+import { PRODUCTION_SIZING, type ProductionSizingName } from './presets.ts';
+import type { EnvironmentConfig } from './types.ts';
+
+/** Builds production at a given sizing preset; the guard rails are the same at every size. */
+export function productionAt(sizingName: ProductionSizingName): EnvironmentConfig {
+  const sizing = PRODUCTION_SIZING[sizingName];
+  return defineEnvironment({
+    ...COMMON,
+    name: 'production',
+    isProduction: true,
+    network: { ...threeZoneNetwork(0), natGateways: 'one-per-az', flowLogRetentionDays: 365 },
+    cluster: {
+      kubernetesVersion: '1.35',
+      adminRoleArns: ADMIN_ROLE_ARNS,
+      publicAccessCidrs: [],
+      logRetentionDays: 90,
+      nodeGroups: sizing.nodeGroups,
+    },
+    database: {
+      ...sizing.database,
+      engineVersion: '17',
+      multiAz: true,
+      backupRetentionDays: 30,
+      deletionProtection: true,
+      databaseName: 'hexabid',
+      masterUsername: 'hexabid_admin',
+      masterPasswordVersion: 1,
+    },
+    cache: { ...sizing.cache, engine: 'valkey', engineVersion: '8.0', snapshotRetentionDays: 14, authTokenVersion: 1 },
+    search: { ...sizing.search, engineVersion: 'OpenSearch_2.19', availabilityZoneCount: 3 },
+    documents: {
+      forceDestroy: false,
+      replicationRegion: 'ap-south-2',
+      noncurrentVersionExpirationDays: 30,
+      intelligentTieringAfterDays: 30,
+      accessLogRetentionDays: 365,
+    },
+    secretRecoveryWindowDays: 30,
+  });
+}
+
+/** Switch to 'scaled1000Tenants' when HexaBid nears a thousand tenants. */
+export const production = productionAt('initial');

@@ -1,0 +1,135 @@
+/**
+ * The typed shape of one HexaBid environment. Everything that differs between
+ * dev, staging and production lives here; modules never branch on names.
+ */
+
+/** How NAT gateways are laid out across the availability zones. */
+export type NatGatewayStrategy = 'single' | 'one-per-az';
+
+/** Cache engines that ElastiCache offers with the Redis protocol. */
+export type CacheEngine = 'valkey' | 'redis';
+
+export interface StateBackendConfig {
+  /** S3 bucket that holds Terraform state (see README, "Bootstrapping state"). */
+  readonly bucket: string;
+  /** Region of the state bucket. */
+  readonly region: string;
+  /** KMS key (ARN or alias) that encrypts state objects. */
+  readonly kmsKeyId: string;
+}
+
+export interface NetworkConfig {
+  /** The VPC's IPv4 range; each environment owns a distinct /16. */
+  readonly vpcCidr: string;
+  /** Availability zones, one subnet of each tier per zone. */
+  readonly availabilityZones: readonly string[];
+  /** Public subnets (load balancers, NAT gateways), one per zone. */
+  readonly publicSubnets: readonly string[];
+  /** Private subnets (EKS nodes and pods), one per zone. */
+  readonly privateSubnets: readonly string[];
+  /** Database subnets (RDS, ElastiCache, OpenSearch), one per zone, no internet route. */
+  readonly databaseSubnets: readonly string[];
+  readonly natGateways: NatGatewayStrategy;
+  readonly flowLogRetentionDays: number;
+}
+
+export interface NodeGroupConfig {
+  readonly instanceTypes: readonly string[];
+  readonly minSize: number;
+  readonly maxSize: number;
+  readonly desiredSize: number;
+  readonly capacityType: 'ON_DEMAND' | 'SPOT';
+  readonly diskSizeGiB: number;
+  /** Taints that keep other workloads off this group. */
+  readonly taints?: readonly { key: string; value: string; effect: 'NO_SCHEDULE' | 'NO_EXECUTE' | 'PREFER_NO_SCHEDULE' }[];
+}
+
+export interface ClusterConfig {
+  readonly kubernetesVersion: string;
+  /** IAM role ARNs granted cluster-admin through EKS access entries. */
+  readonly adminRoleArns: readonly string[];
+  /** CIDRs allowed to reach the public API endpoint; empty turns the public endpoint off. */
+  readonly publicAccessCidrs: readonly string[];
+  readonly logRetentionDays: number;
+  readonly nodeGroups: {
+    /** Runs api, frontend and the platform add-ons. */
+    readonly app: NodeGroupConfig;
+    /** Runs background workers and the scraper. */
+    readonly worker: NodeGroupConfig;
+  };
+}
+
+export interface DatabaseConfig {
+  readonly engineVersion: string;
+  readonly instanceClass: string;
+  readonly allocatedStorageGiB: number;
+  readonly maxAllocatedStorageGiB: number;
+  readonly multiAz: boolean;
+  /** Number of same-region read replicas. */
+  readonly readReplicas: number;
+  readonly backupRetentionDays: number;
+  readonly deletionProtection: boolean;
+  readonly databaseName: string;
+  readonly masterUsername: string;
+  /** Bump to rotate the master password (it is regenerated and re-stored). */
+  readonly masterPasswordVersion: number;
+}
+
+export interface CacheConfig {
+  readonly engine: CacheEngine;
+  readonly engineVersion: string;
+  readonly nodeType: string;
+  /** Primary plus replicas. */
+  readonly numCacheClusters: number;
+  readonly snapshotRetentionDays: number;
+  /** Bump to rotate the AUTH token. */
+  readonly authTokenVersion: number;
+}
+
+export interface SearchConfig {
+  readonly engineVersion: string;
+  readonly instanceType: string;
+  readonly instanceCount: number;
+  /** How many zones the data nodes spread over; 1 turns zone awareness off. */
+  readonly availabilityZoneCount: number;
+  readonly volumeSizeGiB: number;
+  readonly dedicatedMasterType?: string;
+}
+
+export interface DocumentsConfig {
+  /** Allow `terraform destroy` to empty the buckets. Dev only. */
+  readonly forceDestroy: boolean;
+  /** DR region for cross-region replication; unset means no replication. */
+  readonly replicationRegion?: string;
+  readonly noncurrentVersionExpirationDays: number;
+  readonly intelligentTieringAfterDays: number;
+  readonly accessLogRetentionDays: number;
+}
+
+export interface EnvironmentConfig {
+  /** Short name: `hexabid-<name>` prefixes every resource. */
+  readonly name: string;
+  /** Production-grade guard rails (Multi-AZ, deletion protection, backups) are enforced. */
+  readonly isProduction: boolean;
+  /** The only AWS account this environment may be applied to. */
+  readonly accountId: string;
+  readonly region: string;
+  readonly costCenter: string;
+  readonly state: StateBackendConfig;
+  readonly network: NetworkConfig;
+  readonly cluster: ClusterConfig;
+  readonly database: DatabaseConfig;
+  readonly cache: CacheConfig;
+  readonly search: SearchConfig;
+  readonly documents: DocumentsConfig;
+  /** Days a deleted secret can still be recovered. */
+  readonly secretRecoveryWindowDays: number;
+}
+
+/** The sizing part of an environment, so production can switch presets in one line. */
+export interface SizingPreset {
+  readonly nodeGroups: ClusterConfig['nodeGroups'];
+  readonly database: Pick<DatabaseConfig, 'instanceClass' | 'readReplicas' | 'allocatedStorageGiB' | 'maxAllocatedStorageGiB'>;
+  readonly cache: Pick<CacheConfig, 'nodeType' | 'numCacheClusters'>;
+  readonly search: Pick<SearchConfig, 'instanceType' | 'instanceCount' | 'volumeSizeGiB' | 'dedicatedMasterType'>;
+}

@@ -1,0 +1,272 @@
+import {
+  CACHE_ENGINE_VERSIONS,
+  CACHE_NODE_TYPES,
+  DB_INSTANCE_CLASSES,
+  EKS_VERSIONS,
+  NODE_INSTANCE_TYPES,
+  POSTGRES_MAJOR_VERSIONS,
+  SEARCH_ENGINE_VERSIONS,
+  SEARCH_INSTANCE_TYPES,
+  ipsPerNode,
+} from '../lib/aws-catalog.ts';
+import { cidrContains, cidrsOverlap, parseCidr, usableSubnetAddresses, type Ipv4Cidr } from '../lib/cidr.ts';
+import type { EnvironmentConfig, NodeGroupConfig } from './types.ts';
+
+/** Retention values CloudWatch Logs accepts. */
+export const LOG_RETENTION_DAYS: readonly number[] = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+export interface ConfigProblem {
+  readonly field: string;
+  readonly value: unknown;
+  readonly allowed: string;
+}
+
+/** Thrown before any construct is built; lists every problem at once. */
+export class ConfigValidationError extends Error {
+  constructor(
+    readonly environment: string,
+    readonly problems: readonly ConfigProblem[],
+  ) {
+    super(
+      `Invalid configuration for environment "${environment}":\n` +
+        problems.map((p) => `  - ${p.field} = ${JSON.stringify(p.value)}: ${p.allowed}`).join('\n'),
+    );
+    this.name = 'ConfigValidationError';
+  }
+}
+
+class Checker {
+  readonly problems: ConfigProblem[] = [];
+
+  fail(field: string, value: unknown, allowed: string): void {
+    this.problems.push({ field, value, allowed });
+  }
+
+  integer(field: string, value: number, min: number, max: number): boolean {
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.fail(field, value, `must be a whole number from ${min} to ${max}`);
+      return false;
+    }
+    return true;
+  }
+
+  oneOf<T>(field: string, value: T, allowed: readonly T[]): boolean {
+    if (!allowed.includes(value)) {
+      this.fail(field, value, `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
+      return false;
+    }
+    return true;
+  }
+
+  pattern(field: string, value: string, re: RegExp, allowed: string): boolean {
+    if (!re.test(value)) {
+      this.fail(field, value, allowed);
+      return false;
+    }
+    return true;
+  }
+
+  cidr(field: string, value: string): Ipv4Cidr | undefined {
+    const parsed = parseCidr(value);
+    if (!parsed) this.fail(field, value, 'must be an IPv4 network in CIDR form, e.g. 10.0.0.0/16, with no host bits set');
+    return parsed;
+  }
+}
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const SQL_IDENTIFIER = /^[a-zA-Z][a-zA-Z0-9_]{0,62}$/;
+
+/** Validates an environment and throws {@link ConfigValidationError} listing every problem. */
+export function validateEnvironment(config: EnvironmentConfig): void {
+  const c = new Checker();
+  c.pattern('name', config.name, /^[a-z][a-z0-9-]{1,11}$/, 'must be 2-12 lowercase letters, digits or hyphens, starting with a letter');
+  c.pattern('accountId', config.accountId, /^\d{12}$/, 'must be a 12-digit AWS account ID');
+  c.pattern('region', config.region, REGION, 'must be an AWS region code such as ap-south-1');
+  c.pattern('costCenter', config.costCenter, /^\S.{0,127}$/, 'must be a non-empty tag value');
+  c.pattern('state.bucket', config.state.bucket, /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name');
+  c.pattern('state.region', config.state.region, REGION, 'must be an AWS region code');
+  c.pattern('state.kmsKeyId', config.state.kmsKeyId, /^(arn:aws[\w-]*:kms:|alias\/)\S+$/, 'must be a KMS key ARN or alias/<name>');
+  if (config.secretRecoveryWindowDays !== 0) c.integer('secretRecoveryWindowDays', config.secretRecoveryWindowDays, 7, 30);
+
+  checkNetwork(c, config);
+  checkCluster(c, config);
+  checkDatabase(c, config);
+  checkCache(c, config);
+  checkSearch(c, config);
+  checkDocuments(c, config);
+  if (config.isProduction) checkProductionGuardRails(c, config);
+
+  if (c.problems.length > 0) throw new ConfigValidationError(config.name, c.problems);
+}
+
+function checkNetwork(c: Checker, config: EnvironmentConfig): void {
+  const net = config.network;
+  const vpc = c.cidr('network.vpcCidr', net.vpcCidr);
+  if (vpc && (vpc.prefixLength < 16 || vpc.prefixLength > 24)) {
+    c.fail('network.vpcCidr', net.vpcCidr, 'must have a prefix length from /16 to /24 (AWS VPC limits)');
+  }
+  const zones = net.availabilityZones;
+  if (zones.length < 2) c.fail('network.availabilityZones', zones, 'must name at least 2 zones: RDS subnet groups need two');
+  if (new Set(zones).size !== zones.length) c.fail('network.availabilityZones', zones, 'must not repeat a zone');
+  zones.forEach((az, i) => {
+    if (!az.startsWith(config.region)) c.fail(`network.availabilityZones[${i}]`, az, `must be a zone of ${config.region}`);
+  });
+
+  const subnets: { field: string; cidr: Ipv4Cidr }[] = [];
+  for (const tier of ['publicSubnets', 'privateSubnets', 'databaseSubnets'] as const) {
+    const list = net[tier];
+    if (list.length !== zones.length) {
+      c.fail(`network.${tier}`, list, `must list exactly one subnet per availability zone (${zones.length})`);
+    }
+    list.forEach((text, i) => {
+      const field = `network.${tier}[${i}]`;
+      const cidr = c.cidr(field, text);
+      if (!cidr) return;
+      if (vpc && !cidrContains(vpc, cidr)) c.fail(field, text, `must lie inside the VPC CIDR ${net.vpcCidr}`);
+      if (cidr.prefixLength > 28) c.fail(field, text, 'must be /28 or larger (AWS subnet limit)');
+      for (const other of subnets) {
+        if (cidrsOverlap(other.cidr, cidr)) c.fail(field, text, `must not overlap ${other.field} (${other.cidr.text})`);
+      }
+      subnets.push({ field, cidr });
+    });
+  }
+  c.oneOf('network.natGateways', net.natGateways, ['single', 'one-per-az'] as const);
+  c.oneOf('network.flowLogRetentionDays', net.flowLogRetentionDays, LOG_RETENTION_DAYS);
+  checkPodCapacity(c, config);
+}
+
+/**
+ * The VPC CNI gives every pod a VPC address, so the private subnets must hold
+ * every node group at its maximum with each pod's IP, even with one zone lost.
+ */
+function checkPodCapacity(c: Checker, config: EnvironmentConfig): void {
+  const groups = Object.values(config.cluster.nodeGroups) as NodeGroupConfig[];
+  if (groups.some((g) => g.instanceTypes.some((t) => !NODE_INSTANCE_TYPES[t]))) return; // reported elsewhere
+  const demand = groups.reduce((sum, g) => sum + g.maxSize * Math.max(...g.instanceTypes.map(ipsPerNode)), 0);
+  const sizes = config.network.privateSubnets
+    .map(parseCidr)
+    .filter((s): s is Ipv4Cidr => s !== undefined)
+    .map(usableSubnetAddresses);
+  if (sizes.length === 0) return;
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const withOneZoneLost = sizes.length > 1 ? total - Math.max(...sizes) : total;
+  if (withOneZoneLost < demand) {
+    c.fail(
+      'network.privateSubnets',
+      config.network.privateSubnets,
+      `must hold ${demand} pod and node IPs (every node group at maxSize × (max pods + ENIs)) with one zone lost, ` +
+        `but hold only ${withOneZoneLost}; use larger subnets or fewer nodes`,
+    );
+  }
+}
+
+function checkCluster(c: Checker, config: EnvironmentConfig): void {
+  const cluster = config.cluster;
+  c.oneOf('cluster.kubernetesVersion', cluster.kubernetesVersion, EKS_VERSIONS);
+  c.oneOf('cluster.logRetentionDays', cluster.logRetentionDays, LOG_RETENTION_DAYS);
+  cluster.adminRoleArns.forEach((arn, i) =>
+    c.pattern(`cluster.adminRoleArns[${i}]`, arn, /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN'),
+  );
+  cluster.publicAccessCidrs.forEach((text, i) => {
+    const field = `cluster.publicAccessCidrs[${i}]`;
+    const cidr = c.cidr(field, text);
+    if (cidr && cidr.prefixLength === 0) c.fail(field, text, 'must not open the API endpoint to the whole internet; leave the list empty to keep it private');
+  });
+  for (const [name, group] of Object.entries(cluster.nodeGroups) as [string, NodeGroupConfig][]) {
+    const f = `cluster.nodeGroups.${name}`;
+    if (group.instanceTypes.length === 0) c.fail(`${f}.instanceTypes`, group.instanceTypes, 'must name at least one instance type');
+    group.instanceTypes.forEach((t, i) => c.oneOf(`${f}.instanceTypes[${i}]`, t, Object.keys(NODE_INSTANCE_TYPES)));
+    const okMin = c.integer(`${f}.minSize`, group.minSize, 0, 450);
+    const okMax = c.integer(`${f}.maxSize`, group.maxSize, 1, 450);
+    c.integer(`${f}.desiredSize`, group.desiredSize, 0, 450);
+    if (okMin && okMax && group.minSize > group.maxSize) {
+      c.fail(`${f}.minSize`, group.minSize, `must not exceed maxSize (${group.maxSize})`);
+    } else if (group.desiredSize < group.minSize || group.desiredSize > group.maxSize) {
+      c.fail(`${f}.desiredSize`, group.desiredSize, `must lie within [minSize, maxSize] = [${group.minSize}, ${group.maxSize}]`);
+    }
+    c.oneOf(`${f}.capacityType`, group.capacityType, ['ON_DEMAND', 'SPOT'] as const);
+    c.integer(`${f}.diskSizeGiB`, group.diskSizeGiB, 20, 16384);
+  }
+}
+
+function checkDatabase(c: Checker, config: EnvironmentConfig): void {
+  const db = config.database;
+  const version = /^(\d+)(\.\d+)?$/.exec(db.engineVersion);
+  if (!version || !POSTGRES_MAJOR_VERSIONS.includes(version[1] ?? '')) {
+    c.fail('database.engineVersion', db.engineVersion, `must be a PostgreSQL version in RDS standard support: major ${POSTGRES_MAJOR_VERSIONS.join(', ')}, optionally with a minor (17.6)`);
+  }
+  c.oneOf('database.instanceClass', db.instanceClass, Object.keys(DB_INSTANCE_CLASSES));
+  c.integer('database.allocatedStorageGiB', db.allocatedStorageGiB, 20, 65536);
+  if (db.maxAllocatedStorageGiB <= db.allocatedStorageGiB || db.maxAllocatedStorageGiB > 65536) {
+    c.fail('database.maxAllocatedStorageGiB', db.maxAllocatedStorageGiB, `must exceed allocatedStorageGiB (${db.allocatedStorageGiB}) and be at most 65536, so storage can autoscale`);
+  }
+  c.integer('database.backupRetentionDays', db.backupRetentionDays, 0, 35);
+  c.integer('database.readReplicas', db.readReplicas, 0, 5);
+  if (db.readReplicas > 0 && db.backupRetentionDays < 1) {
+    c.fail('database.backupRetentionDays', db.backupRetentionDays, 'must be at least 1 when readReplicas > 0 (RDS replicas need automated backups on the source)');
+  }
+  if (db.multiAz && config.network.availabilityZones.length < 2) {
+    c.fail('network.availabilityZones', config.network.availabilityZones, 'must name at least 2 zones because database.multiAz is true');
+  }
+  c.pattern('database.databaseName', db.databaseName, SQL_IDENTIFIER, 'must be a letter then up to 62 letters, digits or underscores');
+  c.pattern('database.masterUsername', db.masterUsername, SQL_IDENTIFIER, 'must be a letter then up to 62 letters, digits or underscores');
+  if (['postgres', 'rdsadmin', 'admin'].includes(db.masterUsername)) {
+    c.fail('database.masterUsername', db.masterUsername, 'must not be a name RDS reserves (postgres, rdsadmin, admin)');
+  }
+  c.integer('database.masterPasswordVersion', db.masterPasswordVersion, 1, 1_000_000);
+}
+
+function checkCache(c: Checker, config: EnvironmentConfig): void {
+  const cache = config.cache;
+  if (c.oneOf('cache.engine', cache.engine, Object.keys(CACHE_ENGINE_VERSIONS))) {
+    c.oneOf('cache.engineVersion', cache.engineVersion, Object.keys(CACHE_ENGINE_VERSIONS[cache.engine] ?? {}));
+  }
+  c.oneOf('cache.nodeType', cache.nodeType, CACHE_NODE_TYPES);
+  c.integer('cache.numCacheClusters', cache.numCacheClusters, 1, 6);
+  if (cache.numCacheClusters > 1 && config.network.availabilityZones.length < 2) {
+    c.fail('network.availabilityZones', config.network.availabilityZones, 'must name at least 2 zones because cache.numCacheClusters > 1 asks for Multi-AZ');
+  }
+  c.integer('cache.snapshotRetentionDays', cache.snapshotRetentionDays, 0, 35);
+  c.integer('cache.authTokenVersion', cache.authTokenVersion, 1, 1_000_000);
+}
+
+function checkSearch(c: Checker, config: EnvironmentConfig): void {
+  const search = config.search;
+  c.oneOf('search.engineVersion', search.engineVersion, SEARCH_ENGINE_VERSIONS);
+  c.oneOf('search.instanceType', search.instanceType, SEARCH_INSTANCE_TYPES);
+  if (search.dedicatedMasterType !== undefined) c.oneOf('search.dedicatedMasterType', search.dedicatedMasterType, SEARCH_INSTANCE_TYPES);
+  c.integer('search.instanceCount', search.instanceCount, 1, 80);
+  const zones = config.network.availabilityZones.length;
+  if (c.integer('search.availabilityZoneCount', search.availabilityZoneCount, 1, Math.min(3, Math.max(zones, 1)))) {
+    if (search.instanceCount % search.availabilityZoneCount !== 0) {
+      c.fail('search.instanceCount', search.instanceCount, `must be a multiple of search.availabilityZoneCount (${search.availabilityZoneCount}) so every zone holds the same number of nodes`);
+    }
+  }
+  c.integer('search.volumeSizeGiB', search.volumeSizeGiB, 10, 3072);
+}
+
+function checkDocuments(c: Checker, config: EnvironmentConfig): void {
+  const docs = config.documents;
+  c.integer('documents.noncurrentVersionExpirationDays', docs.noncurrentVersionExpirationDays, 1, 3650);
+  c.integer('documents.intelligentTieringAfterDays', docs.intelligentTieringAfterDays, 0, 3650);
+  c.integer('documents.accessLogRetentionDays', docs.accessLogRetentionDays, 1, 3650);
+  if (docs.replicationRegion !== undefined) {
+    if (c.pattern('documents.replicationRegion', docs.replicationRegion, REGION, 'must be an AWS region code such as ap-south-2') && docs.replicationRegion === config.region) {
+      c.fail('documents.replicationRegion', docs.replicationRegion, `must differ from the primary region ${config.region}`);
+    }
+  }
+}
+
+/** Production may not trade durability for cost, whatever the preset says. */
+function checkProductionGuardRails(c: Checker, config: EnvironmentConfig): void {
+  if (!config.database.multiAz) c.fail('database.multiAz', false, 'must be true in production');
+  if (!config.database.deletionProtection) c.fail('database.deletionProtection', false, 'must be true in production');
+  if (config.database.backupRetentionDays < 7) {
+    c.fail('database.backupRetentionDays', config.database.backupRetentionDays, 'must be at least 7 in production');
+  }
+  if (config.cache.numCacheClusters < 2) c.fail('cache.numCacheClusters', config.cache.numCacheClusters, 'must be at least 2 in production (a replica for failover)');
+  if (config.documents.forceDestroy) c.fail('documents.forceDestroy', true, 'must be false in production');
+  if (config.secretRecoveryWindowDays < 7) c.fail('secretRecoveryWindowDays', config.secretRecoveryWindowDays, 'must be at least 7 in production');
+}

@@ -1,0 +1,95 @@
+/**
+ * The AWS offerings this project knows how to size and validate. A type or
+ * version missing here is rejected at synth, so add it here (with its limits)
+ * before using it in an environment.
+ */
+
+/** EC2 node types with their VPC CNI limits (AWS eni-max-pods.txt). */
+export interface NodeInstanceType {
+  /** Pods per node without prefix delegation: ENIs × (IPs per ENI − 1) + 2. */
+  readonly maxPods: number;
+  /** Every attached ENI holds a primary IP of its own as well as the pods' IPs. */
+  readonly maxEnis: number;
+}
+
+export const NODE_INSTANCE_TYPES: Readonly<Record<string, NodeInstanceType>> = {
+  't3.medium': { maxPods: 17, maxEnis: 3 },
+  't3.large': { maxPods: 35, maxEnis: 3 },
+  't3.xlarge': { maxPods: 58, maxEnis: 4 },
+  't3.2xlarge': { maxPods: 58, maxEnis: 4 },
+  'm6i.large': { maxPods: 29, maxEnis: 3 },
+  'm6i.xlarge': { maxPods: 58, maxEnis: 4 },
+  'm6i.2xlarge': { maxPods: 58, maxEnis: 4 },
+  'm7i.large': { maxPods: 29, maxEnis: 3 },
+  'm7i.xlarge': { maxPods: 58, maxEnis: 4 },
+  'r6i.large': { maxPods: 29, maxEnis: 3 },
+  'r6i.xlarge': { maxPods: 58, maxEnis: 4 },
+};
+
+/** RDS classes; Performance Insights is not offered on the smallest burstable ones. */
+export const DB_INSTANCE_CLASSES: Readonly<Record<string, { performanceInsights: boolean }>> = {
+  'db.t3.small': { performanceInsights: false },
+  'db.t3.medium': { performanceInsights: true },
+  'db.t3.large': { performanceInsights: true },
+  'db.t4g.medium': { performanceInsights: true },
+  'db.r5.large': { performanceInsights: true },
+  'db.r5.xlarge': { performanceInsights: true },
+  'db.r5.2xlarge': { performanceInsights: true },
+  'db.r5.4xlarge': { performanceInsights: true },
+  'db.r6g.xlarge': { performanceInsights: true },
+  'db.r6i.xlarge': { performanceInsights: true },
+  'db.m6i.large': { performanceInsights: true },
+  'db.m6i.xlarge': { performanceInsights: true },
+};
+
+/** PostgreSQL majors in RDS standard support. 14 left it in February 2027 and is refused. */
+export const POSTGRES_MAJOR_VERSIONS: readonly string[] = ['15', '16', '17', '18'];
+
+export const CACHE_NODE_TYPES: readonly string[] = [
+  'cache.t3.micro',
+  'cache.t3.small',
+  'cache.t3.medium',
+  'cache.t4g.small',
+  'cache.m6g.large',
+  'cache.r5.large',
+  'cache.r5.xlarge',
+  'cache.r5.2xlarge',
+  'cache.r6g.large',
+  'cache.r6g.xlarge',
+  'cache.r6g.2xlarge',
+];
+
+/** Engine versions per cache engine, each with its parameter group family. */
+export const CACHE_ENGINE_VERSIONS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  valkey: { '7.2': 'valkey7', '8.0': 'valkey8', '8.1': 'valkey8' },
+  redis: { '7.0': 'redis7', '7.1': 'redis7' },
+};
+
+export const SEARCH_INSTANCE_TYPES: readonly string[] = [
+  't3.small.search',
+  't3.medium.search',
+  'm6g.large.search',
+  'r5.large.search',
+  'r5.xlarge.search',
+  'r5.2xlarge.search',
+  'r6g.large.search',
+  'r6g.xlarge.search',
+  'r6g.2xlarge.search',
+];
+
+export const SEARCH_ENGINE_VERSIONS: readonly string[] = ['OpenSearch_2.17', 'OpenSearch_2.19', 'OpenSearch_3.1'];
+
+/** EKS versions in standard support, so no extended-support charge applies. */
+export const EKS_VERSIONS: readonly string[] = ['1.35', '1.36'];
+
+/** Burstable (t2/t3) search nodes reject Auto-Tune. */
+export function isBurstableSearchType(instanceType: string): boolean {
+  return /^t[23]\./.test(instanceType);
+}
+
+/** IPs one node of this type can take from its subnet: every pod IP plus each ENI's own. */
+export function ipsPerNode(instanceType: string): number {
+  const spec = NODE_INSTANCE_TYPES[instanceType];
+  if (!spec) throw new Error(`unknown node instance type "${instanceType}"`);
+  return spec.maxPods + spec.maxEnis;
+}
