@@ -1,0 +1,22 @@
+import { App } from 'cdktf';
+import { ConfigValidationError, selectEnvironments, UnknownEnvironmentError, validateEnvironment } from './environments/index.ts';
+import { InfrastructureStack } from './stacks/infrastructure-stack.ts';
+
+/** Synthesizes the stacks of every environment HEXABID_ENV names (all when unset). */
+function main(): void {
+  const environments = selectEnvironments(process.env.HEXABID_ENV);
+  environments.forEach(validateEnvironment);
+  const app = new App();
+  for (const config of environments) new InfrastructureStack(app, config);
+  app.synth();
+}
+
+try {
+  main();
+} catch (error) {
+  if (error instanceof ConfigValidationError || error instanceof UnknownEnvironmentError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}

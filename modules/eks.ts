@@ -1,0 +1,269 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
+import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
+import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
+import { EksCluster as AwsEksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
+import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
+import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { awsContext } from './internal/aws-context.ts';
+import { managedPolicyArn, policyDocument, serviceTrustPolicy } from './internal/iam.ts';
+import { EncryptionKey } from './kms-key.ts';
+
+/** The five EKS control-plane log types. */
+export const EKS_CONTROL_PLANE_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] as const;
+
+export interface EksNodeGroupOptions {
+  readonly instanceTypes: readonly string[];
+  readonly minSize: number;
+  readonly maxSize: number;
+  readonly desiredSize: number;
+  /** @default 'ON_DEMAND' */
+  readonly capacityType?: 'ON_DEMAND' | 'SPOT';
+  /** @default 50 */
+  readonly diskSizeGiB?: number;
+  /** @default [] */
+  readonly taints?: readonly { key: string; value: string; effect: 'NO_SCHEDULE' | 'NO_EXECUTE' | 'PREFER_NO_SCHEDULE' }[];
+}
+
+export interface EksClusterProps {
+  readonly clusterName: string;
+  /** Kubernetes minor version, e.g. `1.35`. */
+  readonly kubernetesVersion: string;
+  readonly vpcId: string;
+  /** Subnets for the control-plane ENIs and the nodes. */
+  readonly subnetIds: string[];
+  /** Managed node groups by name; the name becomes the `hexabid.in/node-group` label. */
+  readonly nodeGroups: Readonly<Record<string, EksNodeGroupOptions>>;
+  /**
+   * IAM role ARNs given cluster-admin through access entries.
+   * @default []
+   */
+  readonly adminRoleArns?: readonly string[];
+  /**
+   * CIDRs that may reach the public API endpoint. Empty keeps the endpoint private.
+   * @default [] (private endpoint only)
+   */
+  readonly publicAccessCidrs?: readonly string[];
+  /**
+   * Retention of the control-plane log group.
+   * @default 90
+   */
+  readonly logRetentionDays?: number;
+}
+
+/**
+ * An EKS cluster in standard support with API-mode access entries, envelope
+ * encryption of secrets, every control-plane log, AL2023 managed node groups
+ * with IMDSv2 and encrypted gp3 roots, the core add-ons and an OIDC provider.
+ */
+export class EksCluster extends Construct {
+  readonly clusterName: string;
+  readonly clusterArn: string;
+  readonly clusterEndpoint: string;
+  readonly clusterCertificateAuthorityData: string;
+  readonly clusterVersion: string;
+  /** The EKS-managed security group on the control plane, every node and every pod. */
+  readonly clusterSecurityGroupId: string;
+  readonly oidcProviderArn: string;
+  readonly oidcIssuerUrl: string;
+  readonly nodeRoleArn: string;
+  readonly secretsKeyArn: string;
+  readonly nodeGroupNames: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: EksClusterProps) {
+    super(scope, id);
+    const { partition } = awsContext(this);
+    const name = props.clusterName;
+    const publicCidrs = props.publicAccessCidrs ?? [];
+
+    const secretsKey = new EncryptionKey(this, 'SecretsKey', {
+      aliasName: `${name}-eks-secrets`,
+      description: `Envelope encryption of Kubernetes secrets in ${name}`,
+      cloudWatchLogGroupPrefix: `/aws/eks/${name}/`,
+    });
+    this.secretsKeyArn = secretsKey.keyArn;
+
+    // Created first so EKS writes into a group with retention and encryption.
+    const logGroup = new CloudwatchLogGroup(this, 'ControlPlaneLogs', {
+      name: `/aws/eks/${name}/cluster`,
+      retentionInDays: props.logRetentionDays ?? 90,
+      kmsKeyId: secretsKey.keyArn,
+    });
+
+    const clusterRole = new IamRole(this, 'ClusterRole', {
+      name: `${name}-cluster`,
+      assumeRolePolicy: serviceTrustPolicy('eks.amazonaws.com', ['sts:AssumeRole', 'sts:TagSession']),
+    });
+    new IamRolePolicyAttachment(this, 'ClusterPolicy', {
+      role: clusterRole.name,
+      policyArn: managedPolicyArn(partition, 'AmazonEKSClusterPolicy'),
+    });
+    new IamRolePolicy(this, 'ClusterEncryptionPolicy', {
+      role: clusterRole.name,
+      name: 'envelope-encryption',
+      policy: policyDocument([
+        { Effect: 'Allow', Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ListGrants', 'kms:DescribeKey'], Resource: secretsKey.keyArn },
+      ]),
+    });
+
+    const cluster = new AwsEksCluster(this, 'Cluster', {
+      name,
+      version: props.kubernetesVersion,
+      roleArn: clusterRole.arn,
+      vpcConfig: {
+        subnetIds: props.subnetIds,
+        endpointPrivateAccess: true,
+        endpointPublicAccess: publicCidrs.length > 0,
+        publicAccessCidrs: publicCidrs.length > 0 ? [...publicCidrs] : undefined,
+      },
+      accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },
+      encryptionConfig: { resources: ['secrets'], provider: { keyArn: secretsKey.keyArn } },
+      enabledClusterLogTypes: [...EKS_CONTROL_PLANE_LOG_TYPES],
+      // STANDARD: an end-of-support version is upgraded instead of billed for extended support.
+      upgradePolicy: { supportType: 'STANDARD' },
+      // The add-ons below are managed as aws_eks_addon, so skip the unmanaged defaults.
+      bootstrapSelfManagedAddons: false,
+      dependsOn: [logGroup],
+    });
+    this.clusterName = cluster.name;
+    this.clusterArn = cluster.arn;
+    this.clusterEndpoint = cluster.endpoint;
+    this.clusterCertificateAuthorityData = cluster.certificateAuthority.get(0).data;
+    this.clusterVersion = cluster.version;
+    this.clusterSecurityGroupId = cluster.vpcConfig.clusterSecurityGroupId;
+
+    (props.adminRoleArns ?? []).forEach((principalArn, i) => {
+      const entry = new EksAccessEntry(this, `AdminAccessEntry${i}`, { clusterName: cluster.name, principalArn, type: 'STANDARD' });
+      new EksAccessPolicyAssociation(this, `AdminAccessPolicy${i}`, {
+        clusterName: cluster.name,
+        principalArn: entry.principalArn,
+        policyArn: `arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
+        accessScope: { type: 'cluster' },
+      });
+    });
+
+    const oidc = new IamOpenidConnectProvider(this, 'OidcProvider', {
+      url: cluster.identity.get(0).oidc.get(0).issuer,
+      clientIdList: ['sts.amazonaws.com'],
+    });
+    this.oidcProviderArn = oidc.arn;
+    this.oidcIssuerUrl = oidc.url;
+
+    const nodeRole = this.nodeRole(name, partition);
+    this.nodeRoleArn = nodeRole.arn;
+
+    // Needed before nodes: without CNI and the pod-identity agent no node turns Ready.
+    const earlyAddons = ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent'].map((addon) => this.addon(cluster, addon));
+
+    const groups = Object.entries(props.nodeGroups).map(([groupName, options]) =>
+      this.nodeGroup(cluster, nodeRole.arn, groupName, options, props.subnetIds, earlyAddons),
+    );
+    this.nodeGroupNames = Object.fromEntries(Object.keys(props.nodeGroups).map((groupName, i) => [groupName, groups[i]!.nodeGroupName]));
+
+    // These run as Deployments, so they wait for nodes.
+    this.addon(cluster, 'coredns', groups);
+    const ebsCsiRole = new IamRole(this, 'EbsCsiRole', {
+      name: `${name}-ebs-csi`,
+      assumeRolePolicy: serviceTrustPolicy('pods.eks.amazonaws.com', ['sts:AssumeRole', 'sts:TagSession']),
+    });
+    new IamRolePolicyAttachment(this, 'EbsCsiPolicy', {
+      role: ebsCsiRole.name,
+      policyArn: managedPolicyArn(partition, 'service-role/AmazonEBSCSIDriverPolicy'),
+    });
+    this.addon(cluster, 'aws-ebs-csi-driver', groups, { roleArn: ebsCsiRole.arn, serviceAccount: 'ebs-csi-controller-sa' });
+  }
+
+  private addon(
+    cluster: AwsEksCluster,
+    addonName: string,
+    dependsOn: (EksNodeGroup | EksAddon)[] = [],
+    podIdentity?: { roleArn: string; serviceAccount: string },
+  ): EksAddon {
+    return new EksAddon(this, `Addon-${addonName}`, {
+      clusterName: cluster.name,
+      addonName,
+      // The latest version compatible with the cluster; an upgrade of the cluster upgrades it.
+      resolveConflictsOnCreate: 'OVERWRITE',
+      resolveConflictsOnUpdate: 'OVERWRITE',
+      podIdentityAssociation: podIdentity ? [podIdentity] : undefined,
+      dependsOn,
+    });
+  }
+
+  /**
+   * Minimal node permissions: join the cluster, pull images, assign pod IPs
+   * (VPC CNI), and SSM Session Manager in place of a bastion host.
+   */
+  private nodeRole(name: string, partition: string): IamRole {
+    const role = new IamRole(this, 'NodeRole', {
+      name: `${name}-node`,
+      assumeRolePolicy: serviceTrustPolicy('ec2.amazonaws.com'),
+    });
+    for (const policy of ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonEKS_CNI_Policy', 'AmazonSSMManagedInstanceCore']) {
+      new IamRolePolicyAttachment(this, `NodePolicy-${policy}`, { role: role.name, policyArn: managedPolicyArn(partition, policy) });
+    }
+    return role;
+  }
+
+  private nodeGroup(
+    cluster: AwsEksCluster,
+    nodeRoleArn: string,
+    groupName: string,
+    options: EksNodeGroupOptions,
+    subnetIds: string[],
+    dependsOn: EksAddon[],
+  ): EksNodeGroup {
+    const fullName = `${cluster.name}-${groupName}`;
+    const template = new LaunchTemplate(this, `LaunchTemplate-${groupName}`, {
+      name: fullName,
+      updateDefaultVersion: true,
+      blockDeviceMappings: [
+        {
+          deviceName: '/dev/xvda',
+          ebs: {
+            volumeSize: options.diskSizeGiB ?? 50,
+            volumeType: 'gp3',
+            encrypted: 'true',
+            deleteOnTermination: 'true',
+          },
+        },
+      ],
+      // IMDSv2 only; a hop limit of 2 lets the VPC CNI and EBS CSI reach it from their pods.
+      metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 2 },
+      monitoring: { enabled: true },
+      tagSpecifications: [
+        { resourceType: 'instance', tags: { Name: fullName } },
+        { resourceType: 'volume', tags: { Name: fullName } },
+      ],
+    });
+    const labels = { 'hexabid.in/node-group': groupName };
+    return new EksNodeGroup(this, `NodeGroup-${groupName}`, {
+      clusterName: cluster.name,
+      nodeGroupName: groupName,
+      nodeRoleArn,
+      subnetIds,
+      amiType: 'AL2023_x86_64_STANDARD',
+      capacityType: options.capacityType ?? 'ON_DEMAND',
+      instanceTypes: [...options.instanceTypes],
+      scalingConfig: { minSize: options.minSize, maxSize: options.maxSize, desiredSize: options.desiredSize },
+      updateConfig: { maxUnavailablePercentage: 33 },
+      launchTemplate: { id: template.id, version: Token.asString(template.latestVersion) },
+      labels,
+      taint: (options.taints ?? []).map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
+      tags: {
+        // Cluster-autoscaler auto-discovery, plus the label template for scale-from-zero.
+        'k8s.io/cluster-autoscaler/enabled': 'true',
+        [`k8s.io/cluster-autoscaler/${cluster.name}`]: 'owned',
+        'k8s.io/cluster-autoscaler/node-template/label/hexabid.in/node-group': groupName,
+      },
+      lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
+      dependsOn,
+    });
+  }
+}

@@ -1,0 +1,25 @@
+/** IAM policy documents as typed data, rendered to JSON for the provider. */
+
+export interface PolicyStatement {
+  readonly Sid?: string;
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Principal?: '*' | Readonly<Record<string, string | readonly string[]>>;
+  readonly Action: string | readonly string[];
+  readonly Resource?: string | readonly string[];
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | boolean | readonly string[]>>>>;
+}
+
+/** Renders statements as a policy document; tokens inside strings resolve at synth. */
+export function policyDocument(statements: readonly PolicyStatement[]): string {
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+}
+
+/** Trust policy letting one AWS service assume a role. */
+export function serviceTrustPolicy(service: string, actions: readonly string[] = ['sts:AssumeRole']): string {
+  return policyDocument([{ Effect: 'Allow', Principal: { Service: service }, Action: actions }]);
+}
+
+/** The managed policy ARN for a name, in the stack's partition. */
+export function managedPolicyArn(partition: string, name: string): string {
+  return `arn:${partition}:iam::aws:policy/${name}`;
+}
