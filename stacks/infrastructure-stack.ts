@@ -3,6 +3,10 @@ import { S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../environments/types.ts';
 import { EksCluster } from '../modules/eks.ts';
+import { CacheReplicationGroup } from '../modules/elasticache.ts';
+import { SearchDomain } from '../modules/elasticsearch.ts';
+import { PostgresDatabase } from '../modules/rds.ts';
+import { DocumentStorage } from '../modules/s3.ts';
 import { Vpc } from '../modules/vpc.ts';
 
 /** Name of the AWS infrastructure stack of an environment. */
@@ -22,6 +26,10 @@ export class InfrastructureStack extends TerraformStack {
 
     const defaultTags = [{ tags: { project: 'hexabid', environment: config.name, 'managed-by': 'cdktf', 'cost-center': config.costCenter } }];
     new AwsProvider(this, 'aws', { region: config.region, allowedAccountIds: [config.accountId], defaultTags });
+    const drRegion = config.documents.replicationRegion;
+    const drProvider = drRegion
+      ? new AwsProvider(this, 'aws-dr', { alias: 'dr', region: drRegion, allowedAccountIds: [config.accountId], defaultTags })
+      : undefined;
 
     const backend = new S3Backend(this, {
       bucket: config.state.bucket,
@@ -57,6 +65,113 @@ export class InfrastructureStack extends TerraformStack {
       logRetentionDays: config.cluster.logRetentionDays,
     });
 
-    new TerraformOutput(this, 'cluster_name', { value: cluster.clusterName });
+    // Every node and pod carries the cluster security group, so it is the one source data stores admit.
+    const clusterSources = [cluster.clusterSecurityGroupId];
+    const secretPrefix = `hexabid/${config.name}`;
+
+    const database = new PostgresDatabase(this, 'Database', {
+      identifier: prefix,
+      instanceClass: config.database.instanceClass,
+      engineVersion: config.database.engineVersion,
+      vpcId: network.vpcId,
+      subnetIds: network.databaseSubnetIds,
+      allowedSecurityGroupIds: clusterSources,
+      masterSecretName: `${secretPrefix}/database/master`,
+      allocatedStorage: config.database.allocatedStorageGiB,
+      maxAllocatedStorage: config.database.maxAllocatedStorageGiB,
+      multiAz: config.database.multiAz,
+      readReplicas: config.database.readReplicas,
+      backupRetentionPeriod: config.database.backupRetentionDays,
+      deletionProtection: config.database.deletionProtection,
+      dbName: config.database.databaseName,
+      username: config.database.masterUsername,
+      masterPasswordVersion: config.database.masterPasswordVersion,
+      logRetentionDays: config.cluster.logRetentionDays,
+      secretRecoveryWindowDays: config.secretRecoveryWindowDays,
+    });
+
+    const cache = new CacheReplicationGroup(this, 'Cache', {
+      replicationGroupId: prefix,
+      engine: config.cache.engine,
+      engineVersion: config.cache.engineVersion,
+      nodeType: config.cache.nodeType,
+      numCacheClusters: config.cache.numCacheClusters,
+      snapshotRetentionLimit: config.cache.snapshotRetentionDays,
+      authTokenVersion: config.cache.authTokenVersion,
+      vpcId: network.vpcId,
+      subnetIds: network.databaseSubnetIds,
+      allowedSecurityGroupIds: clusterSources,
+      authSecretName: `${secretPrefix}/cache/auth`,
+      logRetentionDays: config.cluster.logRetentionDays,
+      secretRecoveryWindowDays: config.secretRecoveryWindowDays,
+    });
+
+    const search = new SearchDomain(this, 'Search', {
+      domainName: prefix,
+      engineVersion: config.search.engineVersion,
+      instanceType: config.search.instanceType,
+      instanceCount: config.search.instanceCount,
+      availabilityZoneCount: config.search.availabilityZoneCount,
+      volumeSizeGiB: config.search.volumeSizeGiB,
+      dedicatedMasterType: config.search.dedicatedMasterType,
+      vpcId: network.vpcId,
+      subnetIds: network.databaseSubnetIds,
+      allowedSecurityGroupIds: clusterSources,
+      logRetentionDays: config.cluster.logRetentionDays,
+    });
+
+    const documents = new DocumentStorage(this, 'Documents', {
+      namePrefix: prefix,
+      forceDestroy: config.documents.forceDestroy,
+      noncurrentVersionExpirationDays: config.documents.noncurrentVersionExpirationDays,
+      intelligentTieringAfterDays: config.documents.intelligentTieringAfterDays,
+      accessLogRetentionDays: config.documents.accessLogRetentionDays,
+      replication: drProvider && drRegion ? { provider: drProvider, region: drRegion } : undefined,
+    });
+
+    // What the Kubernetes layer (hexabid-<env>-k8s) reads from this stack.
+    const outputs: Record<string, { value: string | number | string[]; description: string }> = {
+      vpc_id: { value: network.vpcId, description: 'VPC ID' },
+      private_subnet_ids: { value: network.privateSubnetIds, description: 'Private (node and pod) subnet IDs' },
+      public_subnet_ids: { value: network.publicSubnetIds, description: 'Public (load balancer) subnet IDs' },
+      cluster_name: { value: cluster.clusterName, description: 'EKS cluster name' },
+      cluster_endpoint: { value: cluster.clusterEndpoint, description: 'EKS API server endpoint' },
+      cluster_certificate_authority_data: { value: cluster.clusterCertificateAuthorityData, description: 'Base64 CA bundle of the EKS API server' },
+      cluster_version: { value: cluster.clusterVersion, description: 'Kubernetes version' },
+      cluster_security_group_id: { value: cluster.clusterSecurityGroupId, description: 'Security group on every node and pod' },
+      oidc_provider_arn: { value: cluster.oidcProviderArn, description: 'IAM OIDC provider of the cluster (for IRSA)' },
+      oidc_issuer_url: { value: cluster.oidcIssuerUrl, description: 'OIDC issuer URL of the cluster' },
+      node_role_arn: { value: cluster.nodeRoleArn, description: 'IAM role of the managed nodes' },
+      eks_secrets_kms_key_arn: { value: cluster.secretsKeyArn, description: 'KMS key for Kubernetes secrets envelope encryption' },
+      db_instance_identifier: { value: database.dbInstanceIdentifier, description: 'RDS primary identifier' },
+      db_instance_address: { value: database.dbInstanceAddress, description: 'RDS primary hostname' },
+      db_instance_endpoint: { value: database.dbInstanceEndpoint, description: 'RDS primary host:port' },
+      db_instance_port: { value: database.dbInstancePort, description: 'RDS port' },
+      db_name: { value: database.dbName, description: 'Application database name' },
+      db_replica_addresses: { value: database.replicaAddresses, description: 'RDS read replica hostnames' },
+      db_master_secret_arn: { value: database.masterSecretArn, description: 'Secrets Manager ARN of the RDS master credential' },
+      db_security_group_id: { value: database.securityGroupId, description: 'Security group of the database' },
+      db_kms_key_arn: { value: database.kmsKeyArn, description: 'KMS key of the database and its secret' },
+      cache_primary_endpoint: { value: cache.primaryEndpointAddress, description: 'ElastiCache primary endpoint (TLS, port 6379)' },
+      cache_reader_endpoint: { value: cache.readerEndpointAddress, description: 'ElastiCache reader endpoint' },
+      cache_port: { value: cache.port, description: 'ElastiCache port' },
+      cache_auth_secret_arn: { value: cache.authSecretArn, description: 'Secrets Manager ARN of the cache AUTH token' },
+      cache_security_group_id: { value: cache.securityGroupId, description: 'Security group of the cache' },
+      cache_kms_key_arn: { value: cache.kmsKeyArn, description: 'KMS key of the cache and its secret' },
+      documents_bucket_name: { value: documents.documentsBucketName, description: 'Tenant documents bucket' },
+      documents_bucket_arn: { value: documents.documentsBucketArn, description: 'Tenant documents bucket ARN' },
+      documents_kms_key_arn: { value: documents.kmsKeyArn, description: 'KMS key of the documents bucket' },
+      access_logs_bucket_name: { value: documents.accessLogsBucketName, description: 'S3 server access logs bucket (also for ALB logs)' },
+      access_logs_bucket_arn: { value: documents.accessLogsBucketArn, description: 'S3 server access logs bucket ARN' },
+      opensearch_endpoint: { value: search.domainEndpoint, description: 'OpenSearch HTTPS endpoint (VPC)' },
+      opensearch_domain_arn: { value: search.domainArn, description: 'OpenSearch domain ARN' },
+      opensearch_master_role_arn: { value: search.masterRoleArn, description: 'IAM role mapped to the OpenSearch all_access role' },
+      opensearch_security_group_id: { value: search.securityGroupId, description: 'Security group of the OpenSearch domain' },
+      opensearch_kms_key_arn: { value: search.kmsKeyArn, description: 'KMS key of the OpenSearch domain' },
+    };
+    if (documents.replicaBucketArn) {
+      outputs.documents_replica_bucket_arn = { value: documents.replicaBucketArn, description: `DR replica of the documents bucket (${drRegion})` };
+    }
+    for (const [name, output] of Object.entries(outputs)) new TerraformOutput(this, name, output);
   }
 }

@@ -1,0 +1,224 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
+import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
+import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { Construct } from 'constructs';
+import { DB_INSTANCE_CLASSES } from '../lib/aws-catalog.ts';
+import { GeneratedCredential } from './generated-credential.ts';
+import { awsContext } from './internal/aws-context.ts';
+import { managedPolicyArn, serviceTrustPolicy } from './internal/iam.ts';
+import { IngressSecurityGroup } from './internal/ingress-security-group.ts';
+import { EncryptionKey } from './kms-key.ts';
+
+/** PostgreSQL log streams exported to CloudWatch. */
+export const POSTGRES_LOG_EXPORTS = ['postgresql', 'upgrade'] as const;
+
+export interface PostgresDatabaseProps {
+  /** Instance identifier, also the prefix of replica, group and secret names. */
+  readonly identifier: string;
+  readonly instanceClass: string;
+  readonly vpcId: string;
+  /** Database-tier subnets in at least two zones. */
+  readonly subnetIds: string[];
+  /** Security groups allowed to connect on 5432: the cluster's nodes and pods. */
+  readonly allowedSecurityGroupIds: readonly string[];
+  /** Secrets Manager name of the master credential. */
+  readonly masterSecretName: string;
+  /** @default '17' */
+  readonly engineVersion?: string;
+  /** @default 20 */
+  readonly allocatedStorage?: number;
+  /** Ceiling for storage autoscaling. @default 5 × allocatedStorage */
+  readonly maxAllocatedStorage?: number;
+  /** @default true */
+  readonly multiAz?: boolean;
+  /** @default 0 */
+  readonly readReplicas?: number;
+  /** @default 30 */
+  readonly backupRetentionPeriod?: number;
+  /** @default true */
+  readonly deletionProtection?: boolean;
+  /** @default 'hexabid' */
+  readonly dbName?: string;
+  /** @default 'hexabid_admin' */
+  readonly username?: string;
+  /** Bump to rotate the master password. @default 1 */
+  readonly masterPasswordVersion?: number;
+  /** Statements slower than this are logged. @default 1000 */
+  readonly slowQueryThresholdMs?: number;
+  /** @default 60 */
+  readonly monitoringInterval?: number;
+  /** @default 90 */
+  readonly logRetentionDays?: number;
+  /** @default 30 */
+  readonly secretRecoveryWindowDays?: number;
+  /** @default '03:00-04:00' (UTC, 08:30 IST) */
+  readonly backupWindow?: string;
+  /** @default 'sun:04:30-sun:05:30' (UTC) */
+  readonly maintenanceWindow?: string;
+}
+
+/**
+ * RDS for PostgreSQL: encrypted gp3 with autoscaling, TLS-only, slow-query
+ * logging, Database Insights and enhanced monitoring, a final snapshot and
+ * retained backups on delete, and optional read replicas.
+ *
+ * The master password comes from {@link GeneratedCredential} through the
+ * write-only `password_wo` rather than `manage_master_user_password`, which
+ * RDS refuses for instances that have read replicas.
+ */
+export class PostgresDatabase extends Construct {
+  readonly dbInstanceIdentifier: string;
+  readonly dbInstanceArn: string;
+  readonly dbInstanceAddress: string;
+  readonly dbInstanceEndpoint: string;
+  readonly dbInstancePort: number;
+  readonly dbName: string;
+  readonly replicaAddresses: string[];
+  readonly securityGroupId: string;
+  readonly masterSecretArn: string;
+  readonly kmsKeyArn: string;
+
+  constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
+    super(scope, id);
+    const { partition } = awsContext(this);
+    const identifier = props.identifier;
+    const engineVersion = props.engineVersion ?? '17';
+    const allocatedStorage = props.allocatedStorage ?? 20;
+    const logRetention = props.logRetentionDays ?? 90;
+    const deletionProtection = props.deletionProtection ?? true;
+    const dbName = props.dbName ?? 'hexabid';
+    const insights = DB_INSTANCE_CLASSES[props.instanceClass]?.performanceInsights ?? true;
+
+    const key = new EncryptionKey(this, 'Key', {
+      aliasName: `${identifier}-rds`,
+      description: `Encrypts ${identifier} storage, snapshots, insights, logs and credentials`,
+      cloudWatchLogGroupPrefix: `/aws/rds/instance/${identifier}`,
+    });
+    this.kmsKeyArn = key.keyArn;
+
+    const credential = new GeneratedCredential(this, 'MasterCredential', {
+      secretName: props.masterSecretName,
+      description: `Master credential of ${identifier} (username and password)`,
+      kmsKeyArn: key.keyArn,
+      username: props.username ?? 'hexabid_admin',
+      version: props.masterPasswordVersion ?? 1,
+      recoveryWindowInDays: props.secretRecoveryWindowDays ?? 30,
+    });
+    this.masterSecretArn = credential.secretArn;
+
+    const securityGroup = new IngressSecurityGroup(this, 'SecurityGroup', {
+      name: `${identifier}-rds`,
+      description: `PostgreSQL ${identifier} from the EKS cluster`,
+      vpcId: props.vpcId,
+      port: 5432,
+      sourceSecurityGroupIds: props.allowedSecurityGroupIds,
+    });
+    this.securityGroupId = securityGroup.securityGroupId;
+
+    const subnetGroup = new DbSubnetGroup(this, 'SubnetGroup', { name: identifier, subnetIds: props.subnetIds });
+    const major = engineVersion.split('.')[0];
+    const parameters = new DbParameterGroup(this, 'ParameterGroup', {
+      name: `${identifier}-postgres${major}`,
+      family: `postgres${major}`,
+      description: `TLS-only connections and slow-query logging for ${identifier}`,
+      parameter: [
+        { name: 'rds.force_ssl', value: '1' },
+        { name: 'log_min_duration_statement', value: String(props.slowQueryThresholdMs ?? 1000) },
+        { name: 'log_lock_waits', value: '1' },
+        { name: 'log_temp_files', value: '10240' },
+        { name: 'log_autovacuum_min_duration', value: '1000' },
+      ],
+      lifecycle: { createBeforeDestroy: true },
+    });
+
+    const monitoringRole = new IamRole(this, 'MonitoringRole', {
+      name: `${identifier}-rds-monitoring`,
+      assumeRolePolicy: serviceTrustPolicy('monitoring.rds.amazonaws.com'),
+    });
+    new IamRolePolicyAttachment(this, 'MonitoringPolicy', {
+      role: monitoringRole.name,
+      policyArn: managedPolicyArn(partition, 'service-role/AmazonRDSEnhancedMonitoringRole'),
+    });
+
+    // Settings a primary and its replicas share.
+    const common = {
+      instanceClass: props.instanceClass,
+      storageType: 'gp3',
+      storageEncrypted: true,
+      kmsKeyId: key.keyArn,
+      vpcSecurityGroupIds: [securityGroup.securityGroupId],
+      parameterGroupName: parameters.name,
+      publiclyAccessible: false,
+      caCertIdentifier: 'rds-ca-rsa2048-g1',
+      autoMinorVersionUpgrade: true,
+      copyTagsToSnapshot: true,
+      deletionProtection,
+      enabledCloudwatchLogsExports: [...POSTGRES_LOG_EXPORTS],
+      performanceInsightsEnabled: insights,
+      performanceInsightsKmsKeyId: insights ? key.keyArn : undefined,
+      performanceInsightsRetentionPeriod: insights ? 7 : undefined,
+      databaseInsightsMode: insights ? 'standard' : undefined,
+      monitoringInterval: props.monitoringInterval ?? 60,
+      monitoringRoleArn: monitoringRole.arn,
+      maintenanceWindow: props.maintenanceWindow ?? 'sun:04:30-sun:05:30',
+    };
+    const logGroups = (instanceId: string) =>
+      POSTGRES_LOG_EXPORTS.map(
+        (stream) =>
+          new CloudwatchLogGroup(this, `Logs-${instanceId}-${stream}`, {
+            name: `/aws/rds/instance/${instanceId}/${stream}`,
+            retentionInDays: logRetention,
+            kmsKeyId: key.keyArn,
+          }),
+      );
+
+    const primary = new DbInstance(this, 'Primary', {
+      ...common,
+      identifier,
+      engine: 'postgres',
+      engineVersion,
+      // No paid extended support: an end-of-life major is upgraded, not billed.
+      engineLifecycleSupport: 'open-source-rds-extended-support-disabled',
+      allocatedStorage,
+      maxAllocatedStorage: props.maxAllocatedStorage ?? allocatedStorage * 5,
+      dbName,
+      username: props.username ?? 'hexabid_admin',
+      passwordWo: credential.passwordForWriteOnly,
+      passwordWoVersion: credential.version,
+      iamDatabaseAuthenticationEnabled: true,
+      multiAz: props.multiAz ?? true,
+      dbSubnetGroupName: subnetGroup.name,
+      backupRetentionPeriod: props.backupRetentionPeriod ?? 30,
+      backupWindow: props.backupWindow ?? '03:00-04:00',
+      skipFinalSnapshot: false,
+      finalSnapshotIdentifier: `${identifier}-final`,
+      deleteAutomatedBackups: false,
+      dependsOn: logGroups(identifier),
+    });
+
+    const replicas = Array.from({ length: props.readReplicas ?? 0 }, (_, i) => {
+      const replicaId = `${identifier}-replica-${i + 1}`;
+      return new DbInstance(this, `Replica${i + 1}`, {
+        ...common,
+        identifier: replicaId,
+        replicateSourceDb: primary.identifier,
+        // Replicas take their backups and snapshots from the primary.
+        multiAz: false,
+        backupRetentionPeriod: 0,
+        skipFinalSnapshot: true,
+        dependsOn: logGroups(replicaId),
+      });
+    });
+
+    this.dbInstanceIdentifier = primary.identifier;
+    this.dbInstanceArn = primary.arn;
+    this.dbInstanceAddress = primary.address;
+    this.dbInstanceEndpoint = primary.endpoint;
+    this.dbInstancePort = primary.port;
+    this.dbName = dbName;
+    this.replicaAddresses = replicas.map((r) => r.address);
+  }
+}

@@ -1,0 +1,178 @@
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { S3BucketReplicationConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-replication-configuration';
+import type { TerraformProvider } from 'cdktf';
+import { Construct } from 'constructs';
+import { awsContext } from './internal/aws-context.ts';
+import { policyDocument, serviceTrustPolicy } from './internal/iam.ts';
+import { SecureBucket } from './internal/secure-bucket.ts';
+import { EncryptionKey } from './kms-key.ts';
+
+export interface DocumentStorageProps {
+  /** Bucket names start with it, e.g. `hexabid-prod`; the account ID ends them. */
+  readonly namePrefix: string;
+  /**
+   * Let `terraform destroy` delete non-empty buckets. Only for throwaway environments.
+   * @default false
+   */
+  readonly forceDestroy?: boolean;
+  /** @default 30 */
+  readonly noncurrentVersionExpirationDays?: number;
+  /** Objects over 128 KiB move to Intelligent-Tiering after this many days. @default 30 */
+  readonly intelligentTieringAfterDays?: number;
+  /** @default 7 */
+  readonly abortIncompleteMultipartUploadDays?: number;
+  /** @default 365 */
+  readonly accessLogRetentionDays?: number;
+  /**
+   * Cross-region replication of every document to a DR bucket.
+   * @default - no replication
+   */
+  readonly replication?: {
+    /** Provider aliased to the DR region. */
+    readonly provider: TerraformProvider;
+    readonly region: string;
+  };
+}
+
+/**
+ * Tenant documents: a KMS-encrypted, versioned bucket with server access
+ * logging, lifecycle tiering and, optionally, replication to a DR region.
+ */
+export class DocumentStorage extends Construct {
+  readonly documentsBucketName: string;
+  readonly documentsBucketArn: string;
+  readonly accessLogsBucketName: string;
+  readonly accessLogsBucketArn: string;
+  readonly kmsKeyArn: string;
+  readonly replicaBucketArn?: string;
+  readonly replicaKmsKeyArn?: string;
+
+  constructor(scope: Construct, id: string, props: DocumentStorageProps) {
+    super(scope, id);
+    const { accountId, region } = awsContext(this);
+    const prefix = props.namePrefix;
+    const forceDestroy = props.forceDestroy ?? false;
+    const abortDays = props.abortIncompleteMultipartUploadDays ?? 7;
+    const abortMultipart = { id: 'abort-incomplete-multipart-uploads', status: 'Enabled', filter: [{ prefix: '' }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: abortDays }] };
+    const expireNoncurrent = (days: number) => ({
+      id: 'expire-noncurrent-versions',
+      status: 'Enabled',
+      filter: [{ prefix: '' }],
+      noncurrentVersionExpiration: [{ noncurrentDays: days }],
+    });
+
+    // Server access logs cannot be delivered to an SSE-KMS bucket, so this one uses SSE-S3.
+    const logs = new SecureBucket(this, 'AccessLogs', {
+      bucketName: `${prefix}-access-logs-${accountId}`,
+      forceDestroy,
+      lifecycleRules: [
+        { id: 'expire-access-logs', status: 'Enabled', filter: [{ prefix: '' }], expiration: [{ days: props.accessLogRetentionDays ?? 365 }] },
+        expireNoncurrent(7),
+        abortMultipart,
+      ],
+      policyStatements: (bucketArn) => [
+        {
+          Sid: 'S3ServerAccessLogDelivery',
+          Effect: 'Allow',
+          Principal: { Service: 'logging.s3.amazonaws.com' },
+          Action: 's3:PutObject',
+          Resource: `${bucketArn}/*`,
+          Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+        },
+      ],
+    });
+    this.accessLogsBucketName = logs.bucketId;
+    this.accessLogsBucketArn = logs.bucketArn;
+
+    const key = new EncryptionKey(this, 'Key', { aliasName: `${prefix}-documents`, description: `Encrypts ${prefix} tenant documents` });
+    this.kmsKeyArn = key.keyArn;
+    const documentRules = [
+      expireNoncurrent(props.noncurrentVersionExpirationDays ?? 30),
+      abortMultipart,
+      {
+        id: 'intelligent-tiering',
+        status: 'Enabled',
+        // Intelligent-Tiering does not tier objects under 128 KiB but would still bill their monitoring.
+        filter: [{ objectSizeGreaterThan: 131072 }],
+        transition: [{ days: props.intelligentTieringAfterDays ?? 30, storageClass: 'INTELLIGENT_TIERING' }],
+      },
+    ];
+    const documents = new SecureBucket(this, 'Documents', {
+      bucketName: `${prefix}-documents-${accountId}`,
+      kmsKeyArn: key.keyArn,
+      forceDestroy,
+      accessLogs: { bucketId: logs.bucketId, prefix: 'documents/' },
+      lifecycleRules: documentRules,
+    });
+    this.documentsBucketName = documents.bucketId;
+    this.documentsBucketArn = documents.bucketArn;
+
+    if (props.replication) {
+      const dr = props.replication;
+      const replicaKey = new EncryptionKey(this, 'ReplicaKey', {
+        aliasName: `${prefix}-documents-replica`,
+        description: `Encrypts ${prefix} tenant documents replicated to ${dr.region}`,
+        provider: dr.provider,
+      });
+      const replica = new SecureBucket(this, 'Replica', {
+        bucketName: `${prefix}-documents-replica-${accountId}`,
+        kmsKeyArn: replicaKey.keyArn,
+        forceDestroy,
+        lifecycleRules: documentRules,
+        provider: dr.provider,
+      });
+      const role = new IamRole(this, 'ReplicationRole', {
+        name: `${prefix}-documents-replication`,
+        assumeRolePolicy: serviceTrustPolicy('s3.amazonaws.com'),
+      });
+      new IamRolePolicy(this, 'ReplicationPolicy', {
+        role: role.id,
+        name: 'replicate-documents',
+        policy: policyDocument([
+          { Effect: 'Allow', Action: ['s3:GetReplicationConfiguration', 's3:ListBucket'], Resource: documents.bucketArn },
+          {
+            Effect: 'Allow',
+            Action: ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging'],
+            Resource: `${documents.bucketArn}/*`,
+          },
+          { Effect: 'Allow', Action: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'], Resource: `${replica.bucketArn}/*` },
+          {
+            Effect: 'Allow',
+            Action: 'kms:Decrypt',
+            Resource: key.keyArn,
+            Condition: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
+          },
+          {
+            Effect: 'Allow',
+            Action: ['kms:Encrypt', 'kms:GenerateDataKey'],
+            Resource: replicaKey.keyArn,
+            Condition: { StringEquals: { 'kms:ViaService': `s3.${dr.region}.amazonaws.com` } },
+          },
+        ]),
+      });
+      new S3BucketReplicationConfigurationA(this, 'Replication', {
+        bucket: documents.bucketId,
+        role: role.arn,
+        rule: [
+          {
+            id: 'replicate-everything-to-dr',
+            status: 'Enabled',
+            priority: 1,
+            filter: { prefix: '' },
+            deleteMarkerReplication: { status: 'Enabled' },
+            sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: 'Enabled' } },
+            destination: {
+              bucket: replica.bucketArn,
+              storageClass: 'STANDARD',
+              encryptionConfiguration: { replicaKmsKeyId: replicaKey.keyArn },
+            },
+          },
+        ],
+        dependsOn: [documents.versioning, replica.versioning],
+      });
+      this.replicaBucketArn = replica.bucketArn;
+      this.replicaKmsKeyArn = replicaKey.keyArn;
+    }
+  }
+}
