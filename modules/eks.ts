@@ -162,7 +162,7 @@ export class EksCluster extends Construct {
     const earlyAddons = ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent'].map((addon) => this.addon(cluster, addon));
 
     const groups = Object.entries(props.nodeGroups).map(([groupName, options]) =>
-      this.nodeGroup(cluster, nodeRole.arn, groupName, options, props.subnetIds, earlyAddons),
+      this.nodeGroup(cluster, props, nodeRole.arn, groupName, options, earlyAddons),
     );
     this.nodeGroupNames = Object.fromEntries(Object.keys(props.nodeGroups).map((groupName, i) => [groupName, groups[i]!.nodeGroupName]));
 
@@ -213,13 +213,15 @@ export class EksCluster extends Construct {
 
   private nodeGroup(
     cluster: AwsEksCluster,
+    props: EksClusterProps,
     nodeRoleArn: string,
     groupName: string,
     options: EksNodeGroupOptions,
-    subnetIds: string[],
     dependsOn: EksAddon[],
   ): EksNodeGroup {
-    const fullName = `${cluster.name}-${groupName}`;
+    // The literal name, not cluster.name: a token inside a tag key is not interpolated.
+    const clusterName = props.clusterName;
+    const fullName = `${clusterName}-${groupName}`;
     const template = new LaunchTemplate(this, `LaunchTemplate-${groupName}`, {
       name: fullName,
       updateDefaultVersion: true,
@@ -247,7 +249,7 @@ export class EksCluster extends Construct {
       clusterName: cluster.name,
       nodeGroupName: groupName,
       nodeRoleArn,
-      subnetIds,
+      subnetIds: props.subnetIds,
       amiType: 'AL2023_x86_64_STANDARD',
       capacityType: options.capacityType ?? 'ON_DEMAND',
       instanceTypes: [...options.instanceTypes],
@@ -259,7 +261,7 @@ export class EksCluster extends Construct {
       tags: {
         // Cluster-autoscaler auto-discovery, plus the label template for scale-from-zero.
         'k8s.io/cluster-autoscaler/enabled': 'true',
-        [`k8s.io/cluster-autoscaler/${cluster.name}`]: 'owned',
+        [`k8s.io/cluster-autoscaler/${clusterName}`]: 'owned',
         'k8s.io/cluster-autoscaler/node-template/label/hexabid.in/node-group': groupName,
       },
       lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },

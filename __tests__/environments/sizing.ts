@@ -1,0 +1,35 @@
+import { expect } from 'vitest';
+import type { TfJson } from '../helpers/synth.ts';
+import { resourcesOf } from '../helpers/synth.ts';
+
+/** What the capacity plan says an environment runs. */
+export interface ExpectedSizing {
+  readonly nodeGroups: Record<string, { instanceTypes: string[]; min: number; max: number; desired: number }>;
+  readonly dbInstanceClass: string;
+  readonly dbMultiAz: boolean;
+  readonly dbReplicas: number;
+  readonly cacheNodeType: string;
+  readonly searchInstanceType: string;
+  readonly searchInstanceCount: number;
+}
+
+/** Asserts the synthesized stack runs exactly the planned sizes. */
+export function expectSizing(json: TfJson, expected: ExpectedSizing): void {
+  const groups = Object.fromEntries(
+    resourcesOf(json, 'aws_eks_node_group').map((g) => [
+      g.node_group_name,
+      { instanceTypes: g.instance_types, min: g.scaling_config.min_size, max: g.scaling_config.max_size, desired: g.scaling_config.desired_size },
+    ]),
+  );
+  expect(groups).toEqual(expected.nodeGroups);
+  const dbs = resourcesOf(json, 'aws_db_instance');
+  const primary = dbs.filter((d) => d.replicate_source_db === undefined);
+  expect(primary).toHaveLength(1);
+  expect(primary[0]!.instance_class).toBe(expected.dbInstanceClass);
+  expect(primary[0]!.multi_az).toBe(expected.dbMultiAz);
+  expect(dbs.filter((d) => d.replicate_source_db !== undefined)).toHaveLength(expected.dbReplicas);
+  expect(resourcesOf(json, 'aws_elasticache_replication_group')[0]!.node_type).toBe(expected.cacheNodeType);
+  const search = resourcesOf(json, 'aws_opensearch_domain')[0]!.cluster_config;
+  expect(search.instance_type).toBe(expected.searchInstanceType);
+  expect(search.instance_count).toBe(expected.searchInstanceCount);
+}

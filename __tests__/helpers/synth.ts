@@ -1,0 +1,55 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { App, TerraformStack, Testing } from 'cdktf';
+import type { Construct } from 'constructs';
+import { validateEnvironment } from '../../environments/validate.ts';
+import type { EnvironmentConfig } from '../../environments/types.ts';
+import { InfrastructureStack } from '../../stacks/infrastructure-stack.ts';
+
+/** A synthesized stack: Terraform JSON. */
+export interface TfJson {
+  terraform: Record<string, any>;
+  provider: Record<string, any[]>;
+  resource: Record<string, Record<string, any>>;
+  data?: Record<string, Record<string, any>>;
+  output?: Record<string, { value: unknown; description?: string }>;
+}
+
+const cache = new Map<string, { json: TfJson; text: string }>();
+
+/** Validates and synthesizes one environment's stack, once per test worker. */
+export function synthEnvironment(config: EnvironmentConfig, cacheKey: string = config.name): { json: TfJson; text: string } {
+  let hit = cache.get(cacheKey);
+  if (!hit) {
+    validateEnvironment(config);
+    const stack = new InfrastructureStack(new App({ stackTraces: false }), config);
+    const text = Testing.synth(stack);
+    hit = { json: JSON.parse(text) as TfJson, text };
+    cache.set(cacheKey, hit);
+  }
+  return hit;
+}
+
+/** Synthesizes whatever `build` adds to a bare stack with an AWS provider. */
+export function synthConstruct(build: (scope: Construct) => void): TfJson {
+  const stack = new TerraformStack(Testing.app({ stackTraces: false }), 'test');
+  new AwsProvider(stack, 'aws', { region: 'ap-south-1' });
+  build(stack);
+  return JSON.parse(Testing.synth(stack)) as TfJson;
+}
+
+/** Every resource of a Terraform type, without the cdktf metadata. */
+export function resourcesOf(json: TfJson, type: string): Record<string, any>[] {
+  return Object.values(json.resource[type] ?? {});
+}
+
+/** The single resource of a type; fails if there is not exactly one. */
+export function onlyResource(json: TfJson, type: string): Record<string, any> {
+  const all = resourcesOf(json, type);
+  if (all.length !== 1) throw new Error(`expected exactly one ${type}, found ${all.length}`);
+  return all[0]!;
+}
+
+/** Parses a policy document that may hold unresolved Terraform references. */
+export function parsePolicy(text: string): { Statement: Record<string, any>[] } {
+  return JSON.parse(text) as { Statement: Record<string, any>[] };
+}

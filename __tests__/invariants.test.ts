@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import { ENVIRONMENTS } from '../environments/index.ts';
+import { productionAt } from '../environments/production.ts';
+import { ipsPerNode } from '../lib/aws-catalog.ts';
+import { parseCidr, usableSubnetAddresses } from '../lib/cidr.ts';
+import { parsePolicy, resourcesOf, synthEnvironment, type TfJson } from './helpers/synth.ts';
+
+const stacks: [string, TfJson][] = [
+  ...ENVIRONMENTS.map((e) => [e.name, synthEnvironment(e).json] as [string, TfJson]),
+  ['production-scaled', synthEnvironment(productionAt('scaled1000Tenants'), 'production-scaled').json],
+];
+const productionStacks = stacks.filter(([name]) => name.startsWith('production'));
+
+describe.each(stacks)('invariants of %s', (_name, json) => {
+  it('encrypts every data store with a customer-managed key', () => {
+    for (const db of resourcesOf(json, 'aws_db_instance')) {
+      expect(db.storage_encrypted).toBe(true);
+      expect(db.kms_key_id).toMatch(/^\$\{aws_kms_key\./);
+    }
+    for (const cache of resourcesOf(json, 'aws_elasticache_replication_group')) {
+      expect(cache.at_rest_encryption_enabled).toBe('true');
+      expect(cache.kms_key_id).toMatch(/^\$\{aws_kms_key\./);
+    }
+    for (const domain of resourcesOf(json, 'aws_opensearch_domain')) {
+      expect(domain.encrypt_at_rest).toMatchObject({ enabled: true, kms_key_id: expect.stringMatching(/^\$\{aws_kms_key\./) });
+      expect(domain.node_to_node_encryption.enabled).toBe(true);
+    }
+    for (const secret of resourcesOf(json, 'aws_secretsmanager_secret')) expect(secret.kms_key_id).toMatch(/^\$\{aws_kms_key\./);
+    for (const group of resourcesOf(json, 'aws_cloudwatch_log_group')) expect(group.kms_key_id).toMatch(/^\$\{aws_kms_key\./);
+    for (const sse of resourcesOf(json, 'aws_s3_bucket_server_side_encryption_configuration')) {
+      expect(['aws:kms', 'AES256']).toContain(sse.rule[0].apply_server_side_encryption_by_default.sse_algorithm);
+    }
+    expect(resourcesOf(json, 'aws_s3_bucket_server_side_encryption_configuration')).toHaveLength(resourcesOf(json, 'aws_s3_bucket').length);
+    for (const template of resourcesOf(json, 'aws_launch_template')) expect(template.block_device_mappings[0].ebs.encrypted).toBe('true');
+  });
+
+  it('rotates every KMS key and gives each an explicit policy', () => {
+    for (const key of resourcesOf(json, 'aws_kms_key')) {
+      expect(key.enable_key_rotation).toBe(true);
+      expect(parsePolicy(key.policy).Statement.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('makes nothing data-bearing public', () => {
+    for (const db of resourcesOf(json, 'aws_db_instance')) expect(db.publicly_accessible).toBe(false);
+    const buckets = resourcesOf(json, 'aws_s3_bucket').length;
+    const blocks = resourcesOf(json, 'aws_s3_bucket_public_access_block');
+    expect(blocks).toHaveLength(buckets);
+    for (const block of blocks) {
+      expect(block).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    }
+    for (const o of resourcesOf(json, 'aws_s3_bucket_ownership_controls')) expect(o.rule.object_ownership).toBe('BucketOwnerEnforced');
+    for (const domain of resourcesOf(json, 'aws_opensearch_domain')) {
+      expect(domain.vpc_options.subnet_ids.length).toBeGreaterThan(0);
+      const statements = parsePolicy(domain.access_policies).Statement;
+      expect(statements.every((s) => s.Principal !== '*' && s.Principal?.AWS !== '*')).toBe(true);
+    }
+    for (const subnet of resourcesOf(json, 'aws_subnet')) expect(subnet.map_public_ip_on_launch).toBe(false);
+    for (const cluster of resourcesOf(json, 'aws_eks_cluster')) {
+      expect(cluster.vpc_config.endpoint_private_access).toBe(true);
+      if (cluster.vpc_config.endpoint_public_access) expect(cluster.vpc_config.public_access_cidrs).not.toContain('0.0.0.0/0');
+    }
+  });
+
+  it('enforces TLS everywhere', () => {
+    const params = resourcesOf(json, 'aws_db_parameter_group').flatMap((g) => g.parameter);
+    expect(params).toContainEqual({ name: 'rds.force_ssl', value: '1' });
+    for (const cache of resourcesOf(json, 'aws_elasticache_replication_group')) {
+      expect(cache.transit_encryption_enabled).toBe(true);
+      expect(cache.transit_encryption_mode).toBe('required');
+    }
+    for (const domain of resourcesOf(json, 'aws_opensearch_domain')) {
+      expect(domain.domain_endpoint_options).toEqual({ enforce_https: true, tls_security_policy: 'Policy-Min-TLS-1-2-PFS-2023-10' });
+    }
+    const policies = resourcesOf(json, 'aws_s3_bucket_policy');
+    expect(policies).toHaveLength(resourcesOf(json, 'aws_s3_bucket').length);
+    for (const policy of policies) {
+      expect(parsePolicy(policy.policy).Statement).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': false } } }),
+      );
+    }
+  });
+
+  it('admits 0.0.0.0/0 through no security group', () => {
+    const ingress = [
+      ...resourcesOf(json, 'aws_vpc_security_group_ingress_rule'),
+      ...resourcesOf(json, 'aws_security_group').flatMap((g) => g.ingress ?? []),
+      ...resourcesOf(json, 'aws_security_group_rule').filter((r) => r.type === 'ingress'),
+    ];
+    for (const rule of ingress) {
+      const open = [rule.cidr_ipv4, ...(rule.cidr_blocks ?? [])].includes('0.0.0.0/0');
+      // The only exception the project allows: a load balancer on 80/443.
+      if (open) expect([80, 443]).toContain(rule.from_port);
+    }
+    expect(ingress.every((r) => r.referenced_security_group_id !== undefined)).toBe(true);
+    for (const sg of resourcesOf(json, 'aws_default_security_group')) {
+      expect(sg.ingress).toBeUndefined();
+      expect(sg.egress).toBeUndefined();
+    }
+  });
+
+  it('gives the private subnets room for every pod IP, even with one zone lost', () => {
+    const demand = resourcesOf(json, 'aws_eks_node_group').reduce(
+      (n, g) => n + g.scaling_config.max_size * Math.max(...(g.instance_types as string[]).map(ipsPerNode)),
+      0,
+    );
+    const sizes = resourcesOf(json, 'aws_subnet')
+      .filter((s) => s.tags.tier === 'private')
+      .map((s) => usableSubnetAddresses(parseCidr(s.cidr_block)!));
+    expect(sizes.reduce((a, b) => a + b, 0) - Math.max(...sizes)).toBeGreaterThanOrEqual(demand);
+  });
+
+  it('keeps the database tier off the internet', () => {
+    const dbSubnets = resourcesOf(json, 'aws_subnet').filter((s) => s.tags.tier === 'database');
+    expect(dbSubnets).toHaveLength(3);
+    const routes = resourcesOf(json, 'aws_route');
+    const databaseTables = Object.entries(json.resource.aws_route_table ?? {}).filter(([, t]) => t.tags.Name.endsWith('-database'));
+    expect(databaseTables).toHaveLength(1);
+    const tableRef = `\${aws_route_table.${databaseTables[0]![0]}.id}`;
+    expect(routes.filter((r) => r.route_table_id === tableRef)).toEqual([]);
+  });
+
+  it('tags every resource through the provider, and names with hexabid-<env>', () => {
+    const [provider] = json.provider.aws!;
+    expect(Object.keys(provider.default_tags[0].tags).sort()).toEqual(['cost-center', 'environment', 'managed-by', 'project']);
+    for (const bucket of resourcesOf(json, 'aws_s3_bucket')) expect(bucket.bucket).toMatch(/^hexabid-[a-z]+-/);
+    for (const role of resourcesOf(json, 'aws_iam_role')) expect(role.name).toMatch(/^hexabid-[a-z]+-/);
+  });
+
+  it('stores state in S3 with native locking and encryption', () => {
+    expect(json.terraform.backend.s3).toMatchObject({ encrypt: true, use_lockfile: true });
+  });
+
+  it('puts no secret in outputs or code', () => {
+    const text = JSON.stringify(json);
+    expect(text).not.toMatch(/"(password|auth_token|secret_string)"\s*:\s*"[^$]/);
+    for (const output of Object.values(json.output ?? {})) expect(JSON.stringify(output.value)).not.toMatch(/password|random_password|secret_string/);
+  });
+});
+
+describe.each(productionStacks)('production guard rails of %s', (_name, json) => {
+  it('protects, snapshots and backs up every database', () => {
+    const dbs = resourcesOf(json, 'aws_db_instance');
+    for (const db of dbs) expect(db.deletion_protection).toBe(true);
+    const primary = dbs.find((d) => d.replicate_source_db === undefined)!;
+    expect(primary).toMatchObject({ multi_az: true, skip_final_snapshot: false, backup_retention_period: 30, delete_automated_backups: false });
+    expect(primary.final_snapshot_identifier).toBe('hexabid-production-final');
+  });
+
+  it('never force-destroys a bucket', () => {
+    for (const bucket of resourcesOf(json, 'aws_s3_bucket')) expect(bucket.force_destroy).toBe(false);
+  });
+});

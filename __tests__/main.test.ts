@@ -1,0 +1,62 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { selectEnvironments, UnknownEnvironmentError } from '../environments/index.ts';
+
+const run = promisify(execFile);
+const outdirs: string[] = [];
+
+/** Runs main.ts as `cdktf synth` would, into a fresh output directory. */
+async function synth(hexabidEnv: string | undefined): Promise<{ code: number; stderr: string; stacks: string[] }> {
+  const outdir = mkdtempSync(join(tmpdir(), 'hexabid-synth-'));
+  outdirs.push(outdir);
+  const env = { ...process.env, CDKTF_OUTDIR: outdir, HEXABID_ENV: hexabidEnv ?? '' };
+  try {
+    const { stderr } = await run(process.execPath, ['--import', 'tsx', 'main.ts'], { env });
+    return { code: 0, stderr, stacks: readdirSync(join(outdir, 'stacks')).sort() };
+  } catch (error) {
+    const failure = error as { code: number; stderr: string };
+    return { code: failure.code, stderr: failure.stderr, stacks: [] };
+  }
+}
+
+afterAll(() => outdirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe('environment selection', () => {
+  it('selects every environment when HEXABID_ENV is unset or empty', () => {
+    expect(selectEnvironments(undefined).map((e) => e.name)).toEqual(['dev', 'staging', 'production']);
+    expect(selectEnvironments(' ').map((e) => e.name)).toEqual(['dev', 'staging', 'production']);
+  });
+
+  it('selects a comma-separated list', () => {
+    expect(selectEnvironments('production, dev').map((e) => e.name)).toEqual(['production', 'dev']);
+  });
+
+  it('rejects an unknown name and lists the valid ones', () => {
+    expect(() => selectEnvironments('dev,prod')).toThrow(UnknownEnvironmentError);
+    expect(() => selectEnvironments('dev,prod')).toThrow('Unknown environment "prod" in HEXABID_ENV; valid names are: dev, staging, production');
+  });
+});
+
+describe('main.ts', () => {
+  it('synthesizes one stack per environment', async () => {
+    const result = await synth(undefined);
+    expect(result.code).toBe(0);
+    expect(result.stacks).toEqual(['hexabid-dev', 'hexabid-production', 'hexabid-staging']);
+  });
+
+  it('synthesizes only the environments HEXABID_ENV names', async () => {
+    const result = await synth('staging');
+    expect(result.code).toBe(0);
+    expect(result.stacks).toEqual(['hexabid-staging']);
+  });
+
+  it('exits non-zero with the valid names, and no stack trace, for an unknown environment', async () => {
+    const result = await synth('qa');
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe('Unknown environment "qa" in HEXABID_ENV; valid names are: dev, staging, production');
+  });
+});

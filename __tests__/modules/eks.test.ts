@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { EKS_CONTROL_PLANE_LOG_TYPES, EksCluster, type EksClusterProps } from '../../modules/eks.ts';
+import { onlyResource, parsePolicy, resourcesOf, synthConstruct } from '../helpers/synth.ts';
+
+const props: EksClusterProps = {
+  clusterName: 'hexabid-test',
+  kubernetesVersion: '1.35',
+  vpcId: 'vpc-123',
+  subnetIds: ['subnet-a', 'subnet-b', 'subnet-c'],
+  adminRoleArns: ['arn:aws:iam::111122223333:role/admin'],
+  nodeGroups: {
+    app: { instanceTypes: ['t3.xlarge'], minSize: 3, maxSize: 10, desiredSize: 3 },
+    worker: { instanceTypes: ['t3.large'], minSize: 2, maxSize: 5, desiredSize: 2, taints: [{ key: 'hexabid.in/workload', value: 'worker', effect: 'NO_SCHEDULE' }] },
+  },
+};
+
+describe('EksCluster', () => {
+  const json = synthConstruct((scope) => new EksCluster(scope, 'Eks', props));
+  const cluster = onlyResource(json, 'aws_eks_cluster');
+
+  it('runs the configured version on the standard support policy', () => {
+    expect(cluster.version).toBe('1.35');
+    expect(cluster.upgrade_policy).toEqual({ support_type: 'STANDARD' });
+  });
+
+  it('uses API authentication with an access entry per admin role, and no implicit creator admin', () => {
+    expect(cluster.access_config).toEqual({ authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: false });
+    expect(onlyResource(json, 'aws_eks_access_entry').principal_arn).toBe('arn:aws:iam::111122223333:role/admin');
+    const association = onlyResource(json, 'aws_eks_access_policy_association');
+    expect(association.policy_arn).toMatch(/cluster-access-policy\/AmazonEKSClusterAdminPolicy$/);
+    expect(association.access_scope).toEqual({ type: 'cluster' });
+  });
+
+  it('keeps the API endpoint private unless CIDRs are given', () => {
+    expect(cluster.vpc_config).toMatchObject({ endpoint_private_access: true, endpoint_public_access: false });
+    expect(cluster.vpc_config.public_access_cidrs).toBeUndefined();
+    const open = onlyResource(
+      synthConstruct((scope) => new EksCluster(scope, 'Eks', { ...props, publicAccessCidrs: ['203.0.113.0/24'] })),
+      'aws_eks_cluster',
+    );
+    expect(open.vpc_config).toMatchObject({ endpoint_public_access: true, public_access_cidrs: ['203.0.113.0/24'] });
+  });
+
+  it('envelope-encrypts secrets with a rotating customer key the cluster role may use', () => {
+    expect(cluster.encryption_config.resources).toEqual(['secrets']);
+    expect(cluster.encryption_config.provider.key_arn).toMatch(/^\$\{aws_kms_key\./);
+    const key = resourcesOf(json, 'aws_kms_key')[0]!;
+    expect(key.enable_key_rotation).toBe(true);
+    const encryption = parsePolicy(onlyResource(json, 'aws_iam_role_policy').policy).Statement[0]!;
+    expect(encryption.Resource).toMatch(/^\$\{aws_kms_key\./);
+  });
+
+  it('ships all five control-plane logs to a group with retention, created first', () => {
+    expect(cluster.enabled_cluster_log_types).toEqual([...EKS_CONTROL_PLANE_LOG_TYPES]);
+    expect(EKS_CONTROL_PLANE_LOG_TYPES).toHaveLength(5);
+    const group = onlyResource(json, 'aws_cloudwatch_log_group');
+    expect(group).toMatchObject({ name: '/aws/eks/hexabid-test/cluster', retention_in_days: 90 });
+    expect(cluster.depends_on).toEqual([expect.stringMatching(/^aws_cloudwatch_log_group\./)]);
+  });
+
+  it('runs AL2023 node groups from launch templates with IMDSv2 and encrypted gp3 roots', () => {
+    const groups = resourcesOf(json, 'aws_eks_node_group');
+    expect(groups.map((g) => g.node_group_name)).toEqual(['app', 'worker']);
+    for (const g of groups) {
+      expect(g.ami_type).toBe('AL2023_x86_64_STANDARD');
+      expect(g.launch_template.id).toMatch(/^\$\{aws_launch_template\./);
+      expect(g.labels).toEqual({ 'hexabid.in/node-group': g.node_group_name });
+      expect(g.tags).toMatchObject({ 'k8s.io/cluster-autoscaler/enabled': 'true', 'k8s.io/cluster-autoscaler/hexabid-test': 'owned' });
+      expect(g.lifecycle.ignore_changes).toEqual(['scaling_config[0].desired_size']);
+    }
+    expect(groups[1]!.taint).toEqual([{ key: 'hexabid.in/workload', value: 'worker', effect: 'NO_SCHEDULE' }]);
+    for (const t of resourcesOf(json, 'aws_launch_template')) {
+      expect(t.metadata_options).toMatchObject({ http_tokens: 'required', http_endpoint: 'enabled' });
+      expect(t.block_device_mappings[0].ebs).toMatchObject({ volume_type: 'gp3', encrypted: 'true' });
+    }
+  });
+
+  it('installs the five core add-ons, EBS CSI through Pod Identity', () => {
+    const addons = resourcesOf(json, 'aws_eks_addon');
+    expect(addons.map((a) => a.addon_name).sort()).toEqual(['aws-ebs-csi-driver', 'coredns', 'eks-pod-identity-agent', 'kube-proxy', 'vpc-cni']);
+    const ebs = addons.find((a) => a.addon_name === 'aws-ebs-csi-driver')!;
+    expect(ebs.pod_identity_association).toEqual([{ role_arn: expect.stringMatching(/aws_iam_role\./), service_account: 'ebs-csi-controller-sa' }]);
+    const coredns = addons.find((a) => a.addon_name === 'coredns')!;
+    expect(coredns.depends_on.every((d: string) => d.startsWith('aws_eks_node_group.'))).toBe(true);
+  });
+
+  it('creates an OIDC provider and a node role with only the minimal policies plus SSM', () => {
+    expect(onlyResource(json, 'aws_iam_openid_connect_provider').client_id_list).toEqual(['sts.amazonaws.com']);
+    const nodeRoleRef = Object.entries(json.resource.aws_iam_role!).find(([, r]) => r.name === 'hexabid-test-node')![0];
+    const nodePolicies = resourcesOf(json, 'aws_iam_role_policy_attachment')
+      .filter((a) => a.role === `\${aws_iam_role.${nodeRoleRef}.name}`)
+      .map((a) => a.policy_arn.split('/').pop());
+    expect(nodePolicies.sort()).toEqual(['AmazonEC2ContainerRegistryPullOnly', 'AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonSSMManagedInstanceCore']);
+  });
+});

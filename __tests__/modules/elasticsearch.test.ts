@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { OPENSEARCH_LOG_TYPES, SearchDomain, type SearchDomainProps } from '../../modules/elasticsearch.ts';
+import { onlyResource, parsePolicy, resourcesOf, synthConstruct } from '../helpers/synth.ts';
+
+const props: SearchDomainProps = {
+  domainName: 'hexabid-test',
+  instanceType: 'r5.large.search',
+  vpcId: 'vpc-123',
+  subnetIds: ['subnet-a', 'subnet-b', 'subnet-c'],
+  allowedSecurityGroupIds: ['sg-cluster'],
+};
+
+describe('SearchDomain', () => {
+  const json = synthConstruct((scope) => new SearchDomain(scope, 'Search', props));
+  const domain = onlyResource(json, 'aws_opensearch_domain');
+
+  it('is an OpenSearch domain across three zones, inside the VPC, on gp3', () => {
+    expect(domain.engine_version).toBe('OpenSearch_2.19');
+    expect(domain.cluster_config).toMatchObject({ instance_count: 3, zone_awareness_enabled: true, zone_awareness_config: { availability_zone_count: 3 } });
+    expect(domain.vpc_options.subnet_ids).toEqual(props.subnetIds);
+    expect(domain.ebs_options).toMatchObject({ ebs_enabled: true, volume_type: 'gp3' });
+  });
+
+  it('encrypts at rest with its own key and between nodes, and enforces HTTPS on a PFS policy', () => {
+    expect(domain.encrypt_at_rest.enabled).toBe(true);
+    expect(domain.node_to_node_encryption.enabled).toBe(true);
+    expect(domain.domain_endpoint_options).toEqual({ enforce_https: true, tls_security_policy: 'Policy-Min-TLS-1-2-PFS-2023-10' });
+  });
+
+  it('uses fine-grained access control mastered by an IAM role, and a policy scoped to the domain', () => {
+    expect(domain.advanced_security_options).toMatchObject({ enabled: true, internal_user_database_enabled: false, anonymous_auth_enabled: false });
+    expect(domain.advanced_security_options.master_user_options.master_user_arn).toMatch(/aws_iam_role\./);
+    const [statement] = parsePolicy(domain.access_policies).Statement;
+    expect(statement!.Action).toBe('es:ESHttp*');
+    expect(statement!.Resource).toMatch(/:domain\/hexabid-test\/\*$/);
+    expect(statement!.Principal.AWS).toEqual([expect.stringMatching(/:root$/)]);
+  });
+
+  it('publishes slow, application and audit logs under a policy scoped to this domain', () => {
+    expect(domain.log_publishing_options.map((o: { log_type: string }) => o.log_type)).toEqual([...OPENSEARCH_LOG_TYPES]);
+    expect(resourcesOf(json, 'aws_cloudwatch_log_group')).toHaveLength(4);
+    const [statement] = parsePolicy(onlyResource(json, 'aws_cloudwatch_log_resource_policy').policy_document).Statement;
+    expect(statement!.Condition.ArnLike['aws:SourceArn']).toMatch(/domain\/hexabid-test$/);
+  });
+
+  it('turns Auto-Tune off on burstable types and on elsewhere', () => {
+    expect(domain.auto_tune_options.desired_state).toBe('ENABLED');
+    const small = synthConstruct((scope) => new SearchDomain(scope, 'Search', { ...props, instanceType: 't3.small.search', instanceCount: 1, availabilityZoneCount: 1 }));
+    const smallDomain = onlyResource(small, 'aws_opensearch_domain');
+    expect(smallDomain.auto_tune_options.desired_state).toBe('DISABLED');
+    expect(smallDomain.cluster_config.zone_awareness_enabled).toBe(false);
+    expect(smallDomain.vpc_options.subnet_ids).toEqual(['subnet-a']);
+  });
+
+  it('admits 443 only from the cluster', () => {
+    expect(onlyResource(json, 'aws_vpc_security_group_ingress_rule')).toMatchObject({ from_port: 443, referenced_security_group_id: 'sg-cluster' });
+  });
+});

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { PostgresDatabase, type PostgresDatabaseProps } from '../../modules/rds.ts';
+import { onlyResource, resourcesOf, synthConstruct } from '../helpers/synth.ts';
+
+const props: PostgresDatabaseProps = {
+  identifier: 'hexabid-test',
+  instanceClass: 'db.r5.xlarge',
+  vpcId: 'vpc-123',
+  subnetIds: ['subnet-a', 'subnet-b', 'subnet-c'],
+  allowedSecurityGroupIds: ['sg-cluster'],
+  masterSecretName: 'hexabid/test/database/master',
+};
+
+describe('PostgresDatabase', () => {
+  const json = synthConstruct((scope) => new PostgresDatabase(scope, 'Db', { ...props, readReplicas: 1 }));
+  const instances = resourcesOf(json, 'aws_db_instance');
+  const primary = instances.find((d) => d.replicate_source_db === undefined)!;
+  const replica = instances.find((d) => d.replicate_source_db !== undefined)!;
+
+  it('defaults to PostgreSQL 17 without paid extended support', () => {
+    expect(primary).toMatchObject({ engine: 'postgres', engine_version: '17', engine_lifecycle_support: 'open-source-rds-extended-support-disabled' });
+  });
+
+  it('defaults to secure and durable settings', () => {
+    expect(primary).toMatchObject({
+      multi_az: true,
+      storage_type: 'gp3',
+      storage_encrypted: true,
+      publicly_accessible: false,
+      deletion_protection: true,
+      backup_retention_period: 30,
+      copy_tags_to_snapshot: true,
+      skip_final_snapshot: false,
+      final_snapshot_identifier: 'hexabid-test-final',
+      delete_automated_backups: false,
+      allocated_storage: 20,
+      max_allocated_storage: 100,
+      iam_database_authentication_enabled: true,
+    });
+    expect(primary.kms_key_id).toMatch(/^\$\{aws_kms_key\./);
+  });
+
+  it('forces TLS and logs slow queries through its parameter group, and exports logs', () => {
+    const group = onlyResource(json, 'aws_db_parameter_group');
+    expect(group.family).toBe('postgres17');
+    expect(group.parameter).toContainEqual({ name: 'rds.force_ssl', value: '1' });
+    expect(group.parameter).toContainEqual({ name: 'log_min_duration_statement', value: '1000' });
+    expect(primary.enabled_cloudwatch_logs_exports).toEqual(['postgresql', 'upgrade']);
+    expect(resourcesOf(json, 'aws_cloudwatch_log_group').map((g) => g.name)).toContain('/aws/rds/instance/hexabid-test/postgresql');
+  });
+
+  it('turns on Database Insights and enhanced monitoring', () => {
+    expect(primary).toMatchObject({ performance_insights_enabled: true, database_insights_mode: 'standard', monitoring_interval: 60 });
+    expect(primary.monitoring_role_arn).toMatch(/aws_iam_role\./);
+  });
+
+  it('skips Performance Insights on classes that do not offer it', () => {
+    const small = synthConstruct((scope) => new PostgresDatabase(scope, 'Db', { ...props, instanceClass: 'db.t3.small' }));
+    const db = onlyResource(small, 'aws_db_instance');
+    expect(db.performance_insights_enabled).toBe(false);
+    expect(db.database_insights_mode).toBeUndefined();
+  });
+
+  it('admits 5432 only from the given security groups', () => {
+    const rule = onlyResource(json, 'aws_vpc_security_group_ingress_rule');
+    expect(rule).toMatchObject({ from_port: 5432, to_port: 5432, ip_protocol: 'tcp', referenced_security_group_id: 'sg-cluster' });
+    expect(onlyResource(json, 'aws_security_group').egress).toBeUndefined();
+  });
+
+  it('sets the master password write-only from a generated secret, so replicas work', () => {
+    expect(primary.manage_master_user_password).toBeUndefined();
+    expect(primary.password).toBeUndefined();
+    expect(primary.password_wo).toMatch(/^\$\{data\.aws_secretsmanager_random_password\./);
+    expect(primary.password_wo_version).toBe(1);
+    const version = onlyResource(json, 'aws_secretsmanager_secret_version');
+    expect(version.secret_string_wo).toContain('data.aws_secretsmanager_random_password.');
+    expect(version.secret_string_wo_version).toBe(1);
+    expect(onlyResource(json, 'aws_secretsmanager_secret')).toMatchObject({ name: 'hexabid/test/database/master', recovery_window_in_days: 30 });
+  });
+
+  it('creates a read replica from the primary, encrypted and protected alike', () => {
+    expect(replica.replicate_source_db).toMatch(/aws_db_instance\..*\.identifier/);
+    expect(replica).toMatchObject({ identifier: 'hexabid-test-replica-1', storage_encrypted: true, publicly_accessible: false, deletion_protection: true });
+    expect(replica.password_wo).toBeUndefined();
+    expect(replica.username).toBeUndefined();
+  });
+});

@@ -1,0 +1,76 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { describe, expect, it } from 'vitest';
+import { DocumentStorage } from '../../modules/s3.ts';
+import { onlyResource, parsePolicy, resourcesOf, synthConstruct, type TfJson } from '../helpers/synth.ts';
+
+function bucketResource(json: TfJson, type: string, bucketKey: string): Record<string, any> {
+  const ref = `\${aws_s3_bucket.${bucketKey}.id}`;
+  const found = resourcesOf(json, type).find((r) => r.bucket === ref);
+  if (!found) throw new Error(`no ${type} for ${bucketKey}`);
+  return found;
+}
+
+function bucketKey(json: TfJson, namePart: string): string {
+  return Object.entries(json.resource.aws_s3_bucket!).find(([, b]) => (b.bucket as string).includes(namePart))![0];
+}
+
+describe('DocumentStorage', () => {
+  const json = synthConstruct((scope) => new DocumentStorage(scope, 'Docs', { namePrefix: 'hexabid-test' }));
+  const documents = bucketKey(json, '-documents-');
+  const logs = bucketKey(json, '-access-logs-');
+
+  it('creates a documents bucket and an access-logs bucket, not force-destroyable by default', () => {
+    expect(resourcesOf(json, 'aws_s3_bucket')).toHaveLength(2);
+    for (const b of resourcesOf(json, 'aws_s3_bucket')) expect(b.force_destroy).toBe(false);
+  });
+
+  it('encrypts documents with SSE-KMS and a bucket key, and logs with SSE-S3 (required for log delivery)', () => {
+    const docsSse = bucketResource(json, 'aws_s3_bucket_server_side_encryption_configuration', documents).rule[0];
+    expect(docsSse.apply_server_side_encryption_by_default.sse_algorithm).toBe('aws:kms');
+    expect(docsSse.bucket_key_enabled).toBe(true);
+    const logsSse = bucketResource(json, 'aws_s3_bucket_server_side_encryption_configuration', logs).rule[0];
+    expect(logsSse.apply_server_side_encryption_by_default.sse_algorithm).toBe('AES256');
+  });
+
+  it('versions both buckets and sends document access logs to the log bucket', () => {
+    expect(resourcesOf(json, 'aws_s3_bucket_versioning').map((v) => v.versioning_configuration.status)).toEqual(['Enabled', 'Enabled']);
+    const logging = onlyResource(json, 'aws_s3_bucket_logging');
+    expect(logging.bucket).toBe(`\${aws_s3_bucket.${documents}.id}`);
+    expect(logging.target_bucket).toBe(`\${aws_s3_bucket.${logs}.id}`);
+  });
+
+  it('expires noncurrent versions after 30 days, aborts stale uploads, and tiers large objects', () => {
+    const rules = bucketResource(json, 'aws_s3_bucket_lifecycle_configuration', documents).rule;
+    const byId = Object.fromEntries(rules.map((r: { id: string }) => [r.id, r]));
+    expect(byId['expire-noncurrent-versions'].noncurrent_version_expiration).toEqual([{ noncurrent_days: 30 }]);
+    expect(byId['abort-incomplete-multipart-uploads'].abort_incomplete_multipart_upload).toEqual([{ days_after_initiation: 7 }]);
+    expect(byId['intelligent-tiering'].transition).toEqual([{ days: 30, storage_class: 'INTELLIGENT_TIERING' }]);
+  });
+
+  it('lets only the S3 logging service write to the log bucket, and denies non-TLS access to both', () => {
+    const logStatements = parsePolicy(bucketResource(json, 'aws_s3_bucket_policy', logs).policy).Statement;
+    const delivery = logStatements.find((s) => s.Effect === 'Allow')!;
+    expect(delivery.Principal).toEqual({ Service: 'logging.s3.amazonaws.com' });
+    expect(delivery.Condition.StringEquals['aws:SourceAccount']).toBeDefined();
+    const docStatements = parsePolicy(bucketResource(json, 'aws_s3_bucket_policy', documents).policy).Statement;
+    expect(docStatements.every((s) => s.Effect === 'Deny')).toBe(true);
+  });
+
+  it('replicates to a versioned, encrypted DR bucket through the DR provider', () => {
+    const replicated = synthConstruct((scope) => {
+      const dr = new AwsProvider(scope, 'aws-dr', { alias: 'dr', region: 'ap-south-2' });
+      new DocumentStorage(scope, 'Docs', { namePrefix: 'hexabid-test', replication: { provider: dr, region: 'ap-south-2' } });
+    });
+    const replica = bucketKey(replicated, '-documents-replica-');
+    expect(replicated.resource.aws_s3_bucket![replica]!.provider).toBe('aws.dr');
+    expect(bucketResource(replicated, 'aws_s3_bucket_versioning', replica).versioning_configuration.status).toBe('Enabled');
+    expect(bucketResource(replicated, 'aws_s3_bucket_server_side_encryption_configuration', replica).rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe('aws:kms');
+    const config = onlyResource(replicated, 'aws_s3_bucket_replication_configuration');
+    expect(config.rule[0]).toMatchObject({ status: 'Enabled', delete_marker_replication: { status: 'Enabled' } });
+    expect(config.rule[0].source_selection_criteria.sse_kms_encrypted_objects.status).toBe('Enabled');
+    expect(config.rule[0].destination.encryption_configuration.replica_kms_key_id).toMatch(/aws_kms_key\./);
+    expect(config.depends_on).toHaveLength(2);
+    const replicaKeys = resourcesOf(replicated, 'aws_kms_key').filter((k) => k.provider === 'aws.dr');
+    expect(replicaKeys).toHaveLength(1);
+  });
+});

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigValidationError, validateEnvironment } from '../environments/validate.ts';
+import { dev } from '../environments/dev.ts';
+import { production } from '../environments/production.ts';
+import type { EnvironmentConfig } from '../environments/types.ts';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
+
+/** A writable deep copy of an environment, changed by `edit`. */
+function variant(base: EnvironmentConfig, edit: (c: Mutable<EnvironmentConfig>) => void): EnvironmentConfig {
+  const copy = structuredClone(base) as Mutable<EnvironmentConfig>;
+  edit(copy);
+  return copy as EnvironmentConfig;
+}
+
+function problemsOf(config: EnvironmentConfig): string {
+  try {
+    validateEnvironment(config);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) return error.message;
+    throw error;
+  }
+  return '';
+}
+
+describe('environment validation', () => {
+  it('accepts every shipped environment', () => {
+    expect(problemsOf(dev)).toBe('');
+    expect(problemsOf(production)).toBe('');
+  });
+
+  const cases: [string, EnvironmentConfig, RegExp][] = [
+    ['malformed VPC CIDR', variant(dev, (c) => (c.network.vpcCidr = '10.2.0/16')), /network\.vpcCidr = "10\.2\.0\/16": must be an IPv4 network in CIDR form/],
+    ['CIDR with host bits', variant(dev, (c) => (c.network.publicSubnets[0] = '10.2.0.7/24')), /network\.publicSubnets\[0\] = "10\.2\.0\.7\/24": must be an IPv4 network/],
+    ['overlapping subnets', variant(dev, (c) => (c.network.databaseSubnets[0] = '10.2.0.128/25')), /network\.databaseSubnets\[0\] = "10\.2\.0\.128\/25": must not overlap network\.publicSubnets\[0\] \(10\.2\.0\.0\/24\)/],
+    ['subnet outside the VPC', variant(dev, (c) => (c.network.publicSubnets[1] = '10.9.1.0/24')), /network\.publicSubnets\[1\] = "10\.9\.1\.0\/24": must lie inside the VPC CIDR 10\.2\.0\.0\/16/],
+    ['one zone with Multi-AZ', variant(production, (c) => {
+      c.network.availabilityZones = ['ap-south-1a'];
+      c.network.publicSubnets = ['10.0.0.0/24'];
+      c.network.privateSubnets = ['10.0.32.0/19'];
+      c.network.databaseSubnets = ['10.0.3.0/24'];
+    }), /network\.availabilityZones = \["ap-south-1a"\]: must name at least 2 zones because database\.multiAz is true/],
+    ['node group min > max', variant(dev, (c) => (c.cluster.nodeGroups.app.minSize = 5)), /cluster\.nodeGroups\.app\.minSize = 5: must not exceed maxSize \(3\)/],
+    ['desired outside [min, max]', variant(dev, (c) => (c.cluster.nodeGroups.worker.desiredSize = 9)), /cluster\.nodeGroups\.worker\.desiredSize = 9: must lie within \[minSize, maxSize\] = \[1, 2\]/],
+    ['backup retention over 35', variant(dev, (c) => (c.database.backupRetentionDays = 40)), /database\.backupRetentionDays = 40: must be a whole number from 0 to 35/],
+    ['negative backup retention', variant(dev, (c) => (c.database.backupRetentionDays = -1)), /database\.backupRetentionDays = -1: must be a whole number from 0 to 35/],
+    ['production without Multi-AZ', variant(production, (c) => (c.database.multiAz = false)), /database\.multiAz = false: must be true in production/],
+    ['production without deletion protection', variant(production, (c) => (c.database.deletionProtection = false)), /database\.deletionProtection = false: must be true in production/],
+    ['production with 3 days of backups', variant(production, (c) => (c.database.backupRetentionDays = 3)), /database\.backupRetentionDays = 3: must be at least 7 in production/],
+    ['private subnets too small for pods', variant(production, (c) => (c.network.privateSubnets = ['10.0.32.0/24', '10.0.33.0/24', '10.0.34.0/24'])), /network\.privateSubnets = .*: must hold 810 pod and node IPs .* but hold only 502/],
+    ['unknown node instance type', variant(dev, (c) => (c.cluster.nodeGroups.app.instanceTypes = ['t3.mega'])), /cluster\.nodeGroups\.app\.instanceTypes\[0\] = "t3\.mega": must be one of "t3\.medium"/],
+    ['unknown DB instance class', variant(dev, (c) => (c.database.instanceClass = 'db.t9.huge')), /database\.instanceClass = "db\.t9\.huge": must be one of/],
+    ['unsupported PostgreSQL version', variant(dev, (c) => (c.database.engineVersion = '14')), /database\.engineVersion = "14": must be a PostgreSQL version in RDS standard support/],
+    ['malformed PostgreSQL version', variant(dev, (c) => (c.database.engineVersion = 'latest')), /database\.engineVersion = "latest"/],
+    ['unknown cache engine', variant(dev, (c) => ((c.cache as { engine: string }).engine = 'memcached')), /cache\.engine = "memcached": must be one of "valkey", "redis"/],
+    ['cache version of the other engine', variant(dev, (c) => (c.cache.engineVersion = '7.1')), /cache\.engineVersion = "7\.1": must be one of "7\.2", "8\.0", "8\.1"/],
+    ['unknown cache node type', variant(dev, (c) => (c.cache.nodeType = 'cache.t1.nano')), /cache\.nodeType = "cache\.t1\.nano"/],
+    ['unknown search version', variant(dev, (c) => (c.search.engineVersion = 'Elasticsearch_7.10')), /search\.engineVersion = "Elasticsearch_7\.10": must be one of/],
+    ['unknown search instance type', variant(dev, (c) => (c.search.instanceType = 't3.small')), /search\.instanceType = "t3\.small": must be one of "t3\.small\.search"/],
+    ['EKS version out of standard support', variant(dev, (c) => (c.cluster.kubernetesVersion = '1.29')), /cluster\.kubernetesVersion = "1\.29": must be one of "1\.35", "1\.36"/],
+    ['public API open to the internet', variant(dev, (c) => (c.cluster.publicAccessCidrs = ['0.0.0.0/0'])), /cluster\.publicAccessCidrs\[0\] = "0\.0\.0\.0\/0": must not open the API endpoint/],
+    ['replication to the primary region', variant(production, (c) => (c.documents.replicationRegion = 'ap-south-1')), /documents\.replicationRegion = "ap-south-1": must differ from the primary region/],
+    ['force_destroy in production', variant(production, (c) => (c.documents.forceDestroy = true)), /documents\.forceDestroy = true: must be false in production/],
+    ['search nodes not divisible by zones', variant(production, (c) => (c.search.instanceCount = 4)), /search\.instanceCount = 4: must be a multiple of search\.availabilityZoneCount \(3\)/],
+  ];
+
+  it.each(cases)('rejects %s with a message naming the environment, field and value', (_name, config, expected) => {
+    const message = problemsOf(config);
+    expect(message).toMatch(new RegExp(`^Invalid configuration for environment "${config.name}":`));
+    expect(message).toMatch(expected);
+  });
+
+  it('reports every problem at once', () => {
+    const message = problemsOf(variant(dev, (c) => {
+      c.database.backupRetentionDays = 99;
+      c.cache.nodeType = 'cache.x';
+    }));
+    expect(message).toContain('database.backupRetentionDays');
+    expect(message).toContain('cache.nodeType');
+  });
+});
