@@ -100,11 +100,11 @@ export class EksCluster extends Construct {
       name: `${name}-cluster`,
       assumeRolePolicy: serviceTrustPolicy('eks.amazonaws.com', ['sts:AssumeRole', 'sts:TagSession']),
     });
-    new IamRolePolicyAttachment(this, 'ClusterPolicy', {
+    const clusterPolicy = new IamRolePolicyAttachment(this, 'ClusterPolicy', {
       role: clusterRole.name,
       policyArn: managedPolicyArn(partition, 'AmazonEKSClusterPolicy'),
     });
-    new IamRolePolicy(this, 'ClusterEncryptionPolicy', {
+    const clusterEncryptionPolicy = new IamRolePolicy(this, 'ClusterEncryptionPolicy', {
       role: clusterRole.name,
       name: 'envelope-encryption',
       policy: policyDocument([
@@ -129,7 +129,8 @@ export class EksCluster extends Construct {
       upgradePolicy: { supportType: 'STANDARD' },
       // The add-ons below are managed as aws_eks_addon, so skip the unmanaged defaults.
       bootstrapSelfManagedAddons: false,
-      dependsOn: [logGroup],
+      // The role's policies must be attached before EKS assumes it, or creation fails.
+      dependsOn: [logGroup, clusterPolicy, clusterEncryptionPolicy],
     });
     this.clusterName = cluster.name;
     this.clusterArn = cluster.arn;
@@ -162,7 +163,7 @@ export class EksCluster extends Construct {
     const earlyAddons = ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent'].map((addon) => this.addon(cluster, addon));
 
     const groups = Object.entries(props.nodeGroups).map(([groupName, options]) =>
-      this.nodeGroup(cluster, props, nodeRole.arn, groupName, options, earlyAddons),
+      this.nodeGroup(cluster, props, nodeRole.arn, groupName, options, [...earlyAddons, ...nodeRole.attachments]),
     );
     this.nodeGroupNames = Object.fromEntries(Object.keys(props.nodeGroups).map((groupName, i) => [groupName, groups[i]!.nodeGroupName]));
 
@@ -200,15 +201,15 @@ export class EksCluster extends Construct {
    * Minimal node permissions: join the cluster, pull images, assign pod IPs
    * (VPC CNI), and SSM Session Manager in place of a bastion host.
    */
-  private nodeRole(name: string, partition: string): IamRole {
+  private nodeRole(name: string, partition: string): { arn: string; attachments: IamRolePolicyAttachment[] } {
     const role = new IamRole(this, 'NodeRole', {
       name: `${name}-node`,
       assumeRolePolicy: serviceTrustPolicy('ec2.amazonaws.com'),
     });
-    for (const policy of ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonEKS_CNI_Policy', 'AmazonSSMManagedInstanceCore']) {
-      new IamRolePolicyAttachment(this, `NodePolicy-${policy}`, { role: role.name, policyArn: managedPolicyArn(partition, policy) });
-    }
-    return role;
+    const attachments = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonEKS_CNI_Policy', 'AmazonSSMManagedInstanceCore'].map(
+      (policy) => new IamRolePolicyAttachment(this, `NodePolicy-${policy}`, { role: role.name, policyArn: managedPolicyArn(partition, policy) }),
+    );
+    return { arn: role.arn, attachments };
   }
 
   private nodeGroup(
@@ -217,7 +218,8 @@ export class EksCluster extends Construct {
     nodeRoleArn: string,
     groupName: string,
     options: EksNodeGroupOptions,
-    dependsOn: EksAddon[],
+    // Nodes join only with CNI running and the node role's policies attached.
+    dependsOn: (EksAddon | IamRolePolicyAttachment)[],
   ): EksNodeGroup {
     // The literal name, not cluster.name: a token inside a tag key is not interpolated.
     const clusterName = props.clusterName;

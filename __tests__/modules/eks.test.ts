@@ -55,7 +55,15 @@ describe('EksCluster', () => {
     expect(EKS_CONTROL_PLANE_LOG_TYPES).toHaveLength(5);
     const group = onlyResource(json, 'aws_cloudwatch_log_group');
     expect(group).toMatchObject({ name: '/aws/eks/hexabid-test/cluster', retention_in_days: 90 });
-    expect(cluster.depends_on).toEqual([expect.stringMatching(/^aws_cloudwatch_log_group\./)]);
+    expect(cluster.depends_on).toContainEqual(expect.stringMatching(/^aws_cloudwatch_log_group\./));
+  });
+
+  it('creates the cluster and node groups only after their roles have their policies', () => {
+    expect(cluster.depends_on.filter((d: string) => d.startsWith('aws_iam_role_polic'))).toHaveLength(2);
+    for (const g of resourcesOf(json, 'aws_eks_node_group')) {
+      expect(g.depends_on.filter((d: string) => d.startsWith('aws_iam_role_policy_attachment.'))).toHaveLength(4);
+      expect(g.depends_on.filter((d: string) => d.startsWith('aws_eks_addon.'))).toHaveLength(3);
+    }
   });
 
   it('runs AL2023 node groups from launch templates with IMDSv2 and encrypted gp3 roots', () => {
