@@ -39,3 +39,19 @@ export function threeZoneNetwork(secondOctet: number): Pick<
     privateSubnets: [`${net}.32.0/19`, `${net}.64.0/19`, `${net}.96.0/19`],
   };
 }
+
+/** The app's database identity; sizes and durability differ per environment. */
+export const APP_DATABASE = {
+  engineVersion: '17',
+  databaseName: 'hexabid',
+  masterUsername: 'hexabid_admin',
+  masterPasswordVersion: 1,
+} as const;
+
+/** Valkey: Redis-compatible and about 20% cheaper than Redis OSS on ElastiCache. */
+export const APP_CACHE_ENGINE = { engine: 'valkey', engineVersion: '8.0', authTokenVersion: 1 } as const;
+
+export const APP_SEARCH_ENGINE = { engineVersion: 'OpenSearch_2.19' } as const;
+
+/** Keeps everything but tolerating workloads (workers, the scraper) off the worker group. */
+export const WORKER_TAINTS = [{ key: 'hexabid.in/workload', value: 'worker', effect: 'NO_SCHEDULE' }] as const;

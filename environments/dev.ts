@@ -1,4 +1,4 @@
-import { ADMIN_ROLE_ARNS, COMMON, threeZoneNetwork } from './common.ts';
+import { ADMIN_ROLE_ARNS, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, COMMON, threeZoneNetwork, WORKER_TAINTS } from './common.ts';
 import { defineEnvironment } from './define.ts';
 
 /** Development: 2 × t3.medium, a single NAT gateway, no deletion protection. */
@@ -16,12 +16,12 @@ export const dev = defineEnvironment({
       app: { instanceTypes: ['t3.medium'], minSize: 1, maxSize: 3, desiredSize: 1, capacityType: 'ON_DEMAND', diskSizeGiB: 30 },
       worker: {
         instanceTypes: ['t3.medium'], minSize: 1, maxSize: 2, desiredSize: 1, capacityType: 'ON_DEMAND', diskSizeGiB: 30,
-        taints: [{ key: 'hexabid.in/workload', value: 'worker', effect: 'NO_SCHEDULE' }],
+        taints: WORKER_TAINTS,
       },
     },
   },
   database: {
-    engineVersion: '17',
+    ...APP_DATABASE,
     instanceClass: 'db.t3.small',
     allocatedStorageGiB: 20,
     maxAllocatedStorageGiB: 100,
@@ -29,13 +29,10 @@ export const dev = defineEnvironment({
     readReplicas: 0,
     backupRetentionDays: 1,
     deletionProtection: false,
-    databaseName: 'hexabid',
-    masterUsername: 'hexabid_admin',
-    masterPasswordVersion: 1,
   },
-  cache: { engine: 'valkey', engineVersion: '8.0', nodeType: 'cache.t3.micro', numCacheClusters: 1, snapshotRetentionDays: 1, authTokenVersion: 1 },
+  cache: { ...APP_CACHE_ENGINE, nodeType: 'cache.t3.micro', numCacheClusters: 1, snapshotRetentionDays: 1 },
   // The cost plan has no search domain for dev, but the app needs one: a single small node.
-  search: { engineVersion: 'OpenSearch_2.19', instanceType: 't3.small.search', instanceCount: 1, availabilityZoneCount: 1, volumeSizeGiB: 10 },
+  search: { ...APP_SEARCH_ENGINE, instanceType: 't3.small.search', instanceCount: 1, availabilityZoneCount: 1, volumeSizeGiB: 10 },
   documents: { forceDestroy: true, noncurrentVersionExpirationDays: 30, intelligentTieringAfterDays: 30, accessLogRetentionDays: 30 },
   secretRecoveryWindowDays: 0,
 });

@@ -1,3 +1,4 @@
+import { WORKER_TAINTS } from './common.ts';
 import type { SizingPreset } from './types.ts';
 
 /**
@@ -11,7 +12,7 @@ export const PRODUCTION_SIZING = {
       app: { instanceTypes: ['t3.xlarge'], minSize: 3, maxSize: 10, desiredSize: 3, capacityType: 'ON_DEMAND', diskSizeGiB: 50 },
       worker: {
         instanceTypes: ['t3.large'], minSize: 2, maxSize: 5, desiredSize: 2, capacityType: 'ON_DEMAND', diskSizeGiB: 50,
-        taints: [{ key: 'hexabid.in/workload', value: 'worker', effect: 'NO_SCHEDULE' }],
+        taints: WORKER_TAINTS,
       },
     },
     database: { instanceClass: 'db.r5.xlarge', readReplicas: 1, allocatedStorageGiB: 200, maxAllocatedStorageGiB: 1000 },
@@ -24,7 +25,7 @@ export const PRODUCTION_SIZING = {
       app: { instanceTypes: ['t3.xlarge'], minSize: 10, maxSize: 20, desiredSize: 10, capacityType: 'ON_DEMAND', diskSizeGiB: 50 },
       worker: {
         instanceTypes: ['t3.xlarge'], minSize: 5, maxSize: 10, desiredSize: 5, capacityType: 'ON_DEMAND', diskSizeGiB: 50,
-        taints: [{ key: 'hexabid.in/workload', value: 'worker', effect: 'NO_SCHEDULE' }],
+        taints: WORKER_TAINTS,
       },
     },
     database: { instanceClass: 'db.r5.4xlarge', readReplicas: 2, allocatedStorageGiB: 1000, maxAllocatedStorageGiB: 5000 },

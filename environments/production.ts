@@ -1,4 +1,4 @@
-import { ADMIN_ROLE_ARNS, COMMON, threeZoneNetwork } from './common.ts';
+import { ADMIN_ROLE_ARNS, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, COMMON, threeZoneNetwork } from './common.ts';
 import { defineEnvironment } from './define.ts';
 import { PRODUCTION_SIZING, type ProductionSizingName } from './presets.ts';
 import type { EnvironmentConfig } from './types.ts';
@@ -20,16 +20,13 @@ export function productionAt(sizingName: ProductionSizingName): EnvironmentConfi
     },
     database: {
       ...sizing.database,
-      engineVersion: '17',
+      ...APP_DATABASE,
       multiAz: true,
       backupRetentionDays: 30,
       deletionProtection: true,
-      databaseName: 'hexabid',
-      masterUsername: 'hexabid_admin',
-      masterPasswordVersion: 1,
     },
-    cache: { ...sizing.cache, engine: 'valkey', engineVersion: '8.0', snapshotRetentionDays: 14, authTokenVersion: 1 },
-    search: { ...sizing.search, engineVersion: 'OpenSearch_2.19', availabilityZoneCount: 3 },
+    cache: { ...sizing.cache, ...APP_CACHE_ENGINE, snapshotRetentionDays: 14 },
+    search: { ...sizing.search, ...APP_SEARCH_ENGINE, availabilityZoneCount: 3 },
     documents: {
       forceDestroy: false,
       replicationRegion: 'ap-south-2',

@@ -1,4 +1,4 @@
-import { ADMIN_ROLE_ARNS, COMMON, threeZoneNetwork } from './common.ts';
+import { ADMIN_ROLE_ARNS, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, COMMON, threeZoneNetwork, WORKER_TAINTS } from './common.ts';
 import { defineEnvironment } from './define.ts';
 
 /** Staging: 3 × t3.large, production's shape at a smaller size. */
@@ -16,12 +16,12 @@ export const staging = defineEnvironment({
       app: { instanceTypes: ['t3.large'], minSize: 2, maxSize: 4, desiredSize: 2, capacityType: 'ON_DEMAND', diskSizeGiB: 50 },
       worker: {
         instanceTypes: ['t3.large'], minSize: 1, maxSize: 3, desiredSize: 1, capacityType: 'ON_DEMAND', diskSizeGiB: 50,
-        taints: [{ key: 'hexabid.in/workload', value: 'worker', effect: 'NO_SCHEDULE' }],
+        taints: WORKER_TAINTS,
       },
     },
   },
   database: {
-    engineVersion: '17',
+    ...APP_DATABASE,
     instanceClass: 'db.t3.medium',
     allocatedStorageGiB: 50,
     maxAllocatedStorageGiB: 200,
@@ -29,12 +29,9 @@ export const staging = defineEnvironment({
     readReplicas: 0,
     backupRetentionDays: 7,
     deletionProtection: true,
-    databaseName: 'hexabid',
-    masterUsername: 'hexabid_admin',
-    masterPasswordVersion: 1,
   },
-  cache: { engine: 'valkey', engineVersion: '8.0', nodeType: 'cache.t3.small', numCacheClusters: 2, snapshotRetentionDays: 7, authTokenVersion: 1 },
-  search: { engineVersion: 'OpenSearch_2.19', instanceType: 't3.small.search', instanceCount: 2, availabilityZoneCount: 2, volumeSizeGiB: 20 },
+  cache: { ...APP_CACHE_ENGINE, nodeType: 'cache.t3.small', numCacheClusters: 2, snapshotRetentionDays: 7 },
+  search: { ...APP_SEARCH_ENGINE, instanceType: 't3.small.search', instanceCount: 2, availabilityZoneCount: 2, volumeSizeGiB: 20 },
   documents: { forceDestroy: false, noncurrentVersionExpirationDays: 30, intelligentTieringAfterDays: 30, accessLogRetentionDays: 90 },
   secretRecoveryWindowDays: 7,
 });
