@@ -160,7 +160,12 @@ export class EksCluster extends Construct {
     this.nodeRoleArn = nodeRole.arn;
 
     // Needed before nodes: without CNI and the pod-identity agent no node turns Ready.
-    const earlyAddons = ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent'].map((addon) => this.addon(cluster, addon));
+    const earlyAddons = [
+      // The VPC CNI enforces Kubernetes NetworkPolicy only when asked to.
+      this.addon(cluster, 'vpc-cni', { configuration: { enableNetworkPolicy: 'true' } }),
+      this.addon(cluster, 'kube-proxy'),
+      this.addon(cluster, 'eks-pod-identity-agent'),
+    ];
 
     const groups = Object.entries(props.nodeGroups).map(([groupName, options]) =>
       this.nodeGroup(cluster, props, nodeRole.arn, groupName, options, [...earlyAddons, ...nodeRole.attachments]),
@@ -168,7 +173,7 @@ export class EksCluster extends Construct {
     this.nodeGroupNames = Object.fromEntries(Object.keys(props.nodeGroups).map((groupName, i) => [groupName, groups[i]!.nodeGroupName]));
 
     // These run as Deployments, so they wait for nodes.
-    this.addon(cluster, 'coredns', groups);
+    this.addon(cluster, 'coredns', { dependsOn: groups });
     const ebsCsiRole = new IamRole(this, 'EbsCsiRole', {
       name: `${name}-ebs-csi`,
       assumeRolePolicy: serviceTrustPolicy('pods.eks.amazonaws.com', ['sts:AssumeRole', 'sts:TagSession']),
@@ -177,18 +182,26 @@ export class EksCluster extends Construct {
       role: ebsCsiRole.name,
       policyArn: managedPolicyArn(partition, 'service-role/AmazonEBSCSIDriverPolicy'),
     });
-    this.addon(cluster, 'aws-ebs-csi-driver', groups, { roleArn: ebsCsiRole.arn, serviceAccount: 'ebs-csi-controller-sa' });
+    this.addon(cluster, 'aws-ebs-csi-driver', {
+      dependsOn: groups,
+      podIdentity: { roleArn: ebsCsiRole.arn, serviceAccount: 'ebs-csi-controller-sa' },
+    });
   }
 
   private addon(
     cluster: AwsEksCluster,
     addonName: string,
-    dependsOn: (EksNodeGroup | EksAddon)[] = [],
-    podIdentity?: { roleArn: string; serviceAccount: string },
+    options: {
+      dependsOn?: (EksNodeGroup | EksAddon)[];
+      podIdentity?: { roleArn: string; serviceAccount: string };
+      configuration?: Record<string, string>;
+    } = {},
   ): EksAddon {
+    const { dependsOn = [], podIdentity, configuration } = options;
     return new EksAddon(this, `Addon-${addonName}`, {
       clusterName: cluster.name,
       addonName,
+      configurationValues: configuration ? JSON.stringify(configuration) : undefined,
       // The latest version compatible with the cluster; an upgrade of the cluster upgrades it.
       resolveConflictsOnCreate: 'OVERWRITE',
       resolveConflictsOnUpdate: 'OVERWRITE',

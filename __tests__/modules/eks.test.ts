@@ -83,11 +83,13 @@ describe('EksCluster', () => {
     }
   });
 
-  it('installs the five core add-ons, EBS CSI through Pod Identity', () => {
+  it('installs the five core add-ons, EBS CSI through Pod Identity, the CNI enforcing NetworkPolicy', () => {
     const addons = resourcesOf(json, 'aws_eks_addon');
     expect(addons.map((a) => a.addon_name).sort()).toEqual(['aws-ebs-csi-driver', 'coredns', 'eks-pod-identity-agent', 'kube-proxy', 'vpc-cni']);
     const ebs = addons.find((a) => a.addon_name === 'aws-ebs-csi-driver')!;
     expect(ebs.pod_identity_association).toEqual([{ role_arn: expect.stringMatching(/aws_iam_role\./), service_account: 'ebs-csi-controller-sa' }]);
+    const cni = addons.find((a) => a.addon_name === 'vpc-cni')!;
+    expect(JSON.parse(cni.configuration_values)).toEqual({ enableNetworkPolicy: 'true' });
     const coredns = addons.find((a) => a.addon_name === 'coredns')!;
     expect(coredns.depends_on.every((d: string) => d.startsWith('aws_eks_node_group.'))).toBe(true);
   });
