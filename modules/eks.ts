@@ -273,11 +273,11 @@ export class EksCluster extends Construct {
       launchTemplate: { id: template.id, version: Token.asString(template.latestVersion) },
       labels,
       taint: (options.taints ?? []).map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
+      // Cluster-autoscaler auto-discovery. EKS puts the same tags on the group's ASG,
+      // which is where the autoscaler looks; here they also show in the plan.
       tags: {
-        // Cluster-autoscaler auto-discovery, plus the label template for scale-from-zero.
         'k8s.io/cluster-autoscaler/enabled': 'true',
         [`k8s.io/cluster-autoscaler/${clusterName}`]: 'owned',
-        'k8s.io/cluster-autoscaler/node-template/label/hexabid.in/node-group': groupName,
       },
       lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
       dependsOn,

@@ -121,7 +121,8 @@ export class PostgresDatabase extends Construct {
     const subnetGroup = new DbSubnetGroup(this, 'SubnetGroup', { name: identifier, subnetIds: props.subnetIds });
     const major = engineVersion.split('.')[0];
     const parameters = new DbParameterGroup(this, 'ParameterGroup', {
-      name: `${identifier}-postgres${major}`,
+      // A prefix, not a name: with create-before-destroy a replacement needs a free name.
+      namePrefix: `${identifier}-postgres${major}-`,
       family: `postgres${major}`,
       description: `TLS-only connections and slow-query logging for ${identifier}`,
       parameter: [

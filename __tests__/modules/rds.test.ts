@@ -43,6 +43,7 @@ describe('PostgresDatabase', () => {
   it('forces TLS and logs slow queries through its parameter group, and exports logs', () => {
     const group = onlyResource(json, 'aws_db_parameter_group');
     expect(group.family).toBe('postgres17');
+    expect(group).toMatchObject({ name_prefix: 'hexabid-test-postgres17-', lifecycle: { create_before_destroy: true } });
     expect(group.parameter).toContainEqual({ name: 'rds.force_ssl', value: '1' });
     expect(group.parameter).toContainEqual({ name: 'log_min_duration_statement', value: '1000' });
     expect(primary.enabled_cloudwatch_logs_exports).toEqual(['postgresql', 'upgrade']);
