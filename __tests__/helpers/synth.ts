@@ -53,3 +53,10 @@ export function onlyResource(json: TfJson, type: string): Record<string, any> {
 export function parsePolicy(text: string): { Statement: Record<string, any>[] } {
   return JSON.parse(text) as { Statement: Record<string, any>[] };
 }
+
+/** The single data source of a type; fails if there is not exactly one. */
+export function onlyDataSource(json: TfJson, type: string): Record<string, any> {
+  const all = Object.values(json.data?.[type] ?? {});
+  if (all.length !== 1) throw new Error(`expected exactly one data.${type}, found ${all.length}`);
+  return all[0]!;
+}
