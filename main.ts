@@ -1,10 +1,18 @@
 import { App } from 'cdktf';
-import { ConfigValidationError, selectEnvironments, UnknownEnvironmentError, validateEnvironment } from './environments/index.ts';
+import {
+  ConfigValidationError,
+  ENVIRONMENTS,
+  selectEnvironments,
+  UnknownEnvironmentError,
+  validateDistinctEnvironments,
+  validateEnvironment,
+} from './environments/index.ts';
 import { InfrastructureStack } from './stacks/infrastructure-stack.ts';
 
 /** Synthesizes the stacks of every environment HEXABID_ENV names (all when unset). */
 function main(): void {
   const environments = selectEnvironments(process.env.HEXABID_ENV);
+  validateDistinctEnvironments(ENVIRONMENTS);
   environments.forEach(validateEnvironment);
   const app = new App();
   for (const config of environments) new InfrastructureStack(app, config);

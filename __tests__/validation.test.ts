@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigValidationError, validateEnvironment } from '../environments/validate.ts';
+import { ENVIRONMENTS } from '../environments/index.ts';
+import { ConfigValidationError, validateDistinctEnvironments, validateEnvironment } from '../environments/validate.ts';
+import { staging } from '../environments/staging.ts';
 import { dev } from '../environments/dev.ts';
 import { production } from '../environments/production.ts';
 import type { EnvironmentConfig } from '../environments/types.ts';
@@ -79,3 +81,22 @@ describe('environment validation', () => {
     expect(message).toContain('cache.nodeType');
   });
 });
+
+describe('the set of environments', () => {
+  it('gives each environment its own name and a VPC range no other overlaps', () => {
+    expect(() => validateDistinctEnvironments(ENVIRONMENTS)).not.toThrow();
+    expect(new Set(ENVIRONMENTS.map((e) => e.network.vpcCidr)).size).toBe(ENVIRONMENTS.length);
+  });
+
+  it('rejects two environments whose VPCs overlap, naming both', () => {
+    const clash = variant(staging, (c) => (c.network.vpcCidr = '10.2.128.0/17'));
+    expect(() => validateDistinctEnvironments([dev, clash])).toThrow(
+      'Invalid configuration for environment "staging":\n  - network.vpcCidr = "10.2.128.0/17": must not overlap environment "dev" (10.2.0.0/16)',
+    );
+  });
+
+  it('rejects a repeated environment name', () => {
+    expect(() => validateDistinctEnvironments([dev, variant(staging, (c) => (c.name = 'dev'))])).toThrow(/name = "dev": must be unique across environments/);
+  });
+});
+

@@ -4,7 +4,7 @@ import { staging } from './staging.ts';
 import type { EnvironmentConfig } from './types.ts';
 
 export type { EnvironmentConfig } from './types.ts';
-export { ConfigValidationError, validateEnvironment } from './validate.ts';
+export { ConfigValidationError, validateDistinctEnvironments, validateEnvironment } from './validate.ts';
 
 /** Every deployable environment, in deploy order. */
 export const ENVIRONMENTS: readonly EnvironmentConfig[] = [dev, staging, production];

@@ -270,3 +270,22 @@ function checkProductionGuardRails(c: Checker, config: EnvironmentConfig): void 
   if (config.documents.forceDestroy) c.fail('documents.forceDestroy', true, 'must be false in production');
   if (config.secretRecoveryWindowDays < 7) c.fail('secretRecoveryWindowDays', config.secretRecoveryWindowDays, 'must be at least 7 in production');
 }
+
+/**
+ * Environments share an account and may one day be peered, so no two may
+ * claim the same name or overlapping VPC ranges.
+ */
+export function validateDistinctEnvironments(configs: readonly EnvironmentConfig[]): void {
+  configs.forEach((config, i) => {
+    const c = new Checker();
+    for (const other of configs.slice(0, i)) {
+      if (other.name === config.name) c.fail('name', config.name, 'must be unique across environments');
+      const mine = parseCidr(config.network.vpcCidr);
+      const theirs = parseCidr(other.network.vpcCidr);
+      if (mine && theirs && cidrsOverlap(mine, theirs)) {
+        c.fail('network.vpcCidr', config.network.vpcCidr, `must not overlap environment "${other.name}" (${other.network.vpcCidr})`);
+      }
+    }
+    if (c.problems.length > 0) throw new ConfigValidationError(config.name, c.problems);
+  });
+}
