@@ -19,6 +19,13 @@ export function infrastructureStackName(config: EnvironmentConfig): string {
  * Kubernetes layer is a separate stack that reads this one's outputs.
  */
 export class InfrastructureStack extends TerraformStack {
+  readonly network: Vpc;
+  readonly cluster: EksCluster;
+  readonly database: PostgresDatabase;
+  readonly cache: CacheReplicationGroup;
+  readonly search: SearchDomain;
+  readonly documents: DocumentStorage;
+
   constructor(scope: Construct, config: EnvironmentConfig) {
     const id = infrastructureStackName(config);
     super(scope, id);
@@ -128,6 +135,13 @@ export class InfrastructureStack extends TerraformStack {
       accessLogRetentionDays: config.documents.accessLogRetentionDays,
       replication: drProvider && drRegion ? { provider: drProvider, region: drRegion } : undefined,
     });
+
+    this.network = network;
+    this.cluster = cluster;
+    this.database = database;
+    this.cache = cache;
+    this.search = search;
+    this.documents = documents;
 
     // What the Kubernetes layer (hexabid-<env>-k8s) reads from this stack.
     const outputs: Record<string, { value: string | number | string[]; description: string }> = {
