@@ -139,7 +139,7 @@ export class PostgresDatabase extends Construct {
       name: `${identifier}-rds-monitoring`,
       assumeRolePolicy: serviceTrustPolicy('monitoring.rds.amazonaws.com'),
     });
-    new IamRolePolicyAttachment(this, 'MonitoringPolicy', {
+    const monitoringPolicy = new IamRolePolicyAttachment(this, 'MonitoringPolicy', {
       role: monitoringRole.name,
       policyArn: managedPolicyArn(partition, 'service-role/AmazonRDSEnhancedMonitoringRole'),
     });
@@ -197,7 +197,8 @@ export class PostgresDatabase extends Construct {
       skipFinalSnapshot: false,
       finalSnapshotIdentifier: `${identifier}-final`,
       deleteAutomatedBackups: false,
-      dependsOn: logGroups(identifier),
+      // RDS rejects a monitoring role whose policy is not attached yet.
+      dependsOn: [...logGroups(identifier), monitoringPolicy],
     });
 
     const replicas = Array.from({ length: props.readReplicas ?? 0 }, (_, i) => {
@@ -210,7 +211,7 @@ export class PostgresDatabase extends Construct {
         multiAz: false,
         backupRetentionPeriod: 0,
         skipFinalSnapshot: true,
-        dependsOn: logGroups(replicaId),
+        dependsOn: [...logGroups(replicaId), monitoringPolicy],
       });
     });
 

@@ -53,6 +53,7 @@ describe('PostgresDatabase', () => {
   it('turns on Database Insights and enhanced monitoring', () => {
     expect(primary).toMatchObject({ performance_insights_enabled: true, database_insights_mode: 'standard', monitoring_interval: 60 });
     expect(primary.monitoring_role_arn).toMatch(/aws_iam_role\./);
+    for (const db of instances) expect(db.depends_on).toContainEqual(expect.stringMatching(/^aws_iam_role_policy_attachment\./));
   });
 
   it('skips Performance Insights on classes that do not offer it', () => {
