@@ -7,6 +7,7 @@ import {
   validateDistinctEnvironments,
   validateEnvironment,
 } from './environments/index.ts';
+import { InvalidPropsError } from './modules/invalid-props-error.ts';
 import { InfrastructureStack } from './stacks/infrastructure-stack.ts';
 
 /** Synthesizes the stacks of every environment HEXABID_ENV names (all when unset). */
@@ -22,7 +23,8 @@ function main(): void {
 try {
   main();
 } catch (error) {
-  if (error instanceof ConfigValidationError || error instanceof UnknownEnvironmentError) {
+  // Bad input is the user's to fix: say what is wrong, without a stack trace.
+  if (error instanceof ConfigValidationError || error instanceof UnknownEnvironmentError || error instanceof InvalidPropsError) {
     console.error(error.message);
     process.exit(1);
   }

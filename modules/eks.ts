@@ -13,6 +13,7 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { awsContext } from './internal/aws-context.ts';
 import { managedPolicyArn, policyDocument, serviceTrustPolicy } from './internal/iam.ts';
+import { requireProps, withDefaults, type Defaulted } from './internal/props.ts';
 import { EncryptionKey } from './kms-key.ts';
 
 /** The five EKS control-plane log types. */
@@ -30,6 +31,13 @@ export interface EksNodeGroupOptions {
   /** @default [] */
   readonly taints?: readonly { key: string; value: string; effect: 'NO_SCHEDULE' | 'NO_EXECUTE' | 'PREFER_NO_SCHEDULE' }[];
 }
+
+/** Every default of {@link EksNodeGroupOptions}, applied in one place. */
+export const NODE_GROUP_DEFAULTS = {
+  capacityType: 'ON_DEMAND',
+  diskSizeGiB: 50,
+  taints: [],
+} as const satisfies Partial<EksNodeGroupOptions>;
 
 export interface EksClusterProps {
   readonly clusterName: string;
@@ -57,6 +65,13 @@ export interface EksClusterProps {
   readonly logRetentionDays?: number;
 }
 
+/** Every default of {@link EksClusterProps}, applied in one place. */
+export const EKS_DEFAULTS = {
+  adminRoleArns: [],
+  publicAccessCidrs: [],
+  logRetentionDays: 90,
+} as const satisfies Partial<EksClusterProps>;
+
 /**
  * An EKS cluster in standard support with API-mode access entries, envelope
  * encryption of secrets, every control-plane log, AL2023 managed node groups
@@ -79,8 +94,17 @@ export class EksCluster extends Construct {
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
     const { partition } = awsContext(this);
-    const name = props.clusterName;
-    const publicCidrs = props.publicAccessCidrs ?? [];
+    const p = withDefaults(props, EKS_DEFAULTS);
+    const name = p.clusterName;
+    const publicCidrs = p.publicAccessCidrs;
+    for (const [group, o] of Object.entries(p.nodeGroups)) {
+      requireProps(
+        o.minSize <= o.desiredSize && o.desiredSize <= o.maxSize,
+        'EksCluster',
+        name,
+        `nodeGroups.${group} needs minSize <= desiredSize <= maxSize (got ${o.minSize} <= ${o.desiredSize} <= ${o.maxSize})`,
+      );
+    }
 
     const secretsKey = new EncryptionKey(this, 'SecretsKey', {
       aliasName: `${name}-eks-secrets`,
@@ -92,7 +116,7 @@ export class EksCluster extends Construct {
     // Created first so EKS writes into a group with retention and encryption.
     const logGroup = new CloudwatchLogGroup(this, 'ControlPlaneLogs', {
       name: `/aws/eks/${name}/cluster`,
-      retentionInDays: props.logRetentionDays ?? 90,
+      retentionInDays: p.logRetentionDays,
       kmsKeyId: secretsKey.keyArn,
     });
 
@@ -114,10 +138,10 @@ export class EksCluster extends Construct {
 
     const cluster = new AwsEksCluster(this, 'Cluster', {
       name,
-      version: props.kubernetesVersion,
+      version: p.kubernetesVersion,
       roleArn: clusterRole.arn,
       vpcConfig: {
-        subnetIds: props.subnetIds,
+        subnetIds: p.subnetIds,
         endpointPrivateAccess: true,
         endpointPublicAccess: publicCidrs.length > 0,
         publicAccessCidrs: publicCidrs.length > 0 ? [...publicCidrs] : undefined,
@@ -139,7 +163,7 @@ export class EksCluster extends Construct {
     this.clusterVersion = cluster.version;
     this.clusterSecurityGroupId = cluster.vpcConfig.clusterSecurityGroupId;
 
-    (props.adminRoleArns ?? []).forEach((principalArn, i) => {
+    p.adminRoleArns.forEach((principalArn, i) => {
       const entry = new EksAccessEntry(this, `AdminAccessEntry${i}`, { clusterName: cluster.name, principalArn, type: 'STANDARD' });
       new EksAccessPolicyAssociation(this, `AdminAccessPolicy${i}`, {
         clusterName: cluster.name,
@@ -167,10 +191,10 @@ export class EksCluster extends Construct {
       this.addon(cluster, 'eks-pod-identity-agent'),
     ];
 
-    const groups = Object.entries(props.nodeGroups).map(([groupName, options]) =>
-      this.nodeGroup(cluster, props, nodeRole.arn, groupName, options, [...earlyAddons, ...nodeRole.attachments]),
+    const groups = Object.entries(p.nodeGroups).map(([groupName, options]) =>
+      this.nodeGroup(cluster, p, nodeRole.arn, groupName, withDefaults(options, NODE_GROUP_DEFAULTS), [...earlyAddons, ...nodeRole.attachments]),
     );
-    this.nodeGroupNames = Object.fromEntries(Object.keys(props.nodeGroups).map((groupName, i) => [groupName, groups[i]!.nodeGroupName]));
+    this.nodeGroupNames = Object.fromEntries(Object.keys(p.nodeGroups).map((groupName, i) => [groupName, groups[i]!.nodeGroupName]));
 
     // These run as Deployments, so they wait for nodes.
     this.addon(cluster, 'coredns', { dependsOn: groups });
@@ -227,10 +251,10 @@ export class EksCluster extends Construct {
 
   private nodeGroup(
     cluster: AwsEksCluster,
-    props: EksClusterProps,
+    props: Pick<EksClusterProps, 'clusterName' | 'subnetIds'>,
     nodeRoleArn: string,
     groupName: string,
-    options: EksNodeGroupOptions,
+    options: Defaulted<EksNodeGroupOptions, typeof NODE_GROUP_DEFAULTS>,
     // Nodes join only with CNI running and the node role's policies attached.
     dependsOn: (EksAddon | IamRolePolicyAttachment)[],
   ): EksNodeGroup {
@@ -244,7 +268,7 @@ export class EksCluster extends Construct {
         {
           deviceName: '/dev/xvda',
           ebs: {
-            volumeSize: options.diskSizeGiB ?? 50,
+            volumeSize: options.diskSizeGiB,
             volumeType: 'gp3',
             encrypted: 'true',
             deleteOnTermination: 'true',
@@ -266,13 +290,13 @@ export class EksCluster extends Construct {
       nodeRoleArn,
       subnetIds: props.subnetIds,
       amiType: 'AL2023_x86_64_STANDARD',
-      capacityType: options.capacityType ?? 'ON_DEMAND',
+      capacityType: options.capacityType,
       instanceTypes: [...options.instanceTypes],
       scalingConfig: { minSize: options.minSize, maxSize: options.maxSize, desiredSize: options.desiredSize },
       updateConfig: { maxUnavailablePercentage: 33 },
       launchTemplate: { id: template.id, version: Token.asString(template.latestVersion) },
       labels,
-      taint: (options.taints ?? []).map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
+      taint: options.taints.map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
       // Cluster-autoscaler auto-discovery. EKS puts the same tags on the group's ASG,
       // which is where the autoscaler looks; here they also show in the plan.
       tags: {

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { CACHE_ENGINE_VERSIONS } from '../lib/aws-catalog.ts';
 import { GeneratedCredential } from './generated-credential.ts';
 import { IngressSecurityGroup } from './internal/ingress-security-group.ts';
+import { requireProps, withDefaults } from './internal/props.ts';
 import { EncryptionKey } from './kms-key.ts';
 
 export interface CacheReplicationGroupProps {
@@ -43,6 +44,19 @@ export interface CacheReplicationGroupProps {
   readonly secretRecoveryWindowDays?: number;
 }
 
+/** Every default of {@link CacheReplicationGroupProps}, applied in one place. */
+export const CACHE_DEFAULTS = {
+  engine: 'valkey',
+  engineVersion: '8.0',
+  numCacheClusters: 2,
+  snapshotRetentionLimit: 7,
+  snapshotWindow: '19:00-20:00',
+  maintenanceWindow: 'sun:20:30-sun:21:30',
+  authTokenVersion: 1,
+  logRetentionDays: 90,
+  secretRecoveryWindowDays: 30,
+} as const satisfies Partial<CacheReplicationGroupProps>;
+
 /**
  * An ElastiCache replication group (cluster mode off) that requires TLS and
  * an AUTH token, encrypts at rest with its own key, fails over across zones,
@@ -59,15 +73,20 @@ export class CacheReplicationGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: CacheReplicationGroupProps) {
     super(scope, id);
-    const groupId = props.replicationGroupId;
-    const engine = props.engine ?? 'valkey';
-    const engineVersion = props.engineVersion ?? '8.0';
+    const p = withDefaults(props, CACHE_DEFAULTS);
+    const groupId = p.replicationGroupId;
+    const { engine, engineVersion } = p;
     const family = CACHE_ENGINE_VERSIONS[engine]?.[engineVersion];
-    if (family === undefined) {
-      throw new Error(`CacheReplicationGroup ${groupId}: engineVersion "${engineVersion}" is not a known ${engine} version`);
-    }
-    const clusters = props.numCacheClusters ?? 2;
-    const snapshotDays = props.snapshotRetentionLimit ?? 7;
+    requireProps(family !== undefined, 'CacheReplicationGroup', groupId, `engineVersion "${engineVersion}" is not a known ${engine} version`);
+    const clusters = p.numCacheClusters;
+    requireProps(clusters >= 1 && clusters <= 6, 'CacheReplicationGroup', groupId, `numCacheClusters must be 1 to 6 (got ${clusters})`);
+    requireProps(
+      clusters === 1 || p.subnetIds.length >= 2,
+      'CacheReplicationGroup',
+      groupId,
+      `numCacheClusters (${clusters}) asks for Multi-AZ, which needs subnetIds in at least 2 zones (got ${p.subnetIds.length})`,
+    );
+    const snapshotDays = p.snapshotRetentionLimit;
 
     const key = new EncryptionKey(this, 'Key', {
       aliasName: `${groupId}-cache`,
@@ -77,29 +96,29 @@ export class CacheReplicationGroup extends Construct {
     this.kmsKeyArn = key.keyArn;
 
     const token = new GeneratedCredential(this, 'AuthToken', {
-      secretName: props.authSecretName,
+      secretName: p.authSecretName,
       description: `AUTH token of ${groupId}`,
       kmsKeyArn: key.keyArn,
-      version: props.authTokenVersion ?? 1,
-      recoveryWindowInDays: props.secretRecoveryWindowDays ?? 30,
+      version: p.authTokenVersion,
+      recoveryWindowInDays: p.secretRecoveryWindowDays,
     });
     this.authSecretArn = token.secretArn;
 
     const securityGroup = new IngressSecurityGroup(this, 'SecurityGroup', {
       name: `${groupId}-cache`,
       description: `${engine} ${groupId} from the EKS cluster`,
-      vpcId: props.vpcId,
+      vpcId: p.vpcId,
       port: this.port,
-      sourceSecurityGroupIds: props.allowedSecurityGroupIds,
+      sourceSecurityGroupIds: p.allowedSecurityGroupIds,
     });
     this.securityGroupId = securityGroup.securityGroupId;
 
-    const subnetGroup = new ElasticacheSubnetGroup(this, 'SubnetGroup', { name: groupId, subnetIds: props.subnetIds });
+    const subnetGroup = new ElasticacheSubnetGroup(this, 'SubnetGroup', { name: groupId, subnetIds: p.subnetIds });
     const logs = (['slow-log', 'engine-log'] as const).map((logType) => ({
       logType,
       group: new CloudwatchLogGroup(this, `Logs-${logType}`, {
         name: `/aws/elasticache/${groupId}/${logType}`,
-        retentionInDays: props.logRetentionDays ?? 90,
+        retentionInDays: p.logRetentionDays,
         kmsKeyId: key.keyArn,
       }),
     }));
@@ -110,7 +129,7 @@ export class CacheReplicationGroup extends Construct {
       engine,
       engineVersion,
       parameterGroupName: `default.${family}`,
-      nodeType: props.nodeType,
+      nodeType: p.nodeType,
       numCacheClusters: clusters,
       port: this.port,
       subnetGroupName: subnetGroup.name,
@@ -126,9 +145,9 @@ export class CacheReplicationGroup extends Construct {
       authTokenUpdateStrategy: 'ROTATE',
       autoMinorVersionUpgrade: 'true',
       snapshotRetentionLimit: snapshotDays,
-      snapshotWindow: props.snapshotWindow ?? '19:00-20:00',
+      snapshotWindow: p.snapshotWindow,
       finalSnapshotIdentifier: snapshotDays > 0 ? `${groupId}-final` : undefined,
-      maintenanceWindow: props.maintenanceWindow ?? 'sun:20:30-sun:21:30',
+      maintenanceWindow: p.maintenanceWindow,
       logDeliveryConfiguration: logs.map(({ logType, group: logGroup }) => ({
         destination: logGroup.name,
         destinationType: 'cloudwatch-logs',

@@ -7,6 +7,7 @@ import { isBurstableSearchType } from '../lib/aws-catalog.ts';
 import { awsContext } from './internal/aws-context.ts';
 import { policyDocument } from './internal/iam.ts';
 import { IngressSecurityGroup } from './internal/ingress-security-group.ts';
+import { requireProps, withDefaults } from './internal/props.ts';
 import { EncryptionKey } from './kms-key.ts';
 
 /** The OpenSearch log streams this domain publishes. */
@@ -44,6 +45,15 @@ export interface SearchDomainProps {
   readonly logRetentionDays?: number;
 }
 
+/** Every default of {@link SearchDomainProps}, applied in one place. */
+export const SEARCH_DEFAULTS = {
+  engineVersion: 'OpenSearch_2.19',
+  instanceCount: 3,
+  availabilityZoneCount: 3,
+  volumeSizeGiB: 100,
+  logRetentionDays: 90,
+} as const satisfies Partial<SearchDomainProps>;
+
 /**
  * An OpenSearch Service domain inside the VPC with encryption at rest and in
  * transit, HTTPS-only on a PFS TLS 1.2+ policy, fine-grained access control
@@ -60,8 +70,21 @@ export class SearchDomain extends Construct {
   constructor(scope: Construct, id: string, props: SearchDomainProps) {
     super(scope, id);
     const { accountId, partition, region } = awsContext(this);
-    const name = props.domainName;
-    const zones = props.availabilityZoneCount ?? 3;
+    const p = withDefaults(props, SEARCH_DEFAULTS);
+    const name = p.domainName;
+    const zones = p.availabilityZoneCount;
+    requireProps(
+      zones <= p.subnetIds.length,
+      'SearchDomain',
+      name,
+      `availabilityZoneCount (${zones}) needs as many subnetIds, one per zone (got ${p.subnetIds.length})`,
+    );
+    requireProps(
+      p.instanceCount % zones === 0,
+      'SearchDomain',
+      name,
+      `instanceCount (${p.instanceCount}) must be a multiple of availabilityZoneCount (${zones}) to spread evenly`,
+    );
     const domainArn = `arn:${partition}:es:${region}:${accountId}:domain/${name}`;
 
     const key = new EncryptionKey(this, 'Key', {
@@ -83,9 +106,9 @@ export class SearchDomain extends Construct {
     const securityGroup = new IngressSecurityGroup(this, 'SecurityGroup', {
       name: `${name}-opensearch`,
       description: `OpenSearch ${name} from the EKS cluster`,
-      vpcId: props.vpcId,
+      vpcId: p.vpcId,
       port: 443,
-      sourceSecurityGroupIds: props.allowedSecurityGroupIds,
+      sourceSecurityGroupIds: p.allowedSecurityGroupIds,
     });
     this.securityGroupId = securityGroup.securityGroupId;
 
@@ -93,7 +116,7 @@ export class SearchDomain extends Construct {
       (logType) =>
         new CloudwatchLogGroup(this, `Logs-${logType}`, {
           name: `/aws/opensearch/${name}/${logType.toLowerCase().replace(/_/g, '-')}`,
-          retentionInDays: props.logRetentionDays ?? 90,
+          retentionInDays: p.logRetentionDays,
           kmsKeyId: key.keyArn,
         }),
     );
@@ -110,21 +133,21 @@ export class SearchDomain extends Construct {
       ]),
     });
 
-    const burstable = isBurstableSearchType(props.instanceType);
+    const burstable = isBurstableSearchType(p.instanceType);
     const domain = new OpensearchDomain(this, 'Domain', {
       domainName: name,
-      engineVersion: props.engineVersion ?? 'OpenSearch_2.19',
+      engineVersion: p.engineVersion,
       clusterConfig: {
-        instanceType: props.instanceType,
-        instanceCount: props.instanceCount ?? 3,
+        instanceType: p.instanceType,
+        instanceCount: p.instanceCount,
         zoneAwarenessEnabled: zones > 1,
         zoneAwarenessConfig: zones > 1 ? { availabilityZoneCount: zones } : undefined,
-        dedicatedMasterEnabled: props.dedicatedMasterType !== undefined,
-        dedicatedMasterType: props.dedicatedMasterType,
-        dedicatedMasterCount: props.dedicatedMasterType !== undefined ? 3 : undefined,
+        dedicatedMasterEnabled: p.dedicatedMasterType !== undefined,
+        dedicatedMasterType: p.dedicatedMasterType,
+        dedicatedMasterCount: p.dedicatedMasterType !== undefined ? 3 : undefined,
       },
-      ebsOptions: { ebsEnabled: true, volumeType: 'gp3', volumeSize: props.volumeSizeGiB ?? 100 },
-      vpcOptions: { subnetIds: props.subnetIds.slice(0, zones), securityGroupIds: [securityGroup.securityGroupId] },
+      ebsOptions: { ebsEnabled: true, volumeType: 'gp3', volumeSize: p.volumeSizeGiB },
+      vpcOptions: { subnetIds: p.subnetIds.slice(0, zones), securityGroupIds: [securityGroup.securityGroupId] },
       encryptAtRest: { enabled: true, kmsKeyId: key.keyArn },
       nodeToNodeEncryption: { enabled: true },
       domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: 'Policy-Min-TLS-1-2-PFS-2023-10' },
@@ -147,7 +170,7 @@ export class SearchDomain extends Construct {
       accessPolicies: policyDocument([
         {
           Effect: 'Allow',
-          Principal: { AWS: [...(props.accessPrincipalArns ?? [`arn:${partition}:iam::${accountId}:root`])] },
+          Principal: { AWS: [...(p.accessPrincipalArns ?? [`arn:${partition}:iam::${accountId}:root`])] },
           Action: 'es:ESHttp*',
           Resource: `${domainArn}/*`,
         },

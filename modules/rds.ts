@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { DB_INSTANCE_CLASSES } from '../lib/aws-catalog.ts';
 import { GeneratedCredential } from './generated-credential.ts';
 import { awsContext } from './internal/aws-context.ts';
+import { requireProps, withDefaults } from './internal/props.ts';
 import { managedPolicyArn, serviceTrustPolicy } from './internal/iam.ts';
 import { IngressSecurityGroup } from './internal/ingress-security-group.ts';
 import { EncryptionKey } from './kms-key.ts';
@@ -60,6 +61,25 @@ export interface PostgresDatabaseProps {
   readonly maintenanceWindow?: string;
 }
 
+/** Every default of {@link PostgresDatabaseProps}, applied in one place. */
+export const POSTGRES_DEFAULTS = {
+  engineVersion: '17',
+  allocatedStorage: 20,
+  multiAz: true,
+  readReplicas: 0,
+  backupRetentionPeriod: 30,
+  deletionProtection: true,
+  dbName: 'hexabid',
+  username: 'hexabid_admin',
+  masterPasswordVersion: 1,
+  slowQueryThresholdMs: 1000,
+  monitoringInterval: 60,
+  logRetentionDays: 90,
+  secretRecoveryWindowDays: 30,
+  backupWindow: '03:00-04:00',
+  maintenanceWindow: 'sun:04:30-sun:05:30',
+} as const satisfies Partial<PostgresDatabaseProps>;
+
 /**
  * RDS for PostgreSQL: encrypted gp3 with autoscaling, TLS-only, slow-query
  * logging, Database Insights and enhanced monitoring, a final snapshot and
@@ -83,14 +103,18 @@ export class PostgresDatabase extends Construct {
 
   constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
     super(scope, id);
+    const p = withDefaults(props, POSTGRES_DEFAULTS);
+    const identifier = p.identifier;
+    requireProps(p.subnetIds.length >= 2, 'PostgresDatabase', identifier, `subnetIds must name at least 2 subnets in different zones (got ${p.subnetIds.length})`);
+    requireProps(
+      p.readReplicas === 0 || p.backupRetentionPeriod >= 1,
+      'PostgresDatabase',
+      identifier,
+      `readReplicas (${p.readReplicas}) needs backupRetentionPeriod of at least 1, not ${p.backupRetentionPeriod}: replicas copy from backups`,
+    );
     const { partition } = awsContext(this);
-    const identifier = props.identifier;
-    const engineVersion = props.engineVersion ?? '17';
-    const allocatedStorage = props.allocatedStorage ?? 20;
-    const logRetention = props.logRetentionDays ?? 90;
-    const deletionProtection = props.deletionProtection ?? true;
-    const dbName = props.dbName ?? 'hexabid';
-    const insights = DB_INSTANCE_CLASSES[props.instanceClass]?.performanceInsights ?? true;
+    const allocatedStorage = p.allocatedStorage;
+    const insights = DB_INSTANCE_CLASSES[p.instanceClass]?.performanceInsights ?? true;
 
     const key = new EncryptionKey(this, 'Key', {
       aliasName: `${identifier}-rds`,
@@ -100,26 +124,26 @@ export class PostgresDatabase extends Construct {
     this.kmsKeyArn = key.keyArn;
 
     const credential = new GeneratedCredential(this, 'MasterCredential', {
-      secretName: props.masterSecretName,
+      secretName: p.masterSecretName,
       description: `Master credential of ${identifier} (username and password)`,
       kmsKeyArn: key.keyArn,
-      username: props.username ?? 'hexabid_admin',
-      version: props.masterPasswordVersion ?? 1,
-      recoveryWindowInDays: props.secretRecoveryWindowDays ?? 30,
+      username: p.username,
+      version: p.masterPasswordVersion,
+      recoveryWindowInDays: p.secretRecoveryWindowDays,
     });
     this.masterSecretArn = credential.secretArn;
 
     const securityGroup = new IngressSecurityGroup(this, 'SecurityGroup', {
       name: `${identifier}-rds`,
       description: `PostgreSQL ${identifier} from the EKS cluster`,
-      vpcId: props.vpcId,
+      vpcId: p.vpcId,
       port: 5432,
-      sourceSecurityGroupIds: props.allowedSecurityGroupIds,
+      sourceSecurityGroupIds: p.allowedSecurityGroupIds,
     });
     this.securityGroupId = securityGroup.securityGroupId;
 
-    const subnetGroup = new DbSubnetGroup(this, 'SubnetGroup', { name: identifier, subnetIds: props.subnetIds });
-    const major = engineVersion.split('.')[0];
+    const subnetGroup = new DbSubnetGroup(this, 'SubnetGroup', { name: identifier, subnetIds: p.subnetIds });
+    const major = p.engineVersion.split('.')[0];
     const parameters = new DbParameterGroup(this, 'ParameterGroup', {
       // A prefix, not a name: with create-before-destroy a replacement needs a free name.
       namePrefix: `${identifier}-postgres${major}-`,
@@ -127,7 +151,7 @@ export class PostgresDatabase extends Construct {
       description: `TLS-only connections and slow-query logging for ${identifier}`,
       parameter: [
         { name: 'rds.force_ssl', value: '1' },
-        { name: 'log_min_duration_statement', value: String(props.slowQueryThresholdMs ?? 1000) },
+        { name: 'log_min_duration_statement', value: String(p.slowQueryThresholdMs) },
         { name: 'log_lock_waits', value: '1' },
         { name: 'log_temp_files', value: '10240' },
         { name: 'log_autovacuum_min_duration', value: '1000' },
@@ -146,7 +170,7 @@ export class PostgresDatabase extends Construct {
 
     // Settings a primary and its replicas share.
     const common = {
-      instanceClass: props.instanceClass,
+      instanceClass: p.instanceClass,
       storageType: 'gp3',
       storageEncrypted: true,
       kmsKeyId: key.keyArn,
@@ -156,22 +180,22 @@ export class PostgresDatabase extends Construct {
       caCertIdentifier: 'rds-ca-rsa2048-g1',
       autoMinorVersionUpgrade: true,
       copyTagsToSnapshot: true,
-      deletionProtection,
+      deletionProtection: p.deletionProtection,
       enabledCloudwatchLogsExports: [...POSTGRES_LOG_EXPORTS],
       performanceInsightsEnabled: insights,
       performanceInsightsKmsKeyId: insights ? key.keyArn : undefined,
       performanceInsightsRetentionPeriod: insights ? 7 : undefined,
       databaseInsightsMode: insights ? 'standard' : undefined,
-      monitoringInterval: props.monitoringInterval ?? 60,
+      monitoringInterval: p.monitoringInterval,
       monitoringRoleArn: monitoringRole.arn,
-      maintenanceWindow: props.maintenanceWindow ?? 'sun:04:30-sun:05:30',
+      maintenanceWindow: p.maintenanceWindow,
     };
     const logGroups = (instanceId: string) =>
       POSTGRES_LOG_EXPORTS.map(
         (stream) =>
           new CloudwatchLogGroup(this, `Logs-${instanceId}-${stream}`, {
             name: `/aws/rds/instance/${instanceId}/${stream}`,
-            retentionInDays: logRetention,
+            retentionInDays: p.logRetentionDays,
             kmsKeyId: key.keyArn,
           }),
       );
@@ -180,20 +204,20 @@ export class PostgresDatabase extends Construct {
       ...common,
       identifier,
       engine: 'postgres',
-      engineVersion,
+      engineVersion: p.engineVersion,
       // No paid extended support: an end-of-life major is upgraded, not billed.
       engineLifecycleSupport: 'open-source-rds-extended-support-disabled',
       allocatedStorage,
-      maxAllocatedStorage: props.maxAllocatedStorage ?? allocatedStorage * 5,
-      dbName,
-      username: props.username ?? 'hexabid_admin',
+      maxAllocatedStorage: p.maxAllocatedStorage ?? allocatedStorage * 5,
+      dbName: p.dbName,
+      username: p.username,
       passwordWo: credential.passwordForWriteOnly,
       passwordWoVersion: credential.version,
       iamDatabaseAuthenticationEnabled: true,
-      multiAz: props.multiAz ?? true,
+      multiAz: p.multiAz,
       dbSubnetGroupName: subnetGroup.name,
-      backupRetentionPeriod: props.backupRetentionPeriod ?? 30,
-      backupWindow: props.backupWindow ?? '03:00-04:00',
+      backupRetentionPeriod: p.backupRetentionPeriod,
+      backupWindow: p.backupWindow,
       skipFinalSnapshot: false,
       finalSnapshotIdentifier: `${identifier}-final`,
       deleteAutomatedBackups: false,
@@ -201,7 +225,7 @@ export class PostgresDatabase extends Construct {
       dependsOn: [...logGroups(identifier), monitoringPolicy],
     });
 
-    const replicas = Array.from({ length: props.readReplicas ?? 0 }, (_, i) => {
+    const replicas = Array.from({ length: p.readReplicas }, (_, i) => {
       const replicaId = `${identifier}-replica-${i + 1}`;
       return new DbInstance(this, `Replica${i + 1}`, {
         ...common,
@@ -220,7 +244,7 @@ export class PostgresDatabase extends Construct {
     this.dbInstanceAddress = primary.address;
     this.dbInstanceEndpoint = primary.endpoint;
     this.dbInstancePort = primary.port;
-    this.dbName = dbName;
+    this.dbName = p.dbName;
     this.replicaAddresses = replicas.map((r) => r.address);
   }
 }

@@ -5,6 +5,7 @@ import type { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { awsContext } from './internal/aws-context.ts';
 import { policyDocument, serviceTrustPolicy } from './internal/iam.ts';
+import { withDefaults } from './internal/props.ts';
 import { SecureBucket } from './internal/secure-bucket.ts';
 import { EncryptionKey } from './kms-key.ts';
 
@@ -35,6 +36,15 @@ export interface DocumentStorageProps {
   };
 }
 
+/** Every default of {@link DocumentStorageProps}, applied in one place. */
+export const DOCUMENT_STORAGE_DEFAULTS = {
+  forceDestroy: false,
+  noncurrentVersionExpirationDays: 30,
+  intelligentTieringAfterDays: 30,
+  abortIncompleteMultipartUploadDays: 7,
+  accessLogRetentionDays: 365,
+} as const satisfies Partial<DocumentStorageProps>;
+
 /**
  * Tenant documents: a KMS-encrypted, versioned bucket with server access
  * logging, lifecycle tiering and, optionally, replication to a DR region.
@@ -51,9 +61,10 @@ export class DocumentStorage extends Construct {
   constructor(scope: Construct, id: string, props: DocumentStorageProps) {
     super(scope, id);
     const { accountId, region } = awsContext(this);
-    const prefix = props.namePrefix;
-    const forceDestroy = props.forceDestroy ?? false;
-    const abortDays = props.abortIncompleteMultipartUploadDays ?? 7;
+    const p = withDefaults(props, DOCUMENT_STORAGE_DEFAULTS);
+    const prefix = p.namePrefix;
+    const forceDestroy = p.forceDestroy;
+    const abortDays = p.abortIncompleteMultipartUploadDays;
     const abortMultipart = { id: 'abort-incomplete-multipart-uploads', status: 'Enabled', filter: [{ prefix: '' }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: abortDays }] };
     const expireNoncurrent = (days: number) => ({
       id: 'expire-noncurrent-versions',
@@ -67,7 +78,7 @@ export class DocumentStorage extends Construct {
       bucketName: `${prefix}-access-logs-${accountId}`,
       forceDestroy,
       lifecycleRules: [
-        { id: 'expire-access-logs', status: 'Enabled', filter: [{ prefix: '' }], expiration: [{ days: props.accessLogRetentionDays ?? 365 }] },
+        { id: 'expire-access-logs', status: 'Enabled', filter: [{ prefix: '' }], expiration: [{ days: p.accessLogRetentionDays }] },
         expireNoncurrent(7),
         abortMultipart,
       ],
@@ -88,14 +99,14 @@ export class DocumentStorage extends Construct {
     const key = new EncryptionKey(this, 'Key', { aliasName: `${prefix}-documents`, description: `Encrypts ${prefix} tenant documents` });
     this.kmsKeyArn = key.keyArn;
     const documentRules = [
-      expireNoncurrent(props.noncurrentVersionExpirationDays ?? 30),
+      expireNoncurrent(p.noncurrentVersionExpirationDays),
       abortMultipart,
       {
         id: 'intelligent-tiering',
         status: 'Enabled',
         // Intelligent-Tiering does not tier objects under 128 KiB but would still bill their monitoring.
         filter: [{ objectSizeGreaterThan: 131072 }],
-        transition: [{ days: props.intelligentTieringAfterDays ?? 30, storageClass: 'INTELLIGENT_TIERING' }],
+        transition: [{ days: p.intelligentTieringAfterDays, storageClass: 'INTELLIGENT_TIERING' }],
       },
     ];
     const documents = new SecureBucket(this, 'Documents', {
@@ -108,8 +119,8 @@ export class DocumentStorage extends Construct {
     this.documentsBucketName = documents.bucketId;
     this.documentsBucketArn = documents.bucketArn;
 
-    if (props.replication) {
-      const dr = props.replication;
+    if (p.replication) {
+      const dr = p.replication;
       const replicaKey = new EncryptionKey(this, 'ReplicaKey', {
         aliasName: `${prefix}-documents-replica`,
         description: `Encrypts ${prefix} tenant documents replicated to ${dr.region}`,

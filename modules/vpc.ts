@@ -17,6 +17,7 @@ import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { Construct } from 'constructs';
 import { awsContext } from './internal/aws-context.ts';
 import { policyDocument, serviceTrustPolicy } from './internal/iam.ts';
+import { requireProps, withDefaults } from './internal/props.ts';
 import { EncryptionKey } from './kms-key.ts';
 
 export interface VpcProps {
@@ -50,6 +51,13 @@ export interface VpcProps {
   readonly databasePorts?: readonly number[];
 }
 
+/** Every default of {@link VpcProps}, applied in one place. */
+export const VPC_DEFAULTS = {
+  natGateways: 'one-per-az',
+  flowLogRetentionDays: 365,
+  databasePorts: [5432, 6379, 443],
+} as const satisfies Partial<VpcProps>;
+
 /**
  * A three-tier VPC: public subnets for load balancers and NAT, private
  * subnets for EKS, and database subnets with no route to the internet.
@@ -68,13 +76,22 @@ export class Vpc extends Construct {
 
   constructor(scope: Construct, id: string, props: VpcProps) {
     super(scope, id);
-    const name = props.namePrefix;
-    const zones = props.availabilityZones;
-    const natStrategy = props.natGateways ?? 'one-per-az';
-    const dataPorts = props.databasePorts ?? [5432, 6379, 443];
+    const p = withDefaults(props, VPC_DEFAULTS);
+    const name = p.namePrefix;
+    const zones = p.availabilityZones;
+    for (const tier of ['publicSubnets', 'privateSubnets', 'databaseSubnets'] as const) {
+      requireProps(
+        p[tier].length === zones.length,
+        'Vpc',
+        name,
+        `${tier} must hold one CIDR per availability zone (${zones.length}), not ${p[tier].length}`,
+      );
+    }
+    const natStrategy = p.natGateways;
+    const dataPorts = p.databasePorts;
 
     const vpc = new AwsVpc(this, 'Vpc', {
-      cidrBlock: props.cidr,
+      cidrBlock: p.cidr,
       enableDnsHostnames: true,
       enableDnsSupport: true,
       tags: { Name: name },
@@ -86,7 +103,7 @@ export class Vpc extends Construct {
     new DefaultSecurityGroup(this, 'DefaultSecurityGroup', { vpcId: vpc.id, tags: { Name: `${name}-default-deny` } });
 
     const igw = new InternetGateway(this, 'InternetGateway', { vpcId: vpc.id, tags: { Name: name } });
-    const clusterTag = { [`kubernetes.io/cluster/${props.eksClusterName}`]: 'shared' };
+    const clusterTag = { [`kubernetes.io/cluster/${p.eksClusterName}`]: 'shared' };
 
     const makeSubnets = (tier: string, cidrs: readonly string[], tags: Record<string, string>) =>
       cidrs.map(
@@ -99,9 +116,9 @@ export class Vpc extends Construct {
             tags: { Name: `${name}-${tier.toLowerCase()}-${zones[i]}`, tier: tier.toLowerCase(), ...tags },
           }),
       );
-    const publicSubnets = makeSubnets('Public', props.publicSubnets, { ...clusterTag, 'kubernetes.io/role/elb': '1' });
-    const privateSubnets = makeSubnets('Private', props.privateSubnets, { ...clusterTag, 'kubernetes.io/role/internal-elb': '1' });
-    const databaseSubnets = makeSubnets('Database', props.databaseSubnets, {});
+    const publicSubnets = makeSubnets('Public', p.publicSubnets, { ...clusterTag, 'kubernetes.io/role/elb': '1' });
+    const privateSubnets = makeSubnets('Private', p.privateSubnets, { ...clusterTag, 'kubernetes.io/role/internal-elb': '1' });
+    const databaseSubnets = makeSubnets('Database', p.databaseSubnets, {});
     this.publicSubnetIds = publicSubnets.map((s) => s.id);
     this.privateSubnetIds = privateSubnets.map((s) => s.id);
     this.databaseSubnetIds = databaseSubnets.map((s) => s.id);
@@ -149,7 +166,7 @@ export class Vpc extends Construct {
     });
 
     this.databaseNetworkAcl(vpc.id, name, props, databaseSubnets.map((s) => s.id), dataPorts);
-    this.flowLogGroupName = this.flowLogs(vpc.id, name, props.flowLogRetentionDays ?? 365);
+    this.flowLogGroupName = this.flowLogs(vpc.id, name, p.flowLogRetentionDays);
   }
 
   /**

@@ -102,4 +102,17 @@ describe('EksCluster', () => {
       .map((a) => a.policy_arn.split('/').pop());
     expect(nodePolicies.sort()).toEqual(['AmazonEC2ContainerRegistryPullOnly', 'AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonSSMManagedInstanceCore']);
   });
+
+  it('refuses a node group whose desired size lies outside its bounds', () => {
+    const nodeGroups = { ...props.nodeGroups, app: { instanceTypes: ['t3.large'], minSize: 3, maxSize: 5, desiredSize: 6 } };
+    expect(() => synthConstruct((scope) => new EksCluster(scope, 'Eks', { ...props, nodeGroups }))).toThrow(
+      'EksCluster hexabid-test: nodeGroups.app needs minSize <= desiredSize <= maxSize (got 3 <= 6 <= 5)',
+    );
+  });
+
+  it('defaults node groups to on-demand capacity and 50 GiB roots', () => {
+    const [app] = resourcesOf(json, 'aws_eks_node_group');
+    expect(app!.capacity_type).toBe('ON_DEMAND');
+    expect(resourcesOf(json, 'aws_launch_template')[0]!.block_device_mappings[0].ebs.volume_size).toBe(50);
+  });
 });

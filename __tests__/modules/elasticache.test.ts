@@ -57,4 +57,10 @@ describe('CacheReplicationGroup', () => {
     const single = synthConstruct((scope) => new CacheReplicationGroup(scope, 'Cache', { ...props, numCacheClusters: 1 }));
     expect(onlyResource(single, 'aws_elasticache_replication_group')).toMatchObject({ automatic_failover_enabled: false, multi_az_enabled: false });
   });
+
+  it('refuses Multi-AZ in a single subnet', () => {
+    expect(() => synthConstruct((scope) => new CacheReplicationGroup(scope, 'Cache', { ...props, subnetIds: ['subnet-a'] }))).toThrow(
+      'CacheReplicationGroup hexabid-test: numCacheClusters (2) asks for Multi-AZ, which needs subnetIds in at least 2 zones (got 1)',
+    );
+  });
 });

@@ -55,4 +55,13 @@ describe('SearchDomain', () => {
   it('admits 443 only from the cluster', () => {
     expect(onlyResource(json, 'aws_vpc_security_group_ingress_rule')).toMatchObject({ from_port: 443, referenced_security_group_id: 'sg-cluster' });
   });
+
+  it('refuses zone counts the subnets or node count cannot meet, naming both props', () => {
+    expect(() => synthConstruct((scope) => new SearchDomain(scope, 'Search', { ...props, subnetIds: ['subnet-a', 'subnet-b'] }))).toThrow(
+      'SearchDomain hexabid-test: availabilityZoneCount (3) needs as many subnetIds, one per zone (got 2)',
+    );
+    expect(() => synthConstruct((scope) => new SearchDomain(scope, 'Search', { ...props, instanceCount: 4 }))).toThrow(
+      'SearchDomain hexabid-test: instanceCount (4) must be a multiple of availabilityZoneCount (3) to spread evenly',
+    );
+  });
 });

@@ -86,4 +86,13 @@ describe('PostgresDatabase', () => {
     expect(replica.password_wo).toBeUndefined();
     expect(replica.username).toBeUndefined();
   });
+
+  it('refuses props that cannot work together, naming them', () => {
+    expect(() => synthConstruct((scope) => new PostgresDatabase(scope, 'Db', { ...props, readReplicas: 1, backupRetentionPeriod: 0 }))).toThrow(
+      'PostgresDatabase hexabid-test: readReplicas (1) needs backupRetentionPeriod of at least 1, not 0: replicas copy from backups',
+    );
+    expect(() => synthConstruct((scope) => new PostgresDatabase(scope, 'Db', { ...props, subnetIds: ['subnet-a'] }))).toThrow(
+      'PostgresDatabase hexabid-test: subnetIds must name at least 2 subnets in different zones (got 1)',
+    );
+  });
 });

@@ -74,4 +74,10 @@ describe('Vpc', () => {
     expect(endpoint.service_name).toMatch(/^com\.amazonaws\.\$\{data\.aws_region\..*\.region\}\.s3$/);
     expect(endpoint.route_table_ids).toHaveLength(4);
   });
+
+  it('refuses a tier without one subnet per zone', () => {
+    expect(() => synthConstruct((scope) => new Vpc(scope, 'Vpc', { ...props, privateSubnets: ['10.9.32.0/19'] }))).toThrow(
+      'Vpc hexabid-test: privateSubnets must hold one CIDR per availability zone (3), not 1',
+    );
+  });
 });
