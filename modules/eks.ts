@@ -122,7 +122,7 @@ export class EksCluster extends Construct {
 
     const clusterRole = new IamRole(this, 'ClusterRole', {
       name: `${name}-cluster`,
-      assumeRolePolicy: serviceTrustPolicy('eks.amazonaws.com', ['sts:AssumeRole', 'sts:TagSession']),
+      assumeRolePolicy: serviceTrustPolicy('eks.amazonaws.com', { actions: ['sts:AssumeRole', 'sts:TagSession'] }),
     });
     const clusterPolicy = new IamRolePolicyAttachment(this, 'ClusterPolicy', {
       role: clusterRole.name,
@@ -200,7 +200,7 @@ export class EksCluster extends Construct {
     this.addon(cluster, 'coredns', { dependsOn: groups });
     const ebsCsiRole = new IamRole(this, 'EbsCsiRole', {
       name: `${name}-ebs-csi`,
-      assumeRolePolicy: serviceTrustPolicy('pods.eks.amazonaws.com', ['sts:AssumeRole', 'sts:TagSession']),
+      assumeRolePolicy: serviceTrustPolicy('pods.eks.amazonaws.com', { actions: ['sts:AssumeRole', 'sts:TagSession'] }),
     });
     new IamRolePolicyAttachment(this, 'EbsCsiPolicy', {
       role: ebsCsiRole.name,

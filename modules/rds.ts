@@ -112,7 +112,7 @@ export class PostgresDatabase extends Construct {
       identifier,
       `readReplicas (${p.readReplicas}) needs backupRetentionPeriod of at least 1, not ${p.backupRetentionPeriod}: replicas copy from backups`,
     );
-    const { partition } = awsContext(this);
+    const { accountId, partition } = awsContext(this);
     const allocatedStorage = p.allocatedStorage;
     const insights = DB_INSTANCE_CLASSES[p.instanceClass]?.performanceInsights ?? true;
 
@@ -161,7 +161,7 @@ export class PostgresDatabase extends Construct {
 
     const monitoringRole = new IamRole(this, 'MonitoringRole', {
       name: `${identifier}-rds-monitoring`,
-      assumeRolePolicy: serviceTrustPolicy('monitoring.rds.amazonaws.com'),
+      assumeRolePolicy: serviceTrustPolicy('monitoring.rds.amazonaws.com', { sourceAccount: accountId }),
     });
     const monitoringPolicy = new IamRolePolicyAttachment(this, 'MonitoringPolicy', {
       role: monitoringRole.name,

@@ -135,7 +135,7 @@ export class DocumentStorage extends Construct {
       });
       const role = new IamRole(this, 'ReplicationRole', {
         name: `${prefix}-documents-replication`,
-        assumeRolePolicy: serviceTrustPolicy('s3.amazonaws.com'),
+        assumeRolePolicy: serviceTrustPolicy('s3.amazonaws.com', { sourceAccount: accountId }),
       });
       new IamRolePolicy(this, 'ReplicationPolicy', {
         role: role.id,

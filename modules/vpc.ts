@@ -207,7 +207,7 @@ export class Vpc extends Construct {
     const group = new CloudwatchLogGroup(this, 'FlowLogGroup', { name: logGroupName, retentionInDays, kmsKeyId: key.keyArn });
     const role = new IamRole(this, 'FlowLogRole', {
       name: `${name}-vpc-flow-logs`,
-      assumeRolePolicy: serviceTrustPolicy('vpc-flow-logs.amazonaws.com'),
+      assumeRolePolicy: serviceTrustPolicy('vpc-flow-logs.amazonaws.com', { sourceAccount: awsContext(this).accountId }),
     });
     new IamRolePolicy(this, 'FlowLogRolePolicy', {
       role: role.id,

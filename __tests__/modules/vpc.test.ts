@@ -66,6 +66,9 @@ describe('Vpc', () => {
     expect(group).toMatchObject({ name: '/aws/vpc/hexabid-test/flow-logs', retention_in_days: 365 });
     const policy = parsePolicy(onlyResource(json, 'aws_iam_role_policy').policy);
     expect(policy.Statement[0]!.Resource).not.toContain('*');
+    const trust = parsePolicy(onlyResource(json, 'aws_iam_role').assume_role_policy).Statement[0]!;
+    expect(trust.Principal).toEqual({ Service: 'vpc-flow-logs.amazonaws.com' });
+    expect(trust.Condition.StringEquals['aws:SourceAccount']).toMatch(/aws_caller_identity/);
   });
 
   it('adds an S3 gateway endpoint on the public and private route tables', () => {

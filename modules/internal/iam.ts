@@ -14,9 +14,22 @@ export function policyDocument(statements: readonly PolicyStatement[]): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }
 
-/** Trust policy letting one AWS service assume a role. */
-export function serviceTrustPolicy(service: string, actions: readonly string[] = ['sts:AssumeRole']): string {
-  return policyDocument([{ Effect: 'Allow', Principal: { Service: service }, Action: actions }]);
+/**
+ * Trust policy letting one AWS service assume a role. With `sourceAccount`,
+ * only on behalf of that account, which closes the confused-deputy hole.
+ */
+export function serviceTrustPolicy(
+  service: string,
+  options: { actions?: readonly string[]; sourceAccount?: string } = {},
+): string {
+  return policyDocument([
+    {
+      Effect: 'Allow',
+      Principal: { Service: service },
+      Action: options.actions ?? ['sts:AssumeRole'],
+      ...(options.sourceAccount !== undefined ? { Condition: { StringEquals: { 'aws:SourceAccount': options.sourceAccount } } } : {}),
+    },
+  ]);
 }
 
 /** The managed policy ARN for a name, in the stack's partition. */
