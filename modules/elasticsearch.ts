@@ -69,7 +69,7 @@ export class SearchDomain extends Construct {
 
   constructor(scope: Construct, id: string, props: SearchDomainProps) {
     super(scope, id);
-    const { accountId, partition, region } = awsContext(this);
+    const { accountId, accountRootArn, partition, region } = awsContext(this);
     const p = withDefaults(props, SEARCH_DEFAULTS);
     const name = p.domainName;
     const zones = p.availabilityZoneCount;
@@ -98,7 +98,7 @@ export class SearchDomain extends Construct {
       name: `${name}-opensearch-master`,
       description: `Fine-grained access control master of ${name}; assumable only by admins this account allows`,
       assumeRolePolicy: policyDocument([
-        { Effect: 'Allow', Principal: { AWS: `arn:${partition}:iam::${accountId}:root` }, Action: 'sts:AssumeRole' },
+        { Effect: 'Allow', Principal: { AWS: accountRootArn }, Action: 'sts:AssumeRole' },
       ]),
     });
     this.masterRoleArn = masterRole.arn;
@@ -170,7 +170,7 @@ export class SearchDomain extends Construct {
       accessPolicies: policyDocument([
         {
           Effect: 'Allow',
-          Principal: { AWS: [...(p.accessPrincipalArns ?? [`arn:${partition}:iam::${accountId}:root`])] },
+          Principal: { AWS: [...(p.accessPrincipalArns ?? [accountRootArn])] },
           Action: 'es:ESHttp*',
           Resource: `${domainArn}/*`,
         },

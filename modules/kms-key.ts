@@ -4,6 +4,7 @@ import type { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { awsContext } from './internal/aws-context.ts';
 import { policyDocument, type PolicyStatement } from './internal/iam.ts';
+import { withDefaults } from './internal/props.ts';
 
 export interface EncryptionKeyProps {
   /** Alias without the `alias/` prefix, e.g. `hexabid-prod-rds`. */
@@ -32,6 +33,12 @@ export interface EncryptionKeyProps {
   readonly provider?: TerraformProvider;
 }
 
+/** Every default of {@link EncryptionKeyProps}, applied in one place. */
+export const ENCRYPTION_KEY_DEFAULTS = {
+  additionalStatements: [],
+  deletionWindowInDays: 30,
+} as const satisfies Partial<EncryptionKeyProps>;
+
 /**
  * A customer-managed KMS key with rotation on and an explicit key policy: the
  * account administers it through IAM, and only the named services get more.
@@ -43,17 +50,18 @@ export class EncryptionKey extends Construct {
 
   constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
     super(scope, id);
-    const { accountId, partition, region } = awsContext(this);
+    const p = withDefaults(props, ENCRYPTION_KEY_DEFAULTS);
+    const { accountId, accountRootArn, partition, region } = awsContext(this);
     const statements: PolicyStatement[] = [
       {
         Sid: 'AccountAdministersKeyThroughIam',
         Effect: 'Allow',
-        Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+        Principal: { AWS: accountRootArn },
         Action: 'kms:*',
         Resource: '*',
       },
     ];
-    if (props.cloudWatchLogGroupPrefix !== undefined) {
+    if (p.cloudWatchLogGroupPrefix !== undefined) {
       statements.push({
         Sid: 'CloudWatchLogsEncryptsOwnLogGroups',
         Effect: 'Allow',
@@ -62,23 +70,23 @@ export class EncryptionKey extends Construct {
         Resource: '*',
         Condition: {
           ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${region}:${accountId}:log-group:${props.cloudWatchLogGroupPrefix}*`,
+            'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${region}:${accountId}:log-group:${p.cloudWatchLogGroupPrefix}*`,
           },
         },
       });
     }
-    statements.push(...(props.additionalStatements ?? []));
+    statements.push(...p.additionalStatements);
 
     const key = new KmsKey(this, 'Key', {
-      description: props.description,
+      description: p.description,
       enableKeyRotation: true,
-      deletionWindowInDays: props.deletionWindowInDays ?? 30,
+      deletionWindowInDays: p.deletionWindowInDays,
       policy: policyDocument(statements),
-      provider: props.provider,
+      provider: p.provider,
     });
-    new KmsAlias(this, 'Alias', { name: `alias/${props.aliasName}`, targetKeyId: key.keyId, provider: props.provider });
+    new KmsAlias(this, 'Alias', { name: `alias/${p.aliasName}`, targetKeyId: key.keyId, provider: p.provider });
     this.keyArn = key.arn;
     this.keyId = key.keyId;
-    this.aliasName = `alias/${props.aliasName}`;
+    this.aliasName = `alias/${p.aliasName}`;
   }
 }

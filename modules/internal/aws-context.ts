@@ -9,6 +9,8 @@ export interface AwsContext {
   readonly accountId: string;
   readonly partition: string;
   readonly region: string;
+  /** The account as an IAM principal: access then follows the account's IAM policies. */
+  readonly accountRootArn: string;
 }
 
 const CONTEXT_ID = 'AwsContext';
@@ -17,12 +19,14 @@ class AwsContextConstruct extends Construct implements AwsContext {
   readonly accountId: string;
   readonly partition: string;
   readonly region: string;
+  readonly accountRootArn: string;
 
   constructor(scope: Construct) {
     super(scope, CONTEXT_ID);
     this.accountId = new DataAwsCallerIdentity(this, 'Caller').accountId;
     this.partition = new DataAwsPartition(this, 'Partition').partition;
     this.region = new DataAwsRegion(this, 'Region').region;
+    this.accountRootArn = `arn:${this.partition}:iam::${this.accountId}:root`;
   }
 }
 
