@@ -1,4 +1,4 @@
-import type { EnvironmentConfig, NetworkConfig } from './types.ts';
+import type { AddonCharts, EdgeConfig, EnvironmentConfig, NetworkConfig } from './types.ts';
 
 /**
  * HexaBid's AWS account. The provider refuses to run against any other, so a
@@ -55,3 +55,27 @@ export const APP_SEARCH_ENGINE = { engineVersion: 'OpenSearch_2.19' } as const;
 
 /** Keeps everything but tolerating workloads (workers, the scraper) off the worker group. */
 export const WORKER_TAINTS = [{ key: 'hexabid.in/workload', value: 'worker', effect: 'NO_SCHEDULE' }] as const;
+
+/**
+ * The platform add-ons, each pinned to an exact chart version. An environment
+ * may pin one differently to try an upgrade in dev or staging first.
+ */
+export const PLATFORM_ADDONS = {
+  awsLoadBalancerController: { repository: 'https://aws.github.io/eks-charts', chart: 'aws-load-balancer-controller', version: '3.5.0' },
+  externalSecrets: { repository: 'https://charts.external-secrets.io', chart: 'external-secrets', version: '2.10.0' },
+  externalDns: { repository: 'https://kubernetes-sigs.github.io/external-dns', chart: 'external-dns', version: '1.21.1' },
+  clusterAutoscaler: { repository: 'https://kubernetes.github.io/autoscaler', chart: 'cluster-autoscaler', version: '9.59.0' },
+  metricsServer: { repository: 'https://kubernetes-sigs.github.io/metrics-server', chart: 'metrics-server', version: '3.14.0' },
+} as const satisfies AddonCharts;
+
+/** The apex zone, registered outside Terraform; environments below it get their own zones. */
+export const APEX_ZONE = 'hexabid.in';
+
+/** The design's limit of 100, counted per client IP over one minute (WAF's shortest window). */
+export const RATE_LIMIT = { requests: 100, windowSeconds: 60 } as const;
+
+/** A zone of its own for a non-production environment, delegated from the apex. */
+export function delegatedEdge(name: string): EdgeConfig {
+  const domainName = `${name}.${APEX_ZONE}`;
+  return { domainName, hostedZone: { create: true, zoneName: domainName, parentZoneName: APEX_ZONE }, rateLimit: RATE_LIMIT };
+}

@@ -1,4 +1,4 @@
-import { ADMIN_ROLE_ARNS, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, COMMON, threeZoneNetwork, WORKER_TAINTS } from './common.ts';
+import { ADMIN_ROLE_ARNS, PLATFORM_ADDONS, delegatedEdge, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, COMMON, threeZoneNetwork, WORKER_TAINTS } from './common.ts';
 import { defineEnvironment } from './define.ts';
 
 /** Development: 2 × t3.medium, a single NAT gateway, no deletion protection. */
@@ -34,5 +34,8 @@ export const dev = defineEnvironment({
   // The cost plan has no search domain for dev, but the app needs one: a single small node.
   search: { ...APP_SEARCH_ENGINE, instanceType: 't3.small.search', instanceCount: 1, availabilityZoneCount: 1, volumeSizeGiB: 10 },
   documents: { forceDestroy: true, noncurrentVersionExpirationDays: 30, intelligentTieringAfterDays: 30, accessLogRetentionDays: 30 },
+  edge: delegatedEdge('dev'),
+  kubernetes: { addons: PLATFORM_ADDONS, appQuota: { requestsCpu: '4', requestsMemory: '8Gi', limitsCpu: '8', limitsMemory: '16Gi', pods: 30 } },
+  app: { valuesFile: 'values-dev.yaml', requireImageTag: false },
   secretRecoveryWindowDays: 0,
 });

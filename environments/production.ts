@@ -1,4 +1,4 @@
-import { ADMIN_ROLE_ARNS, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, COMMON, threeZoneNetwork } from './common.ts';
+import { ADMIN_ROLE_ARNS, PLATFORM_ADDONS, APEX_ZONE, RATE_LIMIT, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, COMMON, threeZoneNetwork } from './common.ts';
 import { defineEnvironment } from './define.ts';
 import { PRODUCTION_SIZING, type ProductionSizingName } from './presets.ts';
 import type { EnvironmentConfig } from './types.ts';
@@ -34,6 +34,9 @@ export function productionAt(sizingName: ProductionSizingName): EnvironmentConfi
       intelligentTieringAfterDays: 30,
       accessLogRetentionDays: 365,
     },
+    edge: { domainName: APEX_ZONE, hostedZone: { create: false, zoneName: APEX_ZONE }, rateLimit: RATE_LIMIT },
+    kubernetes: { addons: PLATFORM_ADDONS, appQuota: { requestsCpu: '24', requestsMemory: '48Gi', limitsCpu: '48', limitsMemory: '96Gi', pods: 120 } },
+    app: { valuesFile: 'values-production.yaml', requireImageTag: true },
     secretRecoveryWindowDays: 30,
   });
 }

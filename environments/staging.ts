@@ -1,4 +1,4 @@
-import { ADMIN_ROLE_ARNS, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, COMMON, threeZoneNetwork, WORKER_TAINTS } from './common.ts';
+import { ADMIN_ROLE_ARNS, PLATFORM_ADDONS, delegatedEdge, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, COMMON, threeZoneNetwork, WORKER_TAINTS } from './common.ts';
 import { defineEnvironment } from './define.ts';
 
 /** Staging: 3 × t3.large, production's shape at a smaller size. */
@@ -33,5 +33,8 @@ export const staging = defineEnvironment({
   cache: { ...APP_CACHE_ENGINE, nodeType: 'cache.t3.small', numCacheClusters: 2, snapshotRetentionDays: 7 },
   search: { ...APP_SEARCH_ENGINE, instanceType: 't3.small.search', instanceCount: 2, availabilityZoneCount: 2, volumeSizeGiB: 20 },
   documents: { forceDestroy: false, noncurrentVersionExpirationDays: 30, intelligentTieringAfterDays: 30, accessLogRetentionDays: 90 },
+  edge: delegatedEdge('staging'),
+  kubernetes: { addons: PLATFORM_ADDONS, appQuota: { requestsCpu: '8', requestsMemory: '16Gi', limitsCpu: '16', limitsMemory: '32Gi', pods: 60 } },
+  app: { valuesFile: 'values-staging.yaml', requireImageTag: true },
   secretRecoveryWindowDays: 7,
 });

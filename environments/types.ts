@@ -106,6 +106,67 @@ export interface DocumentsConfig {
   readonly accessLogRetentionDays: number;
 }
 
+/** A Helm chart pinned to one version in one repository. */
+export interface PinnedChart {
+  /** HTTPS chart repository. */
+  readonly repository: string;
+  readonly chart: string;
+  /** An exact chart version: never a range, so a plan never upgrades by surprise. */
+  readonly version: string;
+}
+
+/** The platform add-ons the Kubernetes layer installs, each pinned. */
+export interface AddonCharts {
+  readonly awsLoadBalancerController: PinnedChart;
+  readonly externalSecrets: PinnedChart;
+  readonly externalDns: PinnedChart;
+  readonly clusterAutoscaler: PinnedChart;
+  readonly metricsServer: PinnedChart;
+}
+
+/** The Route53 zone that holds the app's records: an existing one, or one this environment owns. */
+export type HostedZoneConfig =
+  | { readonly create: false; readonly zoneName: string }
+  | {
+      readonly create: true;
+      readonly zoneName: string;
+      /** An existing zone to delegate from (NS records); unset means delegation is done by hand. */
+      readonly parentZoneName?: string;
+    };
+
+export interface EdgeConfig {
+  /** The app's domain. The certificate covers it and every tenant subdomain (`*.<domain>`). */
+  readonly domainName: string;
+  readonly hostedZone: HostedZoneConfig;
+  /** WAF rate-based rule: requests one client IP may make per window before it is blocked. */
+  readonly rateLimit: { readonly requests: number; readonly windowSeconds: 60 | 120 | 300 | 600 };
+}
+
+/** The app namespace's ceiling (ResourceQuota); Kubernetes quantities. */
+export interface NamespaceQuotaConfig {
+  readonly requestsCpu: string;
+  readonly requestsMemory: string;
+  readonly limitsCpu: string;
+  readonly limitsMemory: string;
+  readonly pods: number;
+}
+
+export interface KubernetesLayerConfig {
+  readonly addons: AddonCharts;
+  /** Ceiling of everything in the app namespace, rolling updates included. */
+  readonly appQuota: NamespaceQuotaConfig;
+}
+
+export interface AppReleaseConfig {
+  /** The chart's values file for this environment, under `helm/hexabid/`. */
+  readonly valuesFile: string;
+  /**
+   * Whether every plan must be given `image_tag`. When false, an empty tag
+   * leaves each image at the tag its values file names.
+   */
+  readonly requireImageTag: boolean;
+}
+
 export interface EnvironmentConfig {
   /** Short name: `hexabid-<name>` prefixes every resource. */
   readonly name: string;
@@ -122,6 +183,9 @@ export interface EnvironmentConfig {
   readonly cache: CacheConfig;
   readonly search: SearchConfig;
   readonly documents: DocumentsConfig;
+  readonly edge: EdgeConfig;
+  readonly kubernetes: KubernetesLayerConfig;
+  readonly app: AppReleaseConfig;
   /** Days a deleted secret can still be recovered. */
   readonly secretRecoveryWindowDays: number;
 }

@@ -1,5 +1,6 @@
 import {
   CACHE_ENGINE_VERSIONS,
+  CLUSTER_AUTOSCALER_IMAGE_TAGS,
   CACHE_NODE_TYPES,
   DB_INSTANCE_CLASSES,
   EKS_VERSIONS,
@@ -10,6 +11,8 @@ import {
   ipsPerNode,
 } from '../lib/aws-catalog.ts';
 import { cidrContains, cidrsOverlap, parseCidr, usableSubnetAddresses, type Ipv4Cidr } from '../lib/cidr.ts';
+import { existsSync } from 'node:fs';
+import { chartFile } from '../lib/chart-path.ts';
 import type { EnvironmentConfig, NodeGroupConfig } from './types.ts';
 
 /** Retention values CloudWatch Logs accepts. */
@@ -96,6 +99,9 @@ export function validateEnvironment(config: EnvironmentConfig): void {
   checkCache(c, config);
   checkSearch(c, config);
   checkDocuments(c, config);
+  checkEdge(c, config);
+  checkKubernetesLayer(c, config);
+  checkApp(c, config);
   if (config.isProduction) checkProductionGuardRails(c, config);
 
   if (c.problems.length > 0) throw new ConfigValidationError(config.name, c.problems);
@@ -259,6 +265,55 @@ function checkDocuments(c: Checker, config: EnvironmentConfig): void {
   }
 }
 
+const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const EXACT_VERSION = /^\d+\.\d+\.\d+$/;
+const QUANTITY = /^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti)?$/;
+
+/** True when `name` is `zone` or lies below it. */
+function isWithinZone(name: string, zone: string): boolean {
+  return name === zone || name.endsWith(`.${zone}`);
+}
+
+function checkEdge(c: Checker, config: EnvironmentConfig): void {
+  const edge = config.edge;
+  const zone = edge.hostedZone;
+  const domainOk = c.pattern('edge.domainName', edge.domainName, DNS_NAME, 'must be a lowercase DNS name such as hexabid.in');
+  if (c.pattern('edge.hostedZone.zoneName', zone.zoneName, DNS_NAME, 'must be a lowercase DNS name') && domainOk && !isWithinZone(edge.domainName, zone.zoneName)) {
+    c.fail('edge.domainName', edge.domainName, `must be ${zone.zoneName} or a name below it (edge.hostedZone.zoneName)`);
+  }
+  if (zone.create && zone.parentZoneName !== undefined) {
+    if (c.pattern('edge.hostedZone.parentZoneName', zone.parentZoneName, DNS_NAME, 'must be a lowercase DNS name') && (zone.parentZoneName === zone.zoneName || !isWithinZone(zone.zoneName, zone.parentZoneName))) {
+      c.fail('edge.hostedZone.parentZoneName', zone.parentZoneName, `must be a zone strictly above ${zone.zoneName}`);
+    }
+  }
+  // WAF's bounds for a rate-based rule.
+  c.integer('edge.rateLimit.requests', edge.rateLimit.requests, 10, 2_000_000_000);
+  c.oneOf('edge.rateLimit.windowSeconds', edge.rateLimit.windowSeconds, [60, 120, 300, 600]);
+}
+
+function checkKubernetesLayer(c: Checker, config: EnvironmentConfig): void {
+  for (const [name, chart] of Object.entries(config.kubernetes.addons)) {
+    c.pattern(`kubernetes.addons.${name}.repository`, chart.repository, /^https:\/\/\S+[^/]$/, 'must be an https:// chart repository URL without a trailing slash');
+    c.pattern(`kubernetes.addons.${name}.chart`, chart.chart, /^[a-z0-9][a-z0-9-]*$/, 'must be a chart name');
+    c.pattern(`kubernetes.addons.${name}.version`, chart.version, EXACT_VERSION, 'must be an exact chart version such as 1.2.3, not a range');
+  }
+  if (!(config.cluster.kubernetesVersion in CLUSTER_AUTOSCALER_IMAGE_TAGS)) {
+    c.fail('cluster.kubernetesVersion', config.cluster.kubernetesVersion, `needs a cluster-autoscaler release in lib/aws-catalog.ts (have ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(', ')})`);
+  }
+  const quota = config.kubernetes.appQuota;
+  for (const field of ['requestsCpu', 'requestsMemory', 'limitsCpu', 'limitsMemory'] as const) {
+    c.pattern(`kubernetes.appQuota.${field}`, quota[field], QUANTITY, 'must be a Kubernetes quantity such as 8, 500m or 16Gi');
+  }
+  c.integer('kubernetes.appQuota.pods', quota.pods, 1, 10_000);
+}
+
+function checkApp(c: Checker, config: EnvironmentConfig): void {
+  const file = config.app.valuesFile;
+  if (c.pattern('app.valuesFile', file, /^values-[a-z0-9-]+\.yaml$/, 'must be a file name like values-<env>.yaml') && !existsSync(chartFile(file))) {
+    c.fail('app.valuesFile', file, `must exist in helm/hexabid/ (no ${chartFile(file)})`);
+  }
+}
+
 /** Production may not trade durability for cost, whatever the preset says. */
 function checkProductionGuardRails(c: Checker, config: EnvironmentConfig): void {
   if (!config.database.multiAz) c.fail('database.multiAz', false, 'must be true in production');
@@ -269,6 +324,7 @@ function checkProductionGuardRails(c: Checker, config: EnvironmentConfig): void 
   if (config.cache.numCacheClusters < 2) c.fail('cache.numCacheClusters', config.cache.numCacheClusters, 'must be at least 2 in production (a replica for failover)');
   if (config.documents.forceDestroy) c.fail('documents.forceDestroy', true, 'must be false in production');
   if (config.secretRecoveryWindowDays < 7) c.fail('secretRecoveryWindowDays', config.secretRecoveryWindowDays, 'must be at least 7 in production');
+  if (!config.app.requireImageTag) c.fail('app.requireImageTag', false, 'must be true in production: every deploy names its image tag');
 }
 
 /**
@@ -280,6 +336,9 @@ export function validateDistinctEnvironments(configs: readonly EnvironmentConfig
     const c = new Checker();
     for (const other of configs.slice(0, i)) {
       if (other.name === config.name) c.fail('name', config.name, 'must be unique across environments');
+      if (other.edge.domainName === config.edge.domainName) {
+        c.fail('edge.domainName', config.edge.domainName, `must not be shared with environment "${other.name}"`);
+      }
       const mine = parseCidr(config.network.vpcCidr);
       const theirs = parseCidr(other.network.vpcCidr);
       if (mine && theirs && cidrsOverlap(mine, theirs)) {

@@ -1,10 +1,11 @@
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { DataAwsElbServiceAccount } from '@cdktf/provider-aws/lib/data-aws-elb-service-account';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { S3BucketReplicationConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-replication-configuration';
 import type { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { awsContext } from './internal/aws-context.ts';
-import { policyDocument, serviceTrustPolicy } from './internal/iam.ts';
+import { policyDocument, serviceTrustPolicy, type PolicyStatement } from './internal/iam.ts';
 import { withDefaults } from './internal/props.ts';
 import { SecureBucket } from './internal/secure-bucket.ts';
 import { EncryptionKey } from './kms-key.ts';
@@ -26,6 +27,12 @@ export interface DocumentStorageProps {
   /** @default 365 */
   readonly accessLogRetentionDays?: number;
   /**
+   * Key prefix under which the region's Elastic Load Balancing may write
+   * load balancer access logs into the access-logs bucket.
+   * @default 'alb'
+   */
+  readonly loadBalancerLogsPrefix?: string;
+  /**
    * Cross-region replication of every document to a DR bucket.
    * @default - no replication
    */
@@ -43,6 +50,7 @@ export const DOCUMENT_STORAGE_DEFAULTS = {
   intelligentTieringAfterDays: 30,
   abortIncompleteMultipartUploadDays: 7,
   accessLogRetentionDays: 365,
+  loadBalancerLogsPrefix: 'alb',
 } as const satisfies Partial<DocumentStorageProps>;
 
 /**
@@ -54,6 +62,8 @@ export class DocumentStorage extends Construct {
   readonly documentsBucketArn: string;
   readonly accessLogsBucketName: string;
   readonly accessLogsBucketArn: string;
+  /** Prefix in the access-logs bucket where load balancers may write their logs. */
+  readonly loadBalancerLogsPrefix: string;
   readonly kmsKeyArn: string;
   readonly replicaBucketArn?: string;
   readonly replicaKmsKeyArn?: string;
@@ -73,6 +83,7 @@ export class DocumentStorage extends Construct {
       noncurrentVersionExpiration: [{ noncurrentDays: days }],
     });
 
+    const elbAccount = new DataAwsElbServiceAccount(this, 'ElbServiceAccount');
     // Server access logs cannot be delivered to an SSE-KMS bucket, so this one uses SSE-S3.
     const logs = new SecureBucket(this, 'AccessLogs', {
       bucketName: `${prefix}-access-logs-${accountId}`,
@@ -82,7 +93,7 @@ export class DocumentStorage extends Construct {
         expireNoncurrent(7),
         abortMultipart,
       ],
-      policyStatements: (bucketArn) => [
+      policyStatements: (bucketArn): PolicyStatement[] => [
         {
           Sid: 'S3ServerAccessLogDelivery',
           Effect: 'Allow',
@@ -91,8 +102,17 @@ export class DocumentStorage extends Construct {
           Resource: `${bucketArn}/*`,
           Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
         },
+        {
+          // ap-south-1 predates the log-delivery service principal: ALB logs come from the region's ELB account.
+          Sid: 'LoadBalancerLogDelivery',
+          Effect: 'Allow',
+          Principal: { AWS: elbAccount.arn },
+          Action: 's3:PutObject',
+          Resource: `${bucketArn}/${p.loadBalancerLogsPrefix}/AWSLogs/${accountId}/*`,
+        },
       ],
     });
+    this.loadBalancerLogsPrefix = p.loadBalancerLogsPrefix;
     this.accessLogsBucketName = logs.bucketId;
     this.accessLogsBucketArn = logs.bucketArn;
 

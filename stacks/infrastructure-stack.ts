@@ -1,5 +1,4 @@
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../environments/types.ts';
 import { EksCluster } from '../modules/eks.ts';
@@ -8,11 +7,26 @@ import { SearchDomain } from '../modules/elasticsearch.ts';
 import { PostgresDatabase } from '../modules/rds.ts';
 import { DocumentStorage } from '../modules/s3.ts';
 import { Vpc } from '../modules/vpc.ts';
+import { awsProvider, stateBackend } from './stack-foundation.ts';
 
 /** Name of the AWS infrastructure stack of an environment. */
 export function infrastructureStackName(config: EnvironmentConfig): string {
   return `hexabid-${config.name}`;
 }
+
+/** The outputs of `hexabid-<env>` that other stacks may read; the compiler checks each is produced. */
+export const INFRASTRUCTURE_OUTPUTS = [
+  'vpc_id', 'private_subnet_ids', 'public_subnet_ids',
+  'cluster_name', 'cluster_endpoint', 'cluster_certificate_authority_data', 'cluster_version', 'cluster_security_group_id',
+  'oidc_provider_arn', 'oidc_issuer_url', 'node_role_arn', 'eks_secrets_kms_key_arn',
+  'db_instance_identifier', 'db_instance_address', 'db_instance_endpoint', 'db_instance_port', 'db_name', 'db_replica_addresses',
+  'db_master_secret_arn', 'db_security_group_id', 'db_kms_key_arn',
+  'cache_primary_endpoint', 'cache_reader_endpoint', 'cache_port', 'cache_auth_secret_arn', 'cache_security_group_id', 'cache_kms_key_arn',
+  'documents_bucket_name', 'documents_bucket_arn', 'documents_kms_key_arn',
+  'access_logs_bucket_name', 'access_logs_bucket_arn', 'alb_access_logs_prefix',
+  'opensearch_endpoint', 'opensearch_domain_arn', 'opensearch_master_role_arn', 'opensearch_security_group_id', 'opensearch_kms_key_arn',
+] as const;
+export type InfrastructureOutputName = (typeof INFRASTRUCTURE_OUTPUTS)[number];
 
 /**
  * The AWS side of one environment: network, cluster and data stores. The
@@ -31,22 +45,10 @@ export class InfrastructureStack extends TerraformStack {
     super(scope, id);
     const prefix = id;
 
-    const defaultTags = [{ tags: { project: 'hexabid', environment: config.name, 'managed-by': 'cdktf', 'cost-center': config.costCenter } }];
-    new AwsProvider(this, 'aws', { region: config.region, allowedAccountIds: [config.accountId], defaultTags });
+    awsProvider(this, config);
     const drRegion = config.documents.replicationRegion;
-    const drProvider = drRegion
-      ? new AwsProvider(this, 'aws-dr', { alias: 'dr', region: drRegion, allowedAccountIds: [config.accountId], defaultTags })
-      : undefined;
-
-    const backend = new S3Backend(this, {
-      bucket: config.state.bucket,
-      key: `${id}/terraform.tfstate`,
-      region: config.state.region,
-      encrypt: true,
-      kmsKeyId: config.state.kmsKeyId,
-    });
-    // cdktf 0.21's S3Backend predates S3-native locking and has no typed option for it.
-    backend.addOverride('use_lockfile', true);
+    const drProvider = drRegion ? awsProvider(this, config, { id: 'aws-dr', alias: 'dr', region: drRegion }) : undefined;
+    stateBackend(this, config, id);
 
     const clusterName = prefix;
     const network = new Vpc(this, 'Network', {
@@ -144,7 +146,7 @@ export class InfrastructureStack extends TerraformStack {
     this.documents = documents;
 
     // What the Kubernetes layer (hexabid-<env>-k8s) reads from this stack.
-    const outputs: Record<string, { value: string | number | string[]; description: string }> = {
+    const outputs: Record<InfrastructureOutputName, { value: string | number | string[]; description: string }> & Record<string, { value: string | number | string[]; description: string }> = {
       vpc_id: { value: network.vpcId, description: 'VPC ID' },
       private_subnet_ids: { value: network.privateSubnetIds, description: 'Private (node and pod) subnet IDs' },
       public_subnet_ids: { value: network.publicSubnetIds, description: 'Public (load balancer) subnet IDs' },
@@ -177,6 +179,7 @@ export class InfrastructureStack extends TerraformStack {
       documents_kms_key_arn: { value: documents.kmsKeyArn, description: 'KMS key of the documents bucket' },
       access_logs_bucket_name: { value: documents.accessLogsBucketName, description: 'S3 server access logs bucket (also for ALB logs)' },
       access_logs_bucket_arn: { value: documents.accessLogsBucketArn, description: 'S3 server access logs bucket ARN' },
+      alb_access_logs_prefix: { value: documents.loadBalancerLogsPrefix, description: 'Prefix in the access logs bucket that load balancers may write to' },
       opensearch_endpoint: { value: search.domainEndpoint, description: 'OpenSearch HTTPS endpoint (VPC)' },
       opensearch_domain_arn: { value: search.domainArn, description: 'OpenSearch domain ARN' },
       opensearch_master_role_arn: { value: search.masterRoleArn, description: 'IAM role mapped to the OpenSearch all_access role' },

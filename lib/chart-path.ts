@@ -1,0 +1,9 @@
+import { join, resolve } from 'node:path';
+
+/** The HexaBid chart's directory, wherever the app runs from. */
+export const CHART_DIR = resolve(__dirname, '..', 'helm', 'hexabid');
+
+/** A file of the HexaBid chart, e.g. `values-production.yaml`. */
+export function chartFile(name: string): string {
+  return join(CHART_DIR, name);
+}

@@ -1,0 +1,38 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { S3Backend } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../environments/types.ts';
+
+/** The tags every AWS resource of an environment carries. */
+export function defaultTags(config: EnvironmentConfig): { tags: Record<string, string> }[] {
+  return [{ tags: { project: 'hexabid', environment: config.name, 'managed-by': 'cdktf', 'cost-center': config.costCenter } }];
+}
+
+/** The environment's AWS provider, locked to its account so a wrong profile fails at plan. */
+export function awsProvider(scope: Construct, config: EnvironmentConfig, options: { id?: string; alias?: string; region?: string } = {}): AwsProvider {
+  return new AwsProvider(scope, options.id ?? 'aws', {
+    alias: options.alias,
+    region: options.region ?? config.region,
+    allowedAccountIds: [config.accountId],
+    defaultTags: defaultTags(config),
+  });
+}
+
+/** Where a stack's state lives in the environment's state bucket. */
+export function stateKey(stackName: string): string {
+  return `${stackName}/terraform.tfstate`;
+}
+
+/** Encrypted S3 state with S3-native locking. */
+export function stateBackend(scope: Construct, config: EnvironmentConfig, stackName: string): S3Backend {
+  const backend = new S3Backend(scope, {
+    bucket: config.state.bucket,
+    key: stateKey(stackName),
+    region: config.state.region,
+    encrypt: true,
+    kmsKeyId: config.state.kmsKeyId,
+  });
+  // cdktf 0.21's S3Backend predates S3-native locking and has no typed option for it.
+  backend.addOverride('use_lockfile', true);
+  return backend;
+}
