@@ -9,6 +9,7 @@ import {
 } from './environments/index.ts';
 import { InvalidPropsError } from './modules/invalid-props-error.ts';
 import { InfrastructureStack } from './stacks/infrastructure-stack.ts';
+import { KubernetesStack } from './stacks/kubernetes-stack.ts';
 
 /** Synthesizes the stacks of every environment HEXABID_ENV names (all when unset). */
 function main(): void {
@@ -16,7 +17,11 @@ function main(): void {
   validateDistinctEnvironments(ENVIRONMENTS);
   environments.forEach(validateEnvironment);
   const app = new App();
-  for (const config of environments) new InfrastructureStack(app, config);
+  for (const config of environments) {
+    const infrastructure = new InfrastructureStack(app, config);
+    // `cdktf deploy` applies the cluster before what runs in it.
+    new KubernetesStack(app, config).addDependency(infrastructure);
+  }
   app.synth();
 }
 

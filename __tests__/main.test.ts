@@ -42,16 +42,18 @@ describe('environment selection', () => {
 });
 
 describe('main.ts', () => {
-  it('synthesizes one stack per environment', async () => {
+  it('synthesizes the infrastructure and Kubernetes stacks of every environment', async () => {
     const result = await synth(undefined);
     expect(result.code).toBe(0);
-    expect(result.stacks).toEqual(['hexabid-dev', 'hexabid-production', 'hexabid-staging']);
+    expect(result.stacks).toEqual([
+      'hexabid-dev', 'hexabid-dev-k8s', 'hexabid-production', 'hexabid-production-k8s', 'hexabid-staging', 'hexabid-staging-k8s',
+    ]);
   });
 
   it('synthesizes only the environments HEXABID_ENV names', async () => {
     const result = await synth('staging');
     expect(result.code).toBe(0);
-    expect(result.stacks).toEqual(['hexabid-staging']);
+    expect(result.stacks).toEqual(['hexabid-staging', 'hexabid-staging-k8s']);
   });
 
   it('exits non-zero with the valid names, and no stack trace, for an unknown environment', async () => {

@@ -7,3 +7,6 @@ export const CHART_DIR = resolve(__dirname, '..', 'helm', 'hexabid');
 export function chartFile(name: string): string {
   return join(CHART_DIR, name);
 }
+
+/** The platform chart (the ClusterSecretStore), installed from disk. */
+export const PLATFORM_CHART_DIR = resolve(__dirname, '..', 'helm', 'platform');

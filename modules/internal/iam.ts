@@ -36,3 +36,19 @@ export function serviceTrustPolicy(
 export function managedPolicyArn(partition: string, name: string): string {
   return `arn:${partition}:iam::aws:policy/${name}`;
 }
+
+/** Read-only by name: IAM's own convention for actions that change nothing. */
+export function isReadOnlyAction(action: string): boolean {
+  return /^[a-z0-9-]+:(Describe|Get|List)/.test(action);
+}
+
+/**
+ * The write actions a statement allows on every resource (`*`), which least
+ * privilege forbids: writes must name their resources.
+ */
+export function unscopedWriteActions(statement: PolicyStatement): string[] {
+  if (statement.Effect !== 'Allow') return [];
+  const resources = statement.Resource === undefined ? [] : [statement.Resource].flat();
+  if (!resources.includes('*')) return [];
+  return [statement.Action].flat().filter((action) => !isReadOnlyAction(action));
+}

@@ -1,0 +1,93 @@
+import { Construct } from 'constructs';
+import { awsContext } from '../internal/aws-context.ts';
+import { requireProps } from '../internal/props.ts';
+import { KubernetesNamespace } from '../namespace.ts';
+import { PodIdentityRole } from '../pod-identity-role.ts';
+import { AddonRelease, type HelmChartSource } from './addon-release.ts';
+import { ADDON_POD_SECURITY_REASON, CRITICAL_ADDON_PLACEMENT } from './placement.ts';
+
+export interface ClusterAutoscalerProps {
+  /** The cluster's literal name: discovery and the IAM conditions match its ASG tags. */
+  readonly clusterName: string;
+  readonly chart: HelmChartSource;
+  /** The autoscaler image tag; it must match the cluster's Kubernetes minor version. */
+  readonly imageTag: string;
+  /** Managed node group names (`app`, `worker`): EKS names their ASGs `eks-<group>-<id>`. */
+  readonly nodeGroupNames: readonly string[];
+  /** @default 'cluster-autoscaler' */
+  readonly namespace?: string;
+}
+
+const SERVICE_ACCOUNT = 'cluster-autoscaler';
+
+/**
+ * cluster-autoscaler with ASG auto-discovery by the tags EKS puts on managed
+ * node groups. It may resize and remove instances only in this cluster's
+ * node-group ASGs.
+ */
+export class ClusterAutoscaler extends Construct {
+  readonly namespace: string;
+  readonly roleArn: string;
+
+  constructor(scope: Construct, id: string, props: ClusterAutoscalerProps) {
+    super(scope, id);
+    requireProps(props.nodeGroupNames.length > 0, 'ClusterAutoscaler', id, 'nodeGroupNames must name at least one node group');
+    const { partition, region, accountId } = awsContext(this);
+    const ownerTag = `k8s.io/cluster-autoscaler/${props.clusterName}`;
+    const namespace = new KubernetesNamespace(this, 'Namespace', {
+      name: props.namespace ?? 'cluster-autoscaler',
+      podSecurity: 'baseline',
+      podSecurityReason: ADDON_POD_SECURITY_REASON,
+    });
+    const role = new PodIdentityRole(this, 'Role', {
+      clusterName: props.clusterName,
+      roleName: `${props.clusterName}-cluster-autoscaler`,
+      serviceAccounts: [{ namespace: namespace.namespaceName, name: SERVICE_ACCOUNT }],
+      statements: [
+        {
+          Sid: 'Discover',
+          Effect: 'Allow',
+          Action: [
+            'autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeAutoScalingInstances', 'autoscaling:DescribeLaunchConfigurations',
+            'autoscaling:DescribeScalingActivities', 'autoscaling:DescribeTags', 'ec2:DescribeImages', 'ec2:DescribeInstanceTypes',
+            'ec2:DescribeLaunchTemplateVersions', 'ec2:GetInstanceTypesFromInstanceRequirements', 'eks:DescribeNodegroup',
+          ],
+          Resource: '*',
+        },
+        {
+          Sid: 'ScaleOnlyThisClustersNodeGroups',
+          Effect: 'Allow',
+          Action: ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'],
+          Resource: props.nodeGroupNames.map(
+            (group) => `arn:${partition}:autoscaling:${region}:${accountId}:autoScalingGroup:*:autoScalingGroupName/eks-${group}-*`,
+          ),
+          // Node-group names repeat across clusters in one account; the owner tag does not.
+          Condition: { StringEquals: { [`aws:ResourceTag/${ownerTag}`]: 'owned' } },
+        },
+      ],
+    });
+    new AddonRelease(this, 'Chart', {
+      releaseName: 'cluster-autoscaler',
+      namespace: namespace.namespaceName,
+      chart: props.chart,
+      values: {
+        cloudProvider: 'aws',
+        awsRegion: region,
+        autoDiscovery: { clusterName: props.clusterName },
+        image: { tag: props.imageTag },
+        rbac: { serviceAccount: { create: true, name: SERVICE_ACCOUNT } },
+        extraArgs: {
+          'balance-similar-node-groups': true,
+          expander: 'least-waste',
+          'skip-nodes-with-system-pods': false,
+          'scale-down-unneeded-time': '10m',
+        },
+        podDisruptionBudget: { maxUnavailable: 1 },
+        ...CRITICAL_ADDON_PLACEMENT,
+      },
+      dependsOn: role.associations,
+    });
+    this.namespace = namespace.namespaceName;
+    this.roleArn = role.roleArn;
+  }
+}

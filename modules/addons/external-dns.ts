@@ -1,0 +1,73 @@
+import { Construct } from 'constructs';
+import { KubernetesNamespace } from '../namespace.ts';
+import { PodIdentityRole } from '../pod-identity-role.ts';
+import { AddonRelease, type HelmChartSource } from './addon-release.ts';
+import { ADDON_POD_SECURITY_REASON, CRITICAL_ADDON_PLACEMENT } from './placement.ts';
+
+export interface ExternalDnsProps {
+  readonly clusterName: string;
+  readonly chart: HelmChartSource;
+  /** The one zone external-dns may change. */
+  readonly hostedZoneId: string;
+  readonly hostedZoneArn: string;
+  /** Only names under this domain are managed, e.g. `hexabid.in`. */
+  readonly domainName: string;
+  /** @default 'external-dns' */
+  readonly namespace?: string;
+}
+
+const SERVICE_ACCOUNT = 'external-dns';
+
+/**
+ * external-dns: points each Ingress host at its ALB with alias records. It
+ * may change one zone, owns only the records its TXT markers claim, and never
+ * deletes what it did not create.
+ */
+export class ExternalDns extends Construct {
+  readonly namespace: string;
+  readonly roleArn: string;
+  readonly release: AddonRelease;
+
+  constructor(scope: Construct, id: string, props: ExternalDnsProps) {
+    super(scope, id);
+    const namespace = new KubernetesNamespace(this, 'Namespace', {
+      name: props.namespace ?? 'external-dns',
+      podSecurity: 'baseline',
+      podSecurityReason: ADDON_POD_SECURITY_REASON,
+    });
+    const role = new PodIdentityRole(this, 'Role', {
+      clusterName: props.clusterName,
+      roleName: `${props.clusterName}-external-dns`,
+      serviceAccounts: [{ namespace: namespace.namespaceName, name: SERVICE_ACCOUNT }],
+      statements: [
+        { Sid: 'ChangeOneZone', Effect: 'Allow', Action: 'route53:ChangeResourceRecordSets', Resource: props.hostedZoneArn },
+        {
+          Sid: 'ReadZones',
+          Effect: 'Allow',
+          Action: ['route53:ListHostedZones', 'route53:ListResourceRecordSets', 'route53:ListTagsForResources', 'route53:GetChange'],
+          Resource: '*',
+        },
+      ],
+    });
+    this.release = new AddonRelease(this, 'Chart', {
+      releaseName: 'external-dns',
+      namespace: namespace.namespaceName,
+      chart: props.chart,
+      values: {
+        provider: { name: 'aws' },
+        serviceAccount: { create: true, name: SERVICE_ACCOUNT },
+        sources: ['ingress'],
+        domainFilters: [props.domainName],
+        // sync deletes stale records, but only those whose TXT owner is this cluster.
+        policy: 'sync',
+        registry: 'txt',
+        txtOwnerId: props.clusterName,
+        extraArgs: [`--zone-id-filter=${props.hostedZoneId}`, '--aws-zone-type=public'],
+        ...CRITICAL_ADDON_PLACEMENT,
+      },
+      dependsOn: role.associations,
+    });
+    this.namespace = namespace.namespaceName;
+    this.roleArn = role.roleArn;
+  }
+}

@@ -1,0 +1,98 @@
+import { Construct } from 'constructs';
+import { awsContext } from '../internal/aws-context.ts';
+import { KubernetesNamespace } from '../namespace.ts';
+import { PodIdentityRole } from '../pod-identity-role.ts';
+import { AddonRelease, type HelmChartSource } from './addon-release.ts';
+import { ADDON_POD_SECURITY_REASON, CRITICAL_ADDON_PLACEMENT } from './placement.ts';
+
+export interface ExternalSecretsProps {
+  readonly clusterName: string;
+  readonly chart: HelmChartSource;
+  /** Secrets Manager names the operator may read, e.g. `hexabid/production`: it reads `<prefix>/*` only. */
+  readonly secretNamePrefix: string;
+  /** KMS keys that encrypt those secrets; the operator may decrypt with them through Secrets Manager only. */
+  readonly kmsKeyArns: readonly string[];
+  /** The local chart that renders the ClusterSecretStore (`helm/platform`). */
+  readonly storeChartDirectory: string;
+  /** Namespaces whose ExternalSecrets may use the store. */
+  readonly allowedNamespaces: readonly string[];
+  /** @default 'aws-secrets-manager' */
+  readonly storeName?: string;
+  /** @default 'external-secrets' */
+  readonly namespace?: string;
+}
+
+const SERVICE_ACCOUNT = 'external-secrets';
+
+/**
+ * The External Secrets Operator and one ClusterSecretStore on AWS Secrets
+ * Manager. The operator's role can read `<secretNamePrefix>/*` and nothing
+ * else, and only the allowed namespaces may use the store.
+ */
+export class ExternalSecrets extends Construct {
+  readonly namespace: string;
+  readonly roleArn: string;
+  readonly storeName: string;
+  /** The store's release: ExternalSecrets applied after it can sync. */
+  readonly storeRelease: AddonRelease;
+
+  constructor(scope: Construct, id: string, props: ExternalSecretsProps) {
+    super(scope, id);
+    const { partition, region, accountId } = awsContext(this);
+    const storeName = props.storeName ?? 'aws-secrets-manager';
+    const namespace = new KubernetesNamespace(this, 'Namespace', {
+      name: props.namespace ?? 'external-secrets',
+      podSecurity: 'baseline',
+      podSecurityReason: ADDON_POD_SECURITY_REASON,
+    });
+    const role = new PodIdentityRole(this, 'Role', {
+      clusterName: props.clusterName,
+      roleName: `${props.clusterName}-external-secrets`,
+      serviceAccounts: [{ namespace: namespace.namespaceName, name: SERVICE_ACCOUNT }],
+      statements: [
+        {
+          Sid: 'ReadThisEnvironmentsSecrets',
+          Effect: 'Allow',
+          Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:ListSecretVersionIds'],
+          Resource: `arn:${partition}:secretsmanager:${region}:${accountId}:secret:${props.secretNamePrefix}/*`,
+        },
+        {
+          Sid: 'DecryptThroughSecretsManagerOnly',
+          Effect: 'Allow',
+          Action: 'kms:Decrypt',
+          Resource: [...props.kmsKeyArns],
+          Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
+        },
+      ],
+    });
+    const operator = new AddonRelease(this, 'Chart', {
+      releaseName: 'external-secrets',
+      namespace: namespace.namespaceName,
+      chart: props.chart,
+      values: {
+        installCRDs: true,
+        replicaCount: 2,
+        serviceAccount: { create: true, name: SERVICE_ACCOUNT },
+        podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+        ...CRITICAL_ADDON_PLACEMENT,
+        webhook: { replicaCount: 2, podDisruptionBudget: { enabled: true, maxUnavailable: 1 }, ...CRITICAL_ADDON_PLACEMENT },
+        certController: CRITICAL_ADDON_PLACEMENT,
+      },
+      dependsOn: role.associations,
+    });
+    // A chart, not a kubernetes_manifest: the store's CRD does not exist until the operator is installed,
+    // and kubernetes_manifest needs it at plan time.
+    this.storeRelease = new AddonRelease(this, 'Store', {
+      releaseName: 'cluster-secret-store',
+      namespace: namespace.namespaceName,
+      chart: { directory: props.storeChartDirectory },
+      values: {
+        clusterSecretStore: { name: storeName, region, namespaces: [...props.allowedNamespaces] },
+      },
+      dependsOn: [operator.release],
+    });
+    this.namespace = namespace.namespaceName;
+    this.roleArn = role.roleArn;
+    this.storeName = storeName;
+  }
+}

@@ -1,0 +1,208 @@
+import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { Fn, TerraformOutput, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../environments/types.ts';
+import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from '../lib/aws-catalog.ts';
+import { CHART_DIR, PLATFORM_CHART_DIR } from '../lib/chart-path.ts';
+import { AwsLoadBalancerController } from '../modules/addons/aws-load-balancer-controller.ts';
+import { ClusterAutoscaler } from '../modules/addons/cluster-autoscaler.ts';
+import { ExternalDns } from '../modules/addons/external-dns.ts';
+import { ExternalSecrets } from '../modules/addons/external-secrets.ts';
+import { MetricsServer } from '../modules/addons/metrics-server.ts';
+import { AppSecrets } from '../modules/app-secrets.ts';
+import { DnsValidatedCertificate } from '../modules/certificate.ts';
+import { DnsZone } from '../modules/dns-zone.ts';
+import { AWS_COMPONENTS, HexabidRelease, hexabidServiceAccountNames } from '../modules/hexabid-release.ts';
+import { KubernetesNamespace } from '../modules/namespace.ts';
+import { PodIdentityRole } from '../modules/pod-identity-role.ts';
+import { WebApplicationFirewall } from '../modules/waf.ts';
+import { infrastructureStackName } from './infrastructure-stack.ts';
+import { InfrastructureOutputs } from './infrastructure-outputs.ts';
+import { imageTagVariable } from './image-tag-variable.ts';
+import { awsProvider, stateBackend } from './stack-foundation.ts';
+
+/** Name of the Kubernetes layer stack of an environment. */
+export function kubernetesStackName(config: EnvironmentConfig): string {
+  return `${infrastructureStackName(config)}-k8s`;
+}
+
+/** Namespace of the app: `hexabid-<env>`. */
+export function appNamespaceName(config: EnvironmentConfig): string {
+  return `hexabid-${config.name}`;
+}
+
+/** Third-party credentials the app needs; Terraform makes the containers, ops put the values. */
+export const THIRD_PARTY_SECRETS = [
+  { name: 'llm', description: 'LLM provider key. JSON: {"api-key": "..."}' },
+  { name: 'sendgrid', description: 'SendGrid API key. JSON: {"api-key": "..."}' },
+  { name: 'twilio', description: 'Twilio credentials. JSON: {"account-sid": "...", "auth-token": "..."}' },
+] as const;
+
+/**
+ * Everything inside the cluster of `hexabid-<env>`, plus the edge in front of
+ * it: namespaces, platform add-ons with their Pod Identity roles, app secrets,
+ * certificate, WAF, DNS, and the HexaBid release itself.
+ *
+ * The Kubernetes and Helm providers are configured from a data source looked
+ * up by the cluster's name, never from a resource in this stack; everything
+ * else this stack needs from the infrastructure comes from that stack's
+ * outputs in remote state.
+ */
+export class KubernetesStack extends TerraformStack {
+  readonly release: HexabidRelease;
+
+  constructor(scope: Construct, config: EnvironmentConfig) {
+    const id = kubernetesStackName(config);
+    super(scope, id);
+    awsProvider(this, config);
+    stateBackend(this, config, id);
+
+    const infra = new InfrastructureOutputs(this, 'Infrastructure', config);
+    // The infrastructure stack names its cluster after itself; the literal name
+    // keeps provider configuration free of anything created here.
+    const clusterName = infrastructureStackName(config);
+    const cluster = new DataAwsEksCluster(this, 'Cluster', { name: clusterName });
+    const connection = {
+      host: cluster.endpoint,
+      clusterCaCertificate: Fn.base64decode(cluster.certificateAuthority.get(0).data),
+      exec: {
+        apiVersion: 'client.authentication.k8s.io/v1beta1',
+        command: 'aws',
+        args: ['eks', 'get-token', '--cluster-name', clusterName, '--region', config.region, '--output', 'json'],
+      },
+    };
+    new KubernetesProvider(this, 'kubernetes', { ...connection, exec: [connection.exec] });
+    new HelmProvider(this, 'helm', { kubernetes: connection });
+
+    // Edge: zone, certificate and WAF; the ALB itself comes from the controller.
+    const edge = config.edge;
+    const zone = new DnsZone(this, 'Zone', {
+      zoneName: edge.hostedZone.zoneName,
+      create: edge.hostedZone.create,
+      parentZoneName: edge.hostedZone.create ? edge.hostedZone.parentZoneName : undefined,
+    });
+    const certificate = new DnsValidatedCertificate(this, 'Certificate', { domainName: edge.domainName, hostedZoneId: zone.zoneId });
+    const waf = new WebApplicationFirewall(this, 'Firewall', {
+      name: clusterName,
+      rateLimit: edge.rateLimit.requests,
+      rateLimitWindowSeconds: edge.rateLimit.windowSeconds,
+      logRetentionDays: config.cluster.logRetentionDays,
+    });
+
+    // Namespaces.
+    const app = new KubernetesNamespace(this, 'AppNamespace', {
+      name: appNamespaceName(config),
+      quota: config.kubernetes.appQuota,
+      // Pods wait for their ALB target to be healthy before a rollout moves on.
+      labels: { 'elbv2.k8s.aws/pod-readiness-gate-inject': 'enabled' },
+    });
+    new KubernetesNamespace(this, 'SystemNamespace', {
+      name: 'hexabid-system',
+      podSecurity: 'baseline',
+      podSecurityReason: 'Monitoring and logging; an agent that needs host paths gets its own privileged namespace',
+    });
+
+    // Secrets: the two the infrastructure made, plus third-party containers.
+    const secretPrefix = `hexabid/${config.name}`;
+    const appSecrets = new AppSecrets(this, 'AppSecrets', {
+      namePrefix: secretPrefix,
+      secrets: THIRD_PARTY_SECRETS,
+      recoveryWindowInDays: config.secretRecoveryWindowDays,
+    });
+
+    // Platform add-ons.
+    const addons = config.kubernetes.addons;
+    const loadBalancers = new AwsLoadBalancerController(this, 'AwsLoadBalancerController', {
+      clusterName,
+      chart: addons.awsLoadBalancerController,
+      vpcId: infra.string('vpc_id'),
+      clusterSecurityGroupId: infra.string('cluster_security_group_id'),
+      webAclArns: [waf.webAclArn],
+    });
+    const externalSecrets = new ExternalSecrets(this, 'ExternalSecrets', {
+      clusterName,
+      chart: addons.externalSecrets,
+      secretNamePrefix: secretPrefix,
+      kmsKeyArns: [infra.string('db_kms_key_arn'), infra.string('cache_kms_key_arn'), appSecrets.kmsKeyArn],
+      storeChartDirectory: PLATFORM_CHART_DIR,
+      allowedNamespaces: [app.namespaceName],
+    });
+    const dns = new ExternalDns(this, 'ExternalDns', {
+      clusterName,
+      chart: addons.externalDns,
+      hostedZoneId: zone.zoneId,
+      hostedZoneArn: zone.zoneArn,
+      domainName: edge.domainName,
+    });
+    new ClusterAutoscaler(this, 'ClusterAutoscaler', {
+      clusterName,
+      chart: addons.clusterAutoscaler,
+      imageTag: CLUSTER_AUTOSCALER_IMAGE_TAGS[config.cluster.kubernetesVersion] ?? '',
+      nodeGroupNames: Object.keys(config.cluster.nodeGroups),
+    });
+    const metrics = new MetricsServer(this, 'MetricsServer', { chart: addons.metricsServer });
+
+    // The app's AWS identity: the documents bucket and its key, nothing else.
+    const serviceAccounts = hexabidServiceAccountNames();
+    const documentsBucketArn = infra.string('documents_bucket_arn');
+    const appRole = new PodIdentityRole(this, 'AppRole', {
+      clusterName,
+      roleName: `${clusterName}-app`,
+      serviceAccounts: AWS_COMPONENTS.map((component) => ({ namespace: app.namespaceName, name: serviceAccounts[component] })),
+      statements: [
+        { Sid: 'ListDocuments', Effect: 'Allow', Action: ['s3:ListBucket', 's3:ListBucketMultipartUploads'], Resource: documentsBucketArn },
+        {
+          Sid: 'ReadWriteDocuments',
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+          Resource: `${documentsBucketArn}/*`,
+        },
+        {
+          Sid: 'UseDocumentsKeyThroughS3',
+          Effect: 'Allow',
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          Resource: infra.string('documents_kms_key_arn'),
+          Condition: { StringEquals: { 'kms:ViaService': `s3.${config.region}.amazonaws.com` } },
+        },
+      ],
+    });
+
+    const imageTag = imageTagVariable(this, config);
+    const replicas = config.database.readReplicas;
+    this.release = new HexabidRelease(this, 'Hexabid', {
+      chartDirectory: CHART_DIR,
+      namespace: app.namespaceName,
+      valuesFile: config.app.valuesFile,
+      imageTag: imageTag.stringValue,
+      endpoints: {
+        databaseHost: infra.string('db_instance_address'),
+        databaseReaderHost: replicas > 0 ? Fn.element(infra.list('db_replica_addresses'), 0) : undefined,
+        redisHost: infra.string('cache_primary_endpoint'),
+        searchEndpoint: infra.string('opensearch_endpoint'),
+        documentsBucket: infra.string('documents_bucket_name'),
+        certificateArn: certificate.certificateArn,
+        wafAclArn: waf.webAclArn,
+        accessLogs: { bucket: infra.string('access_logs_bucket_name'), prefix: infra.string('alb_access_logs_prefix') },
+        secretStoreName: externalSecrets.storeName,
+      },
+      // The controller's webhooks, the store, the HPAs' metrics, the DNS writer and the pods' roles come first.
+      dependsOn: [loadBalancers.release.release, externalSecrets.storeRelease.release, metrics.release.release, dns.release.release, ...appRole.associations],
+    });
+
+    const outputs: Record<string, { value: string | string[] | Record<string, string>; description: string }> = {
+      app_namespace: { value: app.namespaceName, description: 'Namespace HexaBid runs in' },
+      hosted_zone_id: { value: zone.zoneId, description: `Route53 zone of ${edge.domainName}` },
+      hosted_zone_name_servers: { value: zone.nameServers, description: 'Name servers of the zone (for delegation)' },
+      certificate_arn: { value: certificate.certificateArn, description: `ACM certificate for ${certificate.domainNames.join(', ')}` },
+      web_acl_arn: { value: waf.webAclArn, description: 'WAFv2 web ACL on the ALB' },
+      app_role_arn: { value: appRole.roleArn, description: 'Pod Identity role of the api, worker and scraper' },
+      app_secret_arns: { value: appSecrets.secretArns, description: 'Third-party secret containers; ops put their values' },
+      aws_load_balancer_controller_role_arn: { value: loadBalancers.roleArn, description: 'Pod Identity role of the AWS Load Balancer Controller' },
+      external_secrets_role_arn: { value: externalSecrets.roleArn, description: 'Pod Identity role of external-secrets' },
+      external_dns_role_arn: { value: dns.roleArn, description: 'Pod Identity role of external-dns' },
+    };
+    for (const [name, output] of Object.entries(outputs)) new TerraformOutput(this, name, output);
+  }
+}
