@@ -247,6 +247,14 @@ describe('ingress', () => {
     });
   });
 
+  it('sends ALB access logs to the bucket Terraform names, after the values file attributes', async () => {
+    const { objects } = await render('production', ['ingress.alb.accessLogs.bucket=hexabid-production-access-logs-111122223333']);
+    expect(find(objects, 'Ingress', 'hexabid').metadata.annotations['alb.ingress.kubernetes.io/load-balancer-attributes']).toBe(
+      'routing.http.drop_invalid_header_fields.enabled=true,deletion_protection.enabled=true,' +
+        'access_logs.s3.enabled=true,access_logs.s3.bucket=hexabid-production-access-logs-111122223333,access_logs.s3.prefix=alb',
+    );
+  });
+
   it('works with another controller through values alone', async () => {
     const { objects } = await render('production', [
       'ingress.className=nginx',
@@ -284,16 +292,28 @@ describe('service accounts and metrics', () => {
     expect(find(monitored.objects, 'PodMonitor', 'hexabid').spec.podMetricsEndpoints).toEqual([{ port: 'metrics', interval: '30s' }]);
   });
 
-  it('assembles DATABASE_URL and REDIS_URL from secret parts and the endpoints Terraform sets', async () => {
-    const { objects } = await render('production', ['database.host=db.internal', 'redis.host=cache.internal']);
+  it('reads DATABASE_URL and REDIS_URL from their Secrets, never from the pod spec', async () => {
+    const { objects } = await render('production', ['database.host=db.internal', 'database.readerHost=replica.internal', 'redis.host=cache.internal']);
     const env = podSpecOf(find(objects, 'Deployment', 'hexabid-worker')).spec.containers[0].env;
     const value = (name: string) => env.find((e: any) => e.name === name);
-    expect(value('DATABASE_USERNAME').valueFrom.secretKeyRef).toEqual({ name: 'hexabid-db-secret', key: 'username' });
-    expect(value('DATABASE_URL').value).toBe('postgresql://$(DATABASE_USERNAME):$(DATABASE_PASSWORD)@db.internal:5432/hexabid?sslmode=require');
-    expect(value('REDIS_URL').value).toBe('rediss://:$(REDIS_PASSWORD)@cache.internal:6379');
-    // Kubernetes expands $(VAR) only for variables defined earlier in the list.
-    const names = env.map((e: any) => e.name);
-    expect(names.indexOf('DATABASE_PASSWORD')).toBeLessThan(names.indexOf('DATABASE_URL'));
-    expect(names.indexOf('REDIS_PASSWORD')).toBeLessThan(names.indexOf('REDIS_URL'));
+    expect(value('DATABASE_URL').valueFrom.secretKeyRef).toEqual({ name: 'hexabid-db-secret', key: 'url' });
+    expect(value('DATABASE_READER_URL').valueFrom.secretKeyRef).toEqual({ name: 'hexabid-db-secret', key: 'reader-url' });
+    expect(value('REDIS_URL').valueFrom.secretKeyRef).toEqual({ name: 'hexabid-redis-secret', key: 'url' });
+    expect(env.filter((e: any) => e.value !== undefined && /password|:\/\//i.test(String(e.value)))).toEqual([]);
+  });
+
+  it('has the operator assemble the URLs in the Secrets, URL-escaping the credentials', async () => {
+    const { objects } = await render('production', ['database.host=db.internal', 'database.readerHost=replica.internal', 'redis.host=cache.internal']);
+    const template = (name: string) => find(objects, 'ExternalSecret', name).spec.target.template;
+    expect(template('hexabid-db-secret')).toEqual({
+      engineVersion: 'v2',
+      mergePolicy: 'Merge',
+      data: {
+        url: 'postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@db.internal:5432/hexabid?sslmode=require',
+        'reader-url': 'postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@replica.internal:5432/hexabid?sslmode=require',
+      },
+    });
+    expect(template('hexabid-redis-secret').data).toEqual({ url: 'rediss://:{{ .password | urlquery }}@cache.internal:6379' });
+    expect(template('hexabid-llm-secret')).toBeUndefined();
   });
 });

@@ -121,35 +121,47 @@ then the component's own env, which wins.
 {{- end }}
 
 {{/*
-Connection strings for the backend components, assembled in the pod: the
-credentials come from Secrets and Kubernetes expands $(VAR) at start-up, so no
-secret value passes through the chart.
+Connection strings for the backend components. Each is a key of its Secret
+(url, reader-url), so no secret value passes through the chart or the pod spec.
 */}}
 {{- define "hexabid.connectionEnv" -}}
 {{- $v := .Values }}
-- name: DATABASE_USERNAME
-  valueFrom:
-    secretKeyRef:
-      name: {{ $v.database.secretName }}
-      key: username
-- name: DATABASE_PASSWORD
-  valueFrom:
-    secretKeyRef:
-      name: {{ $v.database.secretName }}
-      key: password
 - name: DATABASE_URL
-  value: {{ printf "postgresql://$(DATABASE_USERNAME):$(DATABASE_PASSWORD)@%s:%v/%s?sslmode=%s" $v.database.host $v.database.port $v.database.name $v.database.sslMode | quote }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $v.database.secretName }}
+      key: url
 {{- if $v.database.readerHost }}
 - name: DATABASE_READER_URL
-  value: {{ printf "postgresql://$(DATABASE_USERNAME):$(DATABASE_PASSWORD)@%s:%v/%s?sslmode=%s" $v.database.readerHost $v.database.port $v.database.name $v.database.sslMode | quote }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $v.database.secretName }}
+      key: reader-url
 {{- end }}
-- name: REDIS_PASSWORD
+- name: REDIS_URL
   valueFrom:
     secretKeyRef:
       name: {{ $v.redis.secretName }}
-      key: password
-- name: REDIS_URL
-  value: {{ printf "%s://:$(REDIS_PASSWORD)@%s:%v" (ternary "rediss" "redis" $v.redis.tls) $v.redis.host $v.redis.port | quote }}
+      key: url
+{{- end }}
+
+{{/*
+The keys the External Secrets Operator adds to a Secret, as its own Go
+templates (rendered by the operator, not by Helm): the connection URLs,
+assembled from the stored credentials with URL-escaping and the endpoints.
+Empty for secrets that need nothing added.
+*/}}
+{{- define "hexabid.secretTemplateData" -}}
+{{- $v := .root.Values }}
+{{- if eq .id "db" }}
+{{- $dsn := "postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@%s:%v/%s?sslmode=%s" }}
+url: {{ printf $dsn $v.database.host $v.database.port $v.database.name $v.database.sslMode | quote }}
+{{- if $v.database.readerHost }}
+reader-url: {{ printf $dsn $v.database.readerHost $v.database.port $v.database.name $v.database.sslMode | quote }}
+{{- end }}
+{{- else if eq .id "redis" }}
+url: {{ printf "%s://:{{ .password | urlquery }}@%s:%v" (ternary "rediss" "redis" $v.redis.tls) $v.redis.host $v.redis.port | quote }}
+{{- end }}
 {{- end }}
 
 {{/* Spread a component's pods across zones and nodes. */}}
