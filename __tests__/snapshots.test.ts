@@ -1,14 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../environments/index.ts';
-import { synthEnvironment } from './helpers/synth.ts';
+import { synthEnvironment, synthKubernetesEnvironment } from './helpers/synth.ts';
 
 /**
  * The committed stacks are the plan review: any change to what an environment
  * deploys shows up as a diff in __snapshots__/<stack>.tf.json.
  */
 describe('synthesized stacks', () => {
-  it.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('hexabid-%s matches its committed snapshot', async (name, config) => {
+  const environments = ENVIRONMENTS.map((e) => [e.name, e] as const);
+
+  it.each(environments)('hexabid-%s matches its committed snapshot', async (name, config) => {
     const { text } = synthEnvironment(config);
     await expect(`${text}\n`).toMatchFileSnapshot(`./__snapshots__/hexabid-${name}.tf.json`);
+  });
+
+  // The chart's asset path carries a hash of its content, so a chart edit shows here too.
+  it.each(environments)('hexabid-%s-k8s matches its committed snapshot', async (name, config) => {
+    const { text } = synthKubernetesEnvironment(config);
+    await expect(`${text.trimEnd()}\n`).toMatchFileSnapshot(`./__snapshots__/hexabid-${name}-k8s.tf.json`);
   });
 });

@@ -35,7 +35,7 @@ export const dev = defineEnvironment({
   search: { ...APP_SEARCH_ENGINE, instanceType: 't3.small.search', instanceCount: 1, availabilityZoneCount: 1, volumeSizeGiB: 10 },
   documents: { forceDestroy: true, noncurrentVersionExpirationDays: 30, intelligentTieringAfterDays: 30, accessLogRetentionDays: 30 },
   edge: delegatedEdge('dev'),
-  kubernetes: { addons: PLATFORM_ADDONS, appQuota: { requestsCpu: '4', requestsMemory: '8Gi', limitsCpu: '8', limitsMemory: '16Gi', pods: 30 } },
+  kubernetes: { addons: PLATFORM_ADDONS, appQuota: { requestsCpu: '2', requestsMemory: '4Gi', limitsCpu: '6', limitsMemory: '8Gi', pods: 20 } },
   app: { valuesFile: 'values-dev.yaml', requireImageTag: false },
   secretRecoveryWindowDays: 0,
 });

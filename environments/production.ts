@@ -35,7 +35,7 @@ export function productionAt(sizingName: ProductionSizingName): EnvironmentConfi
       accessLogRetentionDays: 365,
     },
     edge: { domainName: APEX_ZONE, hostedZone: { create: false, zoneName: APEX_ZONE }, rateLimit: RATE_LIMIT },
-    kubernetes: { addons: PLATFORM_ADDONS, appQuota: { requestsCpu: '24', requestsMemory: '48Gi', limitsCpu: '48', limitsMemory: '96Gi', pods: 120 } },
+    kubernetes: { addons: PLATFORM_ADDONS, appQuota: { requestsCpu: '24', requestsMemory: '32Gi', limitsCpu: '64', limitsMemory: '96Gi', pods: 60 } },
     app: { valuesFile: 'values-production.yaml', requireImageTag: true },
     secretRecoveryWindowDays: 30,
   });

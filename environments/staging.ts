@@ -34,7 +34,7 @@ export const staging = defineEnvironment({
   search: { ...APP_SEARCH_ENGINE, instanceType: 't3.small.search', instanceCount: 2, availabilityZoneCount: 2, volumeSizeGiB: 20 },
   documents: { forceDestroy: false, noncurrentVersionExpirationDays: 30, intelligentTieringAfterDays: 30, accessLogRetentionDays: 90 },
   edge: delegatedEdge('staging'),
-  kubernetes: { addons: PLATFORM_ADDONS, appQuota: { requestsCpu: '8', requestsMemory: '16Gi', limitsCpu: '16', limitsMemory: '32Gi', pods: 60 } },
+  kubernetes: { addons: PLATFORM_ADDONS, appQuota: { requestsCpu: '6', requestsMemory: '8Gi', limitsCpu: '16', limitsMemory: '24Gi', pods: 30 } },
   app: { valuesFile: 'values-staging.yaml', requireImageTag: true },
   secretRecoveryWindowDays: 7,
 });

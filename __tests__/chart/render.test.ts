@@ -249,7 +249,7 @@ describe('ingress', () => {
 
   it('sends ALB access logs to the bucket Terraform names, after the values file attributes', async () => {
     const { objects } = await render('production', ['ingress.alb.accessLogs.bucket=hexabid-production-access-logs-111122223333']);
-    expect(find(objects, 'Ingress', 'hexabid').metadata.annotations['alb.ingress.kubernetes.io/load-balancer-attributes']).toBe(
+    expect(find(objects, 'Ingress', 'hexabid').metadata.annotations?.['alb.ingress.kubernetes.io/load-balancer-attributes']).toBe(
       'routing.http.drop_invalid_header_fields.enabled=true,deletion_protection.enabled=true,' +
         'access_logs.s3.enabled=true,access_logs.s3.bucket=hexabid-production-access-logs-111122223333,access_logs.s3.prefix=alb',
     );

@@ -1,9 +1,13 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { App, TerraformStack, Testing } from 'cdktf';
 import type { Construct } from 'constructs';
 import { validateEnvironment } from '../../environments/validate.ts';
 import type { EnvironmentConfig } from '../../environments/types.ts';
 import { InfrastructureStack } from '../../stacks/infrastructure-stack.ts';
+import { KubernetesStack } from '../../stacks/kubernetes-stack.ts';
 
 /** A synthesized stack: Terraform JSON. */
 export interface TfJson {
@@ -11,6 +15,7 @@ export interface TfJson {
   provider: Record<string, any[]>;
   resource: Record<string, Record<string, any>>;
   data?: Record<string, Record<string, any>>;
+  variable?: Record<string, any>;
   output?: Record<string, { value: unknown; description?: string }>;
 }
 
@@ -59,4 +64,34 @@ export function onlyDataSource(json: TfJson, type: string): Record<string, any> 
   const all = Object.values(json.data?.[type] ?? {});
   if (all.length !== 1) throw new Error(`expected exactly one data.${type}, found ${all.length}`);
   return all[0]!;
+}
+
+const kubernetesCache = new Map<string, { json: TfJson; text: string; stackDir: string }>();
+const outdirs: string[] = [];
+process.on('exit', () => outdirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/**
+ * Validates and synthesizes one environment's Kubernetes stack with a real
+ * app synth, so its assets land on disk; once per test worker.
+ */
+export function synthKubernetesEnvironment(config: EnvironmentConfig, cacheKey: string = config.name): { json: TfJson; text: string; stackDir: string } {
+  let hit = kubernetesCache.get(cacheKey);
+  if (!hit) {
+    validateEnvironment(config);
+    const outdir = mkdtempSync(join(tmpdir(), 'hexabid-k8s-'));
+    outdirs.push(outdir);
+    const app = new App({ outdir, stackTraces: false });
+    const stack = new KubernetesStack(app, config);
+    app.synth();
+    const stackDir = join(outdir, 'stacks', stack.node.id);
+    const text = readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8');
+    hit = { json: JSON.parse(text) as TfJson, text, stackDir };
+    kubernetesCache.set(cacheKey, hit);
+  }
+  return hit;
+}
+
+/** Every Terraform reference (`${...}`) in a piece of synthesized JSON. */
+export function referencesIn(value: unknown): string[] {
+  return [...JSON.stringify(value).matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1]!);
 }
