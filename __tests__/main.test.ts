@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,16 +10,16 @@ const run = promisify(execFile);
 const outdirs: string[] = [];
 
 /** Runs main.ts as `cdktf synth` would, into a fresh output directory. */
-async function synth(hexabidEnv: string | undefined): Promise<{ code: number; stderr: string; stacks: string[] }> {
+async function synth(hexabidEnv: string | undefined): Promise<{ code: number; stderr: string; stacks: string[]; outdir: string }> {
   const outdir = mkdtempSync(join(tmpdir(), 'hexabid-synth-'));
   outdirs.push(outdir);
   const env = { ...process.env, CDKTF_OUTDIR: outdir, HEXABID_ENV: hexabidEnv ?? '' };
   try {
     const { stderr } = await run(process.execPath, ['--import', 'tsx', 'main.ts'], { env });
-    return { code: 0, stderr, stacks: readdirSync(join(outdir, 'stacks')).sort() };
+    return { code: 0, stderr, stacks: readdirSync(join(outdir, 'stacks')).sort(), outdir };
   } catch (error) {
     const failure = error as { code: number; stderr: string };
-    return { code: failure.code, stderr: failure.stderr, stacks: [] };
+    return { code: failure.code, stderr: failure.stderr, stacks: [], outdir };
   }
 }
 
@@ -54,6 +54,10 @@ describe('main.ts', () => {
     const result = await synth('staging');
     expect(result.code).toBe(0);
     expect(result.stacks).toEqual(['hexabid-staging', 'hexabid-staging-k8s']);
+    // cdktf deploy reads this to apply the cluster before what runs in it.
+    const manifest = JSON.parse(readFileSync(join(result.outdir, 'manifest.json'), 'utf8'));
+    expect(manifest.stacks['hexabid-staging-k8s'].dependencies).toEqual(['hexabid-staging']);
+    expect(manifest.stacks['hexabid-staging'].dependencies).toEqual([]);
   });
 
   it('exits non-zero with the valid names, and no stack trace, for an unknown environment', async () => {

@@ -63,6 +63,17 @@ describe('environment validation', () => {
     ['public API open to the internet', variant(dev, (c) => (c.cluster.publicAccessCidrs = ['0.0.0.0/0'])), /cluster\.publicAccessCidrs\[0\] = "0\.0\.0\.0\/0": must not open the API endpoint/],
     ['replication to the primary region', variant(production, (c) => (c.documents.replicationRegion = 'ap-south-1')), /documents\.replicationRegion = "ap-south-1": must differ from the primary region/],
     ['force_destroy in production', variant(production, (c) => (c.documents.forceDestroy = true)), /documents\.forceDestroy = true: must be false in production/],
+    ['domain outside its hosted zone', variant(dev, (c) => (c.edge.domainName = 'hexabid.com')), /edge\.domainName = "hexabid\.com": must be dev\.hexabid\.in or a name below it/],
+    ['zone delegated from itself', variant(dev, (c) => {
+      c.edge.hostedZone = { create: true, zoneName: 'dev.hexabid.in', parentZoneName: 'dev.hexabid.in' };
+    }), /edge\.hostedZone\.parentZoneName = "dev\.hexabid\.in": must be a zone strictly above dev\.hexabid\.in/],
+    ['WAF rate limit below its minimum', variant(dev, (c) => (c.edge.rateLimit.requests = 5)), /edge\.rateLimit\.requests = 5: must be a whole number from 10 to 2000000000/],
+    ['WAF window it does not offer', variant(dev, (c) => ((c.edge.rateLimit as { windowSeconds: number }).windowSeconds = 30)), /edge\.rateLimit\.windowSeconds = 30: must be one of 60, 120, 300, 600/],
+    ['add-on pinned to a range', variant(dev, (c) => (c.kubernetes.addons.externalSecrets.version = '^2.10.0')), /kubernetes\.addons\.externalSecrets\.version = "\^2\.10\.0": must be an exact chart version/],
+    ['add-on from a plain-HTTP repository', variant(dev, (c) => (c.kubernetes.addons.metricsServer.repository = 'http://charts.example')), /kubernetes\.addons\.metricsServer\.repository = "http:\/\/charts\.example": must be an https:\/\/ chart repository/],
+    ['malformed quota', variant(dev, (c) => (c.kubernetes.appQuota.requestsMemory = '4 GB')), /kubernetes\.appQuota\.requestsMemory = "4 GB": must be a Kubernetes quantity/],
+    ['values file the chart lacks', variant(dev, (c) => (c.app.valuesFile = 'values-qa.yaml')), /app\.valuesFile = "values-qa\.yaml": must exist in helm\/hexabid\//],
+    ['production deploys without an image tag', variant(production, (c) => (c.app.requireImageTag = false)), /app\.requireImageTag = false: must be true in production/],
     ['search nodes not divisible by zones', variant(production, (c) => (c.search.instanceCount = 4)), /search\.instanceCount = 4: must be a multiple of search\.availabilityZoneCount \(3\)/],
   ];
 
@@ -92,6 +103,12 @@ describe('the set of environments', () => {
     const clash = variant(staging, (c) => (c.network.vpcCidr = '10.2.128.0/17'));
     expect(() => validateDistinctEnvironments([dev, clash])).toThrow(
       'Invalid configuration for environment "staging":\n  - network.vpcCidr = "10.2.128.0/17": must not overlap environment "dev" (10.2.0.0/16)',
+    );
+  });
+
+  it('rejects two environments serving one domain', () => {
+    expect(() => validateDistinctEnvironments([dev, variant(staging, (c) => (c.edge.domainName = 'dev.hexabid.in'))])).toThrow(
+      /edge\.domainName = "dev\.hexabid\.in": must not be shared with environment "dev"/,
     );
   });
 

@@ -6,6 +6,7 @@
  * fields, the mistake the API server would silently drop or reject.
  */
 import * as clientModels from '@kubernetes/client-node/dist/gen/models/all.js';
+import { ClusterSecretStore } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ClusterSecretStore';
 import { ExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
 import { PodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
@@ -36,6 +37,7 @@ const MODELS: Record<string, ModelClass> = {
   'v1/Service': Service,
   'v1/ServiceAccount': ServiceAccount,
   'external-secrets.io/v1/ExternalSecret': ExternalSecret,
+  'external-secrets.io/v1/ClusterSecretStore': ClusterSecretStore,
   'monitoring.coreos.com/v1/PodMonitor': PodMonitor,
 };
 

@@ -32,6 +32,14 @@ describe('DocumentStorage', () => {
     expect(logsSse.apply_server_side_encryption_by_default.sse_algorithm).toBe('AES256');
   });
 
+  it('lets the region\'s load balancers write access logs under alb/ only', () => {
+    const policy = resourcesOf(json, 'aws_s3_bucket_policy').find((p) => p.bucket.includes(logs))!;
+    const statement = parsePolicy(policy.policy).Statement.find((s) => s.Sid === 'LoadBalancerLogDelivery')!;
+    expect(statement.Principal).toEqual({ AWS: expect.stringMatching(/^\$\{data\.aws_elb_service_account\.\w+\.arn\}$/) });
+    expect(statement.Action).toBe('s3:PutObject');
+    expect(statement.Resource).toMatch(/\/alb\/AWSLogs\/\$\{data\.aws_caller_identity\.\w+\.account_id\}\/\*$/);
+  });
+
   it('versions both buckets and sends document access logs to the log bucket', () => {
     expect(resourcesOf(json, 'aws_s3_bucket_versioning').map((v) => v.versioning_configuration.status)).toEqual(['Enabled', 'Enabled']);
     const logging = onlyResource(json, 'aws_s3_bucket_logging');
