@@ -7,7 +7,7 @@
  *   BENCH_RUNS=9 npm run bench
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -18,6 +18,7 @@ const root = resolve(__dirname, '..');
 
 const times: number[] = [];
 let peakKb = 0;
+let stacks: string[] = [];
 for (let i = 0; i < runs; i++) {
   const outdir = mkdtempSync(join(tmpdir(), 'hexabid-bench-'));
   const start = process.hrtime.bigint();
@@ -27,6 +28,7 @@ for (let i = 0; i < runs; i++) {
     encoding: 'utf8',
   });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (result.status === 0) stacks = readdirSync(join(outdir, 'stacks')).sort();
   rmSync(outdir, { recursive: true, force: true });
   if (result.status !== 0) {
     console.error(result.stderr);
@@ -40,6 +42,7 @@ for (let i = 0; i < runs; i++) {
 times.sort((a, b) => a - b);
 const median = times[Math.floor(times.length / 2)]!;
 const peakMb = peakKb / 1024;
+console.log(`stacks: ${stacks.join(', ')}`);
 console.log(`synth of all environments, ${runs} runs: median ${median.toFixed(2)} s (min ${times[0]!.toFixed(2)} s, max ${times.at(-1)!.toFixed(2)} s), peak RSS ${peakMb.toFixed(0)} MB`);
 console.log(`budget: ${BUDGET_SECONDS} s and ${BUDGET_MB} MB`);
 if (median > BUDGET_SECONDS || peakMb > BUDGET_MB) {

@@ -334,3 +334,16 @@ describe('the image tag pattern', () => {
     }
   });
 });
+
+describe('the README bootstrap of a new environment', () => {
+  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const targets = [...readme.matchAll(/-target='([a-z0-9_]+)\.([A-Za-z0-9_-]+)'/g)].map((m) => [m[1]!, m[2]!] as const);
+
+  it('targets exactly the third-party secret containers, at addresses every environment has', () => {
+    expect(targets.map(([, name]) => name.replace(/_[A-F0-9]{8}$/, ''))).toEqual(['AppSecrets_Secret-llm', 'AppSecrets_Secret-sendgrid', 'AppSecrets_Secret-twilio']);
+    for (const config of ENVIRONMENTS) {
+      const { json } = synthKubernetesEnvironment(config);
+      for (const [type, name] of targets) expect(json.resource[type]?.[name], `${type}.${name} in hexabid-${config.name}-k8s`).toBeDefined();
+    }
+  });
+});
