@@ -4,6 +4,7 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { AssetType, TerraformAsset, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { requireProps, withDefaults } from './internal/props.ts';
+import { releaseSemantics } from './internal/release-semantics.ts';
 
 /** What the chart needs from the infrastructure, as Terraform references. */
 export interface HexabidEndpoints {
@@ -126,14 +127,7 @@ export class HexabidRelease extends Construct {
       values: [valuesYaml],
       // Strings, so Helm never reads a tag like 1e10 or an endpoint as a number.
       set: Object.entries(overrides).map(([name, value]) => ({ name, value, type: 'string' })),
-      createNamespace: false,
-      wait: true,
-      waitForJobs: true,
-      atomic: true,
-      cleanupOnFail: true,
-      timeout: p.timeoutSeconds,
-      maxHistory: p.maxHistory,
-      lint: true,
+      ...releaseSemantics(p),
       dependsOn: [...p.dependsOn],
     });
     this.releaseName = p.releaseName;

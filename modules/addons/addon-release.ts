@@ -2,6 +2,7 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { AssetType, TerraformAsset, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { withDefaults } from '../internal/props.ts';
+import { releaseSemantics } from '../internal/release-semantics.ts';
 
 /** A chart in a repository, pinned to one exact version. */
 export interface HelmChartSource {
@@ -42,11 +43,7 @@ export const ADDON_RELEASE_DEFAULTS = {
   dependsOn: [],
 } as const satisfies Partial<AddonReleaseProps>;
 
-/**
- * A Helm release that either fully succeeds or rolls back: it waits for
- * readiness, is atomic, cleans up after a failed upgrade, keeps a bounded
- * history, and lints the chart at plan time.
- */
+/** A platform add-on's Helm release, with the shared release semantics. */
 export class AddonRelease extends Construct {
   readonly release: Release;
   readonly releaseName: string;
@@ -65,14 +62,7 @@ export class AddonRelease extends Construct {
       ...source,
       // JSON is YAML; the chart sees exactly these values.
       values: Object.keys(p.values).length > 0 ? [JSON.stringify(p.values, null, 2)] : undefined,
-      createNamespace: false,
-      wait: true,
-      waitForJobs: true,
-      atomic: true,
-      cleanupOnFail: true,
-      timeout: p.timeoutSeconds,
-      maxHistory: p.maxHistory,
-      lint: true,
+      ...releaseSemantics(p),
       dependsOn: p.dependsOn.length > 0 ? [...p.dependsOn] : undefined,
     });
     this.releaseName = p.releaseName;

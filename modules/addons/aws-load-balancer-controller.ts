@@ -1,10 +1,8 @@
 import { Construct } from 'constructs';
 import { awsContext } from '../internal/aws-context.ts';
 import type { PolicyStatement } from '../internal/iam.ts';
-import { KubernetesNamespace } from '../namespace.ts';
-import { PodIdentityRole } from '../pod-identity-role.ts';
 import { AddonRelease, type HelmChartSource } from './addon-release.ts';
-import { ADDON_POD_SECURITY_REASON, CRITICAL_ADDON_PLACEMENT } from './placement.ts';
+import { addonNamespace, addonRole, CRITICAL_ADDON_PLACEMENT } from './addon-defaults.ts';
 
 export interface AwsLoadBalancerControllerProps {
   /** The cluster's literal name; the controller tags what it creates with it. */
@@ -35,15 +33,12 @@ export class AwsLoadBalancerController extends Construct {
 
   constructor(scope: Construct, id: string, props: AwsLoadBalancerControllerProps) {
     super(scope, id);
-    const namespace = new KubernetesNamespace(this, 'Namespace', {
-      name: props.namespace ?? 'aws-load-balancer-controller',
-      podSecurity: 'baseline',
-      podSecurityReason: ADDON_POD_SECURITY_REASON,
-    });
-    const role = new PodIdentityRole(this, 'Role', {
+    const namespace = addonNamespace(this, props.namespace ?? 'aws-load-balancer-controller');
+    const role = addonRole(this, {
       clusterName: props.clusterName,
-      roleName: `${props.clusterName}-aws-load-balancer-controller`,
-      serviceAccounts: [{ namespace: namespace.namespaceName, name: SERVICE_ACCOUNT }],
+      addonName: 'aws-load-balancer-controller',
+      namespace,
+      serviceAccount: SERVICE_ACCOUNT,
       statements: loadBalancerControllerStatements(this, props),
     });
     this.release = new AddonRelease(this, 'Chart', {

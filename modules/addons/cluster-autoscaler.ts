@@ -1,10 +1,8 @@
 import { Construct } from 'constructs';
 import { awsContext } from '../internal/aws-context.ts';
 import { requireProps } from '../internal/props.ts';
-import { KubernetesNamespace } from '../namespace.ts';
-import { PodIdentityRole } from '../pod-identity-role.ts';
 import { AddonRelease, type HelmChartSource } from './addon-release.ts';
-import { ADDON_POD_SECURITY_REASON, CRITICAL_ADDON_PLACEMENT } from './placement.ts';
+import { addonNamespace, addonRole, CRITICAL_ADDON_PLACEMENT } from './addon-defaults.ts';
 
 export interface ClusterAutoscalerProps {
   /** The cluster's literal name: discovery and the IAM conditions match its ASG tags. */
@@ -34,15 +32,12 @@ export class ClusterAutoscaler extends Construct {
     requireProps(props.nodeGroupNames.length > 0, 'ClusterAutoscaler', id, 'nodeGroupNames must name at least one node group');
     const { partition, region, accountId } = awsContext(this);
     const ownerTag = `k8s.io/cluster-autoscaler/${props.clusterName}`;
-    const namespace = new KubernetesNamespace(this, 'Namespace', {
-      name: props.namespace ?? 'cluster-autoscaler',
-      podSecurity: 'baseline',
-      podSecurityReason: ADDON_POD_SECURITY_REASON,
-    });
-    const role = new PodIdentityRole(this, 'Role', {
+    const namespace = addonNamespace(this, props.namespace ?? 'cluster-autoscaler');
+    const role = addonRole(this, {
       clusterName: props.clusterName,
-      roleName: `${props.clusterName}-cluster-autoscaler`,
-      serviceAccounts: [{ namespace: namespace.namespaceName, name: SERVICE_ACCOUNT }],
+      addonName: 'cluster-autoscaler',
+      namespace,
+      serviceAccount: SERVICE_ACCOUNT,
       statements: [
         {
           Sid: 'Discover',

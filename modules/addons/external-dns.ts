@@ -1,8 +1,6 @@
 import { Construct } from 'constructs';
-import { KubernetesNamespace } from '../namespace.ts';
-import { PodIdentityRole } from '../pod-identity-role.ts';
 import { AddonRelease, type HelmChartSource } from './addon-release.ts';
-import { ADDON_POD_SECURITY_REASON, CRITICAL_ADDON_PLACEMENT } from './placement.ts';
+import { addonNamespace, addonRole, CRITICAL_ADDON_PLACEMENT } from './addon-defaults.ts';
 
 export interface ExternalDnsProps {
   readonly clusterName: string;
@@ -30,15 +28,12 @@ export class ExternalDns extends Construct {
 
   constructor(scope: Construct, id: string, props: ExternalDnsProps) {
     super(scope, id);
-    const namespace = new KubernetesNamespace(this, 'Namespace', {
-      name: props.namespace ?? 'external-dns',
-      podSecurity: 'baseline',
-      podSecurityReason: ADDON_POD_SECURITY_REASON,
-    });
-    const role = new PodIdentityRole(this, 'Role', {
+    const namespace = addonNamespace(this, props.namespace ?? 'external-dns');
+    const role = addonRole(this, {
       clusterName: props.clusterName,
-      roleName: `${props.clusterName}-external-dns`,
-      serviceAccounts: [{ namespace: namespace.namespaceName, name: SERVICE_ACCOUNT }],
+      addonName: 'external-dns',
+      namespace,
+      serviceAccount: SERVICE_ACCOUNT,
       statements: [
         { Sid: 'ChangeOneZone', Effect: 'Allow', Action: 'route53:ChangeResourceRecordSets', Resource: props.hostedZoneArn },
         {

@@ -1,9 +1,7 @@
 import { Construct } from 'constructs';
 import { awsContext } from '../internal/aws-context.ts';
-import { KubernetesNamespace } from '../namespace.ts';
-import { PodIdentityRole } from '../pod-identity-role.ts';
 import { AddonRelease, type HelmChartSource } from './addon-release.ts';
-import { ADDON_POD_SECURITY_REASON, CRITICAL_ADDON_PLACEMENT } from './placement.ts';
+import { addonNamespace, addonRole, CRITICAL_ADDON_PLACEMENT } from './addon-defaults.ts';
 
 export interface ExternalSecretsProps {
   readonly clusterName: string;
@@ -40,15 +38,12 @@ export class ExternalSecrets extends Construct {
     super(scope, id);
     const { partition, region, accountId } = awsContext(this);
     const storeName = props.storeName ?? 'aws-secrets-manager';
-    const namespace = new KubernetesNamespace(this, 'Namespace', {
-      name: props.namespace ?? 'external-secrets',
-      podSecurity: 'baseline',
-      podSecurityReason: ADDON_POD_SECURITY_REASON,
-    });
-    const role = new PodIdentityRole(this, 'Role', {
+    const namespace = addonNamespace(this, props.namespace ?? 'external-secrets');
+    const role = addonRole(this, {
       clusterName: props.clusterName,
-      roleName: `${props.clusterName}-external-secrets`,
-      serviceAccounts: [{ namespace: namespace.namespaceName, name: SERVICE_ACCOUNT }],
+      addonName: 'external-secrets',
+      namespace,
+      serviceAccount: SERVICE_ACCOUNT,
       statements: [
         {
           Sid: 'ReadThisEnvironmentsSecrets',

@@ -1,7 +1,6 @@
 import { Construct } from 'constructs';
-import { KubernetesNamespace } from '../namespace.ts';
 import { AddonRelease, type HelmChartSource } from './addon-release.ts';
-import { ADDON_POD_SECURITY_REASON, CRITICAL_ADDON_PLACEMENT } from './placement.ts';
+import { addonNamespace, CRITICAL_ADDON_PLACEMENT } from './addon-defaults.ts';
 
 export interface MetricsServerProps {
   readonly chart: HelmChartSource;
@@ -19,11 +18,7 @@ export class MetricsServer extends Construct {
 
   constructor(scope: Construct, id: string, props: MetricsServerProps) {
     super(scope, id);
-    const namespace = new KubernetesNamespace(this, 'Namespace', {
-      name: props.namespace ?? 'metrics-server',
-      podSecurity: 'baseline',
-      podSecurityReason: ADDON_POD_SECURITY_REASON,
-    });
+    const namespace = addonNamespace(this, props.namespace ?? 'metrics-server');
     this.release = new AddonRelease(this, 'Chart', {
       releaseName: 'metrics-server',
       namespace: namespace.namespaceName,
