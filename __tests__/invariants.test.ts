@@ -3,7 +3,7 @@ import { ENVIRONMENTS } from '../environments/index.ts';
 import { productionAt } from '../environments/production.ts';
 import { ipsPerNode } from '../lib/aws-catalog.ts';
 import { parseCidr, usableSubnetAddresses } from '../lib/cidr.ts';
-import { parsePolicy, resourcesOf, synthEnvironment, type TfJson } from './helpers/synth.ts';
+import { parsePolicy, resourcesOf, synthEnvironment, synthKubernetesEnvironment, type TfJson } from './helpers/synth.ts';
 
 const stacks: [string, TfJson][] = [
   ...ENVIRONMENTS.map((e) => [e.name, synthEnvironment(e).json] as [string, TfJson]),
@@ -135,6 +135,30 @@ describe.each(stacks)('invariants of %s', (_name, json) => {
     const text = JSON.stringify(json);
     expect(text).not.toMatch(/"(password|auth_token|secret_string)"\s*:\s*"[^$]/);
     for (const output of Object.values(json.output ?? {})) expect(JSON.stringify(output.value)).not.toMatch(/password|random_password|secret_string/);
+  });
+});
+
+const kubernetesStacks: [string, TfJson][] = ENVIRONMENTS.map((e) => [`${e.name}-k8s`, synthKubernetesEnvironment(e).json]);
+
+describe.each(kubernetesStacks)('invariants of %s', (_name, json) => {
+  it('rotates every KMS key, tags through the provider and names with hexabid-<env>', () => {
+    for (const key of resourcesOf(json, 'aws_kms_key')) expect(key.enable_key_rotation).toBe(true);
+    expect(Object.keys(json.provider.aws![0].default_tags[0].tags).sort()).toEqual(['cost-center', 'environment', 'managed-by', 'project']);
+    for (const role of resourcesOf(json, 'aws_iam_role')) expect(role.name).toMatch(/^hexabid-[a-z]+-/);
+    for (const secret of resourcesOf(json, 'aws_secretsmanager_secret')) expect(secret.name).toMatch(/^hexabid\/[a-z]+\//);
+  });
+
+  it('stores state in S3 with native locking and encryption', () => {
+    expect(json.terraform.backend.s3).toMatchObject({ encrypt: true, use_lockfile: true });
+  });
+
+  it('never carries a secret value: no secret versions, no Kubernetes Secrets, no sensitive Helm values', () => {
+    for (const type of ['aws_secretsmanager_secret_version', 'kubernetes_secret', 'kubernetes_secret_v1']) expect(resourcesOf(json, type)).toEqual([]);
+    for (const release of resourcesOf(json, 'helm_release')) {
+      expect(release).not.toHaveProperty('set_sensitive');
+      expect(JSON.stringify(release.values ?? [])).not.toMatch(/(password|api-key|auth-token|secret)\W*:\s*["']?[A-Za-z0-9+/]{8,}/i);
+    }
+    for (const output of Object.values(json.output ?? {})) expect(JSON.stringify(output.value)).not.toMatch(/password|secret_string/);
   });
 });
 
