@@ -14,9 +14,9 @@ import { MetricsServer } from '../modules/addons/metrics-server.ts';
 import { AppSecrets } from '../modules/app-secrets.ts';
 import { DnsValidatedCertificate } from '../modules/certificate.ts';
 import { DnsZone } from '../modules/dns-zone.ts';
+import { DocumentsAccessRole } from '../modules/documents-access-role.ts';
 import { AWS_COMPONENTS, HexabidRelease, hexabidServiceAccountNames } from '../modules/hexabid-release.ts';
 import { KubernetesNamespace } from '../modules/namespace.ts';
-import { PodIdentityRole } from '../modules/pod-identity-role.ts';
 import { WebApplicationFirewall } from '../modules/waf.ts';
 import { infrastructureStackName } from './infrastructure-stack.ts';
 import { InfrastructureOutputs } from './infrastructure-outputs.ts';
@@ -146,27 +146,12 @@ export class KubernetesStack extends TerraformStack {
 
     // The app's AWS identity: the documents bucket and its key, nothing else.
     const serviceAccounts = hexabidServiceAccountNames();
-    const documentsBucketArn = infra.string('documents_bucket_arn');
-    const appRole = new PodIdentityRole(this, 'AppRole', {
+    const appRole = new DocumentsAccessRole(this, 'AppRole', {
       clusterName,
       roleName: `${clusterName}-app`,
       serviceAccounts: AWS_COMPONENTS.map((component) => ({ namespace: app.namespaceName, name: serviceAccounts[component] })),
-      statements: [
-        { Sid: 'ListDocuments', Effect: 'Allow', Action: ['s3:ListBucket', 's3:ListBucketMultipartUploads'], Resource: documentsBucketArn },
-        {
-          Sid: 'ReadWriteDocuments',
-          Effect: 'Allow',
-          Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
-          Resource: `${documentsBucketArn}/*`,
-        },
-        {
-          Sid: 'UseDocumentsKeyThroughS3',
-          Effect: 'Allow',
-          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-          Resource: infra.string('documents_kms_key_arn'),
-          Condition: { StringEquals: { 'kms:ViaService': `s3.${config.region}.amazonaws.com` } },
-        },
-      ],
+      bucketArn: infra.string('documents_bucket_arn'),
+      kmsKeyArn: infra.string('documents_kms_key_arn'),
     });
 
     const imageTag = imageTagVariable(this, config);

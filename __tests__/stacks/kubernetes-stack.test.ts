@@ -254,7 +254,7 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
       ]);
       const actions = statements.flatMap((s) => [s.Action].flat());
       for (const action of actions) expect(action).toMatch(/^(s3|kms):/);
-      expect(statements[2]!.Condition.StringEquals['kms:ViaService']).toBe('s3.ap-south-1.amazonaws.com');
+      expect(statements[2]!.Condition.StringEquals['kms:ViaService']).toMatch(/^s3\.\$\{data\.aws_region\.\w+\.region\}\.amazonaws\.com$/);
     });
   });
 

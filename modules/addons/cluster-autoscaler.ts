@@ -30,6 +30,7 @@ export class ClusterAutoscaler extends Construct {
   constructor(scope: Construct, id: string, props: ClusterAutoscalerProps) {
     super(scope, id);
     requireProps(props.nodeGroupNames.length > 0, 'ClusterAutoscaler', id, 'nodeGroupNames must name at least one node group');
+    requireProps(/^v\d+\.\d+\.\d+$/.test(props.imageTag), 'ClusterAutoscaler', id, `imageTag "${props.imageTag}" must be a release tag such as v1.35.0`);
     const { partition, region, accountId } = awsContext(this);
     const ownerTag = `k8s.io/cluster-autoscaler/${props.clusterName}`;
     const namespace = addonNamespace(this, props.namespace ?? 'cluster-autoscaler');
