@@ -31,6 +31,7 @@ describe('dev', () => {
   it('has its own /16', () => {
     expect(onlyResource(json, 'aws_vpc').cidr_block).toBe('10.2.0.0/16');
   });
+
   it('serves dev.hexabid.in from a zone of its own, and deploys without an image tag unless given one', () => {
     const k8s = synthKubernetesEnvironment(dev).json;
     expect(onlyResource(k8s, 'aws_acm_certificate').domain_name).toBe('dev.hexabid.in');

@@ -58,6 +58,7 @@ describe('production scaled for 1000 tenants', () => {
     const desired = resourcesOf(json, 'aws_eks_node_group').reduce((n, g) => n + g.scaling_config.desired_size, 0);
     expect(desired).toBe(15);
   });
+
   it('serves hexabid.in from the existing apex zone, and needs an immutable image tag on every deploy', () => {
     const k8s = synthKubernetesEnvironment(production).json;
     expect(onlyResource(k8s, 'aws_acm_certificate').domain_name).toBe('hexabid.in');

@@ -33,6 +33,7 @@ describe('staging', () => {
   it('has its own /16', () => {
     expect(onlyResource(json, 'aws_vpc').cidr_block).toBe('10.1.0.0/16');
   });
+
   it('serves staging.hexabid.in from a zone of its own, and needs an image tag on every deploy', () => {
     const k8s = synthKubernetesEnvironment(staging).json;
     expect(onlyResource(k8s, 'aws_acm_certificate').domain_name).toBe('staging.hexabid.in');
