@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dev } from '../../environments/dev.ts';
-import { onlyResource, resourcesOf, synthEnvironment, synthKubernetesEnvironment } from '../helpers/synth.ts';
+import { onlyResource, resourcesOf, synthEnvironment } from '../helpers/synth.ts';
+import { expectKubernetesLayer } from './kubernetes-layer.ts';
 import { expectSizing } from './sizing.ts';
 
 describe('dev', () => {
@@ -33,10 +34,6 @@ describe('dev', () => {
   });
 
   it('serves dev.hexabid.in from a zone of its own, and deploys without an image tag unless given one', () => {
-    const k8s = synthKubernetesEnvironment(dev).json;
-    expect(onlyResource(k8s, 'aws_acm_certificate').domain_name).toBe('dev.hexabid.in');
-    expect(resourcesOf(k8s, 'aws_route53_zone')).toHaveLength(1);
-    expect(Object.keys(k8s.variable!.image_tag).includes('default')).toBe(true);
-    expect(onlyResource(k8s, 'kubernetes_resource_quota_v1').spec.hard.pods).toBe(String(dev.kubernetes.appQuota.pods));
+    expectKubernetesLayer(dev, { domainName: 'dev.hexabid.in', ownsZone: true, requiresImageTag: false });
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { production, productionAt } from '../../environments/production.ts';
-import { onlyResource, resourcesOf, synthEnvironment, synthKubernetesEnvironment } from '../helpers/synth.ts';
+import { onlyResource, resourcesOf, synthEnvironment } from '../helpers/synth.ts';
+import { expectKubernetesLayer } from './kubernetes-layer.ts';
 import { expectSizing } from './sizing.ts';
 
 describe('production', () => {
@@ -60,10 +61,6 @@ describe('production scaled for 1000 tenants', () => {
   });
 
   it('serves hexabid.in from the existing apex zone, and needs an immutable image tag on every deploy', () => {
-    const k8s = synthKubernetesEnvironment(production).json;
-    expect(onlyResource(k8s, 'aws_acm_certificate').domain_name).toBe('hexabid.in');
-    expect(resourcesOf(k8s, 'aws_route53_zone')).toHaveLength(0);
-    expect(Object.keys(k8s.variable!.image_tag).includes('default')).toBe(false);
-    expect(onlyResource(k8s, 'kubernetes_resource_quota_v1').spec.hard.pods).toBe(String(production.kubernetes.appQuota.pods));
+    expectKubernetesLayer(production, { domainName: 'hexabid.in', ownsZone: false, requiresImageTag: true });
   });
 });

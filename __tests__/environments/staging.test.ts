@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { staging } from '../../environments/staging.ts';
-import { onlyResource, resourcesOf, synthEnvironment, synthKubernetesEnvironment } from '../helpers/synth.ts';
+import { onlyResource, resourcesOf, synthEnvironment } from '../helpers/synth.ts';
+import { expectKubernetesLayer } from './kubernetes-layer.ts';
 import { expectSizing } from './sizing.ts';
 
 describe('staging', () => {
@@ -35,10 +36,6 @@ describe('staging', () => {
   });
 
   it('serves staging.hexabid.in from a zone of its own, and needs an image tag on every deploy', () => {
-    const k8s = synthKubernetesEnvironment(staging).json;
-    expect(onlyResource(k8s, 'aws_acm_certificate').domain_name).toBe('staging.hexabid.in');
-    expect(resourcesOf(k8s, 'aws_route53_zone')).toHaveLength(1);
-    expect(Object.keys(k8s.variable!.image_tag).includes('default')).toBe(false);
-    expect(onlyResource(k8s, 'kubernetes_resource_quota_v1').spec.hard.pods).toBe(String(staging.kubernetes.appQuota.pods));
+    expectKubernetesLayer(staging, { domainName: 'staging.hexabid.in', ownsZone: true, requiresImageTag: true });
   });
 });
