@@ -7,7 +7,7 @@ import { SearchDomain } from '../modules/elasticsearch.ts';
 import { PostgresDatabase } from '../modules/rds.ts';
 import { DocumentStorage } from '../modules/s3.ts';
 import { Vpc } from '../modules/vpc.ts';
-import { awsProvider, stateBackend } from './stack-foundation.ts';
+import { awsProvider, secretNamePrefix, stateBackend } from './stack-foundation.ts';
 
 /** Name of the AWS infrastructure stack of an environment. */
 export function infrastructureStackName(config: EnvironmentConfig): string {
@@ -76,7 +76,7 @@ export class InfrastructureStack extends TerraformStack {
 
     // Every node and pod carries the cluster security group, so it is the one source data stores admit.
     const clusterSources = [cluster.clusterSecurityGroupId];
-    const secretPrefix = `hexabid/${config.name}`;
+    const secretPrefix = secretNamePrefix(config);
 
     const database = new PostgresDatabase(this, 'Database', {
       identifier: prefix,

@@ -21,7 +21,7 @@ import { WebApplicationFirewall } from '../modules/waf.ts';
 import { infrastructureStackName } from './infrastructure-stack.ts';
 import { InfrastructureOutputs } from './infrastructure-outputs.ts';
 import { imageTagVariable } from './image-tag-variable.ts';
-import { awsProvider, stateBackend } from './stack-foundation.ts';
+import { awsProvider, secretNamePrefix, stateBackend } from './stack-foundation.ts';
 
 /** Name of the Kubernetes layer stack of an environment. */
 export function kubernetesStackName(config: EnvironmentConfig): string {
@@ -105,7 +105,7 @@ export class KubernetesStack extends TerraformStack {
     });
 
     // Secrets: the two the infrastructure made, plus third-party containers.
-    const secretPrefix = `hexabid/${config.name}`;
+    const secretPrefix = secretNamePrefix(config);
     const appSecrets = new AppSecrets(this, 'AppSecrets', {
       namePrefix: secretPrefix,
       secrets: THIRD_PARTY_SECRETS,

@@ -36,3 +36,8 @@ export function stateBackend(scope: Construct, config: EnvironmentConfig, stackN
   backend.addOverride('use_lockfile', true);
   return backend;
 }
+
+/** Every Secrets Manager name of an environment starts with this: `hexabid/<env>`. */
+export function secretNamePrefix(config: EnvironmentConfig): string {
+  return `hexabid/${config.name}`;
+}
