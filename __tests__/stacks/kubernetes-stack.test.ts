@@ -174,7 +174,14 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
       const policy = resourcesOf(json, 'aws_iam_role_policy').find((p) => p.role.includes('ExternalDns'))!;
       const change = parsePolicy(policy.policy).Statement.find((s) => s.Action === 'route53:ChangeResourceRecordSets')!;
       expect(change.Resource).toMatch(/^\$\{(data\.)?aws_route53_zone\.Zone_[A-Z0-9]+\.arn\}$/);
-      expect(JSON.parse(release(json, 'external-dns').values[0])).toMatchObject({ domainFilters: [config.edge.domainName], txtOwnerId: clusterName, policy: 'sync' });
+      expect(JSON.parse(release(json, 'external-dns').values[0])).toMatchObject({
+        domainFilters: [config.edge.domainName],
+        txtOwnerId: clusterName,
+        policy: 'sync',
+        // The apex's ownership record must stay inside the zone, and no record name may hold a '*'.
+        txtPrefix: expect.stringMatching(/\.$/),
+        extraArgs: expect.arrayContaining(['--txt-wildcard-replacement=wildcard']),
+      });
     });
 
     it('install the ClusterSecretStore from the platform chart after the operator, for the app namespace only', () => {

@@ -57,7 +57,11 @@ export class ExternalDns extends Construct {
         policy: 'sync',
         registry: 'txt',
         txtOwnerId: props.clusterName,
-        extraArgs: [`--zone-id-filter=${props.hostedZoneId}`, '--aws-zone-type=public'],
+        // Ownership records go one label below each name: `extdns-a.hexabid.in` stays inside the
+        // zone for the apex (the default `a-hexabid.in` would not), and the wildcard's becomes
+        // `extdns-a.wildcard.hexabid.in` instead of a name with `*` in the middle.
+        txtPrefix: 'extdns-%{record_type}.',
+        extraArgs: [`--zone-id-filter=${props.hostedZoneId}`, '--aws-zone-type=public', '--txt-wildcard-replacement=wildcard'],
         ...CRITICAL_ADDON_PLACEMENT,
       },
       dependsOn: role.associations,
