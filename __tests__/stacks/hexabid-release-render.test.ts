@@ -109,6 +109,19 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('the hexabid releas
     expect(find(all, 'Deployment', 'hexabid-api').spec.template.spec.serviceAccountName).toBe('hexabid-api');
   });
 
+  it('admits traffic from this environment\'s VPC only, and names only namespaces that exist', async () => {
+    const policies = (await rendered()).filter((o) => o.kind === 'NetworkPolicy');
+    const cidrs = new Set(JSON.stringify(policies).match(/\d+\.\d+\.\d+\.\d+\/\d+/g));
+    cidrs.delete('0.0.0.0/0');
+    cidrs.delete('169.254.170.23/32'); // the Pod Identity agent on each node
+    expect([...cidrs]).toEqual([config.network.vpcCidr]);
+    // kube-system (cluster DNS) is EKS's own; every other namespace named must be one this stack makes.
+    const namespaces = ['kube-system', ...resourcesOf(json, 'kubernetes_namespace_v1').map((n) => n.metadata.name)];
+    const scrapers = JSON.stringify(policies).match(/"kubernetes\.io\/metadata\.name":"([a-z0-9-]+)"/g) ?? [];
+    expect(scrapers.length).toBeGreaterThan(0);
+    for (const selector of scrapers) expect(namespaces).toContain(selector.split(':')[1]!.replaceAll('"', ''));
+  });
+
   it('syncs only secrets that exist, through the store the stack installs', async () => {
     const infraSecrets = resourcesOf(synthEnvironment(config).json, 'aws_secretsmanager_secret').map((s) => s.name);
     const appSecrets = resourcesOf(json, 'aws_secretsmanager_secret').map((s) => s.name);
