@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { awsContext } from '../internal/aws-context.ts';
+import { withDefaults } from '../internal/props.ts';
 import type { PolicyStatement } from '../internal/iam.ts';
 import { AddonRelease, type HelmChartSource } from './addon-release.ts';
 import { addonNamespace, addonRole, CRITICAL_ADDON_PLACEMENT } from './addon-defaults.ts';
@@ -17,6 +18,11 @@ export interface AwsLoadBalancerControllerProps {
   readonly namespace?: string;
 }
 
+/** Every default of {@link AwsLoadBalancerControllerProps}, applied in one place. */
+export const AWS_LOAD_BALANCER_CONTROLLER_DEFAULTS = {
+  namespace: 'aws-load-balancer-controller',
+} as const satisfies Partial<AwsLoadBalancerControllerProps>;
+
 const SERVICE_ACCOUNT = 'aws-load-balancer-controller';
 const CLUSTER_TAG = 'elbv2.k8s.aws/cluster';
 
@@ -33,22 +39,23 @@ export class AwsLoadBalancerController extends Construct {
 
   constructor(scope: Construct, id: string, props: AwsLoadBalancerControllerProps) {
     super(scope, id);
-    const namespace = addonNamespace(this, props.namespace ?? 'aws-load-balancer-controller');
+    const p = withDefaults(props, AWS_LOAD_BALANCER_CONTROLLER_DEFAULTS);
+    const namespace = addonNamespace(this, p.namespace);
     const role = addonRole(this, {
-      clusterName: props.clusterName,
+      clusterName: p.clusterName,
       addonName: 'aws-load-balancer-controller',
       namespace,
       serviceAccount: SERVICE_ACCOUNT,
-      statements: loadBalancerControllerStatements(this, props),
+      statements: loadBalancerControllerStatements(this, p),
     });
     this.release = new AddonRelease(this, 'Chart', {
       releaseName: 'aws-load-balancer-controller',
       namespace: namespace.namespaceName,
-      chart: props.chart,
+      chart: p.chart,
       values: {
-        clusterName: props.clusterName,
+        clusterName: p.clusterName,
         region: awsContext(this).region,
-        vpcId: props.vpcId,
+        vpcId: p.vpcId,
         replicaCount: 2,
         serviceAccount: { create: true, name: SERVICE_ACCOUNT },
         // WAF Classic and Shield Advanced are not used; their calls would need more permissions.

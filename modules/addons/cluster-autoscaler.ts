@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { awsContext } from '../internal/aws-context.ts';
-import { requireProps } from '../internal/props.ts';
+import { requireProps, withDefaults } from '../internal/props.ts';
 import { AddonRelease, type HelmChartSource } from './addon-release.ts';
 import { addonNamespace, addonRole, CRITICAL_ADDON_PLACEMENT } from './addon-defaults.ts';
 
@@ -16,6 +16,11 @@ export interface ClusterAutoscalerProps {
   readonly namespace?: string;
 }
 
+/** Every default of {@link ClusterAutoscalerProps}, applied in one place. */
+export const CLUSTER_AUTOSCALER_DEFAULTS = {
+  namespace: 'cluster-autoscaler',
+} as const satisfies Partial<ClusterAutoscalerProps>;
+
 const SERVICE_ACCOUNT = 'cluster-autoscaler';
 
 /**
@@ -29,13 +34,14 @@ export class ClusterAutoscaler extends Construct {
 
   constructor(scope: Construct, id: string, props: ClusterAutoscalerProps) {
     super(scope, id);
-    requireProps(props.nodeGroupNames.length > 0, 'ClusterAutoscaler', id, 'nodeGroupNames must name at least one node group');
-    requireProps(/^v\d+\.\d+\.\d+$/.test(props.imageTag), 'ClusterAutoscaler', id, `imageTag "${props.imageTag}" must be a release tag such as v1.35.0`);
+    const p = withDefaults(props, CLUSTER_AUTOSCALER_DEFAULTS);
+    requireProps(p.nodeGroupNames.length > 0, 'ClusterAutoscaler', id, 'nodeGroupNames must name at least one node group');
+    requireProps(/^v\d+\.\d+\.\d+$/.test(p.imageTag), 'ClusterAutoscaler', id, `imageTag "${p.imageTag}" must be a release tag such as v1.35.0`);
     const { partition, region, accountId } = awsContext(this);
-    const ownerTag = `k8s.io/cluster-autoscaler/${props.clusterName}`;
-    const namespace = addonNamespace(this, props.namespace ?? 'cluster-autoscaler');
+    const ownerTag = `k8s.io/cluster-autoscaler/${p.clusterName}`;
+    const namespace = addonNamespace(this, p.namespace);
     const role = addonRole(this, {
-      clusterName: props.clusterName,
+      clusterName: p.clusterName,
       addonName: 'cluster-autoscaler',
       namespace,
       serviceAccount: SERVICE_ACCOUNT,
@@ -54,7 +60,7 @@ export class ClusterAutoscaler extends Construct {
           Sid: 'ScaleOnlyThisClustersNodeGroups',
           Effect: 'Allow',
           Action: ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'],
-          Resource: props.nodeGroupNames.map(
+          Resource: p.nodeGroupNames.map(
             (group) => `arn:${partition}:autoscaling:${region}:${accountId}:autoScalingGroup:*:autoScalingGroupName/eks-${group}-*`,
           ),
           // Node-group names repeat across clusters in one account; the owner tag does not.
@@ -65,12 +71,12 @@ export class ClusterAutoscaler extends Construct {
     new AddonRelease(this, 'Chart', {
       releaseName: 'cluster-autoscaler',
       namespace: namespace.namespaceName,
-      chart: props.chart,
+      chart: p.chart,
       values: {
         cloudProvider: 'aws',
         awsRegion: region,
-        autoDiscovery: { clusterName: props.clusterName },
-        image: { tag: props.imageTag },
+        autoDiscovery: { clusterName: p.clusterName },
+        image: { tag: p.imageTag },
         rbac: { serviceAccount: { create: true, name: SERVICE_ACCOUNT } },
         extraArgs: {
           'balance-similar-node-groups': true,

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { withDefaults } from '../internal/props.ts';
 import { AddonRelease, type HelmChartSource } from './addon-release.ts';
 import { addonNamespace, addonRole, CRITICAL_ADDON_PLACEMENT } from './addon-defaults.ts';
 
@@ -14,6 +15,11 @@ export interface ExternalDnsProps {
   readonly namespace?: string;
 }
 
+/** Every default of {@link ExternalDnsProps}, applied in one place. */
+export const EXTERNAL_DNS_DEFAULTS = {
+  namespace: 'external-dns',
+} as const satisfies Partial<ExternalDnsProps>;
+
 const SERVICE_ACCOUNT = 'external-dns';
 
 /**
@@ -28,14 +34,15 @@ export class ExternalDns extends Construct {
 
   constructor(scope: Construct, id: string, props: ExternalDnsProps) {
     super(scope, id);
-    const namespace = addonNamespace(this, props.namespace ?? 'external-dns');
+    const p = withDefaults(props, EXTERNAL_DNS_DEFAULTS);
+    const namespace = addonNamespace(this, p.namespace);
     const role = addonRole(this, {
-      clusterName: props.clusterName,
+      clusterName: p.clusterName,
       addonName: 'external-dns',
       namespace,
       serviceAccount: SERVICE_ACCOUNT,
       statements: [
-        { Sid: 'ChangeOneZone', Effect: 'Allow', Action: 'route53:ChangeResourceRecordSets', Resource: props.hostedZoneArn },
+        { Sid: 'ChangeOneZone', Effect: 'Allow', Action: 'route53:ChangeResourceRecordSets', Resource: p.hostedZoneArn },
         {
           Sid: 'ReadZones',
           Effect: 'Allow',
@@ -47,21 +54,21 @@ export class ExternalDns extends Construct {
     this.release = new AddonRelease(this, 'Chart', {
       releaseName: 'external-dns',
       namespace: namespace.namespaceName,
-      chart: props.chart,
+      chart: p.chart,
       values: {
         provider: { name: 'aws' },
         serviceAccount: { create: true, name: SERVICE_ACCOUNT },
         sources: ['ingress'],
-        domainFilters: [props.domainName],
+        domainFilters: [p.domainName],
         // sync deletes stale records, but only those whose TXT owner is this cluster.
         policy: 'sync',
         registry: 'txt',
-        txtOwnerId: props.clusterName,
+        txtOwnerId: p.clusterName,
         // Ownership records go one label below each name: `extdns-a.hexabid.in` stays inside the
         // zone for the apex (the default `a-hexabid.in` would not), and the wildcard's becomes
         // `extdns-a.wildcard.hexabid.in` instead of a name with `*` in the middle.
         txtPrefix: 'extdns-%{record_type}.',
-        extraArgs: [`--zone-id-filter=${props.hostedZoneId}`, '--aws-zone-type=public', '--txt-wildcard-replacement=wildcard'],
+        extraArgs: [`--zone-id-filter=${p.hostedZoneId}`, '--aws-zone-type=public', '--txt-wildcard-replacement=wildcard'],
         ...CRITICAL_ADDON_PLACEMENT,
       },
       dependsOn: role.associations,

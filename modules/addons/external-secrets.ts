@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { awsContext } from '../internal/aws-context.ts';
+import { withDefaults } from '../internal/props.ts';
 import { AddonRelease, type HelmChartSource } from './addon-release.ts';
 import { addonNamespace, addonRole, CRITICAL_ADDON_PLACEMENT } from './addon-defaults.ts';
 
@@ -20,6 +21,12 @@ export interface ExternalSecretsProps {
   readonly namespace?: string;
 }
 
+/** Every default of {@link ExternalSecretsProps}, applied in one place. */
+export const EXTERNAL_SECRETS_DEFAULTS = {
+  storeName: 'aws-secrets-manager',
+  namespace: 'external-secrets',
+} as const satisfies Partial<ExternalSecretsProps>;
+
 const SERVICE_ACCOUNT = 'external-secrets';
 
 /**
@@ -36,11 +43,12 @@ export class ExternalSecrets extends Construct {
 
   constructor(scope: Construct, id: string, props: ExternalSecretsProps) {
     super(scope, id);
+    const p = withDefaults(props, EXTERNAL_SECRETS_DEFAULTS);
     const { partition, region, accountId } = awsContext(this);
-    const storeName = props.storeName ?? 'aws-secrets-manager';
-    const namespace = addonNamespace(this, props.namespace ?? 'external-secrets');
+    const storeName = p.storeName;
+    const namespace = addonNamespace(this, p.namespace);
     const role = addonRole(this, {
-      clusterName: props.clusterName,
+      clusterName: p.clusterName,
       addonName: 'external-secrets',
       namespace,
       serviceAccount: SERVICE_ACCOUNT,
@@ -49,13 +57,13 @@ export class ExternalSecrets extends Construct {
           Sid: 'ReadThisEnvironmentsSecrets',
           Effect: 'Allow',
           Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:ListSecretVersionIds'],
-          Resource: `arn:${partition}:secretsmanager:${region}:${accountId}:secret:${props.secretNamePrefix}/*`,
+          Resource: `arn:${partition}:secretsmanager:${region}:${accountId}:secret:${p.secretNamePrefix}/*`,
         },
         {
           Sid: 'DecryptThroughSecretsManagerOnly',
           Effect: 'Allow',
           Action: 'kms:Decrypt',
-          Resource: [...props.kmsKeyArns],
+          Resource: [...p.kmsKeyArns],
           Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
         },
       ],
@@ -63,7 +71,7 @@ export class ExternalSecrets extends Construct {
     const operator = new AddonRelease(this, 'Chart', {
       releaseName: 'external-secrets',
       namespace: namespace.namespaceName,
-      chart: props.chart,
+      chart: p.chart,
       values: {
         installCRDs: true,
         replicaCount: 2,
@@ -80,9 +88,9 @@ export class ExternalSecrets extends Construct {
     this.storeRelease = new AddonRelease(this, 'Store', {
       releaseName: 'cluster-secret-store',
       namespace: namespace.namespaceName,
-      chart: { directory: props.storeChartDirectory },
+      chart: { directory: p.storeChartDirectory },
       values: {
-        clusterSecretStore: { name: storeName, region, namespaces: [...props.allowedNamespaces] },
+        clusterSecretStore: { name: storeName, region, namespaces: [...p.allowedNamespaces] },
       },
       dependsOn: [operator.release],
     });

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { withDefaults } from '../internal/props.ts';
 import { AddonRelease, type HelmChartSource } from './addon-release.ts';
 import { addonNamespace, CRITICAL_ADDON_PLACEMENT } from './addon-defaults.ts';
 
@@ -7,6 +8,11 @@ export interface MetricsServerProps {
   /** @default 'metrics-server' */
   readonly namespace?: string;
 }
+
+/** Every default of {@link MetricsServerProps}, applied in one place. */
+export const METRICS_SERVER_DEFAULTS = {
+  namespace: 'metrics-server',
+} as const satisfies Partial<MetricsServerProps>;
 
 /**
  * metrics-server: the resource metrics API the HPAs read. It talks to
@@ -18,11 +24,12 @@ export class MetricsServer extends Construct {
 
   constructor(scope: Construct, id: string, props: MetricsServerProps) {
     super(scope, id);
-    const namespace = addonNamespace(this, props.namespace ?? 'metrics-server');
+    const p = withDefaults(props, METRICS_SERVER_DEFAULTS);
+    const namespace = addonNamespace(this, p.namespace);
     this.release = new AddonRelease(this, 'Chart', {
       releaseName: 'metrics-server',
       namespace: namespace.namespaceName,
-      chart: props.chart,
+      chart: p.chart,
       values: {
         // Two replicas so an HPA never loses its metrics during a node drain.
         replicas: 2,
