@@ -2,6 +2,7 @@ import { DataAwsRoute53Zone } from '@cdktf/provider-aws/lib/data-aws-route53-zon
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { Construct } from 'constructs';
+import { withDefaults } from './internal/props.ts';
 
 export interface DnsZoneProps {
   /** The zone's name, e.g. `hexabid.in` or `staging.hexabid.in`. */
@@ -18,6 +19,9 @@ export interface DnsZoneProps {
   readonly parentZoneName?: string;
 }
 
+/** Every default of {@link DnsZoneProps}, applied in one place. */
+export const DNS_ZONE_DEFAULTS = { create: false } as const satisfies Partial<DnsZoneProps>;
+
 /** A public Route53 hosted zone, created here or looked up by name. */
 export class DnsZone extends Construct {
   readonly zoneId: string;
@@ -27,21 +31,22 @@ export class DnsZone extends Construct {
 
   constructor(scope: Construct, id: string, props: DnsZoneProps) {
     super(scope, id);
-    if (props.create) {
-      const zone = new Route53Zone(this, 'Zone', { name: props.zoneName, comment: `Managed by cdktf (${props.zoneName})` });
+    const p = withDefaults(props, DNS_ZONE_DEFAULTS);
+    if (p.create) {
+      const zone = new Route53Zone(this, 'Zone', { name: p.zoneName, comment: `Managed by cdktf (${p.zoneName})` });
       this.zoneId = zone.zoneId;
       this.zoneArn = zone.arn;
       this.nameServers = zone.nameServers;
-      if (props.parentZoneName) {
-        const parent = new DataAwsRoute53Zone(this, 'Parent', { name: props.parentZoneName, privateZone: false });
-        new Route53Record(this, 'Delegation', { zoneId: parent.zoneId, name: props.zoneName, type: 'NS', ttl: 172800, records: zone.nameServers });
+      if (p.parentZoneName) {
+        const parent = new DataAwsRoute53Zone(this, 'Parent', { name: p.parentZoneName, privateZone: false });
+        new Route53Record(this, 'Delegation', { zoneId: parent.zoneId, name: p.zoneName, type: 'NS', ttl: 172800, records: zone.nameServers });
       }
     } else {
-      const zone = new DataAwsRoute53Zone(this, 'Zone', { name: props.zoneName, privateZone: false });
+      const zone = new DataAwsRoute53Zone(this, 'Zone', { name: p.zoneName, privateZone: false });
       this.zoneId = zone.zoneId;
       this.zoneArn = zone.arn;
       this.nameServers = zone.nameServers;
     }
-    this.zoneName = props.zoneName;
+    this.zoneName = p.zoneName;
   }
 }
