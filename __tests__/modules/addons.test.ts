@@ -51,6 +51,7 @@ describe('AwsLoadBalancerController', () => {
 
   it('attaches only the given web ACLs, with Shield and WAF Classic off', () => {
     expect(sid('AttachOnlyTheseWebAcls').Resource).toEqual(['arn:aws:wafv2:ap-south-1:1:regional/webacl/x/1', expect.stringMatching(/loadbalancer\/app\/\*\/\*$/)]);
+    expect(sid('AcceptWebAclOnOwnLoadBalancers')).toMatchObject({ Action: 'elasticloadbalancing:SetWebAcl', Condition: { StringEquals: { 'aws:ResourceTag/elbv2.k8s.aws/cluster': 'hexabid-test' } } });
     const values = JSON.parse(onlyResource(json, 'helm_release').values[0]);
     expect(values).toMatchObject({ clusterName: 'hexabid-test', vpcId: 'vpc-1', enableShield: false, enableWaf: false, enableWafv2: true, replicaCount: 2 });
   });

@@ -184,5 +184,13 @@ function loadBalancerControllerStatements(scope: Construct, props: AwsLoadBalanc
       Action: ['wafv2:AssociateWebACL', 'wafv2:DisassociateWebACL'],
       Resource: [...props.webAclArns, loadBalancers],
     },
+    {
+      // WAF also asks the load balancer to accept the ACL.
+      Sid: 'AcceptWebAclOnOwnLoadBalancers',
+      Effect: 'Allow',
+      Action: 'elasticloadbalancing:SetWebAcl',
+      Resource: loadBalancers,
+      Condition: ours,
+    },
   ];
 }
