@@ -167,7 +167,10 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
       const write = parsePolicy(policy.policy).Statement.find((s) => s.Sid === 'ScaleOnlyThisClustersNodeGroups')!;
       expect(write.Resource.map((r: string) => r.split('autoScalingGroupName/')[1])).toEqual(['eks-app-*', 'eks-worker-*']);
       expect(write.Condition).toEqual({ StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: 'owned' } });
-      expect(JSON.parse(release(json, 'cluster-autoscaler').values[0]).autoDiscovery).toEqual({ clusterName });
+      const values = JSON.parse(release(json, 'cluster-autoscaler').values[0]);
+      expect(values.autoDiscovery).toEqual({ clusterName });
+      // The autoscaler must match the control plane's minor version.
+      expect(values.image.tag.startsWith(`v${config.cluster.kubernetesVersion}.`)).toBe(true);
     });
 
     it('let external-dns change only this environment\'s zone', () => {
