@@ -42,12 +42,15 @@ describe('HexabidRelease', () => {
     expect(withReader.set).toContainEqual({ name: 'database.readerHost', value: 'replica.internal', type: 'string' });
   });
 
-  it('names its service accounts after the release', () => {
-    let names: Record<string, string> = {};
-    synthConstruct((scope) => {
-      names = new HexabidRelease(scope, 'App', { ...props, releaseName: 'hb' }).serviceAccountNames;
+  it('names its service accounts after the release, and exposes what it sets and where the chart lands', () => {
+    let release: HexabidRelease | undefined;
+    const json = synthConstruct((scope) => {
+      release = new HexabidRelease(scope, 'App', { ...props, releaseName: 'hb' });
     });
-    expect(names).toEqual({ api: 'hb-api', worker: 'hb-worker', scraper: 'hb-scraper' });
+    expect(release!.serviceAccountNames).toEqual({ api: 'hb-api', worker: 'hb-worker', scraper: 'hb-scraper' });
+    const synthesized = onlyResource(json, 'helm_release');
+    expect(synthesized.set.map((s: any) => [s.name, s.value])).toEqual(Object.entries(release!.overrides));
+    expect(synthesized.chart).toBe(release!.chartAssetPath);
   });
 
   it('fails clearly for a values file the chart does not have', () => {
