@@ -173,7 +173,7 @@ export class KubernetesStack extends TerraformStack {
         secretStoreName: externalSecrets.storeName,
       },
       // The controller's webhooks, the store, the HPAs' metrics, the DNS writer and the pods' roles come first.
-      dependsOn: [loadBalancers.release.release, externalSecrets.storeRelease.release, metrics.release.release, dns.release.release, ...appRole.associations],
+      dependsOn: [loadBalancers.release, externalSecrets.storeRelease, metrics.release, dns.release, ...appRole.associations],
     });
 
     const outputs: Record<string, { value: string | string[] | Record<string, string>; description: string }> = {

@@ -44,7 +44,7 @@ export const ADDON_RELEASE_DEFAULTS = {
 } as const satisfies Partial<AddonReleaseProps>;
 
 /** A platform add-on's Helm release, with the shared release semantics. */
-export class AddonRelease extends Construct {
+export class AddonRelease extends Construct implements ITerraformDependable {
   readonly release: Release;
   readonly releaseName: string;
   readonly namespace: string;
@@ -67,5 +67,10 @@ export class AddonRelease extends Construct {
     });
     this.releaseName = p.releaseName;
     this.namespace = p.namespace;
+  }
+
+  /** Depending on the add-on means depending on its release having succeeded. */
+  get fqn(): string {
+    return this.release.fqn;
   }
 }

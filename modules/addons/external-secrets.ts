@@ -92,7 +92,7 @@ export class ExternalSecrets extends Construct {
       values: {
         clusterSecretStore: { name: storeName, region, namespaces: [...p.allowedNamespaces] },
       },
-      dependsOn: [operator.release],
+      dependsOn: [operator],
     });
     this.namespace = namespace.namespaceName;
     this.roleArn = role.roleArn;
