@@ -10,10 +10,10 @@ const run = promisify(execFile);
 const outdirs: string[] = [];
 
 /** Runs main.ts as `cdktf synth` would, into a fresh output directory. */
-async function synth(hexabidEnv: string | undefined): Promise<{ code: number; stderr: string; stacks: string[]; outdir: string }> {
+async function synth(hexabidEnv: string | undefined, extraEnv: Record<string, string> = {}): Promise<{ code: number; stderr: string; stacks: string[]; outdir: string }> {
   const outdir = mkdtempSync(join(tmpdir(), 'hexabid-synth-'));
   outdirs.push(outdir);
-  const env = { ...process.env, CDKTF_OUTDIR: outdir, HEXABID_ENV: hexabidEnv ?? '' };
+  const env = { ...process.env, CDKTF_OUTDIR: outdir, HEXABID_ENV: hexabidEnv ?? '', ...extraEnv };
   try {
     const { stderr } = await run(process.execPath, ['--import', 'tsx', 'main.ts'], { env });
     return { code: 0, stderr, stacks: readdirSync(join(outdir, 'stacks')).sort(), outdir };
@@ -46,18 +46,38 @@ describe('main.ts', () => {
     const result = await synth(undefined);
     expect(result.code).toBe(0);
     expect(result.stacks).toEqual([
-      'hexabid-dev', 'hexabid-dev-k8s', 'hexabid-production', 'hexabid-production-k8s', 'hexabid-staging', 'hexabid-staging-k8s',
+      'hexabid-bootstrap', 'hexabid-dev', 'hexabid-dev-k8s', 'hexabid-production', 'hexabid-production-k8s', 'hexabid-staging', 'hexabid-staging-k8s',
     ]);
   });
 
   it('synthesizes only the environments HEXABID_ENV names', async () => {
     const result = await synth('staging');
     expect(result.code).toBe(0);
-    expect(result.stacks).toEqual(['hexabid-staging', 'hexabid-staging-k8s']);
+    // The account-wide bootstrap is always there: every environment assumes it.
+    expect(result.stacks).toEqual(['hexabid-bootstrap', 'hexabid-staging', 'hexabid-staging-k8s']);
     // cdktf deploy reads this to apply the cluster before what runs in it.
     const manifest = JSON.parse(readFileSync(join(result.outdir, 'manifest.json'), 'utf8'));
     expect(manifest.stacks['hexabid-staging-k8s'].dependencies).toEqual(['hexabid-staging']);
     expect(manifest.stacks['hexabid-staging'].dependencies).toEqual([]);
+    expect(manifest.stacks['hexabid-bootstrap'].dependencies).toEqual([]);
+  });
+
+  it('says plainly when it synthesizes for the example account', async () => {
+    const result = await synth('dev');
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('Note: synthesizing for the example account 111122223333. Set your account ID in environments/account.ts');
+  });
+
+  it('keeps the bootstrap state local only when asked, and refuses anything else', async () => {
+    const local = await synth('dev', { HEXABID_BOOTSTRAP_STATE: 'local' });
+    expect(JSON.parse(readFileSync(join(local.outdir, 'stacks', 'hexabid-bootstrap', 'cdk.tf.json'), 'utf8')).terraform.backend).toEqual({
+      local: { path: '../../../terraform.hexabid-bootstrap.tfstate' },
+    });
+    const typo = await synth('dev', { HEXABID_BOOTSTRAP_STATE: 'locale' });
+    expect(typo.code).toBe(1);
+    expect(typo.stderr.trim()).toBe(
+      'Invalid configuration for environment "bootstrap":\n  - HEXABID_BOOTSTRAP_STATE = "locale": must be "local" (the first bootstrap apply only), "s3" or unset',
+    );
   });
 
   it('exits non-zero with the valid names, and no stack trace, for an unknown environment', async () => {

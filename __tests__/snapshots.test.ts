@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../environments/index.ts';
-import { synthEnvironment, synthKubernetesEnvironment } from './helpers/synth.ts';
+import { synthBootstrap, synthEnvironment, synthKubernetesEnvironment } from './helpers/synth.ts';
 
 /**
  * The committed stacks are the plan review: any change to what an environment
@@ -8,6 +8,10 @@ import { synthEnvironment, synthKubernetesEnvironment } from './helpers/synth.ts
  */
 describe('synthesized stacks', () => {
   const environments = ENVIRONMENTS.map((e) => [e.name, e] as const);
+
+  it('hexabid-bootstrap matches its committed snapshot', async () => {
+    await expect(`${synthBootstrap().text}\n`).toMatchFileSnapshot('./__snapshots__/hexabid-bootstrap.tf.json');
+  });
 
   it.each(environments)('hexabid-%s matches its committed snapshot', async (name, config) => {
     const { text } = synthEnvironment(config);

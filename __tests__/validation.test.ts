@@ -5,6 +5,8 @@ import { staging } from '../environments/staging.ts';
 import { dev } from '../environments/dev.ts';
 import { production } from '../environments/production.ts';
 import type { EnvironmentConfig } from '../environments/types.ts';
+import { ACCOUNT, stateBackendConfig } from '../environments/account.ts';
+import { bootstrapConfig, validateBootstrap, type BootstrapConfig } from '../environments/bootstrap.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
 
@@ -75,6 +77,13 @@ describe('environment validation', () => {
     ['values file the chart lacks', variant(dev, (c) => (c.app.valuesFile = 'values-qa.yaml')), /app\.valuesFile = "values-qa\.yaml": must exist in helm\/hexabid\//],
     ['production deploys without an image tag', variant(production, (c) => (c.app.requireImageTag = false)), /app\.requireImageTag = false: must be true in production/],
     ['search nodes not divisible by zones', variant(production, (c) => (c.search.instanceCount = 4)), /search\.instanceCount = 4: must be a multiple of search\.availabilityZoneCount \(3\)/],
+    ['a cluster nobody can administer', variant(dev, (c) => (c.cluster.adminRoleArns = [])), /cluster\.adminRoleArns = \[\]: must name at least one IAM role: the cluster grants access through access entries only/],
+    ['an admin role in another account', variant(dev, (c) => (c.cluster.adminRoleArns = ['arn:aws:iam::999988887777:role/ops'])), /cluster\.adminRoleArns\[0\] = "arn:aws:iam::999988887777:role\/ops": must be a role in this environment's account 111122223333/],
+    ['a malformed account ID', variant(dev, (c) => (c.accountId = '1234')), /accountId = "1234": must be a 12-digit AWS account ID/],
+    ['an image registry of another account', variant(dev, (c) => (c.app.imageRegistry = '999988887777.dkr.ecr.ap-south-1.amazonaws.com')), /app\.imageRegistry = "999988887777\.dkr\.ecr\.ap-south-1\.amazonaws\.com": must be this environment's own registry, in account 111122223333 and region ap-south-1/],
+    ['an image registry that is not ECR', variant(dev, (c) => (c.app.imageRegistry = 'docker.io/hexabid')), /app\.imageRegistry = "docker\.io\/hexabid": must be an ECR registry host/],
+    ['an app namespace of the system', variant(dev, (c) => (c.kubernetes.appNamespace = 'kube-system')), /kubernetes\.appNamespace = "kube-system": must not be a namespace Kubernetes or the platform uses/],
+    ['an app namespace that is no DNS label', variant(dev, (c) => (c.kubernetes.appNamespace = 'HexaBid_Prod')), /kubernetes\.appNamespace = "HexaBid_Prod": must be a Kubernetes namespace name/],
   ];
 
   it.each(cases)('rejects %s with a message naming the environment, field and value', (_name, config, expected) => {
@@ -90,6 +99,41 @@ describe('environment validation', () => {
     }));
     expect(message).toContain('database.backupRetentionDays');
     expect(message).toContain('cache.nodeType');
+  });
+});
+
+describe('account and bootstrap validation', () => {
+  const bootstrapProblems = (edit: (c: Mutable<BootstrapConfig>) => void): string => {
+    const config = structuredClone(bootstrapConfig(ENVIRONMENTS)) as Mutable<BootstrapConfig>;
+    edit(config);
+    try {
+      validateBootstrap(config as BootstrapConfig);
+    } catch (error) {
+      if (error instanceof ConfigValidationError) return error.message;
+      throw error;
+    }
+    return '';
+  };
+
+  it('accepts the shipped account', () => {
+    expect(bootstrapProblems(() => undefined)).toBe('');
+  });
+
+  it.each([
+    ['a malformed account ID', (c: Mutable<BootstrapConfig>) => (c.account.accountId = '11112222333'), 'account.accountId = "11112222333": must be a 12-digit AWS account ID (environments/account.ts)'],
+    ['the DR region equal to the primary', (c: Mutable<BootstrapConfig>) => (c.account.drRegion = 'ap-south-1'), 'account.drRegion = "ap-south-1": must differ from account.region (ap-south-1)'],
+    ['a GitHub repository without an owner', (c: Mutable<BootstrapConfig>) => (c.account.githubRepository = 'infrastructure'), 'account.githubRepository = "infrastructure": must be a GitHub repository as owner/name'],
+    ['no operator able to assume the admin role', (c: Mutable<BootstrapConfig>) => (c.operatorPrincipalArns = []), 'operatorPrincipalArns = []: must name at least one principal, or nobody can assume the platform-admin role'],
+  ])('refuses %s, naming the field', (_case, edit, message) => {
+    expect(bootstrapProblems(edit)).toContain(message);
+  });
+
+  it('derives every environment\'s account, state and registry from the one account setting', () => {
+    for (const environment of ENVIRONMENTS) {
+      expect(environment.accountId).toBe(ACCOUNT.accountId);
+      expect(environment.state).toEqual(stateBackendConfig());
+      expect(environment.app.imageRegistry).toBe(`${ACCOUNT.accountId}.dkr.ecr.ap-south-1.amazonaws.com`);
+    }
   });
 });
 

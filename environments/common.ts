@@ -1,25 +1,17 @@
+import { ACCOUNT, stateBackendConfig } from './account.ts';
 import type { AddonCharts, EdgeConfig, EnvironmentConfig, NetworkConfig } from './types.ts';
 
 /**
- * HexaBid's AWS account. The provider refuses to run against any other, so a
- * wrong profile fails at plan instead of building in the wrong place.
+ * Settings every environment shares. The account is set in account.ts: the
+ * provider refuses to run against any other, so a wrong profile fails at plan
+ * instead of building in the wrong place.
  */
-export const ACCOUNT_ID = '111122223333';
-
-/** Settings every environment shares. Spread into each, never mutated. */
 export const COMMON = {
-  accountId: ACCOUNT_ID,
-  region: 'ap-south-1',
+  accountId: ACCOUNT.accountId,
+  region: ACCOUNT.region,
   costCenter: 'hexabid-platform',
-  state: {
-    bucket: 'hexabid-terraform-state',
-    region: 'ap-south-1',
-    kmsKeyId: 'alias/hexabid-terraform-state',
-  },
+  state: stateBackendConfig(),
 } as const satisfies Pick<EnvironmentConfig, 'accountId' | 'region' | 'costCenter' | 'state'>;
-
-/** The platform team's role, granted cluster-admin in every environment. */
-export const ADMIN_ROLE_ARNS: readonly string[] = [`arn:aws:iam::${ACCOUNT_ID}:role/hexabid-platform-admin`];
 
 /**
  * The standard three-zone layout inside one /16 (`10.<n>.0.0/16`):
@@ -68,8 +60,8 @@ export const PLATFORM_ADDONS = {
   metricsServer: { repository: 'https://kubernetes-sigs.github.io/metrics-server', chart: 'metrics-server', version: '3.14.0' },
 } as const satisfies AddonCharts;
 
-/** The apex zone, registered outside Terraform; environments below it get their own zones. */
-export const APEX_ZONE = 'hexabid.in';
+/** The apex zone, created by the bootstrap stack; environments below it get their own zones. */
+export const APEX_ZONE = ACCOUNT.apexDomain;
 
 /** The design's limit of 100, counted per client IP over one minute (WAF's shortest window). */
 export const RATE_LIMIT = { requests: 100, windowSeconds: 60 } as const;

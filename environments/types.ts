@@ -46,7 +46,7 @@ export interface NodeGroupConfig {
 
 export interface ClusterConfig {
   readonly kubernetesVersion: string;
-  /** IAM role ARNs granted cluster-admin through EKS access entries. */
+  /** IAM role ARNs granted cluster-admin through EKS access entries; at least one, or nobody can administer the cluster. */
   readonly adminRoleArns: readonly string[];
   /** CIDRs allowed to reach the public API endpoint; empty turns the public endpoint off. */
   readonly publicAccessCidrs: readonly string[];
@@ -152,6 +152,8 @@ export interface NamespaceQuotaConfig {
 }
 
 export interface KubernetesLayerConfig {
+  /** The namespace HexaBid runs in; ops type it, so it is short (`hexabid-prod`). */
+  readonly appNamespace: string;
   readonly addons: AddonCharts;
   /** Ceiling of everything in the app namespace, rolling updates included. */
   readonly appQuota: NamespaceQuotaConfig;
@@ -165,6 +167,8 @@ export interface AppReleaseConfig {
    * leaves each image at the tag its values file names.
    */
   readonly requireImageTag: boolean;
+  /** The private registry (`<account>.dkr.ecr.<region>.amazonaws.com`) every HexaBid image comes from. */
+  readonly imageRegistry: string;
 }
 
 export interface EnvironmentConfig {

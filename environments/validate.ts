@@ -172,9 +172,15 @@ function checkCluster(c: Checker, config: EnvironmentConfig): void {
   const cluster = config.cluster;
   c.oneOf('cluster.kubernetesVersion', cluster.kubernetesVersion, EKS_VERSIONS);
   c.oneOf('cluster.logRetentionDays', cluster.logRetentionDays, LOG_RETENTION_DAYS);
-  cluster.adminRoleArns.forEach((arn, i) =>
-    c.pattern(`cluster.adminRoleArns[${i}]`, arn, /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN'),
-  );
+  if (cluster.adminRoleArns.length === 0) {
+    c.fail('cluster.adminRoleArns', cluster.adminRoleArns, 'must name at least one IAM role: the cluster grants access through access entries only, so with none nobody can administer it');
+  }
+  cluster.adminRoleArns.forEach((arn, i) => {
+    const field = `cluster.adminRoleArns[${i}]`;
+    if (c.pattern(field, arn, /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN') && arn.split(':')[4] !== config.accountId) {
+      c.fail(field, arn, `must be a role in this environment's account ${config.accountId}`);
+    }
+  });
   cluster.publicAccessCidrs.forEach((text, i) => {
     const field = `cluster.publicAccessCidrs[${i}]`;
     const cidr = c.cidr(field, text);
@@ -305,9 +311,24 @@ function checkKubernetesLayer(c: Checker, config: EnvironmentConfig): void {
     c.pattern(`kubernetes.appQuota.${field}`, quota[field], QUANTITY, 'must be a Kubernetes quantity such as 8, 500m or 16Gi');
   }
   c.integer('kubernetes.appQuota.pods', quota.pods, 1, 10_000);
+  const namespace = config.kubernetes.appNamespace;
+  if (c.pattern('kubernetes.appNamespace', namespace, /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'must be a Kubernetes namespace name: lowercase letters, digits and hyphens, at most 63')) {
+    if (namespace.startsWith('kube-') || RESERVED_NAMESPACES.includes(namespace)) {
+      c.fail('kubernetes.appNamespace', namespace, `must not be a namespace Kubernetes or the platform uses (kube-*, ${RESERVED_NAMESPACES.join(', ')})`);
+    }
+  }
 }
 
+/** Namespaces the platform itself uses; the app gets one of its own. */
+const RESERVED_NAMESPACES: readonly string[] = ['default', 'hexabid-system'];
+
 function checkApp(c: Checker, config: EnvironmentConfig): void {
+  const registry = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com$/.exec(config.app.imageRegistry);
+  if (!registry) {
+    c.fail('app.imageRegistry', config.app.imageRegistry, 'must be an ECR registry host such as 123456789012.dkr.ecr.ap-south-1.amazonaws.com');
+  } else if (registry[1] !== config.accountId || registry[2] !== config.region) {
+    c.fail('app.imageRegistry', config.app.imageRegistry, `must be this environment's own registry, in account ${config.accountId} and region ${config.region}`);
+  }
   const file = config.app.valuesFile;
   if (c.pattern('app.valuesFile', file, /^values-[a-z0-9-]+\.yaml$/, 'must be a file name like values-<env>.yaml') && !existsSync(chartFile(file))) {
     c.fail('app.valuesFile', file, `must exist in helm/hexabid/ (no ${chartFile(file)})`);

@@ -4,6 +4,7 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
+import type { PolicyStatement } from './internal/iam.ts';
 import { withDefaults } from './internal/props.ts';
 
 export interface GeneratedCredentialProps {
@@ -96,4 +97,24 @@ export class GeneratedCredential extends Construct {
         : new DataAwsSecretsmanagerSecretVersion(this, 'ReadBack', { secretId: this.secretArn, dependsOn: [this.storedVersion] });
     return Fn.lookup(Fn.jsondecode(readBack.secretString), 'password');
   }
+}
+
+/**
+ * What planning a stack with generated credentials needs beyond read-only
+ * access: running the generator, and reading back the stored values that a
+ * non-write-only argument takes (the cache token), through Secrets Manager only.
+ */
+export function generatedCredentialPlanStatements(secretArnPatterns: readonly string[]): PolicyStatement[] {
+  return [
+    // GetRandomPassword has no resource to scope to.
+    { Sid: 'GeneratePasswords', Effect: 'Allow', Action: 'secretsmanager:GetRandomPassword', Resource: '*' },
+    { Sid: 'ReadBackGeneratedCredentials', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: [...secretArnPatterns] },
+    {
+      Sid: 'DecryptThroughSecretsManager',
+      Effect: 'Allow',
+      Action: 'kms:Decrypt',
+      Resource: '*',
+      Condition: { StringLike: { 'kms:ViaService': 'secretsmanager.*.amazonaws.com' } },
+    },
+  ];
 }

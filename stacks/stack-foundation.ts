@@ -3,13 +3,16 @@ import { S3Backend } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../environments/types.ts';
 
+/** What the provider and backend need of a stack's config: an environment's, or the account-wide bootstrap's. */
+export type StackFoundationConfig = Pick<EnvironmentConfig, 'name' | 'accountId' | 'region' | 'costCenter' | 'state'>;
+
 /** The tags every AWS resource of an environment carries. */
-export function defaultTags(config: EnvironmentConfig): { tags: Record<string, string> }[] {
+export function defaultTags(config: StackFoundationConfig): { tags: Record<string, string> }[] {
   return [{ tags: { project: 'hexabid', environment: config.name, 'managed-by': 'cdktf', 'cost-center': config.costCenter } }];
 }
 
 /** The environment's AWS provider, locked to its account so a wrong profile fails at plan. */
-export function awsProvider(scope: Construct, config: EnvironmentConfig, options: { id?: string; alias?: string; region?: string } = {}): AwsProvider {
+export function awsProvider(scope: Construct, config: StackFoundationConfig, options: { id?: string; alias?: string; region?: string } = {}): AwsProvider {
   return new AwsProvider(scope, options.id ?? 'aws', {
     alias: options.alias,
     region: options.region ?? config.region,
@@ -24,7 +27,7 @@ export function stateKey(stackName: string): string {
 }
 
 /** Encrypted S3 state with S3-native locking. */
-export function stateBackend(scope: Construct, config: EnvironmentConfig, stackName: string): S3Backend {
+export function stateBackend(scope: Construct, config: StackFoundationConfig, stackName: string): S3Backend {
   const backend = new S3Backend(scope, {
     bucket: config.state.bucket,
     key: stateKey(stackName),

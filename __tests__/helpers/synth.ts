@@ -4,8 +4,11 @@ import { join } from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { App, TerraformStack, Testing } from 'cdktf';
 import type { Construct } from 'constructs';
+import { bootstrapConfig, validateBootstrap } from '../../environments/bootstrap.ts';
+import { ENVIRONMENTS } from '../../environments/index.ts';
 import { validateEnvironment } from '../../environments/validate.ts';
 import type { EnvironmentConfig } from '../../environments/types.ts';
+import { BootstrapStack, type BootstrapStackOptions } from '../../stacks/bootstrap-stack.ts';
 import { InfrastructureStack } from '../../stacks/infrastructure-stack.ts';
 import { KubernetesStack } from '../../stacks/kubernetes-stack.ts';
 
@@ -94,4 +97,20 @@ export function synthKubernetesEnvironment(config: EnvironmentConfig, cacheKey: 
 /** Every Terraform reference (`${...}`) in a piece of synthesized JSON. */
 export function referencesIn(value: unknown): string[] {
   return [...JSON.stringify(value).matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1]!);
+}
+
+const bootstrapCache = new Map<string, { json: TfJson; text: string }>();
+
+/** Validates and synthesizes the account's bootstrap stack for every environment, once per test worker. */
+export function synthBootstrap(options: BootstrapStackOptions = {}): { json: TfJson; text: string } {
+  const cacheKey = JSON.stringify(options);
+  let hit = bootstrapCache.get(cacheKey);
+  if (!hit) {
+    const config = bootstrapConfig(ENVIRONMENTS);
+    validateBootstrap(config);
+    const text = Testing.synth(new BootstrapStack(new App({ stackTraces: false }), config, options));
+    hit = { json: JSON.parse(text) as TfJson, text };
+    bootstrapCache.set(cacheKey, hit);
+  }
+  return hit;
 }

@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import { ACCOUNT, ciApplyRoleName, clusterAdminRoleArns, imageRegistry, ROLE_NAMES, roleArn, stateBackendConfig } from '../../environments/account.ts';
+import { bootstrapConfig } from '../../environments/bootstrap.ts';
+import { ENVIRONMENTS } from '../../environments/index.ts';
+import { NODE_INSTANCE_TYPES } from '../../lib/aws-catalog.ts';
+import { STATE_OBJECT_ACTIONS } from '../../modules/state-storage.ts';
+import { BOOTSTRAP_LOCAL_STATE_PATH } from '../../stacks/bootstrap-stack.ts';
+import { onlyResource, parsePolicy, resourcesOf, synthBootstrap, synthEnvironment } from '../helpers/synth.ts';
+
+const { json } = synthBootstrap();
+const state = stateBackendConfig();
+const roles = resourcesOf(json, 'aws_iam_role');
+const role = (name: string) => {
+  const found = roles.find((r) => r.name === name);
+  if (!found) throw new Error(`no role ${name}`);
+  return found;
+};
+/** The role's attachments and inline policies, found by the role's Terraform reference. */
+function policiesOf(name: string): { managed: string[]; inline: Record<string, any>[] } {
+  const [key] = Object.entries(json.resource.aws_iam_role!).find(([, r]) => r.name === name)!;
+  const ref = `\${aws_iam_role.${key}.name}`;
+  return {
+    managed: resourcesOf(json, 'aws_iam_role_policy_attachment').filter((a) => a.role === ref).map((a) => a.policy_arn),
+    inline: resourcesOf(json, 'aws_iam_role_policy').filter((p) => p.role === ref).flatMap((p) => parsePolicy(p.policy).Statement),
+  };
+}
+const stateBucketKey = Object.entries(json.resource.aws_s3_bucket!).find(([, b]) => b.bucket === state.bucket)![0];
+const stateBucketRef = (suffix: string) => `\${aws_s3_bucket.${stateBucketKey}.${suffix}}`;
+
+describe('hexabid-bootstrap', () => {
+  describe('state', () => {
+    it('keeps its own state in the bucket it creates, after the first apply', () => {
+      expect(json.terraform.backend.s3).toEqual({
+        bucket: state.bucket, key: 'hexabid-bootstrap/terraform.tfstate', region: 'ap-south-1', encrypt: true, kms_key_id: 'alias/hexabid-terraform-state', use_lockfile: true,
+      });
+      expect(synthBootstrap({ localState: true }).json.terraform.backend).toEqual({ local: { path: BOOTSTRAP_LOCAL_STATE_PATH } });
+    });
+
+    it('names the bucket after the account and region, the same name every stack uses', () => {
+      expect(state.bucket).toBe(`hexabid-tfstate-${ACCOUNT.accountId}-ap-south-1`);
+      expect(synthEnvironment(ENVIRONMENTS[0]!).json.terraform.backend.s3.bucket).toBe(state.bucket);
+    });
+
+    it('is versioned, encrypted with its own rotating key, logged, and blocks public access', () => {
+      const ref = stateBucketRef('id');
+      const sse = resourcesOf(json, 'aws_s3_bucket_server_side_encryption_configuration').find((e) => e.bucket === ref)!;
+      expect(sse.rule[0]).toMatchObject({ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms' }, bucket_key_enabled: true });
+      expect(resourcesOf(json, 'aws_s3_bucket_versioning').find((v) => v.bucket === ref)!.versioning_configuration.status).toBe('Enabled');
+      expect(resourcesOf(json, 'aws_s3_bucket_public_access_block').find((b) => b.bucket === ref)).toMatchObject({
+        block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true,
+      });
+      expect(resourcesOf(json, 'aws_s3_bucket_logging').find((l) => l.bucket === ref)).toBeDefined();
+      // Backends name the key by the alias the bootstrap gives it.
+      expect(resourcesOf(json, 'aws_kms_alias').map((a) => a.name)).toContain(state.kmsKeyId);
+    });
+
+    it('admits only the admin, plan and apply roles to state objects; never the read-only role', () => {
+      const policy = resourcesOf(json, 'aws_s3_bucket_policy').find((p) => p.bucket === stateBucketRef('id'))!;
+      const statements = parsePolicy(policy.policy).Statement;
+      const onlyNamed = statements.find((s) => s.Sid === 'OnlyNamedRolesTouchState')!;
+      const expected = [roleArn(ROLE_NAMES.platformAdmin), roleArn(ROLE_NAMES.ciPlan), ...ENVIRONMENTS.map((e) => roleArn(ciApplyRoleName(e.name)))];
+      expect(onlyNamed).toEqual({
+        Sid: 'OnlyNamedRolesTouchState',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: [...STATE_OBJECT_ACTIONS],
+        Resource: `${stateBucketRef('arn')}/*`,
+        Condition: { ArnNotLike: { 'aws:PrincipalArn': expected } },
+      });
+      expect(JSON.stringify(onlyNamed)).not.toContain(ROLE_NAMES.readOnly);
+      expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': false } } }));
+    });
+  });
+
+  describe('roles', () => {
+    it('lets operators assume the admin and read-only roles through the account IAM', () => {
+      for (const name of [ROLE_NAMES.platformAdmin, ROLE_NAMES.readOnly]) {
+        expect(parsePolicy(role(name).assume_role_policy).Statement).toEqual([
+          { Effect: 'Allow', Principal: { AWS: [`arn:aws:iam::${ACCOUNT.accountId}:root`] }, Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'] },
+        ]);
+      }
+      expect(policiesOf(ROLE_NAMES.platformAdmin).managed).toEqual([expect.stringMatching(/:iam::aws:policy\/AdministratorAccess$/)]);
+      expect(policiesOf(ROLE_NAMES.readOnly).managed).toEqual([expect.stringMatching(/:iam::aws:policy\/ReadOnlyAccess$/)]);
+      expect(policiesOf(ROLE_NAMES.readOnly).inline).toEqual([]);
+    });
+
+    it('gives CI a plan role for pull requests and main, and an apply role per GitHub environment', () => {
+      const repo = `repo:${ACCOUNT.githubRepository}`;
+      const trust = (name: string) => parsePolicy(role(name).assume_role_policy).Statement;
+      expect(trust(ROLE_NAMES.ciPlan)).toEqual([
+        {
+          Effect: 'Allow',
+          Principal: { Federated: expect.stringMatching(/^\$\{aws_iam_openid_connect_provider\./) },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': [`${repo}:pull_request`, `${repo}:ref:refs/heads/main`] } },
+        },
+      ]);
+      for (const environment of ENVIRONMENTS) {
+        const name = ciApplyRoleName(environment.name);
+        expect(trust(name)[0].Condition.StringEquals['token.actions.githubusercontent.com:sub']).toEqual([`${repo}:environment:${environment.name}`]);
+        expect(role(name).max_session_duration).toBe(14400);
+      }
+      expect(onlyResource(json, 'aws_iam_openid_connect_provider')).toMatchObject({ url: 'https://token.actions.githubusercontent.com', client_id_list: ['sts.amazonaws.com'] });
+    });
+
+    it('lets the plan role read state and take the lock, but write nothing else', () => {
+      const { managed, inline } = policiesOf(ROLE_NAMES.ciPlan);
+      expect(managed).toEqual([expect.stringMatching(/:iam::aws:policy\/ReadOnlyAccess$/)]);
+      const writes = inline.filter((s) => [s.Action].flat().some((a: string) => /^s3:(Put|Delete)/.test(a)));
+      expect(writes).toEqual([expect.objectContaining({ Resource: `${stateBucketRef('arn')}/*.tflock` })]);
+      expect(inline.find((s) => s.Sid === 'ReadBackGeneratedCredentials')!.Resource).toEqual([
+        `arn:aws:secretsmanager:ap-south-1:${ACCOUNT.accountId}:secret:hexabid/*/cache/auth-*`,
+      ]);
+    });
+
+    it('creates every role the clusters name as administrators', () => {
+      const names = new Set(roles.map((r) => `arn:aws:iam::${ACCOUNT.accountId}:role/${r.name}`));
+      for (const environment of ENVIRONMENTS) {
+        expect(environment.cluster.adminRoleArns).toEqual(clusterAdminRoleArns(environment.name));
+        for (const arn of environment.cluster.adminRoleArns) expect(names).toContain(arn);
+      }
+    });
+  });
+
+  it('creates an immutable, scanned, KMS-encrypted ECR repository per image, each with a lifecycle', () => {
+    const repositories = resourcesOf(json, 'aws_ecr_repository');
+    expect(repositories.map((r) => r.name).sort()).toEqual(['hexabid/api', 'hexabid/frontend', 'hexabid/scraper', 'hexabid/worker']);
+    for (const repository of repositories) {
+      expect(repository).toMatchObject({ image_tag_mutability: 'IMMUTABLE', image_scanning_configuration: { scan_on_push: true } });
+      expect(repository.encryption_configuration).toEqual([{ encryption_type: 'KMS', kms_key: expect.stringMatching(/^\$\{aws_kms_key\./) }]);
+    }
+    const lifecycles = resourcesOf(json, 'aws_ecr_lifecycle_policy');
+    expect(lifecycles).toHaveLength(4);
+    expect(JSON.parse(lifecycles[0]!.policy).rules.map((r: any) => r.selection.tagStatus)).toEqual(['untagged', 'any']);
+    // The release pulls from these repositories in every environment.
+    for (const environment of ENVIRONMENTS) expect(environment.app.imageRegistry).toBe(imageRegistry());
+  });
+
+  it('creates the apex zone and outputs its name servers for the registrar', () => {
+    expect(onlyResource(json, 'aws_route53_zone').name).toBe('hexabid.in');
+    expect(json.output!.apex_zone_name_servers!.value).toMatch(/^\$\{aws_route53_zone\..*\.name_servers\}$/);
+  });
+
+  it('enables the DR region and the OpenSearch service-linked role', () => {
+    expect(onlyResource(json, 'aws_account_region')).toMatchObject({ region_name: 'ap-south-2', enabled: true });
+    expect(onlyResource(json, 'aws_iam_service_linked_role').aws_service_name).toBe('opensearchservice.amazonaws.com');
+  });
+
+  it('raises the Elastic IP and On-Demand vCPU quotas to what the environments need, never below the current value', () => {
+    const quotas: Record<string, any> = Object.fromEntries(resourcesOf(json, 'aws_servicequotas_service_quota').map((q) => [q.quota_code, q]));
+    const natGateways = ENVIRONMENTS.reduce((n, e) => n + (e.network.natGateways === 'single' ? 1 : e.network.availabilityZones.length), 0);
+    expect(quotas['L-0263D0A3']!.value).toMatch(new RegExp(`^\\$\\{max\\(data\\.aws_servicequotas_service_quota\\.[^)]*\\.value, ${natGateways}\\)\\}$`));
+    const vcpus = ENVIRONMENTS.flatMap((e) =>
+      Object.values(e.cluster.nodeGroups).map((g) => (g.maxSize + e.network.availabilityZones.length) * NODE_INSTANCE_TYPES[g.instanceTypes[0]!]!.vcpus),
+    ).reduce((a, b) => a + b, 0);
+    expect(quotas['L-1216C47A']!.value).toContain(`, ${vcpus})`);
+    for (const quota of Object.values(quotas)) expect(quota.lifecycle).toEqual({ ignore_changes: ['value'] });
+    expect(bootstrapConfig(ENVIRONMENTS).quotas[0]!.minimum).toBe(natGateways);
+  });
+
+  it('encrypts with rotating keys, blocks public access everywhere, and tags through the provider', () => {
+    for (const key of resourcesOf(json, 'aws_kms_key')) expect(key.enable_key_rotation).toBe(true);
+    expect(resourcesOf(json, 'aws_s3_bucket_public_access_block')).toHaveLength(resourcesOf(json, 'aws_s3_bucket').length);
+    for (const bucket of resourcesOf(json, 'aws_s3_bucket')) expect(bucket.force_destroy).toBe(false);
+    expect(json.provider.aws![0]).toMatchObject({ allowed_account_ids: [ACCOUNT.accountId], region: 'ap-south-1' });
+    expect(json.provider.aws![0].default_tags[0].tags).toEqual({ project: 'hexabid', environment: 'shared', 'managed-by': 'cdktf', 'cost-center': 'hexabid-platform' });
+  });
+});

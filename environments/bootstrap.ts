@@ -1,0 +1,122 @@
+/**
+ * What the bootstrap stack (`hexabid-bootstrap`) builds once per account,
+ * derived from the account and from every environment, so that it always
+ * covers what the environments assume exists.
+ */
+import { NODE_INSTANCE_TYPES } from '../lib/aws-catalog.ts';
+import { ACCOUNT, ciApplyRoleName, IMAGE_COMPONENTS, imageRepositoryName, ROLE_NAMES, roleArn, stateBackendConfig, type AccountConfig } from './account.ts';
+import { COMMON } from './common.ts';
+import type { EnvironmentConfig, NodeGroupConfig, StateBackendConfig } from './types.ts';
+import { ConfigValidationError, type ConfigProblem } from './validate.ts';
+
+/** A quota the environments together need, with the reason it is that size. */
+export interface QuotaNeed {
+  readonly serviceCode: string;
+  readonly quotaCode: string;
+  readonly description: string;
+  readonly minimum: number;
+}
+
+export interface BootstrapConfig {
+  readonly account: AccountConfig;
+  readonly costCenter: string;
+  readonly state: StateBackendConfig;
+  /**
+   * Who may assume the platform-admin and read-only roles. The account root
+   * leaves that to the account's IAM policies (an SSO permission set, say).
+   */
+  readonly operatorPrincipalArns: readonly string[];
+  /** The environments CI applies, each through a role of its own. */
+  readonly environmentNames: readonly string[];
+  /** The roles that may read and write state, and why each needs it. */
+  readonly stateAccessRoleArns: readonly string[];
+  readonly imageRepositories: readonly string[];
+  /** The public zone of the apex domain, created here; its name servers go to the registrar. */
+  readonly hostedZone: { readonly create: boolean; readonly zoneName: string };
+  readonly optInRegions: readonly string[];
+  readonly serviceLinkedRoles: readonly string[];
+  readonly quotas: readonly QuotaNeed[];
+}
+
+/** Regions AWS ships disabled; anything there fails until the account enables them. */
+export const OPT_IN_REGIONS: readonly string[] = [
+  'af-south-1', 'ap-east-1', 'ap-south-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-7',
+  'ca-west-1', 'eu-central-2', 'eu-south-1', 'eu-south-2', 'il-central-1', 'me-central-1', 'me-south-1', 'mx-central-1',
+];
+
+/** EC2-VPC Elastic IPs per region (each NAT gateway holds one); 5 by default. */
+export const ELASTIC_IP_QUOTA = { serviceCode: 'ec2', quotaCode: 'L-0263D0A3' } as const;
+/** vCPUs of running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances per region. */
+export const ON_DEMAND_STANDARD_VCPU_QUOTA = { serviceCode: 'ec2', quotaCode: 'L-1216C47A' } as const;
+
+function natGatewayCount(config: EnvironmentConfig): number {
+  return config.network.natGateways === 'single' ? 1 : config.network.availabilityZones.length;
+}
+
+/**
+ * vCPUs a node group can run at once: every node at maxSize, plus one node per
+ * zone for the surge of a managed node group update.
+ */
+function nodeGroupVcpus(config: EnvironmentConfig): number {
+  const zones = config.network.availabilityZones.length;
+  const groups = Object.values(config.cluster.nodeGroups) as NodeGroupConfig[];
+  return groups
+    .filter((g) => g.capacityType === 'ON_DEMAND')
+    .reduce((sum, g) => sum + (g.maxSize + zones) * Math.max(...g.instanceTypes.map((t) => NODE_INSTANCE_TYPES[t]?.vcpus ?? 0)), 0);
+}
+
+/** The bootstrap of an account that runs these environments. */
+export function bootstrapConfig(environments: readonly EnvironmentConfig[], account: AccountConfig = ACCOUNT): BootstrapConfig {
+  const names = environments.map((e) => e.name);
+  const inRegion = environments.filter((e) => e.region === account.region);
+  const drRegions = environments.flatMap((e) => (e.documents.replicationRegion ? [e.documents.replicationRegion] : []));
+  return {
+    account,
+    costCenter: COMMON.costCenter,
+    state: stateBackendConfig(account),
+    operatorPrincipalArns: [`arn:aws:iam::${account.accountId}:root`],
+    environmentNames: names,
+    // The read-only role is left out on purpose: state holds generated credentials.
+    stateAccessRoleArns: [ROLE_NAMES.platformAdmin, ROLE_NAMES.ciPlan, ...names.map(ciApplyRoleName)].map((n) => roleArn(n, account)),
+    imageRepositories: IMAGE_COMPONENTS.map(imageRepositoryName),
+    hostedZone: { create: true, zoneName: account.apexDomain },
+    optInRegions: [...new Set([account.drRegion, ...drRegions])].filter((r) => OPT_IN_REGIONS.includes(r)),
+    // OpenSearch inside a VPC needs its service-linked role, and does not create it itself.
+    serviceLinkedRoles: ['opensearchservice.amazonaws.com'],
+    quotas: [
+      {
+        ...ELASTIC_IP_QUOTA,
+        description: `Elastic IPs in ${account.region}: one per NAT gateway (${inRegion.map((e) => `${e.name} ${natGatewayCount(e)}`).join(', ')})`,
+        minimum: inRegion.reduce((sum, e) => sum + natGatewayCount(e), 0),
+      },
+      {
+        ...ON_DEMAND_STANDARD_VCPU_QUOTA,
+        description: `On-Demand standard vCPUs in ${account.region}: every node group at maxSize plus one node per zone of update surge (${inRegion.map((e) => `${e.name} ${nodeGroupVcpus(e)}`).join(', ')})`,
+        minimum: inRegion.reduce((sum, e) => sum + nodeGroupVcpus(e), 0),
+      },
+    ],
+  };
+}
+
+const GITHUB_REPOSITORY = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/;
+
+/** Validates the account settings and throws {@link ConfigValidationError} naming each bad field. */
+export function validateBootstrap(config: BootstrapConfig): void {
+  const problems: ConfigProblem[] = [];
+  const account = config.account;
+  if (!/^\d{12}$/.test(account.accountId)) problems.push({ field: 'account.accountId', value: account.accountId, allowed: 'must be a 12-digit AWS account ID (environments/account.ts)' });
+  for (const field of ['region', 'drRegion'] as const) {
+    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(account[field])) problems.push({ field: `account.${field}`, value: account[field], allowed: 'must be an AWS region code such as ap-south-1' });
+  }
+  if (account.drRegion === account.region) problems.push({ field: 'account.drRegion', value: account.drRegion, allowed: `must differ from account.region (${account.region})` });
+  if (!GITHUB_REPOSITORY.test(account.githubRepository)) {
+    problems.push({ field: 'account.githubRepository', value: account.githubRepository, allowed: 'must be a GitHub repository as owner/name' });
+  }
+  if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(account.apexDomain)) {
+    problems.push({ field: 'account.apexDomain', value: account.apexDomain, allowed: 'must be a lowercase DNS name such as hexabid.in' });
+  }
+  if (config.operatorPrincipalArns.length === 0) {
+    problems.push({ field: 'operatorPrincipalArns', value: [], allowed: 'must name at least one principal, or nobody can assume the platform-admin role' });
+  }
+  if (problems.length > 0) throw new ConfigValidationError('bootstrap', problems);
+}

@@ -1,0 +1,126 @@
+import { Construct } from 'constructs';
+import { awsContext } from './internal/aws-context.ts';
+import type { PolicyStatement } from './internal/iam.ts';
+import { requireProps, withDefaults } from './internal/props.ts';
+import { SecureBucket } from './internal/secure-bucket.ts';
+import { EncryptionKey } from './kms-key.ts';
+
+export interface TerraformStateStorageProps {
+  /** Globally unique bucket name, e.g. `hexabid-tfstate-<account>-<region>`. */
+  readonly bucketName: string;
+  /** Alias of the state key, without `alias/`. */
+  readonly keyAliasName: string;
+  /**
+   * The only IAM roles that may read or write state. State holds generated
+   * credentials, so every other principal of the account is denied, whatever
+   * its IAM policies allow.
+   */
+  readonly stateAccessRoleArns: readonly string[];
+  /**
+   * Days an overwritten state version is kept, to roll back a bad apply.
+   * @default 90
+   */
+  readonly noncurrentVersionRetentionDays?: number;
+  /**
+   * Days the server access logs of the state bucket are kept.
+   * @default 365
+   */
+  readonly accessLogRetentionDays?: number;
+}
+
+/** Every default of {@link TerraformStateStorageProps}, applied in one place. */
+export const STATE_STORAGE_DEFAULTS = {
+  noncurrentVersionRetentionDays: 90,
+  accessLogRetentionDays: 365,
+} as const satisfies Partial<TerraformStateStorageProps>;
+
+/** The object-level actions that read or change state; bucket-level reads stay with IAM. */
+export const STATE_OBJECT_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:RestoreObject'] as const;
+
+/**
+ * Terraform state for every stack of the account: a versioned, KMS-encrypted,
+ * TLS-only bucket that blocks public access, logs every request to an access
+ * log bucket, and admits only the named roles to its objects.
+ */
+export class TerraformStateStorage extends Construct {
+  readonly bucketName: string;
+  readonly bucketArn: string;
+  readonly kmsKeyArn: string;
+  /** `alias/<name>`, as backends name the key. */
+  readonly kmsKeyAlias: string;
+  readonly accessLogsBucketName: string;
+
+  constructor(scope: Construct, id: string, props: TerraformStateStorageProps) {
+    super(scope, id);
+    const p = withDefaults(props, STATE_STORAGE_DEFAULTS);
+    const { accountId } = awsContext(this);
+    requireProps(
+      p.stateAccessRoleArns.length > 0,
+      'TerraformStateStorage',
+      id,
+      'stateAccessRoleArns must name at least one role, or nobody can read state',
+    );
+    const abortMultipart = { id: 'abort-incomplete-multipart-uploads', status: 'Enabled', filter: [{ prefix: '' }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }] };
+
+    const key = new EncryptionKey(this, 'Key', { aliasName: p.keyAliasName, description: 'Encrypts Terraform state, which holds generated credentials' });
+    const logs = new SecureBucket(this, 'AccessLogs', {
+      bucketName: `${p.bucketName}-logs`,
+      forceDestroy: false,
+      lifecycleRules: [
+        { id: 'expire-access-logs', status: 'Enabled', filter: [{ prefix: '' }], expiration: [{ days: p.accessLogRetentionDays }] },
+        abortMultipart,
+      ],
+      policyStatements: (bucketArn) => [serverAccessLogDelivery(bucketArn, accountId)],
+    });
+    const state = new SecureBucket(this, 'State', {
+      bucketName: p.bucketName,
+      kmsKeyArn: key.keyArn,
+      forceDestroy: false,
+      accessLogs: { bucketId: logs.bucketId, prefix: 'state/' },
+      lifecycleRules: [
+        { id: 'expire-old-state-versions', status: 'Enabled', filter: [{ prefix: '' }], noncurrentVersionExpiration: [{ noncurrentDays: p.noncurrentVersionRetentionDays }] },
+        abortMultipart,
+      ],
+      policyStatements: (bucketArn): PolicyStatement[] => [
+        {
+          Sid: 'OnlyNamedRolesTouchState',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: [...STATE_OBJECT_ACTIONS],
+          Resource: `${bucketArn}/*`,
+          Condition: { ArnNotLike: { 'aws:PrincipalArn': [...p.stateAccessRoleArns] } },
+        },
+      ],
+    });
+    this.bucketName = state.bucketId;
+    this.bucketArn = state.bucketArn;
+    this.kmsKeyArn = key.keyArn;
+    this.kmsKeyAlias = key.aliasName;
+    this.accessLogsBucketName = logs.bucketId;
+  }
+
+  /**
+   * What `terraform plan` needs of state: read every stack's state, and take
+   * and release the S3 lock file beside it (`<key>.tflock`), never write state.
+   */
+  planStatements(): PolicyStatement[] {
+    return [
+      { Sid: 'ListState', Effect: 'Allow', Action: 's3:ListBucket', Resource: this.bucketArn },
+      { Sid: 'ReadState', Effect: 'Allow', Action: 's3:GetObject', Resource: `${this.bucketArn}/*` },
+      { Sid: 'TakeStateLock', Effect: 'Allow', Action: ['s3:PutObject', 's3:DeleteObject'], Resource: `${this.bucketArn}/*.tflock` },
+      { Sid: 'UseStateKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: this.kmsKeyArn },
+    ];
+  }
+}
+
+/** S3 server access log delivery into a log bucket, on behalf of this account only. */
+function serverAccessLogDelivery(bucketArn: string, accountId: string): PolicyStatement {
+  return {
+    Sid: 'S3ServerAccessLogDelivery',
+    Effect: 'Allow',
+    Principal: { Service: 'logging.s3.amazonaws.com' },
+    Action: 's3:PutObject',
+    Resource: `${bucketArn}/*`,
+    Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+  };
+}

@@ -1,0 +1,116 @@
+import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import { ciApplyRoleName, ROLE_NAMES } from '../environments/account.ts';
+import type { BootstrapConfig } from '../environments/bootstrap.ts';
+import { AccessRole, githubActionsTrust, principalsTrust } from '../modules/access-role.ts';
+import { AccountPrerequisites } from '../modules/account-prerequisites.ts';
+import { DnsZone } from '../modules/dns-zone.ts';
+import { generatedCredentialPlanStatements } from '../modules/generated-credential.ts';
+import { GithubOidcProvider } from '../modules/github-oidc-provider.ts';
+import { ImageRepositories } from '../modules/image-repositories.ts';
+import { TerraformStateStorage } from '../modules/state-storage.ts';
+import { awsProvider, stateBackend, type StackFoundationConfig } from './stack-foundation.ts';
+
+/** The account-wide stack, applied once before any environment. */
+export const BOOTSTRAP_STACK_NAME = 'hexabid-bootstrap';
+
+/**
+ * Where the bootstrap's own state lives before its bucket exists: a file in
+ * the project root, relative to `cdktf.out/stacks/hexabid-bootstrap`.
+ */
+export const BOOTSTRAP_LOCAL_STATE_PATH = `../../../terraform.${BOOTSTRAP_STACK_NAME}.tfstate`;
+
+/** An apply of a whole environment (RDS, OpenSearch, EKS) can run past an hour. */
+const LONG_SESSION_SECONDS = 4 * 3600;
+
+export interface BootstrapStackOptions {
+  /**
+   * Keep state in a local file: only for the very first apply, which creates
+   * the state bucket. Afterwards state moves into the bucket (README).
+   * @default false
+   */
+  readonly localState?: boolean;
+}
+
+/**
+ * Everything an environment assumes exists in the account: the state bucket
+ * and key, the roles people and CI use, GitHub's OIDC trust, the image
+ * repositories, the apex zone, the DR region and the quotas.
+ */
+export class BootstrapStack extends TerraformStack {
+  constructor(scope: Construct, config: BootstrapConfig, options: BootstrapStackOptions = {}) {
+    super(scope, BOOTSTRAP_STACK_NAME);
+    const account = config.account;
+    const foundation: StackFoundationConfig = { name: 'shared', accountId: account.accountId, region: account.region, costCenter: config.costCenter, state: config.state };
+    awsProvider(this, foundation);
+    if (options.localState) new LocalBackend(this, { path: BOOTSTRAP_LOCAL_STATE_PATH });
+    else stateBackend(this, foundation, BOOTSTRAP_STACK_NAME);
+
+    const prerequisites = new AccountPrerequisites(this, 'Account', {
+      optInRegions: config.optInRegions,
+      serviceLinkedRoles: config.serviceLinkedRoles,
+      quotas: config.quotas,
+    });
+
+    const state = new TerraformStateStorage(this, 'State', {
+      bucketName: config.state.bucket,
+      keyAliasName: config.state.kmsKeyId.replace(/^alias\//, ''),
+      stateAccessRoleArns: config.stateAccessRoleArns,
+    });
+
+    const admin = new AccessRole(this, 'PlatformAdmin', {
+      roleName: ROLE_NAMES.platformAdmin,
+      description: 'Platform operators: administers the account and every cluster, reads and writes state',
+      trust: principalsTrust(config.operatorPrincipalArns),
+      managedPolicies: ['AdministratorAccess'],
+      maxSessionDurationSeconds: LONG_SESSION_SECONDS,
+    });
+    const readOnly = new AccessRole(this, 'ReadOnly', {
+      roleName: ROLE_NAMES.readOnly,
+      description: 'Support and audit: reads the account; denied state, which holds generated credentials',
+      trust: principalsTrust(config.operatorPrincipalArns),
+      managedPolicies: ['ReadOnlyAccess'],
+    });
+
+    const github = new GithubOidcProvider(this, 'GithubOidc');
+    const repo = `repo:${account.githubRepository}`;
+    const plan = new AccessRole(this, 'CiPlan', {
+      roleName: ROLE_NAMES.ciPlan,
+      description: `CI plans for pull requests and drift checks on main of ${account.githubRepository}`,
+      trust: githubActionsTrust(github.providerArn, [`${repo}:pull_request`, `${repo}:ref:refs/heads/main`]),
+      managedPolicies: ['ReadOnlyAccess'],
+      statements: [
+        ...state.planStatements(),
+        ...generatedCredentialPlanStatements([`arn:aws:secretsmanager:${account.region}:${account.accountId}:secret:hexabid/*/cache/auth-*`]),
+      ],
+    });
+    const apply = config.environmentNames.map(
+      (environment) =>
+        new AccessRole(this, `CiApply-${environment}`, {
+          roleName: ciApplyRoleName(environment),
+          description: `CI applies ${environment}, only from the GitHub environment "${environment}" of ${account.githubRepository}`,
+          trust: githubActionsTrust(github.providerArn, [`${repo}:environment:${environment}`]),
+          managedPolicies: ['AdministratorAccess'],
+          maxSessionDurationSeconds: LONG_SESSION_SECONDS,
+        }),
+    );
+
+    const images = new ImageRepositories(this, 'Images', { repositoryNames: config.imageRepositories, keyAliasName: 'hexabid-images' });
+    const zone = config.hostedZone.create ? new DnsZone(this, 'ApexZone', { zoneName: config.hostedZone.zoneName, create: true }) : undefined;
+
+    const outputs: Record<string, { value: string | string[] | Record<string, string> | Record<string, number>; description: string }> = {
+      state_bucket: { value: state.bucketName, description: 'Terraform state of every stack' },
+      state_kms_key_arn: { value: state.kmsKeyArn, description: 'KMS key of the state bucket' },
+      state_access_logs_bucket: { value: state.accessLogsBucketName, description: 'Server access logs of the state bucket' },
+      platform_admin_role_arn: { value: admin.roleArn, description: 'Role for platform operators (cluster-admin everywhere)' },
+      read_only_role_arn: { value: readOnly.roleArn, description: 'Read-only role (no state access)' },
+      github_oidc_provider_arn: { value: github.providerArn, description: 'GitHub Actions OIDC provider' },
+      ci_plan_role_arn: { value: plan.roleArn, description: 'Role CI assumes to plan' },
+      ci_apply_role_arns: { value: Object.fromEntries(apply.map((r, i) => [config.environmentNames[i]!, r.roleArn])), description: 'Role CI assumes to apply, per environment' },
+      image_repository_urls: { value: images.repositoryUrls, description: 'ECR repository per image' },
+      service_quotas: { value: prerequisites.quotaValues, description: 'Quota values requested (the larger of current and needed)' },
+    };
+    if (zone) outputs.apex_zone_name_servers = { value: zone.nameServers, description: `Name servers of ${config.hostedZone.zoneName}: set them at the registrar` };
+    for (const [name, output] of Object.entries(outputs)) new TerraformOutput(this, name, output);
+  }
+}
