@@ -1,4 +1,5 @@
-import { ADMIN_ROLE_ARNS, PLATFORM_ADDONS, delegatedEdge, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, COMMON, threeZoneNetwork, WORKER_TAINTS } from './common.ts';
+import { clusterAdminRoleArns, imageRegistry } from './account.ts';
+import { PLATFORM_ADDONS, delegatedEdge, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, COMMON, threeZoneNetwork, WORKER_TAINTS } from './common.ts';
 import { defineEnvironment } from './define.ts';
 
 /** Development: 2 × t3.medium, a single NAT gateway, no deletion protection. */
@@ -9,7 +10,7 @@ export const dev = defineEnvironment({
   network: { ...threeZoneNetwork(2), natGateways: 'single', flowLogRetentionDays: 14 },
   cluster: {
     kubernetesVersion: '1.35',
-    adminRoleArns: ADMIN_ROLE_ARNS,
+    adminRoleArns: clusterAdminRoleArns('dev'),
     publicAccessCidrs: [],
     logRetentionDays: 14,
     nodeGroups: {
@@ -35,7 +36,7 @@ export const dev = defineEnvironment({
   search: { ...APP_SEARCH_ENGINE, instanceType: 't3.small.search', instanceCount: 1, availabilityZoneCount: 1, volumeSizeGiB: 10 },
   documents: { forceDestroy: true, noncurrentVersionExpirationDays: 30, intelligentTieringAfterDays: 30, accessLogRetentionDays: 30 },
   edge: delegatedEdge('dev'),
-  kubernetes: { addons: PLATFORM_ADDONS, appQuota: { requestsCpu: '2', requestsMemory: '4Gi', limitsCpu: '6', limitsMemory: '8Gi', pods: 20 } },
-  app: { valuesFile: 'values-dev.yaml', requireImageTag: false },
+  kubernetes: { appNamespace: 'hexabid-dev', addons: PLATFORM_ADDONS, appQuota: { requestsCpu: '2', requestsMemory: '4Gi', limitsCpu: '6', limitsMemory: '8Gi', pods: 20 } },
+  app: { valuesFile: 'values-dev.yaml', requireImageTag: false, imageRegistry: imageRegistry() },
   secretRecoveryWindowDays: 0,
 });

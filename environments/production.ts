@@ -1,4 +1,5 @@
-import { ADMIN_ROLE_ARNS, PLATFORM_ADDONS, APEX_ZONE, RATE_LIMIT, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, COMMON, threeZoneNetwork } from './common.ts';
+import { ACCOUNT, clusterAdminRoleArns, imageRegistry } from './account.ts';
+import { PLATFORM_ADDONS, APEX_ZONE, RATE_LIMIT, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, COMMON, threeZoneNetwork } from './common.ts';
 import { defineEnvironment } from './define.ts';
 import { PRODUCTION_SIZING, type ProductionSizingName } from './presets.ts';
 import type { EnvironmentConfig } from './types.ts';
@@ -13,7 +14,7 @@ export function productionAt(sizingName: ProductionSizingName): EnvironmentConfi
     network: { ...threeZoneNetwork(0), natGateways: 'one-per-az', flowLogRetentionDays: 365 },
     cluster: {
       kubernetesVersion: '1.35',
-      adminRoleArns: ADMIN_ROLE_ARNS,
+      adminRoleArns: clusterAdminRoleArns('production'),
       publicAccessCidrs: [],
       logRetentionDays: 90,
       nodeGroups: sizing.nodeGroups,
@@ -29,14 +30,14 @@ export function productionAt(sizingName: ProductionSizingName): EnvironmentConfi
     search: { ...sizing.search, ...APP_SEARCH_ENGINE, availabilityZoneCount: 3 },
     documents: {
       forceDestroy: false,
-      replicationRegion: 'ap-south-2',
+      replicationRegion: ACCOUNT.drRegion,
       noncurrentVersionExpirationDays: 30,
       intelligentTieringAfterDays: 30,
       accessLogRetentionDays: 365,
     },
     edge: { domainName: APEX_ZONE, hostedZone: { create: false, zoneName: APEX_ZONE }, rateLimit: RATE_LIMIT },
-    kubernetes: { addons: PLATFORM_ADDONS, appQuota: { requestsCpu: '24', requestsMemory: '32Gi', limitsCpu: '64', limitsMemory: '96Gi', pods: 60 } },
-    app: { valuesFile: 'values-production.yaml', requireImageTag: true },
+    kubernetes: { appNamespace: 'hexabid-prod', addons: PLATFORM_ADDONS, appQuota: { requestsCpu: '24', requestsMemory: '32Gi', limitsCpu: '64', limitsMemory: '96Gi', pods: 60 } },
+    app: { valuesFile: 'values-production.yaml', requireImageTag: true, imageRegistry: imageRegistry() },
     secretRecoveryWindowDays: 30,
   });
 }
