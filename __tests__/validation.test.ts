@@ -51,7 +51,7 @@ describe('environment validation', () => {
     ['production without Multi-AZ', variant(production, (c) => (c.database.multiAz = false)), /database\.multiAz = false: must be true in production/],
     ['production without deletion protection', variant(production, (c) => (c.database.deletionProtection = false)), /database\.deletionProtection = false: must be true in production/],
     ['production with 3 days of backups', variant(production, (c) => (c.database.backupRetentionDays = 3)), /database\.backupRetentionDays = 3: must be at least 7 in production/],
-    ['private subnets too small for pods', variant(production, (c) => (c.network.privateSubnets = ['10.0.32.0/24', '10.0.33.0/24', '10.0.34.0/24'])), /network\.privateSubnets = .*: must hold 810 pod and node IPs .* but hold only 502/],
+    ['private subnets too small for pods', variant(production, (c) => (c.network.privateSubnets = ['10.0.32.0/24', '10.0.33.0/24', '10.0.34.0/24'])), /network\.privateSubnets = .*: must hold 1000 pod and node IPs .* but hold only 502/],
     ['unknown node instance type', variant(dev, (c) => (c.cluster.nodeGroups.app.instanceTypes = ['t3.mega'])), /cluster\.nodeGroups\.app\.instanceTypes\[0\] = "t3\.mega": must be one of "t3\.medium"/],
     ['unknown DB instance class', variant(dev, (c) => (c.database.instanceClass = 'db.t9.huge')), /database\.instanceClass = "db\.t9\.huge": must be one of/],
     ['unsupported PostgreSQL version', variant(dev, (c) => (c.database.engineVersion = '14')), /database\.engineVersion = "14": must be a PostgreSQL version in RDS standard support/],

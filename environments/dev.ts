@@ -2,7 +2,7 @@ import { clusterAdminRoleArns, imageRegistry } from './account.ts';
 import { PLATFORM_ADDONS, delegatedEdge, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, COMMON, threeZoneNetwork, WORKER_TAINTS } from './common.ts';
 import { defineEnvironment } from './define.ts';
 
-/** Development: 2 × t3.medium, a single NAT gateway, no deletion protection. */
+/** Development: 3 × t3.medium (2 app, 1 worker), a single NAT gateway, no deletion protection. */
 export const dev = defineEnvironment({
   ...COMMON,
   name: 'dev',
@@ -14,7 +14,8 @@ export const dev = defineEnvironment({
     publicAccessCidrs: [],
     logRetentionDays: 14,
     nodeGroups: {
-      app: { instanceTypes: ['t3.medium'], minSize: 1, maxSize: 3, desiredSize: 1, capacityType: 'ON_DEMAND', diskSizeGiB: 30 },
+      // Two nodes: one t3.medium admits 17 pods, and the app, add-ons and system pods are 17 plus 4 DaemonSets.
+      app: { instanceTypes: ['t3.medium'], minSize: 2, maxSize: 3, desiredSize: 2, capacityType: 'ON_DEMAND', diskSizeGiB: 30 },
       worker: {
         instanceTypes: ['t3.medium'], minSize: 1, maxSize: 2, desiredSize: 1, capacityType: 'ON_DEMAND', diskSizeGiB: 30,
         taints: WORKER_TAINTS,

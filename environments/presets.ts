@@ -6,12 +6,14 @@ import type { SizingPreset } from './types.ts';
  * changing the one `sizing` line in production.ts.
  */
 export const PRODUCTION_SIZING = {
-  /** Launch sizing: 3-10 app nodes and 2-5 workers. */
+  /** Launch sizing: 3-10 app nodes and 2-10 workers. */
   initial: {
     nodeGroups: {
       app: { instanceTypes: ['t3.xlarge'], minSize: 3, maxSize: 10, desiredSize: 3, capacityType: 'ON_DEMAND', diskSizeGiB: 50 },
+      // A t3.large has room for one 1-CPU worker after DaemonSets, so the worker HPA's 8 plus a
+      // 25% rolling surge (2) needs 10 nodes; the floor, and so the steady cost, stays at 2.
       worker: {
-        instanceTypes: ['t3.large'], minSize: 2, maxSize: 5, desiredSize: 2, capacityType: 'ON_DEMAND', diskSizeGiB: 50,
+        instanceTypes: ['t3.large'], minSize: 2, maxSize: 10, desiredSize: 2, capacityType: 'ON_DEMAND', diskSizeGiB: 50,
         taints: WORKER_TAINTS,
       },
     },

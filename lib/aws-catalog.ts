@@ -4,8 +4,16 @@
  * before using it in an environment.
  */
 
-/** EC2 node types with their VPC CNI limits (AWS eni-max-pods.txt). */
+/**
+ * EC2 node types with their size (AWS EC2 instance type specifications) and
+ * their VPC CNI limits (AWS eni-max-pods.txt). lib/node-capacity.ts turns
+ * these into what a node offers the scheduler.
+ */
 export interface NodeInstanceType {
+  /** vCPUs of the instance. */
+  readonly vcpus: number;
+  /** Memory of the instance in MiB, as EC2 lists it (e.g. 4 GiB = 4096). */
+  readonly memoryMiB: number;
   /** Pods per node without prefix delegation: ENIs × (IPs per ENI − 1) + 2. */
   readonly maxPods: number;
   /** Every attached ENI holds a primary IP of its own as well as the pods' IPs. */
@@ -13,18 +21,25 @@ export interface NodeInstanceType {
 }
 
 export const NODE_INSTANCE_TYPES: Readonly<Record<string, NodeInstanceType>> = {
-  't3.medium': { maxPods: 17, maxEnis: 3 },
-  't3.large': { maxPods: 35, maxEnis: 3 },
-  't3.xlarge': { maxPods: 58, maxEnis: 4 },
-  't3.2xlarge': { maxPods: 58, maxEnis: 4 },
-  'm6i.large': { maxPods: 29, maxEnis: 3 },
-  'm6i.xlarge': { maxPods: 58, maxEnis: 4 },
-  'm6i.2xlarge': { maxPods: 58, maxEnis: 4 },
-  'm7i.large': { maxPods: 29, maxEnis: 3 },
-  'm7i.xlarge': { maxPods: 58, maxEnis: 4 },
-  'r6i.large': { maxPods: 29, maxEnis: 3 },
-  'r6i.xlarge': { maxPods: 58, maxEnis: 4 },
+  't3.medium': { vcpus: 2, memoryMiB: 4096, maxPods: 17, maxEnis: 3 },
+  't3.large': { vcpus: 2, memoryMiB: 8192, maxPods: 35, maxEnis: 3 },
+  't3.xlarge': { vcpus: 4, memoryMiB: 16384, maxPods: 58, maxEnis: 4 },
+  't3.2xlarge': { vcpus: 8, memoryMiB: 32768, maxPods: 58, maxEnis: 4 },
+  'm6i.large': { vcpus: 2, memoryMiB: 8192, maxPods: 29, maxEnis: 3 },
+  'm6i.xlarge': { vcpus: 4, memoryMiB: 16384, maxPods: 58, maxEnis: 4 },
+  'm6i.2xlarge': { vcpus: 8, memoryMiB: 32768, maxPods: 58, maxEnis: 4 },
+  'm7i.large': { vcpus: 2, memoryMiB: 8192, maxPods: 29, maxEnis: 3 },
+  'm7i.xlarge': { vcpus: 4, memoryMiB: 16384, maxPods: 58, maxEnis: 4 },
+  'r6i.large': { vcpus: 2, memoryMiB: 16384, maxPods: 29, maxEnis: 3 },
+  'r6i.xlarge': { vcpus: 4, memoryMiB: 32768, maxPods: 58, maxEnis: 4 },
 };
+
+/** The catalog entry of a node type; an unknown type is an error, never a guess. */
+export function nodeInstanceType(instanceType: string): NodeInstanceType {
+  const spec = NODE_INSTANCE_TYPES[instanceType];
+  if (!spec) throw new Error(`unknown node instance type "${instanceType}"`);
+  return spec;
+}
 
 /** RDS classes; Performance Insights is not offered on the smallest burstable ones. */
 export const DB_INSTANCE_CLASSES: Readonly<Record<string, { performanceInsights: boolean }>> = {

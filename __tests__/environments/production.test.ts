@@ -7,11 +7,11 @@ import { expectSizing } from './sizing.ts';
 describe('production', () => {
   const { json } = synthEnvironment(production);
 
-  it('runs the launch plan: app 3-10 × t3.xlarge, worker 2-5 × t3.large, db.r5.xlarge Multi-AZ + replica, cache.r5.large, r5.large × 3', () => {
+  it('runs the launch plan: app 3-10 × t3.xlarge, worker 2-10 × t3.large, db.r5.xlarge Multi-AZ + replica, cache.r5.large, r5.large × 3', () => {
     expectSizing(json, {
       nodeGroups: {
         app: { instanceTypes: ['t3.xlarge'], min: 3, max: 10, desired: 3 },
-        worker: { instanceTypes: ['t3.large'], min: 2, max: 5, desired: 2 },
+        worker: { instanceTypes: ['t3.large'], min: 2, max: 10, desired: 2 },
       },
       dbInstanceClass: 'db.r5.xlarge',
       dbMultiAz: true,

@@ -57,6 +57,9 @@ export class AwsLoadBalancerController extends Construct {
         region: awsContext(this).region,
         vpcId: p.vpcId,
         replicaCount: 2,
+        // The chart requests nothing by default. Its pod-mutating webhook admits every app pod
+        // (readiness-gate injection), so it must neither be evicted first nor OOM-killed.
+        resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },
         serviceAccount: { create: true, name: SERVICE_ACCOUNT },
         // WAF Classic and Shield Advanced are not used; their calls would need more permissions.
         enableShield: false,

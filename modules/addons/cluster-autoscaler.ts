@@ -77,6 +77,10 @@ export class ClusterAutoscaler extends Construct {
         awsRegion: region,
         autoDiscovery: { clusterName: p.clusterName },
         image: { tag: p.imageTag },
+        // One active autoscaler. The chart requests nothing by default; these are its own suggested
+        // requests. Evicting it under pressure would stop the scale-up that relieves the pressure.
+        replicaCount: 1,
+        resources: { requests: { cpu: '100m', memory: '300Mi' }, limits: { memory: '600Mi' } },
         rbac: { serviceAccount: { create: true, name: SERVICE_ACCOUNT } },
         extraArgs: {
           'balance-similar-node-groups': true,

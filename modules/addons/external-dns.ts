@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { awsContext } from '../internal/aws-context.ts';
 import { withDefaults } from '../internal/props.ts';
 import { AddonRelease, type HelmChartSource } from './addon-release.ts';
 import { addonNamespace, addonRole, CRITICAL_ADDON_PLACEMENT } from './addon-defaults.ts';
@@ -57,6 +58,11 @@ export class ExternalDns extends Construct {
       chart: p.chart,
       values: {
         provider: { name: 'aws' },
+        // The AWS SDK in external-dns finds no region on its own under Pod Identity.
+        env: [{ name: 'AWS_REGION', value: awsContext(this).region }],
+        // One writer: the chart allows at most one replica (no leader election). It requests nothing by default.
+        replicaCount: 1,
+        resources: { requests: { cpu: '25m', memory: '64Mi' }, limits: { memory: '256Mi' } },
         serviceAccount: { create: true, name: SERVICE_ACCOUNT },
         sources: ['ingress'],
         domainFilters: [p.domainName],

@@ -74,12 +74,27 @@ export class ExternalSecrets extends Construct {
       chart: p.chart,
       values: {
         installCRDs: true,
+        // The chart requests nothing for any of its three workloads by default. The webhook
+        // validates every ExternalSecret and store, so losing it to eviction breaks admission.
         replicaCount: 2,
+        // Two controllers must not both reconcile: one leads, the other waits to take over.
+        leaderElect: true,
+        resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },
         serviceAccount: { create: true, name: SERVICE_ACCOUNT },
         podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
         ...CRITICAL_ADDON_PLACEMENT,
-        webhook: { replicaCount: 2, podDisruptionBudget: { enabled: true, maxUnavailable: 1 }, ...CRITICAL_ADDON_PLACEMENT },
-        certController: CRITICAL_ADDON_PLACEMENT,
+        webhook: {
+          replicaCount: 2,
+          resources: { requests: { cpu: '25m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+          podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+          ...CRITICAL_ADDON_PLACEMENT,
+        },
+        // It only renews the webhook's certificate, so one replica is enough.
+        certController: {
+          replicaCount: 1,
+          resources: { requests: { cpu: '25m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+          ...CRITICAL_ADDON_PLACEMENT,
+        },
       },
       dependsOn: role.associations,
     });

@@ -33,6 +33,8 @@ export class MetricsServer extends Construct {
       values: {
         // Two replicas so an HPA never loses its metrics during a node drain.
         replicas: 2,
+        // The chart's default requests, stated so the sizing does not hang on a chart upgrade; and a memory ceiling.
+        resources: { requests: { cpu: '100m', memory: '200Mi' }, limits: { memory: '400Mi' } },
         podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
         ...CRITICAL_ADDON_PLACEMENT,
       },
