@@ -93,3 +93,13 @@ export function imageRepositoryName(component: ImageComponent): string {
 export function imageRegistry(account: AccountConfig = ACCOUNT): string {
   return `${account.accountId}.dkr.ecr.${account.region}.amazonaws.com`;
 }
+
+/** The namespace of the platform's own workloads (monitoring, logging, the search security job). */
+export const SYSTEM_NAMESPACE = 'hexabid-system';
+
+/**
+ * The service account of the job that maps the app's role inside OpenSearch.
+ * The infrastructure stack lets it assume the domain's master role, and the
+ * Kubernetes stack runs the job under it.
+ */
+export const OPENSEARCH_SECURITY_SERVICE_ACCOUNT = 'opensearch-security';

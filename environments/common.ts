@@ -60,6 +60,9 @@ export const PLATFORM_ADDONS = {
   metricsServer: { repository: 'https://kubernetes-sigs.github.io/metrics-server', chart: 'metrics-server', version: '3.14.0' },
 } as const satisfies AddonCharts;
 
+/** AWS CLI v2 for jobs that call AWS APIs; its Amazon Linux base carries curl with `--aws-sigv4`. Source: docs/PINS.md. */
+export const AWS_CLI_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.22.0';
+
 /** The apex zone, created by the bootstrap stack; environments below it get their own zones. */
 export const APEX_ZONE = ACCOUNT.apexDomain;
 

@@ -1,5 +1,5 @@
 import { clusterAdminRoleArns, imageRegistry } from './account.ts';
-import { PLATFORM_ADDONS, delegatedEdge, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, COMMON, threeZoneNetwork, WORKER_TAINTS } from './common.ts';
+import { AWS_CLI_IMAGE, PLATFORM_ADDONS, delegatedEdge, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, COMMON, threeZoneNetwork, WORKER_TAINTS } from './common.ts';
 import { defineEnvironment } from './define.ts';
 
 /** Staging: 3 × t3.large, production's shape at a smaller size. */
@@ -35,7 +35,7 @@ export const staging = defineEnvironment({
   search: { ...APP_SEARCH_ENGINE, instanceType: 't3.small.search', instanceCount: 2, availabilityZoneCount: 2, volumeSizeGiB: 20 },
   documents: { forceDestroy: false, noncurrentVersionExpirationDays: 30, intelligentTieringAfterDays: 30, accessLogRetentionDays: 90 },
   edge: delegatedEdge('staging'),
-  kubernetes: { appNamespace: 'hexabid-staging', addons: PLATFORM_ADDONS, appQuota: { requestsCpu: '6', requestsMemory: '8Gi', limitsCpu: '16', limitsMemory: '24Gi', pods: 30 } },
+  kubernetes: { appNamespace: 'hexabid-staging', addons: PLATFORM_ADDONS, awsCliImage: AWS_CLI_IMAGE, appQuota: { requestsCpu: '6', requestsMemory: '8Gi', limitsCpu: '16', limitsMemory: '24Gi', pods: 30 } },
   app: { valuesFile: 'values-staging.yaml', requireImageTag: true, imageRegistry: imageRegistry() },
   secretRecoveryWindowDays: 7,
 });

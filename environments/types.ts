@@ -155,6 +155,8 @@ export interface KubernetesLayerConfig {
   /** The namespace HexaBid runs in; ops type it, so it is short (`hexabid-prod`). */
   readonly appNamespace: string;
   readonly addons: AddonCharts;
+  /** An AWS CLI v2 image, pinned, for jobs that call AWS APIs (the OpenSearch role mapping). */
+  readonly awsCliImage: string;
   /** Ceiling of everything in the app namespace, rolling updates included. */
   readonly appQuota: NamespaceQuotaConfig;
 }

@@ -12,6 +12,7 @@ import {
 } from '../lib/aws-catalog.ts';
 import { cidrContains, cidrsOverlap, parseCidr, usableSubnetAddresses, type Ipv4Cidr } from '../lib/cidr.ts';
 import { existsSync } from 'node:fs';
+import { SYSTEM_NAMESPACE } from './account.ts';
 import { chartFile } from '../lib/chart-path.ts';
 import type { EnvironmentConfig, NodeGroupConfig } from './types.ts';
 
@@ -311,6 +312,7 @@ function checkKubernetesLayer(c: Checker, config: EnvironmentConfig): void {
     c.pattern(`kubernetes.appQuota.${field}`, quota[field], QUANTITY, 'must be a Kubernetes quantity such as 8, 500m or 16Gi');
   }
   c.integer('kubernetes.appQuota.pods', quota.pods, 1, 10_000);
+  c.pattern('kubernetes.awsCliImage', config.kubernetes.awsCliImage, /^[a-z0-9.-]+(\/[a-z0-9._-]+)+:\d+\.\d+\.\d+$/, 'must be an image pinned to an exact version, such as public.ecr.aws/aws-cli/aws-cli:2.22.0');
   const namespace = config.kubernetes.appNamespace;
   if (c.pattern('kubernetes.appNamespace', namespace, /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'must be a Kubernetes namespace name: lowercase letters, digits and hyphens, at most 63')) {
     if (namespace.startsWith('kube-') || RESERVED_NAMESPACES.includes(namespace)) {
@@ -320,7 +322,7 @@ function checkKubernetesLayer(c: Checker, config: EnvironmentConfig): void {
 }
 
 /** Namespaces the platform itself uses; the app gets one of its own. */
-const RESERVED_NAMESPACES: readonly string[] = ['default', 'hexabid-system'];
+const RESERVED_NAMESPACES: readonly string[] = ['default', SYSTEM_NAMESPACE];
 
 function checkApp(c: Checker, config: EnvironmentConfig): void {
   const registry = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com$/.exec(config.app.imageRegistry);

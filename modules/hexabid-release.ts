@@ -38,6 +38,16 @@ export interface HexabidReleaseProps {
   /** The image tag of every HexaBid image; empty keeps each values file's own tags. */
   readonly imageTag: string;
   readonly endpoints: HexabidEndpoints;
+  /**
+   * Each component's image repository, without a tag (e.g. an ECR repository URL).
+   * @default - the repositories in the values files
+   */
+  readonly imageRepositories?: Readonly<Record<HexabidComponent, string>>;
+  /**
+   * Settings for the app's OpenSearch client: the region it signs requests for.
+   * @default - the chart's own search settings
+   */
+  readonly searchSigningRegion?: string;
   /** @default 'hexabid' */
   readonly releaseName?: string;
   /**
@@ -61,6 +71,10 @@ export const HEXABID_RELEASE_DEFAULTS = {
   maxHistory: 10,
   dependsOn: [],
 } as const satisfies Partial<HexabidReleaseProps>;
+
+/** The chart's components, each with an image of its own. */
+export const HEXABID_COMPONENTS = ['api', 'worker', 'frontend', 'scraper'] as const;
+export type HexabidComponent = (typeof HEXABID_COMPONENTS)[number];
 
 /** The chart's components that call AWS, and so get a service account bound to an AWS role. */
 export const AWS_COMPONENTS = ['api', 'worker', 'scraper'] as const;
@@ -116,6 +130,8 @@ export class HexabidRelease extends Construct {
       'ingress.alb.accessLogs.bucket': e.accessLogs.bucket,
       'ingress.alb.accessLogs.prefix': e.accessLogs.prefix,
       ...Object.fromEntries(AWS_COMPONENTS.map((c) => [`${c}.serviceAccount.name`, serviceAccountNames[c]])),
+      ...(p.imageRepositories ? Object.fromEntries(HEXABID_COMPONENTS.map((c) => [`${c}.image.repository`, p.imageRepositories![c]])) : {}),
+      ...(p.searchSigningRegion !== undefined ? { 'search.auth.type': 'aws-sigv4', 'search.auth.region': p.searchSigningRegion } : {}),
     };
     this.overrides = overrides;
 

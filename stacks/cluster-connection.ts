@@ -1,7 +1,7 @@
 import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { Fn, TerraformVariable, Token } from 'cdktf';
+import { Fn, Op, TerraformVariable, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../environments/types.ts';
 import { infrastructureStackName } from './infrastructure-stack.ts';
@@ -38,7 +38,8 @@ export function configureClusterProviders(scope: Construct, config: EnvironmentC
   });
   const port = tunnelPort.numberValue;
   const connection = {
-    host: Token.asString(Fn.conditional(`\${var.${TUNNEL_PORT_VARIABLE} > 0}`, `https://127.0.0.1:${Token.asString(port)}`, cluster.endpoint)),
+    // Validation allows only 0 or 1024-65535, so "above 1023" means "a tunnel is set".
+    host: Token.asString(Fn.conditional(Op.gt(port, 1023), `https://127.0.0.1:${Token.asString(port)}`, cluster.endpoint)),
     // Through the tunnel the address is 127.0.0.1; the certificate is still checked for the endpoint's name.
     tlsServerName: Fn.trimprefix(cluster.endpoint, 'https://'),
     clusterCaCertificate: Fn.base64decode(cluster.certificateAuthority.get(0).data),

@@ -1,8 +1,6 @@
-import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
-import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
-import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Fn, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
+import { imageRepositoryName, OPENSEARCH_SECURITY_SERVICE_ACCOUNT, SYSTEM_NAMESPACE } from '../environments/account.ts';
 import type { EnvironmentConfig } from '../environments/types.ts';
 import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from '../lib/aws-catalog.ts';
 import { CHART_DIR, PLATFORM_CHART_DIR } from '../lib/chart-path.ts';
@@ -14,10 +12,12 @@ import { MetricsServer } from '../modules/addons/metrics-server.ts';
 import { AppSecrets } from '../modules/app-secrets.ts';
 import { DnsValidatedCertificate } from '../modules/certificate.ts';
 import { DnsZone } from '../modules/dns-zone.ts';
-import { DocumentsAccessRole } from '../modules/documents-access-role.ts';
-import { AWS_COMPONENTS, HexabidRelease, hexabidServiceAccountNames } from '../modules/hexabid-release.ts';
+import { AppRole } from '../modules/app-role.ts';
+import { AWS_COMPONENTS, HEXABID_COMPONENTS, HexabidRelease, hexabidServiceAccountNames, type HexabidComponent } from '../modules/hexabid-release.ts';
 import { KubernetesNamespace } from '../modules/namespace.ts';
+import { SearchRoleMapping } from '../modules/search-role-mapping.ts';
 import { WebApplicationFirewall } from '../modules/waf.ts';
+import { configureClusterProviders } from './cluster-connection.ts';
 import { infrastructureStackName } from './infrastructure-stack.ts';
 import { InfrastructureOutputs } from './infrastructure-outputs.ts';
 import { imageTagVariable } from './image-tag-variable.ts';
@@ -28,9 +28,14 @@ export function kubernetesStackName(config: EnvironmentConfig): string {
   return `${infrastructureStackName(config)}-k8s`;
 }
 
-/** Namespace of the app: `hexabid-<env>`. */
+/** Namespace of the app, from config (`hexabid-prod` in production). */
 export function appNamespaceName(config: EnvironmentConfig): string {
-  return `hexabid-${config.name}`;
+  return config.kubernetes.appNamespace;
+}
+
+/** Each component's image in the environment's own registry (the bootstrap stack's ECR repositories). */
+export function imageRepositoryUrls(config: EnvironmentConfig): Record<HexabidComponent, string> {
+  return Object.fromEntries(HEXABID_COMPONENTS.map((c) => [c, `${config.app.imageRegistry}/${imageRepositoryName(c)}`])) as Record<HexabidComponent, string>;
 }
 
 /** Third-party credentials the app needs; Terraform makes the containers, ops put the values. */
@@ -60,21 +65,7 @@ export class KubernetesStack extends TerraformStack {
     stateBackend(this, config, id);
 
     const infra = new InfrastructureOutputs(this, 'Infrastructure', config);
-    // The infrastructure stack names its cluster after itself; the literal name
-    // keeps provider configuration free of anything created here.
-    const clusterName = infrastructureStackName(config);
-    const cluster = new DataAwsEksCluster(this, 'Cluster', { name: clusterName });
-    const connection = {
-      host: cluster.endpoint,
-      clusterCaCertificate: Fn.base64decode(cluster.certificateAuthority.get(0).data),
-      exec: {
-        apiVersion: 'client.authentication.k8s.io/v1beta1',
-        command: 'aws',
-        args: ['eks', 'get-token', '--cluster-name', clusterName, '--region', config.region, '--output', 'json'],
-      },
-    };
-    new KubernetesProvider(this, 'kubernetes', { ...connection, exec: [connection.exec] });
-    new HelmProvider(this, 'helm', { kubernetes: connection });
+    const { clusterName } = configureClusterProviders(this, config);
 
     // Edge: zone, certificate and WAF; the ALB itself comes from the controller.
     const edge = config.edge;
@@ -98,8 +89,8 @@ export class KubernetesStack extends TerraformStack {
       // Pods wait for their ALB target to be healthy before a rollout moves on.
       labels: { 'elbv2.k8s.aws/pod-readiness-gate-inject': 'enabled' },
     });
-    new KubernetesNamespace(this, 'SystemNamespace', {
-      name: 'hexabid-system',
+    const system = new KubernetesNamespace(this, 'SystemNamespace', {
+      name: SYSTEM_NAMESPACE,
       podSecurity: 'baseline',
       podSecurityReason: 'Monitoring and logging; an agent that needs host paths gets its own privileged namespace',
     });
@@ -146,12 +137,23 @@ export class KubernetesStack extends TerraformStack {
 
     // The app's AWS identity: the documents bucket and its key, nothing else.
     const serviceAccounts = hexabidServiceAccountNames();
-    const appRole = new DocumentsAccessRole(this, 'AppRole', {
+    const appRole = new AppRole(this, 'AppRole', {
       clusterName,
       roleName: `${clusterName}-app`,
       serviceAccounts: AWS_COMPONENTS.map((component) => ({ namespace: app.namespaceName, name: serviceAccounts[component] })),
-      bucketArn: infra.string('documents_bucket_arn'),
-      kmsKeyArn: infra.string('documents_kms_key_arn'),
+      documents: { bucketArn: infra.string('documents_bucket_arn'), kmsKeyArn: infra.string('documents_kms_key_arn') },
+      search: { domainArn: infra.string('opensearch_domain_arn') },
+    });
+    // Fine-grained access control admits the app's role only once it is mapped inside the domain.
+    const searchAccess = new SearchRoleMapping(this, 'SearchRoleMapping', {
+      clusterName,
+      namespace: system.namespaceName,
+      domainEndpoint: infra.string('opensearch_endpoint'),
+      region: config.region,
+      masterRoleArn: infra.string('opensearch_master_role_arn'),
+      backendRoleArns: [appRole.roleArn],
+      image: config.kubernetes.awsCliImage,
+      serviceAccountName: OPENSEARCH_SECURITY_SERVICE_ACCOUNT,
     });
 
     const imageTag = imageTagVariable(this, config);
@@ -172,8 +174,10 @@ export class KubernetesStack extends TerraformStack {
         accessLogs: { bucket: infra.string('access_logs_bucket_name'), prefix: infra.string('alb_access_logs_prefix') },
         secretStoreName: externalSecrets.storeName,
       },
+      imageRepositories: imageRepositoryUrls(config),
+      searchSigningRegion: config.region,
       // The controller's webhooks, the store, the HPAs' metrics, the DNS writer and the pods' roles come first.
-      dependsOn: [loadBalancers.release, externalSecrets.storeRelease, metrics.release, dns.release, ...appRole.associations],
+      dependsOn: [loadBalancers.release, externalSecrets.storeRelease, metrics.release, dns.release, ...appRole.associations, searchAccess.job],
     });
 
     const outputs: Record<string, { value: string | string[] | Record<string, string>; description: string }> = {

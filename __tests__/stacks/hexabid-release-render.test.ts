@@ -36,13 +36,13 @@ function resolvedOverrides(sets: { name: string; value: string }[]): string[] {
  * The chart rendered exactly as the k8s stack's release would install it:
  * the values file it carries, then its overrides.
  */
-describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('the hexabid release of hexabid-%s-k8s, rendered', (name, config) => {
+describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('the hexabid release of hexabid-%s-k8s, rendered', (_name, config) => {
   const { json } = synthKubernetesEnvironment(config);
   const release = resourcesOf(json, 'helm_release').find((r) => r.name === 'hexabid')!;
   let objects: Promise<KubeObject[]> | undefined;
   const rendered = () =>
     (objects ??= helm([
-      'template', release.name, CHART_DIR, '--namespace', `hexabid-${name}`, '--kube-version', KUBE_VERSION,
+      'template', release.name, CHART_DIR, '--namespace', release.namespace, '--kube-version', KUBE_VERSION,
       '-f', join(CHART_DIR, config.app.valuesFile),
       ...resolvedOverrides(release.set).flatMap((s) => ['--set-string', s]),
     ]).then((result) => {

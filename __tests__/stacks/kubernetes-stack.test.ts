@@ -20,7 +20,7 @@ function release(json: ReturnType<typeof synthKubernetesEnvironment>['json'], na
 describe.each(environments)('hexabid-%s-k8s', (name, config) => {
   const { json, stackDir } = synthKubernetesEnvironment(config);
   const clusterName = `hexabid-${name}`;
-  const appNamespace = `hexabid-${name}`;
+  const appNamespace = config.kubernetes.appNamespace;
 
   describe('providers', () => {
     it('authenticate with an aws eks get-token exec block and no static credentials', () => {
@@ -37,8 +37,23 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
     it('are configured from a data source looked up by name, never from a resource in this stack', () => {
       const references = referencesIn([json.provider.kubernetes, json.provider.helm]);
       expect(references.length).toBeGreaterThan(0);
-      for (const reference of references) expect(reference).toMatch(/^(base64decode\()?data\.aws_eks_cluster\.Cluster\./);
+      for (const reference of references) {
+        // The host's conditional nests a reference, so the scan sees it cut at the inner `}`.
+        expect(reference).toMatch(/^((base64decode|trimprefix)\()?data\.aws_eks_cluster\.Cluster\.|^\(var\.cluster_api_tunnel_port > 1023\) \? \\"https:\/\/127\.0\.0\.1:\$\{var\.cluster_api_tunnel_port$/);
+      }
       expect(onlyDataSource(json, 'aws_eks_cluster').name).toBe(clusterName);
+    });
+
+    it('reach the private endpoint directly, or through a local tunnel while verifying the endpoint\'s own name', () => {
+      const kubernetes = json.provider.kubernetes![0];
+      const helm = json.provider.helm![0].kubernetes;
+      for (const provider of [kubernetes, helm]) {
+        expect(provider.host).toBe('${(var.cluster_api_tunnel_port > 1023) ? "https://127.0.0.1:${var.cluster_api_tunnel_port}" : data.aws_eks_cluster.Cluster.endpoint}');
+        expect(provider.tls_server_name).toBe('${trimprefix(data.aws_eks_cluster.Cluster.endpoint, "https://")}');
+      }
+      const tunnel = json.variable!.cluster_api_tunnel_port;
+      expect(tunnel).toMatchObject({ type: 'number', default: 0, nullable: false });
+      expect(tunnel.validation[0].condition).toContain('>= 1024');
     });
 
     it('look up the cluster the infrastructure stack creates', () => {
@@ -146,7 +161,7 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
 
     it('bind each role to service accounts the charts actually create', () => {
       const associations = resourcesOf(json, 'aws_eks_pod_identity_association').map((a) => a.service_account).sort();
-      expect(associations).toEqual(['aws-load-balancer-controller', 'cluster-autoscaler', 'external-dns', 'external-secrets', 'hexabid-api', 'hexabid-scraper', 'hexabid-worker']);
+      expect(associations).toEqual(['aws-load-balancer-controller', 'cluster-autoscaler', 'external-dns', 'external-secrets', 'hexabid-api', 'hexabid-scraper', 'hexabid-worker', 'opensearch-security']);
       const values = (chart: string) => JSON.parse(release(json, chart).values[0]);
       expect(values('aws-load-balancer-controller').serviceAccount.name).toBe('aws-load-balancer-controller');
       expect(values('external-secrets').serviceAccount.name).toBe('external-secrets');
@@ -253,7 +268,7 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
       expect(resourcesOf(json, 'aws_secretsmanager_secret_version')).toEqual([]);
     });
 
-    it('lets the app read and write the documents bucket with its key, and nothing else', () => {
+    it('lets the app read and write the documents bucket with its key, query its search domain, and nothing else', () => {
       const policy = resourcesOf(json, 'aws_iam_role_policy').find((p) => p.role.includes('AppRole'))!;
       const statements = parsePolicy(policy.policy).Statement;
       const resources = statements.flatMap((s) => [s.Resource].flat());
@@ -261,10 +276,50 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
         expect.stringMatching(/outputs\.documents_bucket_arn\}$/),
         expect.stringMatching(/outputs\.documents_bucket_arn\}\/\*$/),
         expect.stringMatching(/outputs\.documents_kms_key_arn\}$/),
+        expect.stringMatching(/outputs\.opensearch_domain_arn\}\/\*$/),
       ]);
       const actions = statements.flatMap((s) => [s.Action].flat());
-      for (const action of actions) expect(action).toMatch(/^(s3|kms):/);
+      for (const action of actions) expect(action).toMatch(/^(s3|kms):|^es:ESHttp(Get|Head|Post|Put|Delete)$/);
       expect(statements[2]!.Condition.StringEquals['kms:ViaService']).toMatch(/^s3\.\$\{data\.aws_region\.\w+\.region\}\.amazonaws\.com$/);
+    });
+  });
+
+  describe('search access, end to end', () => {
+    const appRoleKey = () => Object.entries(json.resource.aws_iam_role!).find(([, r]) => r.name === `${clusterName}-app`)![0];
+    const job = () => onlyResource(json, 'kubernetes_job_v1');
+
+    it('maps the app role to an OpenSearch role, in a job run as the domain\'s master role', () => {
+      const files = onlyResource(json, 'kubernetes_config_map_v1').data;
+      expect(files['mapping.json']).toBe(`\${jsonencode({"backend_roles" = [aws_iam_role.${appRoleKey()}.arn], "description" = "HexaBid application roles (managed by Terraform)"})}`);
+      const role = JSON.parse(files['role.json']);
+      expect(role.cluster_permissions).toEqual(['cluster_composite_ops', 'cluster_monitor']);
+      expect(role.index_permissions[0].allowed_actions).toEqual(['crud', 'create_index', 'manage']);
+      expect(files['apply.sh']).toContain('--aws-sigv4 "aws:amz:${AWS_REGION}:es"');
+      const association = resourcesOf(json, 'aws_eks_pod_identity_association').find((a) => a.service_account === 'opensearch-security')!;
+      expect(association).toMatchObject({ namespace: expect.stringMatching(/SystemNamespace/), role_arn: expect.stringMatching(/outputs\.opensearch_master_role_arn\}$/) });
+      expect(job().wait_for_completion).toBe(true);
+      expect(job().metadata.name).toMatch(/^opensearch-security-\$\{substr\(sha256\(/);
+      const pod = job().spec.template.spec;
+      expect(pod).toMatchObject({ service_account_name: 'opensearch-security', restart_policy: 'Never', security_context: { run_as_non_root: true } });
+      expect(pod.container[0].image).toBe(config.kubernetes.awsCliImage);
+      expect(pod.container[0].env).toContainEqual({ name: 'OPENSEARCH_HOST', value: expect.stringMatching(/outputs\.opensearch_endpoint\}$/) });
+    });
+
+    it('lets the master role be assumed by that job, which the domain trusts for its security API', () => {
+      const infra = synthEnvironment(config).json;
+      const master = resourcesOf(infra, 'aws_iam_role').find((r) => r.name === `${clusterName}-opensearch-master`)!;
+      const podTrust = parsePolicy(master.assume_role_policy).Statement.find((s) => s.Principal?.Service === 'pods.eks.amazonaws.com')!;
+      expect(podTrust.Condition.StringEquals).toMatchObject({
+        'aws:RequestTag/eks-cluster-name': clusterName,
+        'aws:RequestTag/kubernetes-namespace': ['hexabid-system'],
+        'aws:RequestTag/kubernetes-service-account': ['opensearch-security'],
+      });
+    });
+
+    it('starts the release only after the mapping, with the settings pods need to sign requests', () => {
+      expect(release(json, 'hexabid').depends_on).toContain(`kubernetes_job_v1.${Object.keys(json.resource.kubernetes_job_v1!)[0]}`);
+      const sets = Object.fromEntries(release(json, 'hexabid').set.map((s: any) => [s.name, s.value]));
+      expect(sets).toMatchObject({ 'search.auth.type': 'aws-sigv4', 'search.auth.region': 'ap-south-1', 'search.endpoint': expect.stringMatching(/^https:\/\//) });
     });
   });
 
@@ -293,6 +348,12 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
         'api.serviceAccount.name': 'hexabid-api',
         'worker.serviceAccount.name': 'hexabid-worker',
         'scraper.serviceAccount.name': 'hexabid-scraper',
+        'api.image.repository': `${config.app.imageRegistry}/hexabid/api`,
+        'worker.image.repository': `${config.app.imageRegistry}/hexabid/worker`,
+        'frontend.image.repository': `${config.app.imageRegistry}/hexabid/frontend`,
+        'scraper.image.repository': `${config.app.imageRegistry}/hexabid/scraper`,
+        'search.auth.type': 'aws-sigv4',
+        'search.auth.region': 'ap-south-1',
       });
       for (const s of hexabid().set) expect(s.type).toBe('string');
     });

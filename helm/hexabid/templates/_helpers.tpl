@@ -85,6 +85,11 @@ then the component's own env, which wins.
 {{- $_ := set $data "REDIS_HOST" $v.redis.host }}
 {{- $_ := set $data "REDIS_PORT" $v.redis.port }}
 {{- $_ := set $data "OPENSEARCH_URL" $v.search.endpoint }}
+{{- $_ := set $data "OPENSEARCH_SIGNING" $v.search.auth.type }}
+{{- if eq $v.search.auth.type "aws-sigv4" }}
+{{- $_ := set $data "OPENSEARCH_AWS_REGION" $v.search.auth.region }}
+{{- $_ := set $data "OPENSEARCH_AWS_SERVICE" "es" }}
+{{- end }}
 {{- $_ := set $data "S3_BUCKET" $v.storage.bucket }}
 {{- $_ := set $data "AWS_REGION" $v.storage.region }}
 {{- $data = merge (include "hexabid.plainEnvMap" $v.env | fromYaml) $data }}
