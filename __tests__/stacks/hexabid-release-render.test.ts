@@ -1,36 +1,9 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../../environments/index.ts';
-import { helm, KUBE_VERSION, parseDocuments, find, type KubeObject } from '../chart/helm.ts';
+import { find } from '../chart/helm.ts';
 import { schemaProblems } from '../chart/kubernetes-schema.ts';
+import { renderHexabidRelease, TERRAFORM_SAMPLES as SAMPLES } from '../helpers/hexabid-release.ts';
 import { resourcesOf, synthEnvironment, synthKubernetesEnvironment } from '../helpers/synth.ts';
-import { CHART_DIR } from '../../lib/chart-path.ts';
-
-/** What Terraform would put in place of each reference, per override. */
-const SAMPLES: Record<string, string> = {
-  'global.imageTag': '1.4.2',
-  'database.host': 'hexabid.c9akciq32.ap-south-1.rds.amazonaws.com',
-  'database.readerHost': 'hexabid-replica-1.c9akciq32.ap-south-1.rds.amazonaws.com',
-  'redis.host': 'master.hexabid.x1y2z3.aps1.cache.amazonaws.com',
-  'search.endpoint': 'vpc-hexabid-abc123.ap-south-1.es.amazonaws.com',
-  'storage.bucket': 'hexabid-documents-111122223333',
-  'ingress.alb.certificateArn': 'arn:aws:acm:ap-south-1:111122223333:certificate/0d7a1c5e-1b2c-4d3e-8f90-123456789abc',
-  'ingress.alb.wafAclArn': 'arn:aws:wafv2:ap-south-1:111122223333:regional/webacl/hexabid/1a2b3c4d',
-  'ingress.alb.accessLogs.bucket': 'hexabid-access-logs-111122223333',
-  'ingress.alb.accessLogs.prefix': 'alb',
-};
-
-/** The release's `set` list with each Terraform reference replaced by a sample of what it resolves to. */
-function resolvedOverrides(sets: { name: string; value: string }[]): string[] {
-  return sets.map(({ name, value }) => {
-    const resolved = value.replace(/\$\{[^}]*\}/g, () => {
-      const sample = SAMPLES[name];
-      if (sample === undefined) throw new Error(`no sample value for the override ${name} (${value})`);
-      return sample;
-    });
-    return `${name}=${resolved}`;
-  });
-}
 
 /**
  * The chart rendered exactly as the k8s stack's release would install it:
@@ -38,17 +11,7 @@ function resolvedOverrides(sets: { name: string; value: string }[]): string[] {
  */
 describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('the hexabid release of hexabid-%s-k8s, rendered', (_name, config) => {
   const { json } = synthKubernetesEnvironment(config);
-  const release = resourcesOf(json, 'helm_release').find((r) => r.name === 'hexabid')!;
-  let objects: Promise<KubeObject[]> | undefined;
-  const rendered = () =>
-    (objects ??= helm([
-      'template', release.name, CHART_DIR, '--namespace', release.namespace, '--kube-version', KUBE_VERSION,
-      '-f', join(CHART_DIR, config.app.valuesFile),
-      ...resolvedOverrides(release.set).flatMap((s) => ['--set-string', s]),
-    ]).then((result) => {
-      if (result.code !== 0) throw new Error(result.stderr);
-      return parseDocuments(result.stdout);
-    }));
+  const rendered = async () => (await renderHexabidRelease(config)).objects;
 
   it('passes the chart schema and the Kubernetes API schemas', async () => {
     const all = await rendered();
