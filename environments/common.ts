@@ -49,19 +49,20 @@ export const APP_SEARCH_ENGINE = { engineVersion: 'OpenSearch_2.19' } as const;
 export const WORKER_TAINTS = [{ key: 'hexabid.in/workload', value: 'worker', effect: 'NO_SCHEDULE' }] as const;
 
 /**
- * The platform add-ons, each pinned to an exact chart version. An environment
- * may pin one differently to try an upgrade in dev or staging first.
+ * The platform add-ons, each pinned to an exact chart version that its
+ * repository's index publishes (docs/PINS.md lists each with its source and
+ * date). An environment may pin one differently to try an upgrade first.
  */
 export const PLATFORM_ADDONS = {
   awsLoadBalancerController: { repository: 'https://aws.github.io/eks-charts', chart: 'aws-load-balancer-controller', version: '3.5.0' },
-  externalSecrets: { repository: 'https://charts.external-secrets.io', chart: 'external-secrets', version: '2.10.0' },
+  externalSecrets: { repository: 'https://charts.external-secrets.io', chart: 'external-secrets', version: '2.9.0' },
   externalDns: { repository: 'https://kubernetes-sigs.github.io/external-dns', chart: 'external-dns', version: '1.21.1' },
   clusterAutoscaler: { repository: 'https://kubernetes.github.io/autoscaler', chart: 'cluster-autoscaler', version: '9.59.0' },
-  metricsServer: { repository: 'https://kubernetes-sigs.github.io/metrics-server', chart: 'metrics-server', version: '3.14.0' },
+  metricsServer: { repository: 'https://kubernetes-sigs.github.io/metrics-server', chart: 'metrics-server', version: '3.13.1' },
 } as const satisfies AddonCharts;
 
 /** AWS CLI v2 for jobs that call AWS APIs; its Amazon Linux base carries curl with `--aws-sigv4`. Source: docs/PINS.md. */
-export const AWS_CLI_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.22.0';
+export const AWS_CLI_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.36.7';
 
 /** The apex zone, created by the bootstrap stack; environments below it get their own zones. */
 export const APEX_ZONE = ACCOUNT.apexDomain;

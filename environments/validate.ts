@@ -312,7 +312,7 @@ function checkKubernetesLayer(c: Checker, config: EnvironmentConfig): void {
     c.pattern(`kubernetes.appQuota.${field}`, quota[field], QUANTITY, 'must be a Kubernetes quantity such as 8, 500m or 16Gi');
   }
   c.integer('kubernetes.appQuota.pods', quota.pods, 1, 10_000);
-  c.pattern('kubernetes.awsCliImage', config.kubernetes.awsCliImage, /^[a-z0-9.-]+(\/[a-z0-9._-]+)+:\d+\.\d+\.\d+$/, 'must be an image pinned to an exact version, such as public.ecr.aws/aws-cli/aws-cli:2.22.0');
+  c.pattern('kubernetes.awsCliImage', config.kubernetes.awsCliImage, /^[a-z0-9.-]+(\/[a-z0-9._-]+)+:\d+\.\d+\.\d+$/, 'must be an image pinned to an exact version, such as public.ecr.aws/aws-cli/aws-cli:2.36.7');
   const namespace = config.kubernetes.appNamespace;
   if (c.pattern('kubernetes.appNamespace', namespace, /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'must be a Kubernetes namespace name: lowercase letters, digits and hyphens, at most 63')) {
     if (namespace.startsWith('kube-') || RESERVED_NAMESPACES.includes(namespace)) {

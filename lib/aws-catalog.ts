@@ -101,7 +101,7 @@ export const EKS_VERSIONS: readonly string[] = ['1.35', '1.36'];
  * cluster-autoscaler image per Kubernetes minor: the autoscaler must match the
  * control plane's minor version, so a cluster upgrade without an entry here fails validation.
  */
-export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<string, string>> = { '1.35': 'v1.35.1', '1.36': 'v1.36.1' };
+export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<string, string>> = { '1.35': 'v1.35.2', '1.36': 'v1.36.1' };
 
 /** Burstable (t2/t3) search nodes reject Auto-Tune. */
 export function isBurstableSearchType(instanceType: string): boolean {

@@ -126,9 +126,9 @@ const single = (name: string, replicasKey: string): AddonWorkload => ({
 
 /**
  * Keys checked against each upstream chart: aws/eks-charts stable/aws-load-balancer-controller 3.5.0;
- * external-secrets deploy/charts/external-secrets (2.9.0, the newest in the mirror; the keys are the same in 2.10.0);
+ * external-secrets deploy/charts/external-secrets (2.9.0, the pinned version);
  * kubernetes-sigs/external-dns charts/external-dns 1.21.1; kubernetes/autoscaler charts/cluster-autoscaler 9.59.0;
- * kubernetes-sigs/metrics-server charts/metrics-server (3.13.1 in the mirror; the keys are the same in 3.14.0).
+ * kubernetes-sigs/metrics-server charts/metrics-server (3.13.1, the pinned version).
  * `cluster-secret-store` is the local helm/platform chart: a ClusterSecretStore, no pods.
  */
 const ADDON_WORKLOADS: Readonly<Record<string, readonly AddonWorkload[]>> = {

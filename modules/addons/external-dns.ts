@@ -60,7 +60,8 @@ export class ExternalDns extends Construct {
         provider: { name: 'aws' },
         // The AWS SDK in external-dns finds no region on its own under Pod Identity.
         env: [{ name: 'AWS_REGION', value: awsContext(this).region }],
-        // One writer: the chart allows at most one replica (no leader election). It requests nothing by default.
+        // The chart runs exactly one replica (hard-coded, no leader election) and ignores this key;
+        // it is stated so the bin-packing test counts the pod. The chart requests nothing by default.
         replicaCount: 1,
         resources: { requests: { cpu: '25m', memory: '64Mi' }, limits: { memory: '256Mi' } },
         serviceAccount: { create: true, name: SERVICE_ACCOUNT },
