@@ -41,6 +41,17 @@ export interface SearchDomainProps {
    * @default - this account's IAM principals
    */
   readonly accessPrincipalArns?: readonly string[];
+  /**
+   * IAM roles that may assume the fine-grained access control master role:
+   * the people who administer the domain. At least one.
+   */
+  readonly masterRoleTrustedArns: readonly string[];
+  /**
+   * A Kubernetes service account that may also assume the master role through
+   * EKS Pod Identity, to manage roles and mappings inside the domain.
+   * @default - none
+   */
+  readonly masterRoleServiceAccount?: { readonly clusterName: string; readonly namespace: string; readonly name: string };
   /** @default 90 */
   readonly logRetentionDays?: number;
 }
@@ -85,6 +96,7 @@ export class SearchDomain extends Construct {
       name,
       `instanceCount (${p.instanceCount}) must be a multiple of availabilityZoneCount (${zones}) to spread evenly`,
     );
+    requireProps(p.masterRoleTrustedArns.length > 0, 'SearchDomain', name, 'masterRoleTrustedArns must name at least one role, or nobody can administer the domain');
     const domainArn = `arn:${partition}:es:${region}:${accountId}:domain/${name}`;
 
     const key = new EncryptionKey(this, 'Key', {
@@ -94,11 +106,30 @@ export class SearchDomain extends Construct {
     });
     this.kmsKeyArn = key.keyArn;
 
+    const podTrust = p.masterRoleServiceAccount;
     const masterRole = new IamRole(this, 'MasterRole', {
       name: `${name}-opensearch-master`,
-      description: `Fine-grained access control master of ${name}; assumable only by admins this account allows`,
+      description: `Fine-grained access control master of ${name}; assumable only by its administrators`,
       assumeRolePolicy: policyDocument([
-        { Effect: 'Allow', Principal: { AWS: accountRootArn }, Action: 'sts:AssumeRole' },
+        { Effect: 'Allow', Principal: { AWS: [...p.masterRoleTrustedArns] }, Action: 'sts:AssumeRole' },
+        ...(podTrust
+          ? [
+              {
+                Effect: 'Allow' as const,
+                Principal: { Service: 'pods.eks.amazonaws.com' },
+                Action: ['sts:AssumeRole', 'sts:TagSession'],
+                // Pod Identity tags each session with the cluster, namespace and service account.
+                Condition: {
+                  StringEquals: {
+                    'aws:SourceAccount': accountId,
+                    'aws:RequestTag/eks-cluster-name': podTrust.clusterName,
+                    'aws:RequestTag/kubernetes-namespace': [podTrust.namespace],
+                    'aws:RequestTag/kubernetes-service-account': [podTrust.name],
+                  },
+                },
+              },
+            ]
+          : []),
       ]),
     });
     this.masterRoleArn = masterRole.arn;

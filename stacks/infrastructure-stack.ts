@@ -1,5 +1,6 @@
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
+import { OPENSEARCH_SECURITY_SERVICE_ACCOUNT, SYSTEM_NAMESPACE } from '../environments/account.ts';
 import type { EnvironmentConfig } from '../environments/types.ts';
 import { EksCluster } from '../modules/eks.ts';
 import { CacheReplicationGroup } from '../modules/elasticache.ts';
@@ -127,6 +128,9 @@ export class InfrastructureStack extends TerraformStack {
       subnetIds: network.databaseSubnetIds,
       allowedSecurityGroupIds: clusterSources,
       logRetentionDays: config.cluster.logRetentionDays,
+      masterRoleTrustedArns: config.cluster.adminRoleArns,
+      // The Kubernetes stack's job that maps the app's role inside the domain.
+      masterRoleServiceAccount: { clusterName, namespace: SYSTEM_NAMESPACE, name: OPENSEARCH_SECURITY_SERVICE_ACCOUNT },
     });
 
     const documents = new DocumentStorage(this, 'Documents', {

@@ -8,6 +8,7 @@ const props: SearchDomainProps = {
   vpcId: 'vpc-123',
   subnetIds: ['subnet-a', 'subnet-b', 'subnet-c'],
   allowedSecurityGroupIds: ['sg-cluster'],
+  masterRoleTrustedArns: ['arn:aws:iam::111122223333:role/hexabid-platform-admin'],
 };
 
 describe('SearchDomain', () => {
@@ -34,6 +35,31 @@ describe('SearchDomain', () => {
     expect(statement!.Action).toBe('es:ESHttp*');
     expect(statement!.Resource).toMatch(/:domain\/hexabid-test\/\*$/);
     expect(statement!.Principal.AWS).toEqual([expect.stringMatching(/:root$/)]);
+  });
+
+  it('lets only the named administrators assume the master role, not the whole account', () => {
+    const master = resourcesOf(json, 'aws_iam_role').find((r) => r.name === 'hexabid-test-opensearch-master')!;
+    expect(parsePolicy(master.assume_role_policy).Statement).toEqual([
+      { Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::111122223333:role/hexabid-platform-admin'] }, Action: 'sts:AssumeRole' },
+    ]);
+    expect(() => synthConstruct((scope) => new SearchDomain(scope, 'Search', { ...props, masterRoleTrustedArns: [] }))).toThrow(
+      'SearchDomain hexabid-test: masterRoleTrustedArns must name at least one role, or nobody can administer the domain',
+    );
+  });
+
+  it('lets one service account assume the master role through Pod Identity, for this account and cluster only', () => {
+    const withJob = synthConstruct(
+      (scope) => new SearchDomain(scope, 'Search', { ...props, masterRoleServiceAccount: { clusterName: 'hexabid-test', namespace: 'hexabid-system', name: 'opensearch-security' } }),
+    );
+    const master = resourcesOf(withJob, 'aws_iam_role').find((r) => r.name === 'hexabid-test-opensearch-master')!;
+    const pods = parsePolicy(master.assume_role_policy).Statement[1]!;
+    expect(pods).toMatchObject({ Principal: { Service: 'pods.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'] });
+    expect(pods.Condition.StringEquals).toEqual({
+      'aws:SourceAccount': expect.stringMatching(/data\.aws_caller_identity/),
+      'aws:RequestTag/eks-cluster-name': 'hexabid-test',
+      'aws:RequestTag/kubernetes-namespace': ['hexabid-system'],
+      'aws:RequestTag/kubernetes-service-account': ['opensearch-security'],
+    });
   });
 
   it('publishes slow, application and audit logs under a policy scoped to this domain', () => {
