@@ -131,6 +131,10 @@ describe.each(stacks)('invariants of %s', (_name, json) => {
     expect(json.terraform.backend.s3).toMatchObject({ encrypt: true, use_lockfile: true });
   });
 
+  it('requires the Terraform that write-only arguments and S3 locking need', () => {
+    expect(json.terraform.required_version).toBe('>= 1.11');
+  });
+
   it('puts no secret in outputs or code', () => {
     const text = JSON.stringify(json);
     expect(text).not.toMatch(/"(password|auth_token|secret_string)"\s*:\s*"[^$]/);
@@ -148,8 +152,9 @@ describe.each(kubernetesStacks)('invariants of %s', (_name, json) => {
     for (const secret of resourcesOf(json, 'aws_secretsmanager_secret')) expect(secret.name).toMatch(/^hexabid\/[a-z]+\//);
   });
 
-  it('stores state in S3 with native locking and encryption', () => {
+  it('stores state in S3 with native locking and encryption, under Terraform 1.11 or newer', () => {
     expect(json.terraform.backend.s3).toMatchObject({ encrypt: true, use_lockfile: true });
+    expect(json.terraform.required_version).toBe('>= 1.11');
   });
 
   it('never carries a secret value: no secret versions, no Kubernetes Secrets, no sensitive Helm values', () => {

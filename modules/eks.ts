@@ -88,12 +88,16 @@ export class EksCluster extends Construct {
   readonly oidcProviderArn: string;
   readonly oidcIssuerUrl: string;
   readonly nodeRoleArn: string;
+  /** Role of the VPC CNI (`aws-node`), through Pod Identity. */
+  readonly vpcCniRoleArn: string;
+  /** Role of the EBS CSI controller, through Pod Identity. */
+  readonly ebsCsiRoleArn: string;
   readonly secretsKeyArn: string;
   readonly nodeGroupNames: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
-    const { partition } = awsContext(this);
+    const { accountId, partition } = awsContext(this);
     const p = withDefaults(props, EKS_DEFAULTS);
     const name = p.clusterName;
     const publicCidrs = p.publicAccessCidrs;
@@ -183,10 +187,18 @@ export class EksCluster extends Construct {
     const nodeRole = this.nodeRole(name, partition);
     this.nodeRoleArn = nodeRole.arn;
 
+    // The VPC CNI gets its own role instead of the node role's: with IMDS closed to pods
+    // (hop limit 1), no pod can borrow the node's credentials to change network interfaces.
+    const vpcCni = this.podIdentityAddonRole(name, 'vpc-cni', 'AmazonEKS_CNI_Policy', accountId, partition);
+
     // Needed before nodes: without CNI and the pod-identity agent no node turns Ready.
     const earlyAddons = [
       // The VPC CNI enforces Kubernetes NetworkPolicy only when asked to.
-      this.addon(cluster, 'vpc-cni', { configuration: { enableNetworkPolicy: 'true' } }),
+      this.addon(cluster, 'vpc-cni', {
+        configuration: { enableNetworkPolicy: 'true' },
+        podIdentity: { roleArn: vpcCni.roleArn, serviceAccount: 'aws-node' },
+        dependsOn: [vpcCni.attachment],
+      }),
       this.addon(cluster, 'kube-proxy'),
       this.addon(cluster, 'eks-pod-identity-agent'),
     ];
@@ -198,25 +210,40 @@ export class EksCluster extends Construct {
 
     // These run as Deployments, so they wait for nodes.
     this.addon(cluster, 'coredns', { dependsOn: groups });
-    const ebsCsiRole = new IamRole(this, 'EbsCsiRole', {
-      name: `${name}-ebs-csi`,
-      assumeRolePolicy: serviceTrustPolicy('pods.eks.amazonaws.com', { actions: ['sts:AssumeRole', 'sts:TagSession'] }),
-    });
-    new IamRolePolicyAttachment(this, 'EbsCsiPolicy', {
-      role: ebsCsiRole.name,
-      policyArn: managedPolicyArn(partition, 'service-role/AmazonEBSCSIDriverPolicy'),
-    });
+    const ebsCsi = this.podIdentityAddonRole(name, 'ebs-csi', 'service-role/AmazonEBSCSIDriverPolicy', accountId, partition);
     this.addon(cluster, 'aws-ebs-csi-driver', {
-      dependsOn: groups,
-      podIdentity: { roleArn: ebsCsiRole.arn, serviceAccount: 'ebs-csi-controller-sa' },
+      dependsOn: [...groups, ebsCsi.attachment],
+      podIdentity: { roleArn: ebsCsi.roleArn, serviceAccount: 'ebs-csi-controller-sa' },
     });
+    this.vpcCniRoleArn = vpcCni.roleArn;
+    this.ebsCsiRoleArn = ebsCsi.roleArn;
+  }
+
+  /**
+   * A managed add-on's role through Pod Identity: trusted by Pod Identity on
+   * behalf of this account only, with one AWS managed policy.
+   */
+  private podIdentityAddonRole(
+    clusterName: string,
+    addon: string,
+    managedPolicy: string,
+    accountId: string,
+    partition: string,
+  ): { roleArn: string; attachment: IamRolePolicyAttachment } {
+    const id = addon.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase());
+    const role = new IamRole(this, `${id}Role`, {
+      name: `${clusterName}-${addon}`,
+      assumeRolePolicy: serviceTrustPolicy('pods.eks.amazonaws.com', { actions: ['sts:AssumeRole', 'sts:TagSession'], sourceAccount: accountId }),
+    });
+    const attachment = new IamRolePolicyAttachment(this, `${id}Policy`, { role: role.name, policyArn: managedPolicyArn(partition, managedPolicy) });
+    return { roleArn: role.arn, attachment };
   }
 
   private addon(
     cluster: AwsEksCluster,
     addonName: string,
     options: {
-      dependsOn?: (EksNodeGroup | EksAddon)[];
+      dependsOn?: (EksNodeGroup | EksAddon | IamRolePolicyAttachment)[];
       podIdentity?: { roleArn: string; serviceAccount: string };
       configuration?: Record<string, string>;
     } = {},
@@ -235,15 +262,15 @@ export class EksCluster extends Construct {
   }
 
   /**
-   * Minimal node permissions: join the cluster, pull images, assign pod IPs
-   * (VPC CNI), and SSM Session Manager in place of a bastion host.
+   * Minimal node permissions: join the cluster, pull images, and SSM Session
+   * Manager in place of a bastion host. Pod IPs are the VPC CNI's own role's job.
    */
   private nodeRole(name: string, partition: string): { arn: string; attachments: IamRolePolicyAttachment[] } {
     const role = new IamRole(this, 'NodeRole', {
       name: `${name}-node`,
       assumeRolePolicy: serviceTrustPolicy('ec2.amazonaws.com'),
     });
-    const attachments = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonEKS_CNI_Policy', 'AmazonSSMManagedInstanceCore'].map(
+    const attachments = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonSSMManagedInstanceCore'].map(
       (policy) => new IamRolePolicyAttachment(this, `NodePolicy-${policy}`, { role: role.name, policyArn: managedPolicyArn(partition, policy) }),
     );
     return { arn: role.arn, attachments };
@@ -275,8 +302,10 @@ export class EksCluster extends Construct {
           },
         },
       ],
-      // IMDSv2 only; a hop limit of 2 lets the VPC CNI and EBS CSI reach it from their pods.
-      metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 2 },
+      // IMDSv2 only, and a hop limit of 1: a pod's request crosses one more hop and never
+      // arrives, so pods cannot take the node's credentials. The VPC CNI runs on the host
+      // network and is not affected; add-ons get their own roles through Pod Identity.
+      metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
       monitoring: { enabled: true },
       tagSpecifications: [
         { resourceType: 'instance', tags: { Name: fullName } },

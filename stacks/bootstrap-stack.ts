@@ -9,7 +9,7 @@ import { generatedCredentialPlanStatements } from '../modules/generated-credenti
 import { GithubOidcProvider } from '../modules/github-oidc-provider.ts';
 import { ImageRepositories } from '../modules/image-repositories.ts';
 import { TerraformStateStorage } from '../modules/state-storage.ts';
-import { awsProvider, stateBackend, type StackFoundationConfig } from './stack-foundation.ts';
+import { awsProvider, requireTerraformVersion, stateBackend, type StackFoundationConfig } from './stack-foundation.ts';
 
 /** The account-wide stack, applied once before any environment. */
 export const BOOTSTRAP_STACK_NAME = 'hexabid-bootstrap';
@@ -43,6 +43,7 @@ export class BootstrapStack extends TerraformStack {
     const account = config.account;
     const foundation: StackFoundationConfig = { name: 'shared', accountId: account.accountId, region: account.region, costCenter: config.costCenter, state: config.state };
     awsProvider(this, foundation);
+    requireTerraformVersion(this);
     if (options.localState) new LocalBackend(this, { path: BOOTSTRAP_LOCAL_STATE_PATH });
     else stateBackend(this, foundation, BOOTSTRAP_STACK_NAME);
 

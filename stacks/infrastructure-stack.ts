@@ -8,7 +8,7 @@ import { SearchDomain } from '../modules/elasticsearch.ts';
 import { PostgresDatabase } from '../modules/rds.ts';
 import { DocumentStorage } from '../modules/s3.ts';
 import { Vpc } from '../modules/vpc.ts';
-import { awsProvider, secretNamePrefix, stateBackend } from './stack-foundation.ts';
+import { awsProvider, requireTerraformVersion, secretNamePrefix, stateBackend } from './stack-foundation.ts';
 
 /** Name of the AWS infrastructure stack of an environment. */
 export function infrastructureStackName(config: EnvironmentConfig): string {
@@ -47,6 +47,7 @@ export class InfrastructureStack extends TerraformStack {
     const prefix = id;
 
     awsProvider(this, config);
+    requireTerraformVersion(this);
     const drRegion = config.documents.replicationRegion;
     const drProvider = drRegion ? awsProvider(this, config, { id: 'aws-dr', alias: 'dr', region: drRegion }) : undefined;
     stateBackend(this, config, id);

@@ -21,7 +21,7 @@ import { configureClusterProviders } from './cluster-connection.ts';
 import { infrastructureStackName } from './infrastructure-stack.ts';
 import { InfrastructureOutputs } from './infrastructure-outputs.ts';
 import { imageTagVariable } from './image-tag-variable.ts';
-import { awsProvider, secretNamePrefix, stateBackend } from './stack-foundation.ts';
+import { awsProvider, requireTerraformVersion, secretNamePrefix, stateBackend } from './stack-foundation.ts';
 
 /** Name of the Kubernetes layer stack of an environment. */
 export function kubernetesStackName(config: EnvironmentConfig): string {
@@ -62,6 +62,7 @@ export class KubernetesStack extends TerraformStack {
     const id = kubernetesStackName(config);
     super(scope, id);
     awsProvider(this, config);
+    requireTerraformVersion(this);
     stateBackend(this, config, id);
 
     const infra = new InfrastructureOutputs(this, 'Infrastructure', config);

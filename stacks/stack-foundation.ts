@@ -1,5 +1,5 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { S3Backend } from 'cdktf';
+import { S3Backend, type TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../environments/types.ts';
 
@@ -38,6 +38,15 @@ export function stateBackend(scope: Construct, config: StackFoundationConfig, st
   // cdktf 0.21's S3Backend predates S3-native locking and has no typed option for it.
   backend.addOverride('use_lockfile', true);
   return backend;
+}
+
+/** The oldest Terraform with write-only arguments (`password_wo`) and S3-native locking (`use_lockfile`). */
+export const REQUIRED_TERRAFORM_VERSION = '>= 1.11';
+
+/** Makes an older Terraform stop at init with a clear message instead of misreading the stack. */
+export function requireTerraformVersion(stack: TerraformStack): void {
+  // cdktf 0.21 has no typed setting for `terraform.required_version`.
+  stack.addOverride('terraform.required_version', REQUIRED_TERRAFORM_VERSION);
 }
 
 /** Every Secrets Manager name of an environment starts with this: `hexabid/<env>`. */

@@ -61,7 +61,7 @@ describe('EksCluster', () => {
   it('creates the cluster and node groups only after their roles have their policies', () => {
     expect(cluster.depends_on.filter((d: string) => d.startsWith('aws_iam_role_polic'))).toHaveLength(2);
     for (const g of resourcesOf(json, 'aws_eks_node_group')) {
-      expect(g.depends_on.filter((d: string) => d.startsWith('aws_iam_role_policy_attachment.'))).toHaveLength(4);
+      expect(g.depends_on.filter((d: string) => d.startsWith('aws_iam_role_policy_attachment.'))).toHaveLength(3);
       expect(g.depends_on.filter((d: string) => d.startsWith('aws_eks_addon.'))).toHaveLength(3);
     }
   });
@@ -78,7 +78,8 @@ describe('EksCluster', () => {
     }
     expect(groups[1]!.taint).toEqual([{ key: 'hexabid.in/workload', value: 'worker', effect: 'NO_SCHEDULE' }]);
     for (const t of resourcesOf(json, 'aws_launch_template')) {
-      expect(t.metadata_options).toMatchObject({ http_tokens: 'required', http_endpoint: 'enabled' });
+      // Hop limit 1: a pod's request to IMDS never arrives, so no pod takes the node's credentials.
+      expect(t.metadata_options).toEqual({ http_tokens: 'required', http_endpoint: 'enabled', http_put_response_hop_limit: 1 });
       expect(t.block_device_mappings[0].ebs).toMatchObject({ volume_type: 'gp3', encrypted: 'true' });
     }
   });
@@ -90,6 +91,8 @@ describe('EksCluster', () => {
     expect(ebs.pod_identity_association).toEqual([{ role_arn: expect.stringMatching(/aws_iam_role\./), service_account: 'ebs-csi-controller-sa' }]);
     const cni = addons.find((a) => a.addon_name === 'vpc-cni')!;
     expect(JSON.parse(cni.configuration_values)).toEqual({ enableNetworkPolicy: 'true' });
+    expect(cni.pod_identity_association).toEqual([{ role_arn: expect.stringMatching(/aws_iam_role\.Eks_VpcCniRole/), service_account: 'aws-node' }]);
+    expect(cni.depends_on).toEqual([expect.stringMatching(/^aws_iam_role_policy_attachment\.Eks_VpcCniPolicy/)]);
     const coredns = addons.find((a) => a.addon_name === 'coredns')!;
     expect(coredns.depends_on.every((d: string) => d.startsWith('aws_eks_node_group.'))).toBe(true);
   });
@@ -100,7 +103,23 @@ describe('EksCluster', () => {
     const nodePolicies = resourcesOf(json, 'aws_iam_role_policy_attachment')
       .filter((a) => a.role === `\${aws_iam_role.${nodeRoleRef}.name}`)
       .map((a) => a.policy_arn.split('/').pop());
-    expect(nodePolicies.sort()).toEqual(['AmazonEC2ContainerRegistryPullOnly', 'AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonSSMManagedInstanceCore']);
+    expect(nodePolicies.sort()).toEqual(['AmazonEC2ContainerRegistryPullOnly', 'AmazonEKSWorkerNodePolicy', 'AmazonSSMManagedInstanceCore']);
+  });
+
+  it('gives the VPC CNI and the EBS CSI driver roles of their own, trusted by Pod Identity for this account only', () => {
+    for (const [name, policy] of [['hexabid-test-vpc-cni', 'AmazonEKS_CNI_Policy'], ['hexabid-test-ebs-csi', 'service-role/AmazonEBSCSIDriverPolicy']] as const) {
+      const [key, role] = Object.entries(json.resource.aws_iam_role!).find(([, r]) => r.name === name)!;
+      expect(parsePolicy(role.assume_role_policy).Statement).toEqual([
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'pods.eks.amazonaws.com' },
+          Action: ['sts:AssumeRole', 'sts:TagSession'],
+          Condition: { StringEquals: { 'aws:SourceAccount': expect.stringMatching(/data\.aws_caller_identity/) } },
+        },
+      ]);
+      const attached = resourcesOf(json, 'aws_iam_role_policy_attachment').filter((a) => a.role === `\${aws_iam_role.${key}.name}`);
+      expect(attached.map((a) => a.policy_arn)).toEqual([expect.stringMatching(new RegExp(`:policy/${policy}$`))]);
+    }
   });
 
   it('refuses a node group whose desired size lies outside its bounds', () => {

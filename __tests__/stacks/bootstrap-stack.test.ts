@@ -34,6 +34,7 @@ describe('hexabid-bootstrap', () => {
         bucket: state.bucket, key: 'hexabid-bootstrap/terraform.tfstate', region: 'ap-south-1', encrypt: true, kms_key_id: 'alias/hexabid-terraform-state', use_lockfile: true,
       });
       expect(synthBootstrap({ localState: true }).json.terraform.backend).toEqual({ local: { path: BOOTSTRAP_LOCAL_STATE_PATH } });
+      for (const options of [{}, { localState: true }]) expect(synthBootstrap(options).json.terraform.required_version).toBe('>= 1.11');
     });
 
     it('names the bucket after the account and region, the same name every stack uses', () => {
