@@ -173,7 +173,7 @@ describe.each(productionStacks)('production guard rails of %s', (_name, json) =>
     for (const db of dbs) expect(db.deletion_protection).toBe(true);
     const primary = dbs.find((d) => d.replicate_source_db === undefined)!;
     expect(primary).toMatchObject({ multi_az: true, skip_final_snapshot: false, backup_retention_period: 30, delete_automated_backups: false });
-    expect(primary.final_snapshot_identifier).toBe('hexabid-production-final');
+    expect(primary.final_snapshot_identifier).toBe('hexabid-production-final-${formatdate("YYYYMMDDhhmmss", timestamp())}');
   });
 
   it('never force-destroys a bucket', () => {

@@ -1,6 +1,7 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group';
 import { ElasticacheSubnetGroup } from '@cdktf/provider-aws/lib/elasticache-subnet-group';
+import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { CACHE_ENGINE_VERSIONS } from '../lib/aws-catalog.ts';
 import { GeneratedCredential } from './generated-credential.ts';
@@ -146,7 +147,9 @@ export class CacheReplicationGroup extends Construct {
       autoMinorVersionUpgrade: 'true',
       snapshotRetentionLimit: snapshotDays,
       snapshotWindow: p.snapshotWindow,
-      finalSnapshotIdentifier: snapshotDays > 0 ? `${groupId}-final` : undefined,
+      // Named for the creation time: a fixed name would collide, on the next destroy, with the
+      // snapshot the last destroy left. Ignored after create, so the name never shows as a diff.
+      finalSnapshotIdentifier: snapshotDays > 0 ? `${groupId}-final-${Fn.formatdate('YYYYMMDDhhmmss', Fn.timestamp())}` : undefined,
       maintenanceWindow: p.maintenanceWindow,
       logDeliveryConfiguration: logs.map(({ logType, group: logGroup }) => ({
         destination: logGroup.name,
@@ -154,6 +157,7 @@ export class CacheReplicationGroup extends Construct {
         logFormat: 'json',
         logType,
       })),
+      lifecycle: { ignoreChanges: ['final_snapshot_identifier'] },
     });
     this.replicationGroupId = group.replicationGroupId;
     this.primaryEndpointAddress = group.primaryEndpointAddress;

@@ -4,6 +4,7 @@ import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { DB_INSTANCE_CLASSES } from '../lib/aws-catalog.ts';
 import { GeneratedCredential } from './generated-credential.ts';
@@ -219,8 +220,11 @@ export class PostgresDatabase extends Construct {
       backupRetentionPeriod: p.backupRetentionPeriod,
       backupWindow: p.backupWindow,
       skipFinalSnapshot: false,
-      finalSnapshotIdentifier: `${identifier}-final`,
+      // Named for the creation time: a fixed name would collide, on the next destroy, with the
+      // snapshot the last destroy left. Ignored after create, so the name never shows as a diff.
+      finalSnapshotIdentifier: `${identifier}-final-${Fn.formatdate('YYYYMMDDhhmmss', Fn.timestamp())}`,
       deleteAutomatedBackups: false,
+      lifecycle: { ignoreChanges: ['final_snapshot_identifier'] },
       // RDS rejects a monitoring role whose policy is not attached yet.
       dependsOn: [...logGroups(identifier), monitoringPolicy],
     });
@@ -231,7 +235,7 @@ export class PostgresDatabase extends Construct {
         ...common,
         identifier: replicaId,
         replicateSourceDb: primary.identifier,
-        // Replicas take their backups and snapshots from the primary.
+        // Replicas take their backups and snapshots from the primary, and no final snapshot.
         multiAz: false,
         backupRetentionPeriod: 0,
         skipFinalSnapshot: true,

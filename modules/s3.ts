@@ -5,8 +5,9 @@ import { S3BucketReplicationConfigurationA } from '@cdktf/provider-aws/lib/s3-bu
 import type { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { awsContext } from './internal/aws-context.ts';
-import { policyDocument, serviceTrustPolicy, type PolicyStatement } from './internal/iam.ts';
+import { policyDocument, serviceTrustPolicy } from './internal/iam.ts';
 import { withDefaults } from './internal/props.ts';
+import { accessLogsBucket, type AccessLogsBucketProps } from './internal/access-logs-bucket.ts';
 import { SecureBucket } from './internal/secure-bucket.ts';
 import { EncryptionKey } from './kms-key.ts';
 
@@ -55,7 +56,8 @@ export const DOCUMENT_STORAGE_DEFAULTS = {
 
 /**
  * Tenant documents: a KMS-encrypted, versioned bucket with server access
- * logging, lifecycle tiering and, optionally, replication to a DR region.
+ * logging, lifecycle tiering and, optionally, replication to a DR region
+ * whose replica logs to an access-logs bucket of its own region.
  */
 export class DocumentStorage extends Construct {
   readonly documentsBucketName: string;
@@ -67,10 +69,12 @@ export class DocumentStorage extends Construct {
   readonly kmsKeyArn: string;
   readonly replicaBucketArn?: string;
   readonly replicaKmsKeyArn?: string;
+  /** The DR region's access-logs bucket, which receives the replica bucket's server access logs. */
+  readonly replicaAccessLogsBucketName?: string;
 
   constructor(scope: Construct, id: string, props: DocumentStorageProps) {
     super(scope, id);
-    const { accountId, region } = awsContext(this);
+    const { accountId, partition, region } = awsContext(this);
     const p = withDefaults(props, DOCUMENT_STORAGE_DEFAULTS);
     const prefix = p.namePrefix;
     const forceDestroy = p.forceDestroy;
@@ -83,25 +87,14 @@ export class DocumentStorage extends Construct {
       noncurrentVersionExpiration: [{ noncurrentDays: days }],
     });
 
+    // Every access-logs bucket, the primary region's and the DR region's, is built alike.
+    const logsBucket = (bucketId: string, options: Pick<AccessLogsBucketProps, 'bucketName' | 'sourceBucketArn' | 'additionalStatements' | 'provider'>) =>
+      accessLogsBucket(this, bucketId, { ...options, retentionDays: p.accessLogRetentionDays, forceDestroy, abortIncompleteMultipartUploadDays: abortDays });
+
     const elbAccount = new DataAwsElbServiceAccount(this, 'ElbServiceAccount');
-    // Server access logs cannot be delivered to an SSE-KMS bucket, so this one uses SSE-S3.
-    const logs = new SecureBucket(this, 'AccessLogs', {
+    const logs = logsBucket('AccessLogs', {
       bucketName: `${prefix}-access-logs-${accountId}`,
-      forceDestroy,
-      lifecycleRules: [
-        { id: 'expire-access-logs', status: 'Enabled', filter: [{ prefix: '' }], expiration: [{ days: p.accessLogRetentionDays }] },
-        expireNoncurrent(7),
-        abortMultipart,
-      ],
-      policyStatements: (bucketArn): PolicyStatement[] => [
-        {
-          Sid: 'S3ServerAccessLogDelivery',
-          Effect: 'Allow',
-          Principal: { Service: 'logging.s3.amazonaws.com' },
-          Action: 's3:PutObject',
-          Resource: `${bucketArn}/*`,
-          Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
-        },
+      additionalStatements: (bucketArn) => [
         {
           // ap-south-1 predates the log-delivery service principal: ALB logs come from the region's ELB account.
           Sid: 'LoadBalancerLogDelivery',
@@ -146,10 +139,19 @@ export class DocumentStorage extends Construct {
         description: `Encrypts ${prefix} tenant documents replicated to ${dr.region}`,
         provider: dr.provider,
       });
+      const replicaBucketName = `${prefix}-documents-replica-${accountId}`;
+      // S3 delivers access logs only to a bucket in the source bucket's region.
+      const replicaLogs = logsBucket('ReplicaAccessLogs', {
+        bucketName: `${prefix}-access-logs-replica-${accountId}`,
+        // From the name, not the resource: the replica bucket is built after this one.
+        sourceBucketArn: `arn:${partition}:s3:::${replicaBucketName}`,
+        provider: dr.provider,
+      });
       const replica = new SecureBucket(this, 'Replica', {
-        bucketName: `${prefix}-documents-replica-${accountId}`,
+        bucketName: replicaBucketName,
         kmsKeyArn: replicaKey.keyArn,
         forceDestroy,
+        accessLogs: { bucketId: replicaLogs.bucketId, prefix: 'documents-replica/' },
         lifecycleRules: documentRules,
         provider: dr.provider,
       });
@@ -204,6 +206,7 @@ export class DocumentStorage extends Construct {
       });
       this.replicaBucketArn = replica.bucketArn;
       this.replicaKmsKeyArn = replicaKey.keyArn;
+      this.replicaAccessLogsBucketName = replicaLogs.bucketId;
     }
   }
 }

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { awsContext } from './internal/aws-context.ts';
+import { accessLogsBucket } from './internal/access-logs-bucket.ts';
 import type { PolicyStatement } from './internal/iam.ts';
 import { requireProps, withDefaults } from './internal/props.ts';
 import { SecureBucket } from './internal/secure-bucket.ts';
@@ -53,7 +53,6 @@ export class TerraformStateStorage extends Construct {
   constructor(scope: Construct, id: string, props: TerraformStateStorageProps) {
     super(scope, id);
     const p = withDefaults(props, STATE_STORAGE_DEFAULTS);
-    const { accountId } = awsContext(this);
     requireProps(
       p.stateAccessRoleArns.length > 0,
       'TerraformStateStorage',
@@ -63,14 +62,11 @@ export class TerraformStateStorage extends Construct {
     const abortMultipart = { id: 'abort-incomplete-multipart-uploads', status: 'Enabled', filter: [{ prefix: '' }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }] };
 
     const key = new EncryptionKey(this, 'Key', { aliasName: p.keyAliasName, description: 'Encrypts Terraform state, which holds generated credentials' });
-    const logs = new SecureBucket(this, 'AccessLogs', {
+    const logs = accessLogsBucket(this, 'AccessLogs', {
       bucketName: `${p.bucketName}-logs`,
+      retentionDays: p.accessLogRetentionDays,
       forceDestroy: false,
-      lifecycleRules: [
-        { id: 'expire-access-logs', status: 'Enabled', filter: [{ prefix: '' }], expiration: [{ days: p.accessLogRetentionDays }] },
-        abortMultipart,
-      ],
-      policyStatements: (bucketArn) => [serverAccessLogDelivery(bucketArn, accountId)],
+      abortIncompleteMultipartUploadDays: 7,
     });
     const state = new SecureBucket(this, 'State', {
       bucketName: p.bucketName,
@@ -111,16 +107,4 @@ export class TerraformStateStorage extends Construct {
       { Sid: 'UseStateKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: this.kmsKeyArn },
     ];
   }
-}
-
-/** S3 server access log delivery into a log bucket, on behalf of this account only. */
-function serverAccessLogDelivery(bucketArn: string, accountId: string): PolicyStatement {
-  return {
-    Sid: 'S3ServerAccessLogDelivery',
-    Effect: 'Allow',
-    Principal: { Service: 'logging.s3.amazonaws.com' },
-    Action: 's3:PutObject',
-    Resource: `${bucketArn}/*`,
-    Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
-  };
 }

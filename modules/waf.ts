@@ -3,6 +3,7 @@ import { Wafv2WebAcl, type Wafv2WebAclRule } from '@cdktf/provider-aws/lib/wafv2
 import { Wafv2WebAclLoggingConfiguration } from '@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration';
 import { Construct } from 'constructs';
 import { requireProps, withDefaults } from './internal/props.ts';
+import { EncryptionKey } from './kms-key.ts';
 
 /** An AWS managed rule group and the rules in it that only count instead of block. */
 export interface ManagedRuleGroup {
@@ -57,11 +58,14 @@ function visibility(metricName: string): Wafv2WebAclRule['visibilityConfig'] {
 
 /**
  * A regional WAFv2 web ACL for the ALB: a per-IP rate limit, then the AWS
- * managed rule groups; logs go to CloudWatch with credentials redacted.
+ * managed rule groups; logs go to a KMS-encrypted CloudWatch log group with
+ * credentials redacted.
  */
 export class WebApplicationFirewall extends Construct {
   readonly webAclArn: string;
   readonly webAclName: string;
+  /** The key that encrypts the WAF log group. */
+  readonly logsKeyArn: string;
 
   constructor(scope: Construct, id: string, props: WebApplicationFirewallProps) {
     super(scope, id);
@@ -102,7 +106,15 @@ export class WebApplicationFirewall extends Construct {
     this.webAclName = acl.name;
 
     // WAF requires the aws-waf-logs- prefix.
-    const logs = new CloudwatchLogGroup(this, 'Logs', { name: `aws-waf-logs-${p.name}`, retentionInDays: p.logRetentionDays });
+    const logGroupName = `aws-waf-logs-${p.name}`;
+    // Logged requests carry client IPs, paths and query strings: encrypted like every other log group.
+    const logsKey = new EncryptionKey(this, 'LogsKey', {
+      aliasName: `${p.name}-waf-logs`,
+      description: `Encrypts the WAF logs of ${p.name}`,
+      cloudWatchLogGroupPrefix: logGroupName,
+    });
+    this.logsKeyArn = logsKey.keyArn;
+    const logs = new CloudwatchLogGroup(this, 'Logs', { name: logGroupName, retentionInDays: p.logRetentionDays, kmsKeyId: logsKey.keyArn });
     new Wafv2WebAclLoggingConfiguration(this, 'Logging', {
       resourceArn: acl.arn,
       logDestinationConfigs: [logs.arn],

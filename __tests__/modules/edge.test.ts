@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DnsValidatedCertificate } from '../../modules/certificate.ts';
 import { DnsZone } from '../../modules/dns-zone.ts';
 import { WebApplicationFirewall } from '../../modules/waf.ts';
-import { onlyDataSource, onlyResource, resourcesOf, synthConstruct } from '../helpers/synth.ts';
+import { onlyDataSource, onlyResource, parsePolicy, resourcesOf, synthConstruct } from '../helpers/synth.ts';
 
 describe('DnsZone', () => {
   it('looks up an existing public zone by default', () => {
@@ -53,6 +53,15 @@ describe('WebApplicationFirewall', () => {
     const json = build();
     expect(onlyResource(json, 'aws_cloudwatch_log_group')).toMatchObject({ name: 'aws-waf-logs-hexabid-test', retention_in_days: 90 });
     expect(onlyResource(json, 'aws_wafv2_web_acl_logging_configuration').redacted_fields.map((f: any) => f.single_header.name)).toEqual(['authorization', 'cookie']);
+  });
+
+  it('encrypts its log group with its own key, which CloudWatch Logs may use for that group only', () => {
+    const json = build();
+    const keyKey = Object.keys(json.resource.aws_kms_key!)[0]!;
+    expect(onlyResource(json, 'aws_cloudwatch_log_group').kms_key_id).toBe(`\${aws_kms_key.${keyKey}.arn}`);
+    const logsGrant = parsePolicy(onlyResource(json, 'aws_kms_key').policy).Statement.find((s) => s.Sid === 'CloudWatchLogsEncryptsOwnLogGroups')!;
+    expect(logsGrant.Condition.ArnLike['kms:EncryptionContext:aws:logs:arn']).toMatch(/:log-group:aws-waf-logs-hexabid-test\*$/);
+    expect(onlyResource(json, 'aws_kms_alias').name).toBe('alias/hexabid-test-waf-logs');
   });
 
   it('refuses a rate limit WAF would refuse', () => {

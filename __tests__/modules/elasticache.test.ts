@@ -45,8 +45,16 @@ describe('CacheReplicationGroup', () => {
   });
 
   it('takes daily snapshots and a final one, and ships slow and engine logs', () => {
-    expect(group).toMatchObject({ snapshot_retention_limit: 7, final_snapshot_identifier: 'hexabid-test-final' });
+    expect(group.snapshot_retention_limit).toBe(7);
+    expect(group.final_snapshot_identifier).toMatch(/^hexabid-test-final-/);
     expect(group.log_delivery_configuration.map((l: { log_type: string }) => l.log_type)).toEqual(['slow-log', 'engine-log']);
+  });
+
+  it('names the final snapshot for its creation time, fixed once created, so a recreated group cannot collide', () => {
+    expect(group.final_snapshot_identifier).toBe('hexabid-test-final-${formatdate("YYYYMMDDhhmmss", timestamp())}');
+    expect(group.lifecycle).toEqual({ ignore_changes: ['final_snapshot_identifier'] });
+    const noSnapshots = synthConstruct((scope) => new CacheReplicationGroup(scope, 'Cache', { ...props, snapshotRetentionLimit: 0 }));
+    expect(onlyResource(noSnapshots, 'aws_elasticache_replication_group').final_snapshot_identifier).toBeUndefined();
   });
 
   it('admits 6379 only from the cluster', () => {

@@ -31,13 +31,21 @@ describe('PostgresDatabase', () => {
       backup_retention_period: 30,
       copy_tags_to_snapshot: true,
       skip_final_snapshot: false,
-      final_snapshot_identifier: 'hexabid-test-final',
       delete_automated_backups: false,
       allocated_storage: 20,
       max_allocated_storage: 100,
       iam_database_authentication_enabled: true,
     });
     expect(primary.kms_key_id).toMatch(/^\$\{aws_kms_key\./);
+  });
+
+  it('names the final snapshot for its creation time, fixed once created, so a recreated database cannot collide', () => {
+    expect(primary.final_snapshot_identifier).toBe('hexabid-test-final-${formatdate("YYYYMMDDhhmmss", timestamp())}');
+    expect(primary.lifecycle).toEqual({ ignore_changes: ['final_snapshot_identifier'] });
+    // Replicas take no final snapshot, so they need neither.
+    expect(replica).toMatchObject({ skip_final_snapshot: true });
+    expect(replica.final_snapshot_identifier).toBeUndefined();
+    expect(replica.lifecycle).toBeUndefined();
   });
 
   it('forces TLS and logs slow queries through its parameter group, and exports logs', () => {

@@ -81,4 +81,34 @@ describe('DocumentStorage', () => {
     const replicaKeys = resourcesOf(replicated, 'aws_kms_key').filter((k) => k.provider === 'aws.dr');
     expect(replicaKeys).toHaveLength(1);
   });
+
+  it('logs replica access to an access-logs bucket in the DR region, built like the primary one', () => {
+    const replicated = synthConstruct((scope) => {
+      const dr = new AwsProvider(scope, 'aws-dr', { alias: 'dr', region: 'ap-south-2' });
+      new DocumentStorage(scope, 'Docs', { namePrefix: 'hexabid-test', accessLogRetentionDays: 90, replication: { provider: dr, region: 'ap-south-2' } });
+    });
+    const replica = bucketKey(replicated, '-documents-replica-');
+    const drLogs = bucketKey(replicated, '-access-logs-replica-');
+    const inDr = (type: string) => bucketResource(replicated, type, drLogs).provider;
+    expect(replicated.resource.aws_s3_bucket![drLogs]!.provider).toBe('aws.dr');
+    for (const type of ['aws_s3_bucket_public_access_block', 'aws_s3_bucket_server_side_encryption_configuration', 'aws_s3_bucket_policy', 'aws_s3_bucket_lifecycle_configuration']) {
+      expect(inDr(type)).toBe('aws.dr');
+    }
+
+    const logging = bucketResource(replicated, 'aws_s3_bucket_logging', replica);
+    expect(logging).toMatchObject({ target_bucket: `\${aws_s3_bucket.${drLogs}.id}`, target_prefix: 'documents-replica/', provider: 'aws.dr' });
+    expect(bucketResource(replicated, 'aws_s3_bucket_server_side_encryption_configuration', drLogs).rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe('AES256');
+    expect(bucketResource(replicated, 'aws_s3_bucket_public_access_block', drLogs)).toMatchObject({
+      block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true,
+    });
+    const rules = bucketResource(replicated, 'aws_s3_bucket_lifecycle_configuration', drLogs).rule;
+    expect(rules.find((r: { id: string }) => r.id === 'expire-access-logs').expiration).toEqual([{ days: 90 }]);
+
+    const statements = parsePolicy(bucketResource(replicated, 'aws_s3_bucket_policy', drLogs).policy).Statement;
+    expect(statements.map((s) => s.Sid)).toEqual(['DenyInsecureTransport', 'DenyOutdatedTls', 'S3ServerAccessLogDelivery']);
+    const delivery = statements.find((s) => s.Sid === 'S3ServerAccessLogDelivery')!;
+    expect(delivery.Principal).toEqual({ Service: 'logging.s3.amazonaws.com' });
+    expect(delivery.Condition.StringEquals['aws:SourceAccount']).toMatch(/^\$\{data\.aws_caller_identity\.\w+\.account_id\}$/);
+    expect(delivery.Condition.ArnLike['aws:SourceArn']).toMatch(/:s3:::hexabid-test-documents-replica-\$\{data\.aws_caller_identity\.\w+\.account_id\}$/);
+  });
 });
