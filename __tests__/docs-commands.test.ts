@@ -23,8 +23,8 @@ function commandsOf(page: string): string[] {
     m[1]!.replace(/\\\n\s*/g, '').split('\n').map((l) => l.replace(/\s+#.*$/, '').trim()).filter((l) => l && !l.startsWith('#')),
   );
   const inline = [...text.replace(/```[\s\S]*?```/g, '').matchAll(/`((?:[A-Za-z_][A-Za-z0-9_]*=\S+ )*(?:npx cdktf|npm run|npm test|terraform -chdir)[^`]*)`/g)].map((m) => m[1]!);
-  // Inline commands with <placeholders> describe a shape; code blocks must run as written.
-  return [...blocks, ...inline.filter((c) => !c.includes('<'))];
+  // Inline commands with <placeholders> or … describe a shape; code blocks must run as written.
+  return [...blocks, ...inline.filter((c) => !/[<…]/.test(c))];
 }
 const commands = pages.flatMap((page) => commandsOf(page).map((command) => ({ page, command })));
 
@@ -74,7 +74,8 @@ describe('commands in the README and docs/', () => {
       for (const stack of stacks) expect(Object.keys(stackJson(stack).variable ?? {}), `${name} in ${stack}`).toContain(name);
     }
     // A stand-in terraform answers version queries and stops the CLI at `terraform init`: reaching it proves the CLI accepted the command.
-    const result = await run('npx', ['cdktf', ...words.slice(words.indexOf('deploy')), '--skip-synth', '--output', outdir], {
+    // The CLI npx would run, started directly: npx itself adds a second to each line.
+    const result = await run(process.execPath, [join(root, 'node_modules', 'cdktf-cli', 'bundle', 'bin', 'cdktf'), ...words.slice(words.indexOf('deploy')), '--skip-synth', '--output', outdir], {
       cwd: root,
       env: { ...process.env, ...env, CHECKPOINT_DISABLE: '1', PATH: `${join(root, '__tests__', 'fixtures', 'fake-terraform')}:${process.env.PATH}` },
     }).then(
@@ -95,7 +96,8 @@ describe('commands in the README and docs/', () => {
       const address = /^-(?:target|replace)=(\w+)\.(.+)$/.exec(word);
       if (address) expect(json.resource[address[1]!]?.[address[2]!], word).toBeDefined();
       if (words[words.indexOf(word) - 1] === '-var') expect(Object.keys(json.variable ?? {})).toContain(word.split('=')[0]);
-      if (words[1] && words[2] === 'output') expect(Object.keys(json.output ?? {})).toContain(words[3]);
+      if (words[2] === 'output') expect(Object.keys(json.output ?? {})).toContain(words[3]);
+      if (words[2] === 'import') expect(json.resource[words[3]!.split('.')[0]!]?.[words[3]!.split('.').slice(1).join('.')], words[3]).toBeDefined();
     }
   });
 
