@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { JobV1 } from '@cdktf/provider-kubernetes/lib/job-v1';
@@ -107,7 +108,10 @@ export class SearchRoleMapping extends Construct {
       metadata: { name: `${p.serviceAccountName}-config`, namespace: p.namespace },
       data: { 'apply.sh': SCRIPT, 'role.json': role, 'mapping.json': mapping },
     });
-    const digest = Fn.substr(Fn.sha256(Fn.join('\n', [SCRIPT, role, mapping, p.domainEndpoint, p.image])), 0, 10);
+    // What is known at synth is hashed here; only references go to Terraform, whose
+    // functions would choke on the script's and the role's quotes.
+    const known = createHash('sha256').update([SCRIPT, role, p.image].join('\n')).digest('hex').slice(0, 8);
+    const digest = Fn.substr(Fn.sha256(Fn.join('\n', [known, mapping, p.domainEndpoint])), 0, 10);
 
     this.roleName = p.roleName;
     this.job = new JobV1(this, 'Job', {
