@@ -8,6 +8,7 @@ import { awsContext } from './internal/aws-context.ts';
 import { policyDocument } from './internal/iam.ts';
 import { IngressSecurityGroup } from './internal/ingress-security-group.ts';
 import { requireProps, withDefaults } from './internal/props.ts';
+import { podIdentityTrust } from './pod-identity-role.ts';
 import { EncryptionKey } from './kms-key.ts';
 
 /** The OpenSearch log streams this domain publishes. */
@@ -112,24 +113,8 @@ export class SearchDomain extends Construct {
       description: `Fine-grained access control master of ${name}; assumable only by its administrators`,
       assumeRolePolicy: policyDocument([
         { Effect: 'Allow', Principal: { AWS: [...p.masterRoleTrustedArns] }, Action: 'sts:AssumeRole' },
-        ...(podTrust
-          ? [
-              {
-                Effect: 'Allow' as const,
-                Principal: { Service: 'pods.eks.amazonaws.com' },
-                Action: ['sts:AssumeRole', 'sts:TagSession'],
-                // Pod Identity tags each session with the cluster, namespace and service account.
-                Condition: {
-                  StringEquals: {
-                    'aws:SourceAccount': accountId,
-                    'aws:RequestTag/eks-cluster-name': podTrust.clusterName,
-                    'aws:RequestTag/kubernetes-namespace': [podTrust.namespace],
-                    'aws:RequestTag/kubernetes-service-account': [podTrust.name],
-                  },
-                },
-              },
-            ]
-          : []),
+        // The Kubernetes job that maps roles inside the domain.
+        ...(podTrust ? [podIdentityTrust(accountId, podTrust.clusterName, [podTrust])] : []),
       ]),
     });
     this.masterRoleArn = masterRole.arn;

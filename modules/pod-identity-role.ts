@@ -56,22 +56,7 @@ export class PodIdentityRole extends Construct {
 
     const role = new IamRole(this, 'Role', {
       name: props.roleName,
-      assumeRolePolicy: policyDocument([
-        {
-          Effect: 'Allow',
-          Principal: { Service: 'pods.eks.amazonaws.com' },
-          Action: ['sts:AssumeRole', 'sts:TagSession'],
-          // Pod Identity tags each session with the cluster, namespace and service account.
-          Condition: {
-            StringEquals: {
-              'aws:SourceAccount': accountId,
-              'aws:RequestTag/eks-cluster-name': props.clusterName,
-              'aws:RequestTag/kubernetes-namespace': namespaces,
-              'aws:RequestTag/kubernetes-service-account': props.serviceAccounts.map((sa) => sa.name),
-            },
-          },
-        },
-      ]),
+      assumeRolePolicy: policyDocument([podIdentityTrust(accountId, props.clusterName, props.serviceAccounts)]),
     });
     new IamRolePolicy(this, 'Policy', { role: role.name, name: 'least-privilege', policy: policyDocument(props.statements) });
     this.roleArn = role.arn;
@@ -86,4 +71,25 @@ export class PodIdentityRole extends Construct {
         }),
     );
   }
+}
+
+/**
+ * Trust for EKS Pod Identity, on behalf of one account, for the named service
+ * accounts of one cluster only: Pod Identity tags each session with the
+ * cluster, namespace and service account, and the condition checks all three.
+ */
+export function podIdentityTrust(accountId: string, clusterName: string, serviceAccounts: readonly ServiceAccountRef[]): PolicyStatement {
+  return {
+    Effect: 'Allow',
+    Principal: { Service: 'pods.eks.amazonaws.com' },
+    Action: ['sts:AssumeRole', 'sts:TagSession'],
+    Condition: {
+      StringEquals: {
+        'aws:SourceAccount': accountId,
+        'aws:RequestTag/eks-cluster-name': clusterName,
+        'aws:RequestTag/kubernetes-namespace': [...new Set(serviceAccounts.map((sa) => sa.namespace))],
+        'aws:RequestTag/kubernetes-service-account': serviceAccounts.map((sa) => sa.name),
+      },
+    },
+  };
 }
