@@ -24,6 +24,12 @@ export interface AccountConfig {
   readonly githubRepository: string;
   /** The registered domain HexaBid serves; every environment's zone is this one or below it. */
   readonly apexDomain: string;
+  /**
+   * Whether the bootstrap stack creates the domain's public hosted zone. Set
+   * false when the zone already exists and is managed elsewhere; the
+   * environments look it up by name either way.
+   */
+  readonly createApexZone: boolean;
 }
 
 /** HexaBid's account. Set `accountId` to yours before the first deploy (README, "First deploy"). */
@@ -33,6 +39,7 @@ export const ACCOUNT: AccountConfig = {
   drRegion: 'ap-south-2',
   githubRepository: 'hexabid/hexabid-infrastructure',
   apexDomain: 'hexabid.in',
+  createApexZone: true,
 };
 
 /** True while the config still names the documentation example account. */

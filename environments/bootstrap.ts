@@ -79,7 +79,7 @@ export function bootstrapConfig(environments: readonly EnvironmentConfig[], acco
     // The read-only role is left out on purpose: state holds generated credentials.
     stateAccessRoleArns: [ROLE_NAMES.platformAdmin, ROLE_NAMES.ciPlan, ...names.map(ciApplyRoleName)].map((n) => roleArn(n, account)),
     imageRepositories: IMAGE_COMPONENTS.map(imageRepositoryName),
-    hostedZone: { create: true, zoneName: account.apexDomain },
+    hostedZone: { create: account.createApexZone, zoneName: account.apexDomain },
     optInRegions: [...new Set([account.drRegion, ...drRegions])].filter((r) => OPT_IN_REGIONS.includes(r)),
     // OpenSearch inside a VPC needs its service-linked role, and does not create it itself.
     serviceLinkedRoles: ['opensearchservice.amazonaws.com'],

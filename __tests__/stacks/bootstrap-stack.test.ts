@@ -4,7 +4,8 @@ import { bootstrapConfig } from '../../environments/bootstrap.ts';
 import { ENVIRONMENTS } from '../../environments/index.ts';
 import { NODE_INSTANCE_TYPES } from '../../lib/aws-catalog.ts';
 import { STATE_OBJECT_ACTIONS } from '../../modules/state-storage.ts';
-import { BOOTSTRAP_LOCAL_STATE_PATH } from '../../stacks/bootstrap-stack.ts';
+import { Testing } from 'cdktf';
+import { BOOTSTRAP_LOCAL_STATE_PATH, BootstrapStack } from '../../stacks/bootstrap-stack.ts';
 import { onlyResource, parsePolicy, resourcesOf, synthBootstrap, synthEnvironment } from '../helpers/synth.ts';
 
 const { json } = synthBootstrap();
@@ -137,9 +138,13 @@ describe('hexabid-bootstrap', () => {
     for (const environment of ENVIRONMENTS) expect(environment.app.imageRegistry).toBe(imageRegistry());
   });
 
-  it('creates the apex zone and outputs its name servers for the registrar', () => {
+  it('creates the apex zone and outputs its name servers for the registrar, unless the account says it exists', () => {
     expect(onlyResource(json, 'aws_route53_zone').name).toBe('hexabid.in');
     expect(json.output!.apex_zone_name_servers!.value).toMatch(/^\$\{aws_route53_zone\..*\.name_servers\}$/);
+    const existing = bootstrapConfig(ENVIRONMENTS, { ...ACCOUNT, createApexZone: false });
+    const without = JSON.parse(Testing.synth(new BootstrapStack(Testing.app({ stackTraces: false }), existing)));
+    expect(without.resource.aws_route53_zone).toBeUndefined();
+    expect(without.output.apex_zone_name_servers).toBeUndefined();
   });
 
   it('enables the DR region and the OpenSearch service-linked role', () => {

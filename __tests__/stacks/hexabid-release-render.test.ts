@@ -47,22 +47,30 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('the hexabid releas
     for (const host of hosts) expect(covered(host), `${host} is not covered by ${domain} and *.${domain}`).toBe(true);
   });
 
-  it('runs every image at the tag CI passes', async () => {
+  it('runs every image at the tag CI passes, from the account\'s ECR repositories', async () => {
     const images = (await rendered())
       .flatMap((o) => (o.kind === 'Deployment' ? o.spec.template.spec.containers : o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template.spec.containers : []))
       .map((c: any) => c.image as string);
     expect(images.length).toBeGreaterThan(3);
-    for (const image of images) expect(image).toMatch(/:1\.4\.2$/);
+    for (const image of images) {
+      expect(image).toMatch(/:1\.4\.2$/);
+      expect(image).toMatch(new RegExp(`^${config.app.imageRegistry.replace(/\./g, '\\.')}/hexabid/(api|worker|frontend|scraper):`));
+    }
   });
 
-  it('points the app at the infrastructure endpoints', async () => {
-    const settings = find(await rendered(), 'ConfigMap', 'hexabid-api').data!;
-    expect(settings).toMatchObject({
-      DATABASE_HOST: SAMPLES['database.host'],
-      REDIS_HOST: SAMPLES['redis.host'],
-      OPENSEARCH_URL: `https://${SAMPLES['search.endpoint']}`,
-      S3_BUCKET: SAMPLES['storage.bucket'],
-    });
+  it('points the app at the infrastructure endpoints, and signs its search requests with its role', async () => {
+    for (const component of ['api', 'worker', 'scraper']) {
+      const settings = find(await rendered(), 'ConfigMap', `hexabid-${component}`).data!;
+      expect(settings).toMatchObject({
+        DATABASE_HOST: SAMPLES['database.host'],
+        REDIS_HOST: SAMPLES['redis.host'],
+        OPENSEARCH_URL: `https://${SAMPLES['search.endpoint']}`,
+        OPENSEARCH_SIGNING: 'aws-sigv4',
+        OPENSEARCH_AWS_REGION: 'ap-south-1',
+        OPENSEARCH_AWS_SERVICE: 'es',
+        S3_BUCKET: SAMPLES['storage.bucket'],
+      });
+    }
   });
 
   it('runs the api, worker and scraper as the service accounts bound to the app role', async () => {
