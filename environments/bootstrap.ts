@@ -4,18 +4,11 @@
  * covers what the environments assume exists.
  */
 import { NODE_INSTANCE_TYPES } from '../lib/aws-catalog.ts';
+import type { QuotaRequirement } from '../modules/account-prerequisites.ts';
 import { ACCOUNT, ciApplyRoleName, IMAGE_COMPONENTS, imageRepositoryName, ROLE_NAMES, roleArn, stateBackendConfig, type AccountConfig } from './account.ts';
 import { COMMON } from './common.ts';
 import type { EnvironmentConfig, NodeGroupConfig, StateBackendConfig } from './types.ts';
 import { ConfigValidationError, type ConfigProblem } from './validate.ts';
-
-/** A quota the environments together need, with the reason it is that size. */
-export interface QuotaNeed {
-  readonly serviceCode: string;
-  readonly quotaCode: string;
-  readonly description: string;
-  readonly minimum: number;
-}
 
 export interface BootstrapConfig {
   readonly account: AccountConfig;
@@ -35,7 +28,8 @@ export interface BootstrapConfig {
   readonly hostedZone: { readonly create: boolean; readonly zoneName: string };
   readonly optInRegions: readonly string[];
   readonly serviceLinkedRoles: readonly string[];
-  readonly quotas: readonly QuotaNeed[];
+  /** Quotas the environments together need, each described with the reason it is that size. */
+  readonly quotas: readonly QuotaRequirement[];
 }
 
 /** Regions AWS ships disabled; anything there fails until the account enables them. */
