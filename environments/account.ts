@@ -75,6 +75,16 @@ export function clusterAdminRoleArns(environment: string, account: AccountConfig
   return [roleArn(ROLE_NAMES.platformAdmin, account), roleArn(ciApplyRoleName(environment), account)];
 }
 
+/** Who may read an environment's cluster without changing it: support and audit. */
+export function clusterViewRoleArns(account: AccountConfig = ACCOUNT): string[] {
+  return [roleArn(ROLE_NAMES.readOnly, account)];
+}
+
+/** Who plans an environment's Kubernetes stack: CI's plan role, for pull requests and drift checks. */
+export function clusterPlanRoleArns(account: AccountConfig = ACCOUNT): string[] {
+  return [roleArn(ROLE_NAMES.ciPlan, account)];
+}
+
 /**
  * Where every stack keeps its state. Bucket names are global, so the account
  * and region make it unique.

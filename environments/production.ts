@@ -1,4 +1,4 @@
-import { ACCOUNT, clusterAdminRoleArns, imageRegistry } from './account.ts';
+import { ACCOUNT, clusterAdminRoleArns, clusterPlanRoleArns, clusterViewRoleArns, imageRegistry } from './account.ts';
 import { AWS_CLI_IMAGE, PLATFORM_ADDONS, APEX_ZONE, RATE_LIMIT, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, COMMON, threeZoneNetwork } from './common.ts';
 import { defineEnvironment } from './define.ts';
 import { PRODUCTION_SIZING, type ProductionSizingName } from './presets.ts';
@@ -15,6 +15,8 @@ export function productionAt(sizingName: ProductionSizingName): EnvironmentConfi
     cluster: {
       kubernetesVersion: '1.35',
       adminRoleArns: clusterAdminRoleArns('production'),
+      viewRoleArns: clusterViewRoleArns(),
+      planRoleArns: clusterPlanRoleArns(),
       publicAccessCidrs: [],
       logRetentionDays: 90,
       nodeGroups: sizing.nodeGroups,

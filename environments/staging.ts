@@ -1,4 +1,4 @@
-import { clusterAdminRoleArns, imageRegistry } from './account.ts';
+import { clusterAdminRoleArns, clusterPlanRoleArns, clusterViewRoleArns, imageRegistry } from './account.ts';
 import { AWS_CLI_IMAGE, PLATFORM_ADDONS, delegatedEdge, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, COMMON, threeZoneNetwork, WORKER_TAINTS } from './common.ts';
 import { defineEnvironment } from './define.ts';
 
@@ -11,6 +11,8 @@ export const staging = defineEnvironment({
   cluster: {
     kubernetesVersion: '1.35',
     adminRoleArns: clusterAdminRoleArns('staging'),
+    viewRoleArns: clusterViewRoleArns(),
+    planRoleArns: clusterPlanRoleArns(),
     publicAccessCidrs: [],
     logRetentionDays: 30,
     nodeGroups: {

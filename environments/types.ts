@@ -48,6 +48,13 @@ export interface ClusterConfig {
   readonly kubernetesVersion: string;
   /** IAM role ARNs granted cluster-admin through EKS access entries; at least one, or nobody can administer the cluster. */
   readonly adminRoleArns: readonly string[];
+  /** IAM role ARNs that may read the cluster (EKS view policy, every namespace), for support and audit. */
+  readonly viewRoleArns: readonly string[];
+  /**
+   * IAM role ARNs that run `terraform plan` against the Kubernetes stack: view,
+   * plus read access to the Helm release records the plan refreshes.
+   */
+  readonly planRoleArns: readonly string[];
   /** CIDRs allowed to reach the public API endpoint; empty turns the public endpoint off. */
   readonly publicAccessCidrs: readonly string[];
   readonly logRetentionDays: number;

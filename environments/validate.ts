@@ -176,12 +176,18 @@ function checkCluster(c: Checker, config: EnvironmentConfig): void {
   if (cluster.adminRoleArns.length === 0) {
     c.fail('cluster.adminRoleArns', cluster.adminRoleArns, 'must name at least one IAM role: the cluster grants access through access entries only, so with none nobody can administer it');
   }
-  cluster.adminRoleArns.forEach((arn, i) => {
-    const field = `cluster.adminRoleArns[${i}]`;
-    if (c.pattern(field, arn, /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN') && arn.split(':')[4] !== config.accountId) {
-      c.fail(field, arn, `must be a role in this environment's account ${config.accountId}`);
-    }
-  });
+  const principals: string[] = [];
+  for (const list of ['adminRoleArns', 'viewRoleArns', 'planRoleArns'] as const) {
+    cluster[list].forEach((arn, i) => {
+      const field = `cluster.${list}[${i}]`;
+      if (c.pattern(field, arn, /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN') && arn.split(':')[4] !== config.accountId) {
+        c.fail(field, arn, `must be a role in this environment's account ${config.accountId}`);
+      }
+      // EKS keeps one access entry per principal, so one role gets one level of access.
+      if (principals.includes(arn)) c.fail(field, arn, 'is already granted cluster access in another list of cluster.*RoleArns; a role may appear in only one');
+      principals.push(arn);
+    });
+  }
   cluster.publicAccessCidrs.forEach((text, i) => {
     const field = `cluster.publicAccessCidrs[${i}]`;
     const cidr = c.cidr(field, text);

@@ -32,6 +32,31 @@ export interface EksNodeGroupOptions {
   readonly taints?: readonly { key: string; value: string; effect: 'NO_SCHEDULE' | 'NO_EXECUTE' | 'PREFER_NO_SCHEDULE' }[];
 }
 
+/** The EKS access policies a grant can name, as EKS calls them. */
+export const CLUSTER_ACCESS_POLICIES = {
+  'cluster-admin': 'AmazonEKSClusterAdminPolicy',
+  admin: 'AmazonEKSAdminPolicy',
+  edit: 'AmazonEKSEditPolicy',
+  view: 'AmazonEKSViewPolicy',
+} as const;
+export type ClusterAccessPolicy = keyof typeof CLUSTER_ACCESS_POLICIES;
+
+/** Access to the cluster for one IAM principal, through an EKS access entry. */
+export interface ClusterAccessGrant {
+  readonly principalArn: string;
+  readonly policy: ClusterAccessPolicy;
+  /**
+   * Namespaces the policy applies in.
+   * @default - the whole cluster
+   */
+  readonly namespaces?: readonly string[];
+  /**
+   * Kubernetes groups the principal joins, for RBAC bindings made inside the cluster.
+   * @default []
+   */
+  readonly kubernetesGroups?: readonly string[];
+}
+
 /** Every default of {@link EksNodeGroupOptions}, applied in one place. */
 export const NODE_GROUP_DEFAULTS = {
   capacityType: 'ON_DEMAND',
@@ -54,6 +79,12 @@ export interface EksClusterProps {
    */
   readonly adminRoleArns?: readonly string[];
   /**
+   * Further access entries, each with one access policy and scope. A principal
+   * may appear once across `adminRoleArns` and these: EKS keeps one entry per principal.
+   * @default []
+   */
+  readonly accessGrants?: readonly ClusterAccessGrant[];
+  /**
    * CIDRs that may reach the public API endpoint. Empty keeps the endpoint private.
    * @default [] (private endpoint only)
    */
@@ -68,6 +99,7 @@ export interface EksClusterProps {
 /** Every default of {@link EksClusterProps}, applied in one place. */
 export const EKS_DEFAULTS = {
   adminRoleArns: [],
+  accessGrants: [],
   publicAccessCidrs: [],
   logRetentionDays: 90,
 } as const satisfies Partial<EksClusterProps>;
@@ -107,6 +139,18 @@ export class EksCluster extends Construct {
         'EksCluster',
         name,
         `nodeGroups.${group} needs minSize <= desiredSize <= maxSize (got ${o.minSize} <= ${o.desiredSize} <= ${o.maxSize})`,
+      );
+    }
+
+    const principals = [...p.adminRoleArns, ...p.accessGrants.map((g) => g.principalArn)];
+    const repeated = principals.filter((arn, i) => principals.indexOf(arn) !== i);
+    requireProps(repeated.length === 0, 'EksCluster', name, `adminRoleArns and accessGrants name ${repeated.join(', ')} more than once; EKS keeps one access entry per principal`);
+    for (const grant of p.accessGrants) {
+      requireProps(
+        grant.namespaces === undefined || grant.namespaces.length > 0,
+        'EksCluster',
+        name,
+        `accessGrants for ${grant.principalArn} has an empty namespaces list; leave it out for the whole cluster`,
       );
     }
 
@@ -174,6 +218,20 @@ export class EksCluster extends Construct {
         principalArn: entry.principalArn,
         policyArn: `arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
         accessScope: { type: 'cluster' },
+      });
+    });
+    p.accessGrants.forEach((grant, i) => {
+      const entry = new EksAccessEntry(this, `AccessEntry${i}`, {
+        clusterName: cluster.name,
+        principalArn: grant.principalArn,
+        type: 'STANDARD',
+        kubernetesGroups: grant.kubernetesGroups && grant.kubernetesGroups.length > 0 ? [...grant.kubernetesGroups] : undefined,
+      });
+      new EksAccessPolicyAssociation(this, `AccessPolicy${i}`, {
+        clusterName: cluster.name,
+        principalArn: entry.principalArn,
+        policyArn: `arn:${partition}:eks::aws:cluster-access-policy/${CLUSTER_ACCESS_POLICIES[grant.policy]}`,
+        accessScope: grant.namespaces ? { type: 'namespace', namespaces: [...grant.namespaces] } : { type: 'cluster' },
       });
     });
 

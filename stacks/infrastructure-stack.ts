@@ -9,11 +9,10 @@ import { PostgresDatabase } from '../modules/rds.ts';
 import { DocumentStorage } from '../modules/s3.ts';
 import { Vpc } from '../modules/vpc.ts';
 import { awsProvider, requireTerraformVersion, secretNamePrefix, stateBackend } from './stack-foundation.ts';
+import { clusterAccessGrants } from './cluster-access.ts';
+import { infrastructureStackName } from './stack-names.ts';
 
-/** Name of the AWS infrastructure stack of an environment. */
-export function infrastructureStackName(config: EnvironmentConfig): string {
-  return `hexabid-${config.name}`;
-}
+export { infrastructureStackName };
 
 /** The outputs of `hexabid-<env>` that other stacks may read; the compiler checks each is produced. */
 export const INFRASTRUCTURE_OUTPUTS = [
@@ -72,6 +71,7 @@ export class InfrastructureStack extends TerraformStack {
       subnetIds: network.privateSubnetIds,
       nodeGroups: config.cluster.nodeGroups,
       adminRoleArns: config.cluster.adminRoleArns,
+      accessGrants: clusterAccessGrants(config),
       publicAccessCidrs: config.cluster.publicAccessCidrs,
       logRetentionDays: config.cluster.logRetentionDays,
     });

@@ -135,3 +135,31 @@ describe('EksCluster', () => {
     expect(resourcesOf(json, 'aws_launch_template')[0]!.block_device_mappings[0].ebs.volume_size).toBe(50);
   });
 });
+
+describe('EksCluster access grants', () => {
+  const grants: EksClusterProps['accessGrants'] = [
+    { principalArn: 'arn:aws:iam::111122223333:role/dev', policy: 'edit', namespaces: ['hexabid-dev'] },
+    { principalArn: 'arn:aws:iam::111122223333:role/ci', policy: 'view', kubernetesGroups: ['planners'] },
+  ];
+  const json = synthConstruct((scope) => new EksCluster(scope, 'Eks', { ...props, accessGrants: grants }));
+
+  it('gives each grant its own entry, policy and scope', () => {
+    const entries = resourcesOf(json, 'aws_eks_access_entry');
+    expect(entries.find((e) => e.principal_arn.endsWith('/ci'))!.kubernetes_groups).toEqual(['planners']);
+    const associations = resourcesOf(json, 'aws_eks_access_policy_association').map((a) => [a.policy_arn.split('/').pop(), a.access_scope]);
+    expect(associations.sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([
+      ['AmazonEKSClusterAdminPolicy', { type: 'cluster' }],
+      ['AmazonEKSEditPolicy', { type: 'namespace', namespaces: ['hexabid-dev'] }],
+      ['AmazonEKSViewPolicy', { type: 'cluster' }],
+    ]);
+  });
+
+  it('refuses a principal granted twice, and an empty namespace scope', () => {
+    expect(() => synthConstruct((scope) => new EksCluster(scope, 'Eks', { ...props, accessGrants: [{ principalArn: props.adminRoleArns![0]!, policy: 'view' }] }))).toThrow(
+      /EksCluster hexabid-test: adminRoleArns and accessGrants name arn:aws:iam::111122223333:role\/admin more than once/,
+    );
+    expect(() => synthConstruct((scope) => new EksCluster(scope, 'Eks', { ...props, accessGrants: [{ principalArn: 'arn:aws:iam::111122223333:role/x', policy: 'view', namespaces: [] }] }))).toThrow(
+      /empty namespaces list/,
+    );
+  });
+});

@@ -1,0 +1,17 @@
+import type { EnvironmentConfig } from '../environments/index.ts';
+import type { ClusterAccessGrant } from '../modules/eks.ts';
+
+/**
+ * The Kubernetes group of the roles that plan the Kubernetes stack. The
+ * Kubernetes stack binds it to read Helm's release records, which live in
+ * Secrets that the EKS view policy cannot read.
+ */
+export const TERRAFORM_PLANNERS_GROUP = 'hexabid:terraform-planners';
+
+/** The access entries of an environment beyond its admins: viewers, and planners. */
+export function clusterAccessGrants(config: EnvironmentConfig): ClusterAccessGrant[] {
+  return [
+    ...config.cluster.viewRoleArns.map((principalArn): ClusterAccessGrant => ({ principalArn, policy: 'view' })),
+    ...config.cluster.planRoleArns.map((principalArn): ClusterAccessGrant => ({ principalArn, policy: 'view', kubernetesGroups: [TERRAFORM_PLANNERS_GROUP] })),
+  ];
+}
