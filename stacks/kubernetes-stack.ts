@@ -18,15 +18,14 @@ import { KubernetesNamespace } from '../modules/namespace.ts';
 import { SearchRoleMapping } from '../modules/search-role-mapping.ts';
 import { WebApplicationFirewall } from '../modules/waf.ts';
 import { configureClusterProviders } from './cluster-connection.ts';
-import { infrastructureStackName } from './infrastructure-stack.ts';
 import { InfrastructureOutputs } from './infrastructure-outputs.ts';
 import { imageTagVariable } from './image-tag-variable.ts';
 import { awsProvider, requireTerraformVersion, secretNamePrefix, stateBackend } from './stack-foundation.ts';
+import { TerraformPlanAccess } from '../modules/terraform-plan-access.ts';
+import { TERRAFORM_PLANNERS_GROUP } from './cluster-access.ts';
+import { kubernetesStackName } from './stack-names.ts';
 
-/** Name of the Kubernetes layer stack of an environment. */
-export function kubernetesStackName(config: EnvironmentConfig): string {
-  return `${infrastructureStackName(config)}-k8s`;
-}
+export { kubernetesStackName };
 
 /** Namespace of the app, from config (`hexabid-prod` in production). */
 export function appNamespaceName(config: EnvironmentConfig): string {
@@ -128,7 +127,7 @@ export class KubernetesStack extends TerraformStack {
       hostedZoneArn: zone.zoneArn,
       domainName: edge.domainName,
     });
-    new ClusterAutoscaler(this, 'ClusterAutoscaler', {
+    const autoscaler = new ClusterAutoscaler(this, 'ClusterAutoscaler', {
       clusterName,
       chart: addons.clusterAutoscaler,
       imageTag: CLUSTER_AUTOSCALER_IMAGE_TAGS[config.cluster.kubernetesVersion] ?? '',
@@ -179,6 +178,12 @@ export class KubernetesStack extends TerraformStack {
       searchSigningRegion: config.region,
       // The controller's webhooks, the store, the HPAs' metrics, the DNS writer and the pods' roles come first.
       dependsOn: [loadBalancers.release, externalSecrets.storeRelease, metrics.release, dns.release, ...appRole.associations, searchAccess.job],
+    });
+
+    // CI's plan role refreshes every release, and Helm keeps each release's record in a Secret of its namespace.
+    new TerraformPlanAccess(this, 'TerraformPlanAccess', {
+      groupName: TERRAFORM_PLANNERS_GROUP,
+      releaseNamespaces: [loadBalancers.namespace, externalSecrets.namespace, dns.namespace, autoscaler.namespace, metrics.namespace, app.namespaceName],
     });
 
     const outputs: Record<string, { value: string | string[] | Record<string, string>; description: string }> = {

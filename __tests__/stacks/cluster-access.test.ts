@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { clusterPlanRoleArns, clusterViewRoleArns } from '../../environments/account.ts';
+import { ENVIRONMENTS } from '../../environments/index.ts';
+import { TERRAFORM_PLANNERS_GROUP } from '../../stacks/cluster-access.ts';
+import { resourcesOf, synthEnvironment, synthKubernetesEnvironment } from '../helpers/synth.ts';
+
+describe.each(ENVIRONMENTS)('cluster access of $name', (config) => {
+  const infra = synthEnvironment(config).json;
+  const k8s = synthKubernetesEnvironment(config).json;
+  const entries = resourcesOf(infra, 'aws_eks_access_entry');
+  const policyOf = (arn: string) => {
+    const [key] = Object.entries(infra.resource.aws_eks_access_entry!).find(([, e]) => e.principal_arn === arn)!;
+    return resourcesOf(infra, 'aws_eks_access_policy_association').filter((a) => a.principal_arn === `\${aws_eks_access_entry.${key}.principal_arn}`);
+  };
+
+  it('gives the read-only role the view policy across the cluster, in no Kubernetes group', () => {
+    for (const arn of clusterViewRoleArns()) {
+      expect(entries.find((e) => e.principal_arn === arn)!.kubernetes_groups).toBeUndefined();
+      expect(policyOf(arn)).toEqual([expect.objectContaining({ policy_arn: expect.stringMatching(/\/AmazonEKSViewPolicy$/), access_scope: { type: 'cluster' } })]);
+    }
+  });
+
+  it('gives the CI plan role view, plus the planners group', () => {
+    for (const arn of clusterPlanRoleArns()) {
+      expect(entries.find((e) => e.principal_arn === arn)!.kubernetes_groups).toEqual([TERRAFORM_PLANNERS_GROUP]);
+      expect(policyOf(arn)).toEqual([expect.objectContaining({ policy_arn: expect.stringMatching(/\/AmazonEKSViewPolicy$/) })]);
+    }
+  });
+
+  it('lets planners read release records in every namespace that holds a Helm release, and write nothing', () => {
+    const namespaceOf = (ref: string) => ref;
+    const releaseNamespaces = new Set(resourcesOf(k8s, 'helm_release').map((r) => namespaceOf(r.namespace)));
+    const bindings = resourcesOf(k8s, 'kubernetes_role_binding_v1').filter((b) => b.subject.some((s: { name: string }) => s.name === TERRAFORM_PLANNERS_GROUP));
+    expect(new Set(bindings.map((b) => b.metadata.namespace))).toEqual(releaseNamespaces);
+    const roles = resourcesOf(k8s, 'kubernetes_cluster_role_v1').filter((r) => r.metadata.name.startsWith('hexabid:'));
+    for (const role of roles) for (const rule of role.rule) expect(rule.verbs).toEqual(['get', 'list', 'watch']);
+    const secretReaders = roles.filter((r) => r.rule.some((rule: { resources: string[] }) => rule.resources.includes('secrets')));
+    const clusterBindings = resourcesOf(k8s, 'kubernetes_cluster_role_binding_v1');
+    // Secrets are readable through namespaced bindings only, never a cluster-wide one.
+    for (const role of secretReaders) {
+      expect(clusterBindings.filter((b) => b.role_ref.name.includes(role.metadata.name) || b.role_ref.name === role.metadata.name)).toEqual([]);
+    }
+  });
+});
