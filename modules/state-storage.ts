@@ -17,6 +17,14 @@ export interface TerraformStateStorageProps {
    */
   readonly stateAccessRoleArns: readonly string[];
   /**
+   * Roles of `stateAccessRoleArns` that reach only some state: the key
+   * prefixes each may read and write (`hexabid-staging/`). A CI role that
+   * applies one environment cannot then read another's credentials or
+   * overwrite its state.
+   * @default {} (every named role reaches every key)
+   */
+  readonly keyPrefixesByRole?: Readonly<Record<string, readonly string[]>>;
+  /**
    * Days an overwritten state version is kept, to roll back a bad apply.
    * @default 90
    */
@@ -30,6 +38,7 @@ export interface TerraformStateStorageProps {
 
 /** Every default of {@link TerraformStateStorageProps}, applied in one place. */
 export const STATE_STORAGE_DEFAULTS = {
+  keyPrefixesByRole: {},
   noncurrentVersionRetentionDays: 90,
   accessLogRetentionDays: 365,
 } as const satisfies Partial<TerraformStateStorageProps>;
@@ -59,6 +68,10 @@ export class TerraformStateStorage extends Construct {
       id,
       'stateAccessRoleArns must name at least one role, or nobody can read state',
     );
+    for (const [role, prefixes] of Object.entries(p.keyPrefixesByRole)) {
+      requireProps(p.stateAccessRoleArns.includes(role), 'TerraformStateStorage', id, `keyPrefixesByRole names ${role}, which is not in stateAccessRoleArns`);
+      requireProps(prefixes.length > 0 && prefixes.every((x) => /^[\w.-]+\/$/.test(x)), 'TerraformStateStorage', id, `keyPrefixesByRole of ${role} must list prefixes like "hexabid-staging/" (got ${JSON.stringify(prefixes)})`);
+    }
     const abortMultipart = { id: 'abort-incomplete-multipart-uploads', status: 'Enabled', filter: [{ prefix: '' }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }] };
 
     const key = new EncryptionKey(this, 'Key', { aliasName: p.keyAliasName, description: 'Encrypts Terraform state, which holds generated credentials' });
@@ -86,6 +99,14 @@ export class TerraformStateStorage extends Construct {
           Resource: `${bucketArn}/*`,
           Condition: { ArnNotLike: { 'aws:PrincipalArn': [...p.stateAccessRoleArns] } },
         },
+        ...Object.entries(p.keyPrefixesByRole).map(([role, prefixes], i): PolicyStatement => ({
+          Sid: `ScopedStateAccess${i}`,
+          Effect: 'Deny',
+          Principal: '*',
+          Action: [...STATE_OBJECT_ACTIONS],
+          NotResource: prefixes.map((prefix) => `${bucketArn}/${prefix}*`),
+          Condition: { ArnEquals: { 'aws:PrincipalArn': role } },
+        })),
       ],
     });
     this.bucketName = state.bucketId;

@@ -1,6 +1,7 @@
 import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { ciApplyRoleName, ROLE_NAMES } from '../environments/account.ts';
+import type { PolicyStatement } from '../modules/internal/iam.ts';
+import { ciApplyRoleName, ROLE_NAMES, roleArn } from '../environments/account.ts';
 import type { BootstrapConfig } from '../environments/bootstrap.ts';
 import { AccessRole, githubActionsTrust, principalsTrust } from '../modules/access-role.ts';
 import { AccountPrerequisites } from '../modules/account-prerequisites.ts';
@@ -9,10 +10,11 @@ import { generatedCredentialPlanStatements } from '../modules/generated-credenti
 import { GithubOidcProvider } from '../modules/github-oidc-provider.ts';
 import { ImageRepositories } from '../modules/image-repositories.ts';
 import { TerraformStateStorage } from '../modules/state-storage.ts';
+import { BOOTSTRAP_STACK_NAME, environmentStackNames } from './stack-names.ts';
 import { awsProvider, requireTerraformVersion, stateBackend, type StackFoundationConfig } from './stack-foundation.ts';
 
 /** The account-wide stack, applied once before any environment. */
-export const BOOTSTRAP_STACK_NAME = 'hexabid-bootstrap';
+export { BOOTSTRAP_STACK_NAME };
 
 /**
  * Where the bootstrap's own state lives before its bucket exists: a file in
@@ -57,6 +59,10 @@ export class BootstrapStack extends TerraformStack {
       bucketName: config.state.bucket,
       keyAliasName: config.state.kmsKeyId.replace(/^alias\//, ''),
       stateAccessRoleArns: config.stateAccessRoleArns,
+      // Each environment's apply role reaches that environment's state only.
+      keyPrefixesByRole: Object.fromEntries(
+        config.environmentNames.map((name) => [roleArn(ciApplyRoleName(name), account), environmentStackNames({ name }).map((stack) => `${stack}/`)]),
+      ),
     });
 
     const admin = new AccessRole(this, 'PlatformAdmin', {
@@ -83,6 +89,7 @@ export class BootstrapStack extends TerraformStack {
       statements: [
         ...state.planStatements(),
         ...generatedCredentialPlanStatements([`arn:aws:secretsmanager:${account.region}:${account.accountId}:secret:hexabid/*/cache/auth-*`]),
+        ...clusterTunnelStatements(account.region, account.accountId),
       ],
     });
     const apply = config.environmentNames.map(
@@ -114,4 +121,22 @@ export class BootstrapStack extends TerraformStack {
     if (zone) outputs.apex_zone_name_servers = { value: zone.nameServers, description: `Name servers of ${config.hostedZone.zoneName}: set them at the registrar` };
     for (const [name, output] of Object.entries(outputs)) new TerraformOutput(this, name, output);
   }
+}
+
+/**
+ * The private cluster endpoints are reached through an SSM port forward from
+ * a node (`npm run tunnel`), so the plan role may start that one session
+ * document, on the nodes of HexaBid's clusters only.
+ */
+function clusterTunnelStatements(region: string, accountId: string): PolicyStatement[] {
+  return [
+    {
+      Sid: 'TunnelThroughClusterNodes',
+      Effect: 'Allow',
+      Action: 'ssm:StartSession',
+      Resource: `arn:aws:ec2:${region}:${accountId}:instance/*`,
+      Condition: { StringLike: { 'ssm:resourceTag/eks:cluster-name': 'hexabid-*' } },
+    },
+    { Sid: 'TunnelDocument', Effect: 'Allow', Action: 'ssm:StartSession', Resource: `arn:aws:ssm:${region}::document/AWS-StartPortForwardingSessionToRemoteHost` },
+  ];
 }

@@ -172,3 +172,32 @@ describe('hexabid-bootstrap', () => {
     expect(json.provider.aws![0].default_tags[0].tags).toEqual({ project: 'hexabid', environment: 'shared', 'managed-by': 'cdktf', 'cost-center': 'hexabid-platform' });
   });
 });
+
+describe('hexabid-bootstrap scoping of CI', () => {
+  const { json } = synthBootstrap();
+  const state = stateBackendConfig();
+  const stateBucketKey = Object.entries(json.resource.aws_s3_bucket!).find(([, b]) => b.bucket === state.bucket)![0];
+  const statements = parsePolicy(resourcesOf(json, 'aws_s3_bucket_policy').find((p) => p.bucket === `\${aws_s3_bucket.${stateBucketKey}.id}`)!.policy).Statement;
+
+  it.each(ENVIRONMENTS)("denies $name's apply role every state but its own two stacks'", (environment) => {
+    const apply = roleArn(ciApplyRoleName(environment.name));
+    const scoped = statements.filter((s) => s.Condition?.ArnEquals?.['aws:PrincipalArn'] === apply);
+    expect(scoped).toEqual([
+      expect.objectContaining({
+        Effect: 'Deny',
+        Action: [...STATE_OBJECT_ACTIONS],
+        NotResource: [`\${aws_s3_bucket.${stateBucketKey}.arn}/hexabid-${environment.name}/*`, `\${aws_s3_bucket.${stateBucketKey}.arn}/hexabid-${environment.name}-k8s/*`],
+      }),
+    ]);
+  });
+
+  it('lets the plan role open the port-forward session to cluster nodes only, and no other session', () => {
+    const roleKey = Object.entries(json.resource.aws_iam_role!).find(([, r]) => r.name === ROLE_NAMES.ciPlan)![0];
+    const inline = resourcesOf(json, 'aws_iam_role_policy').filter((p) => p.role === `\${aws_iam_role.${roleKey}.name}`).flatMap((p) => parsePolicy(p.policy).Statement);
+    const ssm = inline.filter((s) => [s.Action].flat().some((a: string) => a.startsWith('ssm:')));
+    expect(ssm).toEqual([
+      expect.objectContaining({ Action: 'ssm:StartSession', Resource: expect.stringMatching(/:instance\/\*$/), Condition: { StringLike: { 'ssm:resourceTag/eks:cluster-name': 'hexabid-*' } } }),
+      expect.objectContaining({ Action: 'ssm:StartSession', Resource: 'arn:aws:ssm:ap-south-1::document/AWS-StartPortForwardingSessionToRemoteHost' }),
+    ]);
+  });
+});

@@ -6,6 +6,8 @@ export interface PolicyStatement {
   readonly Principal?: '*' | Readonly<Record<string, string | readonly string[]>>;
   readonly Action: string | readonly string[];
   readonly Resource?: string | readonly string[];
+  /** Everything but these; for denials that must not cover what a role is meant to reach. */
+  readonly NotResource?: string | readonly string[];
   readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | boolean | readonly string[]>>>>;
 }
 
