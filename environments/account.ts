@@ -22,6 +22,8 @@ export interface AccountConfig {
   readonly drRegion: string;
   /** `owner/name` of the GitHub repository whose workflows plan and apply these stacks. */
   readonly githubRepository: string;
+  /** `owner/name` of the app's GitHub repository, whose main-branch workflow pushes images and asks for a deploy. */
+  readonly appRepository: string;
   /** The registered domain HexaBid serves; every environment's zone is this one or below it. */
   readonly apexDomain: string;
   /**
@@ -38,6 +40,7 @@ export const ACCOUNT: AccountConfig = {
   region: 'ap-south-1',
   drRegion: 'ap-south-2',
   githubRepository: 'hexabid/hexabid-infrastructure',
+  appRepository: 'hexabid/hexabid',
   apexDomain: 'hexabid.in',
   createApexZone: true,
 };
@@ -55,6 +58,8 @@ export const ROLE_NAMES = {
   readOnly: 'hexabid-read-only',
   /** CI's plan role for pull requests and drift checks: read-only plus state read. */
   ciPlan: 'hexabid-ci-plan',
+  /** The app repository's pipeline: pushes images to ECR, nothing else. */
+  imagePush: 'hexabid-ci-image-push',
 } as const;
 
 /** CI's apply role for one environment, assumable only from that GitHub environment. */

@@ -106,6 +106,9 @@ export function validateBootstrap(config: BootstrapConfig): void {
   if (!GITHUB_REPOSITORY.test(account.githubRepository)) {
     problems.push({ field: 'account.githubRepository', value: account.githubRepository, allowed: 'must be a GitHub repository as owner/name' });
   }
+  if (!GITHUB_REPOSITORY.test(account.appRepository)) {
+    problems.push({ field: 'account.appRepository', value: account.appRepository, allowed: 'must be a GitHub repository as owner/name' });
+  }
   if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(account.apexDomain)) {
     problems.push({ field: 'account.apexDomain', value: account.apexDomain, allowed: 'must be a lowercase DNS name such as hexabid.in' });
   }

@@ -1,6 +1,7 @@
 import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
 import { Construct } from 'constructs';
+import type { PolicyStatement } from './internal/iam.ts';
 import { requireProps, withDefaults } from './internal/props.ts';
 import { EncryptionKey } from './kms-key.ts';
 
@@ -80,5 +81,31 @@ export class ImageRepositories extends Construct {
     }
     this.repositoryUrls = urls;
     this.repositoryArns = arns;
+  }
+
+  /**
+   * What a pipeline needs to push images here: a registry login, and the
+   * layer and manifest uploads on these repositories only. ECR decrypts
+   * through its own KMS grant, so pushers need no key permission.
+   */
+  pushStatements(): PolicyStatement[] {
+    return [
+      { Sid: 'LogInToRegistry', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+      {
+        Sid: 'PushImages',
+        Effect: 'Allow',
+        Action: [
+          'ecr:BatchCheckLayerAvailability',
+          'ecr:InitiateLayerUpload',
+          'ecr:UploadLayerPart',
+          'ecr:CompleteLayerUpload',
+          'ecr:PutImage',
+          'ecr:BatchGetImage',
+          'ecr:GetDownloadUrlForLayer',
+          'ecr:DescribeImages',
+        ],
+        Resource: Object.values(this.repositoryArns),
+      },
+    ];
   }
 }

@@ -104,6 +104,12 @@ export class BootstrapStack extends TerraformStack {
     );
 
     const images = new ImageRepositories(this, 'Images', { repositoryNames: config.imageRepositories, keyAliasName: 'hexabid-images' });
+    const imagePush = new AccessRole(this, 'CiImagePush', {
+      roleName: ROLE_NAMES.imagePush,
+      description: `The app's pipeline pushes images, from the main branch of ${account.appRepository}`,
+      trust: githubActionsTrust(github.providerArn, [`repo:${account.appRepository}:ref:refs/heads/main`]),
+      statements: images.pushStatements(),
+    });
     const zone = config.hostedZone.create ? new DnsZone(this, 'ApexZone', { zoneName: config.hostedZone.zoneName, create: true }) : undefined;
 
     const outputs: Record<string, { value: string | string[] | Record<string, string> | Record<string, number>; description: string }> = {
@@ -115,6 +121,7 @@ export class BootstrapStack extends TerraformStack {
       github_oidc_provider_arn: { value: github.providerArn, description: 'GitHub Actions OIDC provider' },
       ci_plan_role_arn: { value: plan.roleArn, description: 'Role CI assumes to plan' },
       ci_apply_role_arns: { value: Object.fromEntries(apply.map((r, i) => [config.environmentNames[i]!, r.roleArn])), description: 'Role CI assumes to apply, per environment' },
+      ci_image_push_role_arn: { value: imagePush.roleArn, description: "Role the app's pipeline assumes to push images" },
       image_repository_urls: { value: images.repositoryUrls, description: 'ECR repository per image' },
       service_quotas: { value: prerequisites.quotaValues, description: 'Quota values requested (the larger of current and needed)' },
     };

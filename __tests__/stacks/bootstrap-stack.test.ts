@@ -201,3 +201,23 @@ describe('hexabid-bootstrap scoping of CI', () => {
     ]);
   });
 });
+
+describe("hexabid-bootstrap's role for the app pipeline", () => {
+  const { json } = synthBootstrap();
+  const [key, pushRole] = Object.entries(json.resource.aws_iam_role!).find(([, r]) => r.name === ROLE_NAMES.imagePush)!;
+  const inline = resourcesOf(json, 'aws_iam_role_policy').filter((p) => p.role === `\${aws_iam_role.${key}.name}`).flatMap((p) => parsePolicy(p.policy).Statement);
+
+  it("is assumable only from the main branch of the app's repository", () => {
+    expect(parsePolicy(pushRole.assume_role_policy).Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:sub']).toEqual([
+      `repo:${ACCOUNT.appRepository}:ref:refs/heads/main`,
+    ]);
+    expect(resourcesOf(json, 'aws_iam_role_policy_attachment').filter((a) => a.role === `\${aws_iam_role.${key}.name}`)).toEqual([]);
+  });
+
+  it('pushes to the four image repositories and nowhere else', () => {
+    const push = inline.find((s) => s.Sid === 'PushImages')!;
+    expect(push.Resource).toHaveLength(4);
+    for (const arn of push.Resource) expect(arn).toMatch(/^\$\{aws_ecr_repository\./);
+    expect(inline.filter((s) => s.Resource === '*').map((s) => s.Action)).toEqual(['ecr:GetAuthorizationToken']);
+  });
+});
