@@ -1,0 +1,141 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ACCOUNT, ROLE_NAMES, roleArn } from '../../environments/account.ts';
+import { ENVIRONMENTS } from '../../environments/index.ts';
+import { affectedStacks, allStacks, matchRule, AFFECT_RULES } from '../../lib/ci/affected-stacks.ts';
+
+const run = promisify(execFile);
+const stacksOf = (files: string[]): string[] => affectedStacks(files).include.map((s) => s.stack);
+
+const EVERY_STACK = [
+  'hexabid-bootstrap',
+  'hexabid-dev',
+  'hexabid-dev-k8s',
+  'hexabid-staging',
+  'hexabid-staging-k8s',
+  'hexabid-production',
+  'hexabid-production-k8s',
+];
+const K8S_STACKS = ['hexabid-dev-k8s', 'hexabid-staging-k8s', 'hexabid-production-k8s'];
+
+describe('the stacks a change affects', () => {
+  it('knows every stack the app synthesizes, named as the app names them, in apply order', async () => {
+    expect(allStacks().map((s) => s.stack)).toEqual(EVERY_STACK);
+    // The snapshots are what main.ts synthesizes: one file per stack.
+    const snapshots = readdirSync(join(__dirname, '..', '__snapshots__')).filter((f) => f.endsWith('.tf.json')).map((f) => f.replace(/\.tf\.json$/, ''));
+    expect([...snapshots].sort()).toEqual([...EVERY_STACK].sort());
+    // The light name module the CI tool uses is the one the stacks use.
+    const names = await import('../../stacks/stack-names.ts');
+    expect((await import('../../stacks/infrastructure-stack.ts')).infrastructureStackName).toBe(names.infrastructureStackName);
+    expect((await import('../../stacks/kubernetes-stack.ts')).kubernetesStackName).toBe(names.kubernetesStackName);
+    expect((await import('../../stacks/bootstrap-stack.ts')).BOOTSTRAP_STACK_NAME).toBe(names.BOOTSTRAP_STACK_NAME);
+  });
+
+  it('plans every environment for a change to shared code, config or dependencies', () => {
+    for (const file of ['modules/rds.ts', 'modules/addons/external-dns.ts', 'lib/cidr.ts', 'stacks/stack-foundation.ts', 'environments/common.ts',
+      'environments/index.ts', 'environments/account.ts', 'environments/validate.ts', 'main.ts', 'package.json', 'package-lock.json', 'cdktf.json', 'tsconfig.json']) {
+      expect(stacksOf([file]), file).toEqual(EVERY_STACK);
+    }
+  });
+
+  it("plans only an environment's own stacks, and the bootstrap whose quotas add them up, for its config file", () => {
+    const result = affectedStacks(['environments/staging.ts']);
+    const staging = ENVIRONMENTS.find((e) => e.name === 'staging')!;
+    const planRoleArn = roleArn(ROLE_NAMES.ciPlan);
+    expect(result.include).toEqual([
+      { stack: 'hexabid-bootstrap', environment: null, kind: 'bootstrap', order: 0, region: ACCOUNT.region, planRoleArn },
+      { stack: 'hexabid-staging', environment: 'staging', kind: 'infrastructure', order: 1, region: staging.region, planRoleArn },
+      { stack: 'hexabid-staging-k8s', environment: 'staging', kind: 'kubernetes', order: 2, region: staging.region, planRoleArn },
+    ]);
+    expect(result.files[0]).toMatchObject({ file: 'environments/staging.ts', environment: 'staging' });
+    expect(stacksOf(['environments/production.ts'])).toEqual(['hexabid-bootstrap', 'hexabid-production', 'hexabid-production-k8s']);
+  });
+
+  it('maps environment files from the environment names, not from a list of its own', () => {
+    const qa = affectedStacks(['environments/qa.ts', 'helm/hexabid/values.yaml'], [{ name: 'qa', region: 'eu-west-1' }]);
+    expect(qa.include.map((s) => s.stack)).toEqual(['hexabid-bootstrap', 'hexabid-qa', 'hexabid-qa-k8s']);
+    // Without a "dev" environment, dev.ts is just another shared file.
+    expect(matchRule('environments/dev.ts', ['qa'])?.environment).toBeUndefined();
+    for (const env of ENVIRONMENTS) expect(matchRule(`environments/${env.name}.ts`, ENVIRONMENTS.map((e) => e.name))?.environment).toBe(env.name);
+  });
+
+  it('plans only the Kubernetes stacks for the charts, the dashboards and the Kubernetes stack code', () => {
+    for (const file of ['helm/hexabid/templates/x.yaml', 'helm/platform/values.yaml', 'helm/hexabid/README.md', 'monitoring/dashboards/api.json',
+      'stacks/kubernetes-stack.ts', 'stacks/cluster-connection.ts']) {
+      expect(stacksOf([file]), file).toEqual(K8S_STACKS);
+    }
+  });
+
+  it('plans the infrastructure stacks and the Kubernetes stacks that read their outputs for the infrastructure stack code', () => {
+    for (const file of ['stacks/infrastructure-stack.ts', 'stacks/infrastructure-outputs.ts']) {
+      expect(stacksOf([file]), file).toEqual(EVERY_STACK.filter((s) => s !== 'hexabid-bootstrap'));
+    }
+  });
+
+  it('plans only the bootstrap for its config and its stack', () => {
+    expect(stacksOf(['environments/bootstrap.ts'])).toEqual(['hexabid-bootstrap']);
+    expect(stacksOf(['stacks/bootstrap-stack.ts'])).toEqual(['hexabid-bootstrap']);
+  });
+
+  it('plans nothing for documentation, tests and CI tooling', () => {
+    const result = affectedStacks(['docs/BOOTSTRAP.md', 'README.md', 'modules/README.md', '__tests__/modules/rds.test.ts', '__tests__/__snapshots__/hexabid-dev.tf.json',
+      '.github/workflows/plan.yml', '.ci/run', 'ci/x.sh', 'scripts/affected-stacks.ts', 'lib/ci/pr-comment.ts', '.gitignore', 'vitest.config.mts']);
+    expect(result.include).toEqual([]);
+    expect(JSON.stringify({ include: result.include })).toBe('{"include":[]}');
+    expect(result.files.every((f) => f.rule !== undefined)).toBe(true);
+  });
+
+  it('plans every stack for a path no rule knows, and says no rule matched', () => {
+    const result = affectedStacks(['docs/x.md', 'terraform/legacy.tf']);
+    expect(result.include.map((s) => s.stack)).toEqual(EVERY_STACK);
+    expect(result.files.find((f) => f.file === 'terraform/legacy.tf')?.rule).toBeUndefined();
+  });
+
+  it('orders the union: bootstrap, then each environment in deploy order, infrastructure before Kubernetes', () => {
+    const result = affectedStacks(['helm/hexabid/Chart.yaml', 'environments/production.ts', 'docs/x.md']);
+    expect(result.include.map((s) => [s.order, s.stack, s.kind])).toEqual([
+      [0, 'hexabid-bootstrap', 'bootstrap'],
+      [1, 'hexabid-dev-k8s', 'kubernetes'],
+      [2, 'hexabid-staging-k8s', 'kubernetes'],
+      [3, 'hexabid-production', 'infrastructure'],
+      [4, 'hexabid-production-k8s', 'kubernetes'],
+    ]);
+  });
+
+  it('takes paths as given on the command line: ./ prefixes, blank lines and repeats', () => {
+    const result = affectedStacks(['./helm/hexabid/Chart.yaml', '', '  ', 'helm/hexabid/Chart.yaml']);
+    expect(result.files.map((f) => f.file)).toEqual(['helm/hexabid/Chart.yaml']);
+    expect(result.include.map((s) => s.stack)).toEqual(K8S_STACKS);
+  });
+
+  it('gives every rule a reason, and keeps the CI tools out of the app so lib/ci/** may affect nothing', () => {
+    for (const rule of AFFECT_RULES) expect(rule.why.length, rule.paths.join(' ')).toBeGreaterThan(10);
+    const root = join(__dirname, '..', '..');
+    const sources = ['main.ts', ...['environments', 'modules', 'stacks', 'lib'].flatMap((dir) =>
+      readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.startsWith('ci/')).map((f) => join(dir, f)))];
+    const importers = sources.filter((f) => /from '[./]*(?:lib\/)?ci\//.test(readFileSync(join(root, f), 'utf8')));
+    expect(importers).toEqual([]);
+  });
+});
+
+describe('npm run ci:affected', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hexabid-affected-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints one stack per line with --format lines, and writes the matrix to $GITHUB_OUTPUT', async () => {
+    const output = join(dir, 'output');
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/affected-stacks.ts', '--files', 'environments/staging.ts', 'docs/x.md', '--format', 'lines'], {
+      cwd: join(__dirname, '..', '..'),
+      env: { ...process.env, GITHUB_OUTPUT: output, GITHUB_ACTIONS: '' },
+    });
+    expect(stdout).toBe('hexabid-bootstrap\nhexabid-staging\nhexabid-staging-k8s\n');
+    expect(stderr).toContain('docs/x.md -> no stack');
+    const matrix = { include: affectedStacks(['environments/staging.ts']).include };
+    expect(readFileSync(output, 'utf8')).toBe(`matrix=${JSON.stringify(matrix)}\naffected=true\n`);
+    expect(JSON.stringify(matrix)).toMatch(/^\{"include":\[\{"stack":"hexabid-bootstrap","environment":null,"kind":"bootstrap","order":0,/);
+  });
+});

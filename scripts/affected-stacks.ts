@@ -1,0 +1,125 @@
+/**
+ * Prints the stacks a pull request affects, as the matrix of CI's plan job.
+ * The rules, and why each stack is in or out, are in lib/ci/affected-stacks.ts.
+ *
+ *   npm run ci:affected -- --base origin/main                 # git diff --name-only origin/main...HEAD
+ *   npm run ci:affected -- --base "$BASE_SHA" --head "$HEAD_SHA"
+ *   npm run ci:affected -- --files modules/rds.ts helm/hexabid/values.yaml
+ *   git diff --name-only main... | npm run ci:affected -- --format lines
+ *
+ * Prints {"include":[{"stack","environment","kind","order","region","planRoleArn"}, ...]},
+ * bootstrap first, then each environment's infrastructure before its
+ * Kubernetes stack; {"include":[]} when nothing is affected. `--format lines`
+ * prints one stack per line instead. With $GITHUB_OUTPUT set (in a workflow
+ * step) it also writes `matrix=<json>` and `affected=true|false` there. Which
+ * rule each file matched goes to stderr.
+ */
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { affectedStacks, allStacks, UNMATCHED_WHY, type AffectedStacksResult } from '../lib/ci/affected-stacks.ts';
+
+const USAGE =
+  'usage: npm run ci:affected -- [--base <git-rev> [--head <git-rev>] | --files <file>... ] [--format json|lines]\n' +
+  '       (with neither --base nor --files, the changed paths are read from stdin, one a line)';
+
+/** Bad input: the message is the user's to act on, exit 2. */
+class UsageError extends Error {}
+
+type Source = { readonly kind: 'git'; readonly base: string; readonly head: string } | { readonly kind: 'files'; readonly files: string[] } | { readonly kind: 'stdin' };
+
+interface Request {
+  readonly source: Source;
+  readonly format: 'json' | 'lines';
+}
+
+function parse(args: readonly string[]): Request {
+  let base: string | undefined;
+  let head: string | undefined;
+  let files: string[] | undefined;
+  let format: Request['format'] = 'json';
+  const value = (option: string, next: string | undefined): string => {
+    if (next === undefined || next.startsWith('--')) throw new UsageError(`${option} needs a value\n${USAGE}`);
+    return next;
+  };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--base') base = value(arg, args[++i]);
+    else if (arg === '--head') head = value(arg, args[++i]);
+    else if (arg === '--format') {
+      const f = value(arg, args[++i]);
+      if (f !== 'json' && f !== 'lines') throw new UsageError(`--format must be json or lines, not "${f}"\n${USAGE}`);
+      format = f;
+    } else if (arg === '--files') {
+      files = files ?? [];
+      // Every argument up to the next option is a path.
+      while (i + 1 < args.length && !args[i + 1]!.startsWith('--')) files.push(args[++i]!);
+    } else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}\n${USAGE}`);
+    else throw new UsageError(`unexpected argument "${arg}" (paths go after --files)\n${USAGE}`);
+  }
+  if (files !== undefined && base !== undefined) throw new UsageError(`give --base or --files, not both\n${USAGE}`);
+  if (head !== undefined && base === undefined) throw new UsageError(`--head needs --base\n${USAGE}`);
+  for (const [option, rev] of [['--base', base], ['--head', head]] as const) {
+    // A revision that starts with a dash would reach git as an option.
+    if (rev !== undefined && rev.startsWith('-')) throw new UsageError(`${option} "${rev}" is not a git revision`);
+  }
+  if (base !== undefined) return { source: { kind: 'git', base, head: head ?? 'HEAD' }, format };
+  if (files !== undefined) return { source: { kind: 'files', files }, format };
+  if (process.stdin.isTTY) throw new UsageError(`no changed files: give --base, --files, or pipe the paths in\n${USAGE}`);
+  return { source: { kind: 'stdin' }, format };
+}
+
+function git(args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync('git', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.error) throw new Error(`could not run git: ${result.error.message}`);
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr.trim() };
+}
+
+/** The paths `git diff --name-only base...head` lists: what the branch changed since it left base. */
+function changedFiles(base: string, head: string): string[] {
+  for (const [option, rev] of [['--base', base], ['--head', head]] as const) {
+    if (git(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]).status !== 0) {
+      throw new UsageError(`${option} ${rev}: no such commit here (in CI, check out with fetch-depth: 0 so the base is present)`);
+    }
+  }
+  // No rename detection: a moved file changes both its old and its new path. -z: paths unquoted.
+  const diff = git(['diff', '--name-only', '--no-renames', '-z', `${base}...${head}`]);
+  if (diff.status !== 0) throw new Error(`git diff ${base}...${head} failed: ${diff.stderr}`);
+  return diff.stdout.split('\0');
+}
+
+function report(result: AffectedStacksResult): void {
+  const annotate = process.env.GITHUB_ACTIONS === 'true';
+  const everyStack = allStacks().length;
+  for (const verdict of result.files) {
+    const stacks = verdict.stacks.length === everyStack ? 'every stack' : verdict.stacks.length > 0 ? verdict.stacks.join(', ') : 'no stack';
+    if (verdict.rule === undefined) {
+      // A workflow annotation, so the pull request shows why every stack is planned.
+      console.error(`${annotate ? '::warning::' : 'warning: '}${verdict.file} matches no rule in lib/ci/affected-stacks.ts: ${UNMATCHED_WHY}`);
+    } else {
+      console.error(`${verdict.file} -> ${stacks} (${verdict.rule.why})`);
+    }
+  }
+  if (result.files.length === 0) console.error('No changed files.');
+  console.error(result.include.length > 0 ? `Affected: ${result.include.map((s) => s.stack).join(', ')}` : 'No stack affected.');
+}
+
+function main(): void {
+  const request = parse(process.argv.slice(2));
+  const source = request.source;
+  const files =
+    source.kind === 'git' ? changedFiles(source.base, source.head) : source.kind === 'files' ? source.files : readFileSync(0, 'utf8').split(/\r?\n/);
+  const result = affectedStacks(files);
+  report(result);
+  const matrix = JSON.stringify({ include: result.include });
+  if (request.format === 'json') console.log(matrix);
+  else if (result.include.length > 0) console.log(result.include.map((s) => s.stack).join('\n'));
+  const output = process.env.GITHUB_OUTPUT;
+  if (output) appendFileSync(output, `matrix=${matrix}\naffected=${result.include.length > 0}\n`);
+}
+
+try {
+  main();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(error instanceof UsageError ? 2 : 1);
+}
