@@ -1,0 +1,31 @@
+/**
+ * What CI's deploy jobs need to know of the environments, from the same
+ * config the stacks come from: each environment's region, apply role and
+ * stacks in apply order, and the plan role. Printed as `key=value` lines,
+ * the format of $GITHUB_OUTPUT.
+ *
+ *   npm run --silent ci:targets >> "$GITHUB_OUTPUT"
+ *
+ * staging_region=ap-south-1
+ * staging_apply_role=arn:aws:iam::…:role/hexabid-ci-apply-staging
+ * staging_stacks=hexabid-staging hexabid-staging-k8s
+ * plan_role=arn:aws:iam::…:role/hexabid-ci-plan
+ */
+import { ciApplyRoleName, ROLE_NAMES, roleArn } from '../environments/account.ts';
+import { ENVIRONMENTS } from '../environments/index.ts';
+import { environmentStackNames } from '../stacks/stack-names.ts';
+
+/** The outputs, as ordered key/value pairs. */
+export function ciTargets(): [string, string][] {
+  const lines: [string, string][] = [['plan_role', roleArn(ROLE_NAMES.ciPlan)]];
+  for (const environment of ENVIRONMENTS) {
+    lines.push([`${environment.name}_region`, environment.region]);
+    lines.push([`${environment.name}_apply_role`, roleArn(ciApplyRoleName(environment.name))]);
+    lines.push([`${environment.name}_stacks`, environmentStackNames(environment).join(' ')]);
+  }
+  return lines;
+}
+
+if (process.argv[1]?.endsWith('ci-targets.ts')) {
+  for (const [key, value] of ciTargets()) console.log(`${key}=${value}`);
+}

@@ -1,0 +1,71 @@
+/**
+ * Checks that an environment serves, after a deploy: GET /health (the
+ * frontend through the ALB) and /api/health (the api), on the environment's
+ * own domain, until both answer 200 or the time runs out.
+ *
+ *   npm run smoke -- staging
+ *   npm run smoke -- production --timeout 600
+ *
+ * Exits 0 when both answer 200, 1 when either still fails at the deadline,
+ * 2 on a usage error.
+ */
+import { ENVIRONMENTS, selectEnvironments, UnknownEnvironmentError } from '../environments/index.ts';
+
+/** The design's two health endpoints. */
+export const SMOKE_PATHS = ['/health', '/api/health'] as const;
+const USAGE = 'usage: npm run smoke -- <environment> [--timeout <seconds>]';
+
+function parse(args: readonly string[]): { environment: string; timeoutSeconds: number } {
+  const positional: string[] = [];
+  let timeoutSeconds = 300;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--timeout') timeoutSeconds = Number(args[++i]);
+    else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
+    else positional.push(arg);
+  }
+  if (positional.length !== 1) throw new UsageError('name one environment');
+  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 3600) throw new UsageError('--timeout must be a whole number of seconds from 1 to 3600');
+  return { environment: positional[0]!, timeoutSeconds };
+}
+
+class UsageError extends Error {}
+
+async function check(url: string): Promise<string | undefined> {
+  try {
+    const response = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+    return response.status === 200 ? undefined : `HTTP ${response.status}`;
+  } catch (error) {
+    return error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+  }
+}
+
+async function main(): Promise<number> {
+  const request = parse(process.argv.slice(2));
+  const [config] = selectEnvironments(request.environment);
+  const urls = SMOKE_PATHS.map((path) => `https://${config!.edge.domainName}${path}`);
+  const deadline = Date.now() + request.timeoutSeconds * 1000;
+  for (;;) {
+    const failures = (await Promise.all(urls.map(async (url) => [url, await check(url)] as const))).filter(([, problem]) => problem !== undefined);
+    if (failures.length === 0) {
+      console.log(`${config!.name} serves: ${urls.join(', ')} answer 200.`);
+      return 0;
+    }
+    if (Date.now() >= deadline) {
+      for (const [url, problem] of failures) console.error(`${url}: ${problem}`);
+      console.error(`${config!.name} did not pass its smoke test within ${request.timeoutSeconds} s.`);
+      return 1;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError) console.error(`${error.message}\n${USAGE}`);
+    else if (error instanceof UnknownEnvironmentError) console.error(`Unknown environment "${error.names.join('", "')}"; valid names are: ${ENVIRONMENTS.map((e) => e.name).join(', ')}`);
+    else console.error(error instanceof Error ? error.message : String(error));
+    process.exit(error instanceof UsageError || error instanceof UnknownEnvironmentError ? 2 : 1);
+  },
+);
