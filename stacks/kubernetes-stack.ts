@@ -188,6 +188,8 @@ export class KubernetesStack extends TerraformStack {
 
     const outputs: Record<string, { value: string | string[] | Record<string, string>; description: string }> = {
       app_namespace: { value: app.namespaceName, description: 'Namespace HexaBid runs in' },
+      // CI re-applies with the tag that is serving when a change brings no new one.
+      release_image_tag: { value: imageTag.stringValue, description: 'Image tag of the release as last applied' },
       hosted_zone_id: { value: zone.zoneId, description: `Route53 zone of ${edge.domainName}` },
       hosted_zone_name_servers: { value: zone.nameServers, description: 'Name servers of the zone (for delegation)' },
       certificate_arn: { value: certificate.certificateArn, description: `ACM certificate for ${certificate.domainNames.join(', ')}` },
