@@ -4,7 +4,7 @@
  * covers what the environments assume exists.
  */
 import { NODE_INSTANCE_TYPES } from '../lib/aws-catalog.ts';
-import type { QuotaRequirement } from '../modules/account-prerequisites.ts';
+import type { QuotaRequirement } from '../modules/account/account-prerequisites.ts';
 import { ACCOUNT, ciApplyRoleName, IMAGE_COMPONENTS, imageRepositoryName, ROLE_NAMES, roleArn, stateBackendConfig, type AccountConfig } from './account.ts';
 import { COMMON } from './common.ts';
 import type { EnvironmentConfig, NodeGroupConfig, StateBackendConfig } from './types.ts';

@@ -14,7 +14,7 @@ import { Construct } from 'constructs';
 import { awsContext } from './internal/aws-context.ts';
 import { managedPolicyArn, policyDocument, serviceTrustPolicy } from './internal/iam.ts';
 import { requireProps, withDefaults, type Defaulted } from './internal/props.ts';
-import { EncryptionKey } from './kms-key.ts';
+import { EncryptionKey } from './security/kms-key.ts';
 
 /** The five EKS control-plane log types. */
 export const EKS_CONTROL_PLANE_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] as const;

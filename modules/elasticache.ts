@@ -4,10 +4,10 @@ import { ElasticacheSubnetGroup } from '@cdktf/provider-aws/lib/elasticache-subn
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { CACHE_ENGINE_VERSIONS } from '../lib/aws-catalog.ts';
-import { GeneratedCredential } from './generated-credential.ts';
+import { GeneratedCredential } from './security/generated-credential.ts';
 import { IngressSecurityGroup } from './internal/ingress-security-group.ts';
 import { requireProps, withDefaults } from './internal/props.ts';
-import { EncryptionKey } from './kms-key.ts';
+import { EncryptionKey } from './security/kms-key.ts';
 
 export interface CacheReplicationGroupProps {
   /** Replication group ID, also the prefix of log groups and the key alias. */

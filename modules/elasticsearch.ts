@@ -8,8 +8,8 @@ import { awsContext } from './internal/aws-context.ts';
 import { policyDocument } from './internal/iam.ts';
 import { IngressSecurityGroup } from './internal/ingress-security-group.ts';
 import { requireProps, withDefaults } from './internal/props.ts';
-import { podIdentityTrust } from './pod-identity-role.ts';
-import { EncryptionKey } from './kms-key.ts';
+import { podIdentityTrust } from './identity/pod-identity-role.ts';
+import { EncryptionKey } from './security/kms-key.ts';
 
 /** The OpenSearch log streams this domain publishes. */
 export const OPENSEARCH_LOG_TYPES = ['INDEX_SLOW_LOGS', 'SEARCH_SLOW_LOGS', 'ES_APPLICATION_LOGS', 'AUDIT_LOGS'] as const;

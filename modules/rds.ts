@@ -7,12 +7,12 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { DB_INSTANCE_CLASSES } from '../lib/aws-catalog.ts';
-import { GeneratedCredential } from './generated-credential.ts';
+import { GeneratedCredential } from './security/generated-credential.ts';
 import { awsContext } from './internal/aws-context.ts';
 import { requireProps, withDefaults } from './internal/props.ts';
 import { managedPolicyArn, serviceTrustPolicy } from './internal/iam.ts';
 import { IngressSecurityGroup } from './internal/ingress-security-group.ts';
-import { EncryptionKey } from './kms-key.ts';
+import { EncryptionKey } from './security/kms-key.ts';
 
 /** PostgreSQL log streams exported to CloudWatch. */
 export const POSTGRES_LOG_EXPORTS = ['postgresql', 'upgrade'] as const;

@@ -9,7 +9,7 @@ import { policyDocument, serviceTrustPolicy } from './internal/iam.ts';
 import { withDefaults } from './internal/props.ts';
 import { accessLogsBucket, type AccessLogsBucketProps } from './internal/access-logs-bucket.ts';
 import { SecureBucket } from './internal/secure-bucket.ts';
-import { EncryptionKey } from './kms-key.ts';
+import { EncryptionKey } from './security/kms-key.ts';
 
 export interface DocumentStorageProps {
   /** Bucket names start with it, e.g. `hexabid-prod`; the account ID ends them. */

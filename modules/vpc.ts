@@ -18,7 +18,7 @@ import { Construct } from 'constructs';
 import { awsContext } from './internal/aws-context.ts';
 import { policyDocument, serviceTrustPolicy } from './internal/iam.ts';
 import { requireProps, withDefaults } from './internal/props.ts';
-import { EncryptionKey } from './kms-key.ts';
+import { EncryptionKey } from './security/kms-key.ts';
 
 export interface VpcProps {
   /** Prefix for every name, e.g. `hexabid-prod`. */

@@ -36,7 +36,7 @@ describe('the stacks a change affects', () => {
   });
 
   it('plans every environment for a change to shared code, config or dependencies', () => {
-    for (const file of ['modules/rds.ts', 'modules/addons/external-dns.ts', 'lib/cidr.ts', 'stacks/stack-foundation.ts', 'environments/common.ts',
+    for (const file of ['modules/rds.ts', 'modules/kubernetes/addons/external-dns.ts', 'lib/cidr.ts', 'stacks/stack-foundation.ts', 'environments/common.ts',
       'environments/index.ts', 'environments/account.ts', 'environments/validate.ts', 'main.ts', 'package.json', 'package-lock.json', 'cdktf.json', 'tsconfig.json']) {
       expect(stacksOf([file]), file).toEqual(EVERY_STACK);
     }

@@ -3,7 +3,7 @@ import { ACCOUNT, ciApplyRoleName, clusterAdminRoleArns, imageRegistry, ROLE_NAM
 import { bootstrapConfig } from '../../environments/bootstrap.ts';
 import { ENVIRONMENTS } from '../../environments/index.ts';
 import { NODE_INSTANCE_TYPES } from '../../lib/aws-catalog.ts';
-import { STATE_OBJECT_ACTIONS } from '../../modules/state-storage.ts';
+import { STATE_OBJECT_ACTIONS } from '../../modules/account/state-storage.ts';
 import { Testing } from 'cdktf';
 import { BOOTSTRAP_LOCAL_STATE_PATH, BootstrapStack } from '../../stacks/bootstrap-stack.ts';
 import { onlyResource, parsePolicy, resourcesOf, synthBootstrap, synthEnvironment } from '../helpers/synth.ts';

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CHART_DIR } from '../../../lib/chart-path.ts';
+import { HexabidRelease, type HexabidReleaseProps } from '../../../modules/kubernetes/hexabid-release.ts';
+import { onlyResource, synthConstruct } from '../../helpers/synth.ts';
+
+const props: HexabidReleaseProps = {
+  chartDirectory: CHART_DIR,
+  namespace: 'hexabid-test',
+  valuesFile: 'values-staging.yaml',
+  imageTag: '1.4.2',
+  endpoints: {
+    databaseHost: 'db.internal',
+    redisHost: 'cache.internal',
+    searchEndpoint: 'search.internal',
+    documentsBucket: 'documents',
+    certificateArn: 'arn:aws:acm:ap-south-1:111122223333:certificate/abc',
+    wafAclArn: 'arn:aws:wafv2:ap-south-1:111122223333:regional/webacl/x/1',
+    accessLogs: { bucket: 'logs', prefix: 'alb' },
+    secretStoreName: 'aws-secrets-manager',
+  },
+};
+
+describe('HexabidRelease', () => {
+  it('installs the chart from its asset with the values file as it is on disk', () => {
+    const release = onlyResource(synthConstruct((scope) => new HexabidRelease(scope, 'App', props)), 'helm_release');
+    expect(release.chart).toMatch(/^assets\/App_Chart_[A-Z0-9]+\/[A-F0-9]+$/);
+    expect(release.values).toEqual([readFileSync(join(CHART_DIR, 'values-staging.yaml'), 'utf8')]);
+    expect(release).toMatchObject({ name: 'hexabid', namespace: 'hexabid-test', wait: true, atomic: true, timeout: 600, max_history: 10, lint: true });
+  });
+
+  it('sets the overrides as strings, with no reader host unless one is given', () => {
+    const release = onlyResource(synthConstruct((scope) => new HexabidRelease(scope, 'App', props)), 'helm_release');
+    const sets = Object.fromEntries(release.set.map((s: any) => [s.name, s.value]));
+    expect(sets).toMatchObject({ 'global.imageTag': '1.4.2', 'search.endpoint': 'https://search.internal', 'api.serviceAccount.name': 'hexabid-api' });
+    expect(sets).not.toHaveProperty('database.readerHost');
+    const withReader = onlyResource(
+      synthConstruct((scope) => new HexabidRelease(scope, 'App', { ...props, endpoints: { ...props.endpoints, databaseReaderHost: 'replica.internal' } })),
+      'helm_release',
+    );
+    expect(withReader.set).toContainEqual({ name: 'database.readerHost', value: 'replica.internal', type: 'string' });
+  });
+
+  it('names its service accounts after the release, and exposes what it sets and where the chart lands', () => {
+    let release: HexabidRelease | undefined;
+    const json = synthConstruct((scope) => {
+      release = new HexabidRelease(scope, 'App', { ...props, releaseName: 'hb' });
+    });
+    expect(release!.serviceAccountNames).toEqual({ api: 'hb-api', worker: 'hb-worker', scraper: 'hb-scraper' });
+    const synthesized = onlyResource(json, 'helm_release');
+    expect(synthesized.set.map((s: any) => [s.name, s.value])).toEqual(Object.entries(release!.overrides));
+    expect(synthesized.chart).toBe(release!.chartAssetPath);
+  });
+
+  it('fails clearly for a values file the chart does not have', () => {
+    expect(() => synthConstruct((scope) => new HexabidRelease(scope, 'App', { ...props, valuesFile: 'values-qa.yaml' }))).toThrow(
+      `HexabidRelease App: valuesFile "values-qa.yaml" was not found in ${CHART_DIR}`,
+    );
+  });
+});

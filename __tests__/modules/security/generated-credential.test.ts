@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { GeneratedCredential } from '../../../modules/security/generated-credential.ts';
+import { onlyDataSource, onlyResource, synthConstruct } from '../../helpers/synth.ts';
+
+describe('GeneratedCredential', () => {
+  const json = synthConstruct((scope) => {
+    const credential = new GeneratedCredential(scope, 'Cred', {
+      secretName: 'hexabid/test/thing',
+      description: 'test',
+      kmsKeyArn: 'arn:aws:kms:ap-south-1:111122223333:key/abc',
+      username: 'app',
+      version: 3,
+    });
+    credential.storedPassword();
+    credential.storedPassword();
+  });
+
+  it('stores the secret encrypted with the given key, recoverable for 30 days', () => {
+    expect(onlyResource(json, 'aws_secretsmanager_secret')).toMatchObject({
+      name: 'hexabid/test/thing',
+      kms_key_id: 'arn:aws:kms:ap-south-1:111122223333:key/abc',
+      recovery_window_in_days: 30,
+    });
+  });
+
+  it('writes username and a generated alphanumeric password through the write-only argument, versioned', () => {
+    const version = onlyResource(json, 'aws_secretsmanager_secret_version');
+    expect(version.secret_string).toBeUndefined();
+    expect(version.secret_string_wo).toMatch(/^\$\{jsonencode\(\{"password" = data\.aws_secretsmanager_random_password\..*\.random_password, "username" = "app"\}\)\}$/);
+    expect(version.secret_string_wo_version).toBe(3);
+    expect(onlyDataSource(json, 'aws_secretsmanager_random_password')).toMatchObject({ password_length: 40, exclude_punctuation: true });
+  });
+
+  it('reads the stored password back through one data source, after the write', () => {
+    const readBack = onlyDataSource(json, 'aws_secretsmanager_secret_version');
+    expect(readBack.depends_on).toEqual([expect.stringMatching(/^aws_secretsmanager_secret_version\./)]);
+  });
+});

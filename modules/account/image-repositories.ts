@@ -1,0 +1,111 @@
+import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
+import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
+import { Construct } from 'constructs';
+import type { PolicyStatement } from '../internal/iam.ts';
+import { requireProps, withDefaults } from '../internal/props.ts';
+import { EncryptionKey } from '../security/kms-key.ts';
+
+export interface ImageRepositoriesProps {
+  /** Repository names, e.g. `hexabid/api`. */
+  readonly repositoryNames: readonly string[];
+  /** Alias of the repositories' KMS key, without `alias/`. */
+  readonly keyAliasName: string;
+  /**
+   * Days an untagged image (a failed or superseded push) is kept.
+   * @default 7
+   */
+  readonly untaggedImageExpiryDays?: number;
+  /**
+   * Tagged images kept per repository; older ones expire. Keep enough to roll back to any release still in use.
+   * @default 200
+   */
+  readonly taggedImagesKept?: number;
+}
+
+/** Every default of {@link ImageRepositoriesProps}, applied in one place. */
+export const IMAGE_REPOSITORIES_DEFAULTS = {
+  untaggedImageExpiryDays: 7,
+  taggedImagesKept: 200,
+} as const satisfies Partial<ImageRepositoriesProps>;
+
+/**
+ * Private ECR repositories for the app's images: immutable tags (a tag always
+ * means the same image), a vulnerability scan on every push, a customer-managed
+ * KMS key, and a lifecycle policy that bounds what is stored.
+ */
+export class ImageRepositories extends Construct {
+  /** Repository URL (`<registry>/<name>`) by repository name. */
+  readonly repositoryUrls: Readonly<Record<string, string>>;
+  /** Repository ARN by repository name. */
+  readonly repositoryArns: Readonly<Record<string, string>>;
+  readonly kmsKeyArn: string;
+
+  constructor(scope: Construct, id: string, props: ImageRepositoriesProps) {
+    super(scope, id);
+    const p = withDefaults(props, IMAGE_REPOSITORIES_DEFAULTS);
+    requireProps(p.repositoryNames.length > 0, 'ImageRepositories', id, 'repositoryNames must name at least one repository');
+    requireProps(p.untaggedImageExpiryDays >= 1, 'ImageRepositories', id, `untaggedImageExpiryDays must be at least 1 (got ${p.untaggedImageExpiryDays})`);
+    requireProps(p.taggedImagesKept >= 1, 'ImageRepositories', id, `taggedImagesKept must be at least 1 (got ${p.taggedImagesKept})`);
+    const key = new EncryptionKey(this, 'Key', { aliasName: p.keyAliasName, description: 'Encrypts HexaBid container images' });
+    this.kmsKeyArn = key.keyArn;
+
+    const lifecycle = JSON.stringify({
+      rules: [
+        {
+          rulePriority: 1,
+          description: `Expire untagged images after ${p.untaggedImageExpiryDays} days`,
+          selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: p.untaggedImageExpiryDays },
+          action: { type: 'expire' },
+        },
+        {
+          // `any` must be the last rule: it sees what the rules before it left.
+          rulePriority: 2,
+          description: `Keep the newest ${p.taggedImagesKept} images`,
+          selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: p.taggedImagesKept },
+          action: { type: 'expire' },
+        },
+      ],
+    });
+    const urls: Record<string, string> = {};
+    const arns: Record<string, string> = {};
+    for (const name of p.repositoryNames) {
+      const repository = new EcrRepository(this, `Repository-${name}`, {
+        name,
+        imageTagMutability: 'IMMUTABLE',
+        imageScanningConfiguration: { scanOnPush: true },
+        encryptionConfiguration: [{ encryptionType: 'KMS', kmsKey: key.keyArn }],
+      });
+      new EcrLifecyclePolicy(this, `Lifecycle-${name}`, { repository: repository.name, policy: lifecycle });
+      urls[name] = repository.repositoryUrl;
+      arns[name] = repository.arn;
+    }
+    this.repositoryUrls = urls;
+    this.repositoryArns = arns;
+  }
+
+  /**
+   * What a pipeline needs to push images here: a registry login, and the
+   * layer and manifest uploads on these repositories only. ECR decrypts
+   * through its own KMS grant, so pushers need no key permission.
+   */
+  pushStatements(): PolicyStatement[] {
+    return [
+      { Sid: 'LogInToRegistry', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+      {
+        Sid: 'PushImages',
+        Effect: 'Allow',
+        Action: [
+          'ecr:BatchCheckLayerAvailability',
+          'ecr:InitiateLayerUpload',
+          'ecr:UploadLayerPart',
+          'ecr:CompleteLayerUpload',
+          'ecr:PutImage',
+          'ecr:BatchGetImage',
+          'ecr:GetDownloadUrlForLayer',
+          'ecr:DescribeImages',
+        ],
+        Resource: Object.values(this.repositoryArns),
+      },
+    ];
+  }
+}
