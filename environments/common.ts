@@ -1,5 +1,5 @@
 import { ACCOUNT, stateBackendConfig } from './account.ts';
-import type { AddonCharts, EdgeConfig, EnvironmentConfig, NetworkConfig } from './types.ts';
+import type { AddonCharts, AlarmThresholds, EdgeConfig, EnvironmentConfig, NetworkConfig } from './types.ts';
 
 /**
  * Settings every environment shares. The account is set in account.ts: the
@@ -75,3 +75,21 @@ export function delegatedEdge(name: string): EdgeConfig {
   const domainName = `${name}.${APEX_ZONE}`;
   return { domainName, hostedZone: { create: true, zoneName: domainName, parentZoneName: APEX_ZONE }, rateLimit: RATE_LIMIT };
 }
+
+/**
+ * Alarm thresholds: CPU and JVM pressure where AWS's own recommended alarms
+ * put them (Amazon CloudWatch, "Recommended alarms"), storage with a day's
+ * headroom at the sizes here, and latency at the api's p95 objective.
+ */
+export const ALARM_THRESHOLDS = {
+  databaseCpuPercent: 80,
+  databaseFreeStorageGiB: 10,
+  databaseConnections: 400,
+  replicaLagSeconds: 60,
+  cacheMemoryPercent: 80,
+  cacheEvictionsPer5Minutes: 100,
+  searchFreeStorageGiB: 10,
+  searchJvmMemoryPressurePercent: 85,
+  loadBalancer5xxPer5Minutes: 50,
+  targetResponseTimeSeconds: 1,
+} as const satisfies AlarmThresholds;

@@ -180,6 +180,37 @@ export interface AppReleaseConfig {
   readonly imageRegistry: string;
 }
 
+/** Where alerts of one severity go. Each receiver's credential is a Secrets Manager secret; ops put its value. */
+export type AlertReceiver = 'pagerduty' | 'slack';
+
+/** Thresholds of the AWS-side CloudWatch alarms, which page even when the cluster is down. */
+export interface AlarmThresholds {
+  readonly databaseCpuPercent: number;
+  readonly databaseFreeStorageGiB: number;
+  /** Connections per instance; PostgreSQL's max_connections on RDS follows the instance's memory. */
+  readonly databaseConnections: number;
+  readonly replicaLagSeconds: number;
+  readonly cacheMemoryPercent: number;
+  /** Keys evicted per 5 minutes, per cache node. */
+  readonly cacheEvictionsPer5Minutes: number;
+  readonly searchFreeStorageGiB: number;
+  readonly searchJvmMemoryPressurePercent: number;
+  /** 5xx answered by the ALB or its targets, per 5 minutes. */
+  readonly loadBalancer5xxPer5Minutes: number;
+  readonly targetResponseTimeSeconds: number;
+}
+
+export interface MonitoringConfig {
+  /** Prometheus: days and disk kept, and replicas (two in production, so an upgrade loses no scrape). */
+  readonly prometheus: { readonly retentionDays: number; readonly storageGiB: number; readonly replicas: number };
+  readonly alertmanagerReplicas: number;
+  /** Days container logs are kept in CloudWatch Logs. */
+  readonly containerLogRetentionDays: number;
+  /** Receivers by severity; `info` alerts go nowhere but the dashboards. */
+  readonly receivers: { readonly critical: AlertReceiver; readonly warning: AlertReceiver };
+  readonly alarms: AlarmThresholds;
+}
+
 export interface EnvironmentConfig {
   /** Short name: `hexabid-<name>` prefixes every resource. */
   readonly name: string;
@@ -199,6 +230,7 @@ export interface EnvironmentConfig {
   readonly edge: EdgeConfig;
   readonly kubernetes: KubernetesLayerConfig;
   readonly app: AppReleaseConfig;
+  readonly monitoring: MonitoringConfig;
   /** Days a deleted secret can still be recovered. */
   readonly secretRecoveryWindowDays: number;
 }

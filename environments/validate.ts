@@ -103,6 +103,7 @@ export function validateEnvironment(config: EnvironmentConfig): void {
   checkEdge(c, config);
   checkKubernetesLayer(c, config);
   checkApp(c, config);
+  checkMonitoring(c, config);
   if (config.isProduction) checkProductionGuardRails(c, config);
 
   if (c.problems.length > 0) throw new ConfigValidationError(config.name, c.problems);
@@ -344,7 +345,31 @@ function checkApp(c: Checker, config: EnvironmentConfig): void {
 }
 
 /** Production may not trade durability for cost, whatever the preset says. */
+function checkMonitoring(c: Checker, config: EnvironmentConfig): void {
+  const m = config.monitoring;
+  c.integer('monitoring.prometheus.retentionDays', m.prometheus.retentionDays, 1, 365);
+  c.integer('monitoring.prometheus.storageGiB', m.prometheus.storageGiB, 10, 16384);
+  c.integer('monitoring.prometheus.replicas', m.prometheus.replicas, 1, 3);
+  c.integer('monitoring.alertmanagerReplicas', m.alertmanagerReplicas, 1, 3);
+  c.oneOf('monitoring.containerLogRetentionDays', m.containerLogRetentionDays, LOG_RETENTION_DAYS);
+  c.oneOf('monitoring.receivers.critical', m.receivers.critical, ['pagerduty', 'slack'] as const);
+  c.oneOf('monitoring.receivers.warning', m.receivers.warning, ['pagerduty', 'slack'] as const);
+  const percent = ['databaseCpuPercent', 'cacheMemoryPercent', 'searchJvmMemoryPressurePercent'] as const;
+  for (const key of percent) c.integer(`monitoring.alarms.${key}`, m.alarms[key], 1, 99);
+  const counts = ['databaseFreeStorageGiB', 'databaseConnections', 'replicaLagSeconds', 'cacheEvictionsPer5Minutes', 'searchFreeStorageGiB', 'loadBalancer5xxPer5Minutes'] as const;
+  for (const key of counts) c.integer(`monitoring.alarms.${key}`, m.alarms[key], 1, 1_000_000);
+  if (!(m.alarms.targetResponseTimeSeconds > 0 && m.alarms.targetResponseTimeSeconds <= 60)) {
+    c.fail('monitoring.alarms.targetResponseTimeSeconds', m.alarms.targetResponseTimeSeconds, 'must be more than 0 and at most 60 seconds');
+  }
+  // A day of samples per GiB is a generous floor: retention that outgrows the disk silently drops history.
+  if (m.prometheus.storageGiB < m.prometheus.retentionDays) {
+    c.fail('monitoring.prometheus.storageGiB', m.prometheus.storageGiB, `must be at least 1 GiB per retained day (${m.prometheus.retentionDays} days)`);
+  }
+}
+
 function checkProductionGuardRails(c: Checker, config: EnvironmentConfig): void {
+  if (config.monitoring.receivers.critical !== 'pagerduty') c.fail('monitoring.receivers.critical', config.monitoring.receivers.critical, 'must be "pagerduty" in production: critical alerts page someone');
+  if (config.monitoring.prometheus.replicas < 2) c.fail('monitoring.prometheus.replicas', config.monitoring.prometheus.replicas, 'must be at least 2 in production, so an upgrade or a lost node keeps scraping');
   if (!config.database.multiAz) c.fail('database.multiAz', false, 'must be true in production');
   if (!config.database.deletionProtection) c.fail('database.deletionProtection', false, 'must be true in production');
   if (config.database.backupRetentionDays < 7) {
