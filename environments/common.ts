@@ -1,5 +1,5 @@
 import { ACCOUNT, stateBackendConfig } from './account.ts';
-import type { AddonCharts, AlarmThresholds, EdgeConfig, EnvironmentConfig, NetworkConfig } from './types.ts';
+import type { AddonCharts, AlarmThresholds, MonitoringCharts, EdgeConfig, EnvironmentConfig, NetworkConfig } from './types.ts';
 
 /**
  * Settings every environment shares. The account is set in account.ts: the
@@ -60,6 +60,14 @@ export const PLATFORM_ADDONS = {
   clusterAutoscaler: { repository: 'https://kubernetes.github.io/autoscaler', chart: 'cluster-autoscaler', version: '9.59.0' },
   metricsServer: { repository: 'https://kubernetes-sigs.github.io/metrics-server', chart: 'metrics-server', version: '3.13.1' },
 } as const satisfies AddonCharts;
+
+/** Metrics, alerts, dashboards and logs. Sources: docs/PINS.md. */
+export const MONITORING_CHARTS = {
+  kubePrometheusStack: { repository: 'https://prometheus-community.github.io/helm-charts', chart: 'kube-prometheus-stack', version: '88.5.3' },
+  postgresExporter: { repository: 'https://prometheus-community.github.io/helm-charts', chart: 'prometheus-postgres-exporter', version: '8.2.0' },
+  redisExporter: { repository: 'https://prometheus-community.github.io/helm-charts', chart: 'prometheus-redis-exporter', version: '6.29.0' },
+  fluentBit: { repository: 'https://aws.github.io/eks-charts', chart: 'aws-for-fluent-bit', version: '0.2.0' },
+} as const satisfies MonitoringCharts;
 
 /** AWS CLI v2 for jobs that call AWS APIs; its Amazon Linux base carries curl with `--aws-sigv4`. Source: docs/PINS.md. */
 export const AWS_CLI_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.36.7';

@@ -1,5 +1,5 @@
 import { ACCOUNT, clusterAdminRoleArns, clusterPlanRoleArns, clusterViewRoleArns, imageRegistry } from './account.ts';
-import { ALARM_THRESHOLDS, AWS_CLI_IMAGE, PLATFORM_ADDONS, APEX_ZONE, RATE_LIMIT, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, COMMON, threeZoneNetwork } from './common.ts';
+import { ALARM_THRESHOLDS, AWS_CLI_IMAGE, MONITORING_CHARTS, PLATFORM_ADDONS, APEX_ZONE, RATE_LIMIT, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, COMMON, threeZoneNetwork } from './common.ts';
 import { defineEnvironment } from './define.ts';
 import { PRODUCTION_SIZING, type ProductionSizingName } from './presets.ts';
 import type { EnvironmentConfig } from './types.ts';
@@ -40,7 +40,7 @@ export function productionAt(sizingName: ProductionSizingName): EnvironmentConfi
     edge: { domainName: APEX_ZONE, hostedZone: { create: false, zoneName: APEX_ZONE }, rateLimit: RATE_LIMIT },
     kubernetes: { appNamespace: 'hexabid-prod', addons: PLATFORM_ADDONS, awsCliImage: AWS_CLI_IMAGE, appQuota: { requestsCpu: '24', requestsMemory: '32Gi', limitsCpu: '64', limitsMemory: '96Gi', pods: 60 } },
     app: { valuesFile: 'values-production.yaml', requireImageTag: true, imageRegistry: imageRegistry() },
-    monitoring: { prometheus: { retentionDays: 30, storageGiB: 200, replicas: 2 }, alertmanagerReplicas: 2, containerLogRetentionDays: 90, receivers: { critical: 'pagerduty', warning: 'slack' }, alarms: ALARM_THRESHOLDS },
+    monitoring: { charts: MONITORING_CHARTS, prometheus: { retentionDays: 30, storageGiB: 200, replicas: 2 }, alertmanagerReplicas: 2, containerLogRetentionDays: 90, receivers: { critical: 'pagerduty', warning: 'slack' }, alarms: ALARM_THRESHOLDS },
     secretRecoveryWindowDays: 30,
   });
 }

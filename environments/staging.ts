@@ -1,5 +1,5 @@
 import { clusterAdminRoleArns, clusterPlanRoleArns, clusterViewRoleArns, imageRegistry } from './account.ts';
-import { ALARM_THRESHOLDS, AWS_CLI_IMAGE, PLATFORM_ADDONS, delegatedEdge, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, COMMON, threeZoneNetwork, WORKER_TAINTS } from './common.ts';
+import { ALARM_THRESHOLDS, AWS_CLI_IMAGE, MONITORING_CHARTS, PLATFORM_ADDONS, delegatedEdge, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, COMMON, threeZoneNetwork, WORKER_TAINTS } from './common.ts';
 import { defineEnvironment } from './define.ts';
 
 /** Staging: 3 × t3.large, production's shape at a smaller size. */
@@ -39,6 +39,6 @@ export const staging = defineEnvironment({
   edge: delegatedEdge('staging'),
   kubernetes: { appNamespace: 'hexabid-staging', addons: PLATFORM_ADDONS, awsCliImage: AWS_CLI_IMAGE, appQuota: { requestsCpu: '6', requestsMemory: '8Gi', limitsCpu: '16', limitsMemory: '24Gi', pods: 30 } },
   app: { valuesFile: 'values-staging.yaml', requireImageTag: true, imageRegistry: imageRegistry() },
-  monitoring: { prometheus: { retentionDays: 15, storageGiB: 50, replicas: 1 }, alertmanagerReplicas: 1, containerLogRetentionDays: 30, receivers: { critical: 'slack', warning: 'slack' }, alarms: ALARM_THRESHOLDS },
+  monitoring: { charts: MONITORING_CHARTS, prometheus: { retentionDays: 15, storageGiB: 50, replicas: 1 }, alertmanagerReplicas: 1, containerLogRetentionDays: 30, receivers: { critical: 'slack', warning: 'slack' }, alarms: ALARM_THRESHOLDS },
   secretRecoveryWindowDays: 7,
 });

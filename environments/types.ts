@@ -200,7 +200,16 @@ export interface AlarmThresholds {
   readonly targetResponseTimeSeconds: number;
 }
 
+/** The monitoring charts, each pinned. */
+export interface MonitoringCharts {
+  readonly kubePrometheusStack: PinnedChart;
+  readonly postgresExporter: PinnedChart;
+  readonly redisExporter: PinnedChart;
+  readonly fluentBit: PinnedChart;
+}
+
 export interface MonitoringConfig {
+  readonly charts: MonitoringCharts;
   /** Prometheus: days and disk kept, and replicas (two in production, so an upgrade loses no scrape). */
   readonly prometheus: { readonly retentionDays: number; readonly storageGiB: number; readonly replicas: number };
   readonly alertmanagerReplicas: number;
