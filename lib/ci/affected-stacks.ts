@@ -66,7 +66,7 @@ export const AFFECT_RULES: readonly AffectRule[] = [
   },
   {
     // Before lib/**: the CI tools live there, and no stack imports them.
-    paths: ['lib/ci/**'],
+    paths: ['lib/ci/**', 'lib/plan-summary/**'],
     affects: [],
     why: 'CI tooling, not part of any stack',
   },
