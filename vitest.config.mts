@@ -7,5 +7,7 @@ export default defineConfig({
     pool: 'threads',
     isolate: false,
     testTimeout: 30_000,
+    // It imports its JSON schemas without an import attribute, which Node refuses; Vite's loader does not.
+    server: { deps: { inline: ['@actions/workflow-parser'] } },
   },
 });

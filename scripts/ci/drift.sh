@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Plans each stack for drift and writes .plans/drift.md: it says
+# "No changes" when every plan is empty (ci:comment closes the issue then), else each changed stack's summary.
+# A plan that fails is reported as drift too, so nobody misses it.
+#   scripts/ci/drift.sh <stack>...
+set -uo pipefail
+here=$(dirname "$0")
+report=.plans/drift.md
+mkdir -p .plans
+drifted=()
+sections=()
+for stack in "$@"; do
+  "$here/stack.sh" plan "$stack"
+  status=$?
+  case $status in
+    0) ;;
+    2)
+      drifted+=("$stack")
+      STACK=$stack PLAN_EXIT=2 GITHUB_OUTPUT=/dev/null "$here/summarize.sh" >/dev/null
+      sections+=("$(tail -n +2 ".plans/$stack/summary.md")")
+      ;;
+    *)
+      drifted+=("$stack")
+      sections+=("### \`$stack\`: the plan failed; see ${RUN_URL:-the log of this run}")
+      ;;
+  esac
+done
+if [[ ${#drifted[@]} -eq 0 ]]; then
+  echo "No changes: production matches main." >"$report"
+else
+  {
+    echo "Drift in ${drifted[*]}: production differs from main. Reconcile by applying main (Deploy workflow) or by changing the code to match, after finding who changed what (CloudTrail)."
+    for section in "${sections[@]}"; do printf '\n%s\n' "$section"; done
+  } >"$report"
+fi
+cat "$report" >>"${GITHUB_STEP_SUMMARY:-/dev/null}"
