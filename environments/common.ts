@@ -64,6 +64,7 @@ export const PLATFORM_ADDONS = {
 /** Metrics, alerts, dashboards and logs. Sources: docs/PINS.md. */
 export const MONITORING_CHARTS = {
   kubePrometheusStack: { repository: 'https://prometheus-community.github.io/helm-charts', chart: 'kube-prometheus-stack', version: '88.5.3' },
+  prometheusOperatorCrds: { repository: 'https://prometheus-community.github.io/helm-charts', chart: 'prometheus-operator-crds', version: '31.0.1' },
   postgresExporter: { repository: 'https://prometheus-community.github.io/helm-charts', chart: 'prometheus-postgres-exporter', version: '8.2.0' },
   redisExporter: { repository: 'https://prometheus-community.github.io/helm-charts', chart: 'prometheus-redis-exporter', version: '6.29.0' },
   fluentBit: { repository: 'https://aws.github.io/eks-charts', chart: 'aws-for-fluent-bit', version: '0.2.0' },

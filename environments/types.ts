@@ -203,6 +203,8 @@ export interface AlarmThresholds {
 /** The monitoring charts, each pinned. */
 export interface MonitoringCharts {
   readonly kubePrometheusStack: PinnedChart;
+  /** The operator's CRDs, at kube-prometheus-stack's operator version: Helm upgrades them only from a chart of their own. */
+  readonly prometheusOperatorCrds: PinnedChart;
   readonly postgresExporter: PinnedChart;
   readonly redisExporter: PinnedChart;
   readonly fluentBit: PinnedChart;

@@ -10,3 +10,6 @@ export function chartFile(name: string): string {
 
 /** The platform chart (the ClusterSecretStore), installed from disk. */
 export const PLATFORM_CHART_DIR = resolve(__dirname, '..', 'helm', 'platform');
+
+/** The monitoring chart (ExternalSecrets, alert rules, dashboards), installed from disk. */
+export const MONITORING_CHART_DIR = resolve(__dirname, '..', 'helm', 'monitoring');

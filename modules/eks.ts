@@ -57,6 +57,14 @@ export interface ClusterAccessGrant {
   readonly kubernetesGroups?: readonly string[];
 }
 
+/**
+ * The IAM role name of a managed add-on's Pod Identity role (`ebs-csi`,
+ * `vpc-cni`), so the Kubernetes stack can name it in key policies.
+ */
+export function eksAddonRoleName(clusterName: string, addon: 'ebs-csi' | 'vpc-cni'): string {
+  return `${clusterName}-${addon}`;
+}
+
 /** Every default of {@link EksNodeGroupOptions}, applied in one place. */
 export const NODE_GROUP_DEFAULTS = {
   capacityType: 'ON_DEMAND',
@@ -283,14 +291,14 @@ export class EksCluster extends Construct {
    */
   private podIdentityAddonRole(
     clusterName: string,
-    addon: string,
+    addon: 'ebs-csi' | 'vpc-cni',
     managedPolicy: string,
     accountId: string,
     partition: string,
   ): { roleArn: string; attachment: IamRolePolicyAttachment } {
     const id = addon.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase());
     const role = new IamRole(this, `${id}Role`, {
-      name: `${clusterName}-${addon}`,
+      name: eksAddonRoleName(clusterName, addon),
       assumeRolePolicy: serviceTrustPolicy('pods.eks.amazonaws.com', { actions: ['sts:AssumeRole', 'sts:TagSession'], sourceAccount: accountId }),
     });
     const attachment = new IamRolePolicyAttachment(this, `${id}Policy`, { role: role.name, policyArn: managedPolicyArn(partition, managedPolicy) });

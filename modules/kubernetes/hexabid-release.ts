@@ -48,6 +48,13 @@ export interface HexabidReleaseProps {
    * @default - the chart's own search settings
    */
   readonly searchSigningRegion?: string;
+  /**
+   * The namespace of the Prometheus that scrapes the api and worker: the
+   * chart's PodMonitor is turned on, and its network policies admit that
+   * namespace to the metrics ports.
+   * @default - no PodMonitor (the chart's default)
+   */
+  readonly monitoringNamespace?: string;
   /** @default 'hexabid' */
   readonly releaseName?: string;
   /**
@@ -132,7 +139,10 @@ export class HexabidRelease extends Construct {
       ...Object.fromEntries(AWS_COMPONENTS.map((c) => [`${c}.serviceAccount.name`, serviceAccountNames[c]])),
       ...(p.imageRepositories ? Object.fromEntries(HEXABID_COMPONENTS.map((c) => [`${c}.image.repository`, p.imageRepositories![c]])) : {}),
       ...(p.searchSigningRegion !== undefined ? { 'search.auth.type': 'aws-sigv4', 'search.auth.region': p.searchSigningRegion } : {}),
+      ...(p.monitoringNamespace !== undefined ? { 'networkPolicy.monitoringNamespace': p.monitoringNamespace } : {}),
     };
+    // A boolean, so not among the string overrides.
+    const switches = p.monitoringNamespace !== undefined ? [{ name: 'metrics.podMonitor.enabled', value: 'true', type: 'auto' }] : [];
     this.overrides = overrides;
 
     this.release = new Release(this, 'Release', {
@@ -142,7 +152,7 @@ export class HexabidRelease extends Construct {
       // The chart's own values.yaml applies first, as with `helm upgrade -f values-<env>.yaml`.
       values: [valuesYaml],
       // Strings, so Helm never reads a tag like 1e10 or an endpoint as a number.
-      set: Object.entries(overrides).map(([name, value]) => ({ name, value, type: 'string' })),
+      set: [...Object.entries(overrides).map(([name, value]) => ({ name, value, type: 'string' })), ...switches],
       ...releaseSemantics(p),
       dependsOn: [...p.dependsOn],
     });

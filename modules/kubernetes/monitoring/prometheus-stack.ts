@@ -1,0 +1,235 @@
+import type { ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import { awsContext } from '../../internal/aws-context.ts';
+import type { PolicyStatement } from '../../internal/iam.ts';
+import { withDefaults, requireProps } from '../../internal/props.ts';
+import { PodIdentityRole } from '../../identity/pod-identity-role.ts';
+import { AddonRelease, type HelmChartSource, type HelmValues } from '../addons/addon-release.ts';
+import { CRITICAL_ADDON_PLACEMENT } from '../addons/addon-defaults.ts';
+
+/** Container requests and limits, as Kubernetes quantities (a type, so it is plain Helm values). */
+export type ContainerResources = {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly memory: string };
+};
+
+/** A toleration, as a pod spec writes it. */
+export type PodToleration = {
+  readonly key: string;
+  readonly operator: 'Equal' | 'Exists';
+  readonly value?: string;
+  readonly effect: 'NoSchedule' | 'NoExecute' | 'PreferNoSchedule';
+};
+
+export interface PrometheusStackProps {
+  readonly clusterName: string;
+  readonly region: string;
+  /** Where Prometheus, Alertmanager, Grafana and the operator run. */
+  readonly namespace: string;
+  /** The privileged namespace of the node agents: node-exporter reads the host's /proc and /sys. */
+  readonly nodeAgentsNamespace: string;
+  /** kube-prometheus-stack, pinned. */
+  readonly chart: HelmChartSource;
+  /** prometheus-operator-crds at the same operator version, so chart upgrades upgrade the CRDs too. */
+  readonly crdsChart: HelmChartSource;
+  /** The encrypted StorageClass of Prometheus's and Alertmanager's volumes. */
+  readonly storageClassName: string;
+  readonly retentionDays: number;
+  readonly storageGiB: number;
+  /** @default 1 */
+  readonly prometheusReplicas?: number;
+  /** @default 1 */
+  readonly alertmanagerReplicas?: number;
+  /** Alertmanager's `route`, `receivers` and `inhibit_rules`, credentials only as `*_file` paths. */
+  readonly alertmanagerConfig: HelmValues;
+  /** The Secret with the notifiers' credentials, mounted at /etc/alertmanager/secrets/<name>. */
+  readonly notifierSecretName: string;
+  /** The Secret with Grafana's admin user (`admin-user`) and password (`admin-password`). */
+  readonly grafanaAdminSecretName: string;
+  /** Taints node-exporter tolerates, so it runs on every node. */
+  readonly nodeTolerations: readonly PodToleration[];
+  /** @default { requests: { cpu: '500m', memory: '2Gi' }, limits: { memory: '4Gi' } } */
+  readonly prometheusResources?: ContainerResources;
+  /** Releases that must exist first: the ExternalSecrets of the two Secrets above. @default [] */
+  readonly dependsOn?: readonly ITerraformDependable[];
+}
+
+/** Every default of {@link PrometheusStackProps}, applied in one place. */
+export const PROMETHEUS_STACK_DEFAULTS = {
+  prometheusReplicas: 1,
+  alertmanagerReplicas: 1,
+  prometheusResources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { memory: '4Gi' } },
+  dependsOn: [],
+} as const satisfies Partial<PrometheusStackProps>;
+
+/** Names fixed here so that runbooks, port-forwards and Pod Identity can name them. */
+export const PROMETHEUS_STACK_NAMES = {
+  release: 'monitoring',
+  grafanaService: 'grafana',
+  grafanaServiceAccount: 'grafana',
+  /** The chart names objects after its full name: `<fullname>-prometheus`. */
+  fullname: 'monitoring',
+  prometheusService: 'monitoring-prometheus',
+  alertmanagerService: 'monitoring-alertmanager',
+} as const;
+
+/**
+ * What Grafana's CloudWatch data source reads, as Grafana's docs list it
+ * ("Configure the CloudWatch data source", metrics and logs permissions):
+ * reads only, with Logs Insights queries limited to this account's log groups.
+ */
+export function grafanaCloudWatchStatements(logGroupsArn: string): PolicyStatement[] {
+  return [
+  {
+    Sid: 'AllowReadingMetricsFromCloudWatch',
+    Effect: 'Allow',
+    Action: [
+      'cloudwatch:DescribeAlarmsForMetric',
+      'cloudwatch:DescribeAlarmHistory',
+      'cloudwatch:DescribeAlarms',
+      'cloudwatch:ListMetrics',
+      'cloudwatch:GetMetricData',
+      'cloudwatch:GetInsightRuleReport',
+    ],
+    Resource: '*',
+  },
+  { Sid: 'AllowReadingResourceMetricsFromPerformanceInsights', Effect: 'Allow', Action: 'pi:GetResourceMetrics', Resource: '*' },
+  { Sid: 'AllowListingLogGroups', Effect: 'Allow', Action: ['logs:DescribeLogGroups', 'logs:GetQueryResults'], Resource: '*' },
+  {
+    // logs:StopQuery, which Grafana's list also has, is left out: it takes no resource, and a
+    // write on "*" is refused here. A cancelled query runs on to its own timeout.
+    Sid: 'AllowReadingLogsFromCloudWatch',
+    Effect: 'Allow',
+    Action: ['logs:GetLogGroupFields', 'logs:StartQuery', 'logs:GetLogEvents'],
+    Resource: logGroupsArn,
+  },
+  { Sid: 'AllowReadingTagsInstancesRegionsFromEC2', Effect: 'Allow', Action: ['ec2:DescribeTags', 'ec2:DescribeInstances', 'ec2:DescribeRegions'], Resource: '*' },
+  { Sid: 'AllowReadingResourcesForTags', Effect: 'Allow', Action: 'tag:GetResources', Resource: '*' },
+  ];
+}
+
+const quantity = (gib: number) => `${gib}Gi`;
+
+/**
+ * kube-prometheus-stack: the Prometheus operator, Prometheus, Alertmanager,
+ * Grafana, kube-state-metrics and node-exporter, in one release.
+ *
+ * - The CRDs come from their own release first: Helm never upgrades CRDs that a
+ *   chart keeps in `crds/`, and the operator fails on CRDs older than itself.
+ * - The control plane is EKS's: etcd, the scheduler, the controller manager
+ *   and kube-proxy expose nothing to scrape, so their jobs and rules are off.
+ * - Prometheus selects every PodMonitor, ServiceMonitor and rule in the
+ *   cluster, not only this release's, so the app's PodMonitor is scraped.
+ * - Grafana reads CloudWatch directly, as its own Pod Identity role, for the
+ *   managed stores' metrics: no exporter to run, and nothing is polled
+ *   (and billed per metric) unless someone looks. Alerting on those metrics
+ *   is CloudWatch's own alarms, which work when the cluster does not.
+ */
+export class PrometheusStack extends Construct implements ITerraformDependable {
+  readonly release: AddonRelease;
+  readonly crdsRelease: AddonRelease;
+  readonly grafanaRoleArn: string;
+  readonly namespace: string;
+
+  constructor(scope: Construct, id: string, props: PrometheusStackProps) {
+    super(scope, id);
+    const p = withDefaults(props, PROMETHEUS_STACK_DEFAULTS);
+    requireProps(p.retentionDays >= 1, 'PrometheusStack', id, `retentionDays must be at least 1 (got ${p.retentionDays})`);
+    requireProps(p.storageGiB >= p.retentionDays, 'PrometheusStack', id, `storageGiB (${p.storageGiB}) must be at least one GiB per retained day (${p.retentionDays})`);
+
+    const { accountId, partition, region } = awsContext(this);
+    const grafanaRole = new PodIdentityRole(this, 'GrafanaRole', {
+      clusterName: p.clusterName,
+      roleName: `${p.clusterName}-grafana`,
+      serviceAccounts: [{ namespace: p.namespace, name: PROMETHEUS_STACK_NAMES.grafanaServiceAccount }],
+      statements: grafanaCloudWatchStatements(`arn:${partition}:logs:${region}:${accountId}:log-group:*`),
+    });
+
+    this.crdsRelease = new AddonRelease(this, 'Crds', { releaseName: 'prometheus-operator-crds', namespace: p.namespace, chart: p.crdsChart });
+
+    const placement = CRITICAL_ADDON_PLACEMENT;
+    // Prometheus stops ingesting old blocks before the disk fills: 85 % of the volume.
+    const retentionSize = `${Math.floor(p.storageGiB * 0.85)}GB`;
+    const volume = (gib: number) => ({
+      volumeClaimTemplate: { spec: { storageClassName: p.storageClassName, accessModes: ['ReadWriteOnce'], resources: { requests: { storage: quantity(gib) } } } },
+    });
+    const values: HelmValues = {
+      fullnameOverride: PROMETHEUS_STACK_NAMES.fullname,
+      crds: { enabled: false },
+      kubeEtcd: { enabled: false },
+      kubeControllerManager: { enabled: false },
+      kubeScheduler: { enabled: false },
+      kubeProxy: { enabled: false },
+      defaultRules: {
+        create: true,
+        rules: { etcd: false, kubeControllerManager: false, kubeSchedulerAlerting: false, kubeSchedulerRecording: false, kubeProxy: false, windows: false },
+      },
+      prometheusOperator: {
+        ...placement,
+        resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+      },
+      prometheus: {
+        prometheusSpec: {
+          replicas: p.prometheusReplicas,
+          retention: `${p.retentionDays}d`,
+          retentionSize,
+          storageSpec: volume(p.storageGiB),
+          podMonitorSelectorNilUsesHelmValues: false,
+          serviceMonitorSelectorNilUsesHelmValues: false,
+          ruleSelectorNilUsesHelmValues: false,
+          resources: p.prometheusResources,
+          ...placement,
+        },
+      },
+      alertmanager: {
+        // No `tpl`: the receivers' texts are Alertmanager templates, not Helm's.
+        tplConfig: false,
+        config: { global: { resolve_timeout: '5m' }, ...p.alertmanagerConfig },
+        alertmanagerSpec: {
+          replicas: p.alertmanagerReplicas,
+          secrets: [p.notifierSecretName],
+          storage: volume(5),
+          resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+          ...placement,
+        },
+      },
+      grafana: {
+        fullnameOverride: PROMETHEUS_STACK_NAMES.grafanaService,
+        admin: { existingSecret: p.grafanaAdminSecretName, userKey: 'admin-user', passwordKey: 'admin-password' },
+        serviceAccount: { create: true, name: PROMETHEUS_STACK_NAMES.grafanaServiceAccount },
+        // Dashboards are code: nothing a user saves survives a restart, by design.
+        persistence: { enabled: false },
+        sidecar: {
+          dashboards: { enabled: true, label: 'grafana_dashboard', labelValue: '1', searchNamespace: p.namespace, folderAnnotation: 'grafana_folder', provider: { foldersFromFilesStructure: true, allowUiUpdates: false } },
+        },
+        additionalDataSources: [{ name: 'CloudWatch', type: 'cloudwatch', uid: 'cloudwatch', access: 'proxy', jsonData: { authType: 'default', defaultRegion: p.region } }],
+        'grafana.ini': { users: { allow_sign_up: false }, 'auth.anonymous': { enabled: false }, analytics: { check_for_updates: false, reporting_enabled: false } },
+        resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } },
+        ...placement,
+      },
+      'kube-state-metrics': {
+        resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+        ...placement,
+      },
+      'prometheus-node-exporter': {
+        namespaceOverride: p.nodeAgentsNamespace,
+        tolerations: [...p.nodeTolerations],
+        resources: { requests: { cpu: '50m', memory: '32Mi' }, limits: { memory: '64Mi' } },
+      },
+    };
+    this.release = new AddonRelease(this, 'Chart', {
+      releaseName: PROMETHEUS_STACK_NAMES.release,
+      namespace: p.namespace,
+      chart: p.chart,
+      values,
+      dependsOn: [this.crdsRelease, grafanaRole.associations[0]!, ...p.dependsOn],
+    });
+    this.grafanaRoleArn = grafanaRole.roleArn;
+    this.namespace = p.namespace;
+  }
+
+  /** Depending on the stack means depending on its release having succeeded. */
+  get fqn(): string {
+    return this.release.fqn;
+  }
+}
