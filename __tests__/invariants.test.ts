@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../environments/index.ts';
 import { productionAt } from '../environments/production.ts';
-import { ipsPerNode } from '../lib/aws-catalog.ts';
+import { ipsPerNode, postgresMaxConnections } from '../lib/aws-catalog.ts';
 import { parseCidr, usableSubnetAddresses } from '../lib/cidr.ts';
+import { runbookAnchorOf } from '../monitoring/runbook-sections.ts';
+import type { EnvironmentConfig } from '../environments/types.ts';
 import { parsePolicy, resourcesOf, synthEnvironment, synthKubernetesEnvironment, type TfJson } from './helpers/synth.ts';
 
 const stacks: [string, TfJson][] = [
@@ -10,6 +12,7 @@ const stacks: [string, TfJson][] = [
   ['production-scaled', synthEnvironment(productionAt('scaled1000Tenants'), 'production-scaled').json],
 ];
 const productionStacks = stacks.filter(([name]) => name.startsWith('production'));
+const configs: [string, EnvironmentConfig][] = [...ENVIRONMENTS.map((e) => [e.name, e] as [string, EnvironmentConfig]), ['production-scaled', productionAt('scaled1000Tenants')]];
 
 describe.each(stacks)('invariants of %s', (_name, json) => {
   it('encrypts every data store with a customer-managed key', () => {
@@ -142,6 +145,65 @@ describe.each(stacks)('invariants of %s', (_name, json) => {
   });
 });
 
+describe.each(configs)('alarms of %s', (name, config) => {
+  const { json } = synthEnvironment(config, name);
+  const t = config.monitoring.alarms;
+  const alarms = resourcesOf(json, 'aws_cloudwatch_metric_alarm');
+  /** metric name → threshold, of the alarms on one dimension value. */
+  const on = (dimension: string, value: string) =>
+    Object.fromEntries(alarms.filter((a) => a.dimensions?.[dimension] === value).map((a) => [a.metric_name, a.threshold]));
+
+  it('CloudWatch alarms exist for each managed store, with thresholds from config, to the topics', () => {
+    const dbs = Object.entries(json.resource.aws_db_instance ?? {});
+    expect(dbs.length).toBeGreaterThan(0);
+    for (const [id, db] of dbs) {
+      // The connections threshold is a share of the class's max_connections (RDS's formula over its memory).
+      const connections = Math.floor((postgresMaxConnections(db.instance_class) * t.databaseConnectionsPercent) / 100);
+      const expected: Record<string, number> = { CPUUtilization: t.databaseCpuPercent, FreeStorageSpace: t.databaseFreeStorageGiB * 1024 ** 3, DatabaseConnections: connections };
+      if (db.replicate_source_db !== undefined) expected.ReplicaLag = t.replicaLagSeconds;
+      expect(on('DBInstanceIdentifier', `\${aws_db_instance.${id}.identifier}`), id).toEqual(expected);
+    }
+    for (const [id, group] of Object.entries(json.resource.aws_elasticache_replication_group ?? {})) {
+      for (let node = 1; node <= group.num_cache_clusters; node++) {
+        const clusterId = `\${aws_elasticache_replication_group.${id}.replication_group_id}-00${node}`;
+        expect(on('CacheClusterId', clusterId), clusterId).toEqual({ DatabaseMemoryUsagePercentage: t.cacheMemoryPercent, Evictions: t.cacheEvictionsPer5Minutes });
+      }
+      expect(alarms.filter((a) => a.dimensions?.CacheClusterId?.startsWith(`\${aws_elasticache_replication_group.${id}.`))).toHaveLength(2 * group.num_cache_clusters);
+    }
+    for (const id of Object.keys(json.resource.aws_opensearch_domain ?? {})) {
+      expect(on('DomainName', `\${aws_opensearch_domain.${id}.domain_name}`)).toEqual({
+        'ClusterStatus.red': 1,
+        'ClusterStatus.yellow': 1,
+        FreeStorageSpace: t.searchFreeStorageGiB * 1024,
+        JVMMemoryPressure: t.searchJvmMemoryPressurePercent,
+      });
+    }
+    const nats = Object.keys(json.resource.aws_nat_gateway ?? {});
+    expect(nats.length).toBeGreaterThan(0);
+    for (const id of nats) expect(on('NatGatewayId', `\${aws_nat_gateway.${id}.id}`)).toEqual({ ErrorPortAllocation: 0, PacketsDropCount: 0 });
+
+    const topics = Object.keys(json.resource.aws_sns_topic ?? {}).map((id) => `\${aws_sns_topic.${id}.arn}`);
+    expect(topics).toHaveLength(2);
+    for (const alarm of alarms) {
+      expect(alarm.alarm_actions, alarm.alarm_name).toHaveLength(1);
+      expect(topics).toContain(alarm.alarm_actions[0]);
+      expect(alarm.ok_actions, alarm.alarm_name).toEqual(alarm.alarm_actions);
+      const link = /https:\/\/\S+/.exec(alarm.alarm_description)?.[0] ?? '';
+      expect(runbookAnchorOf(link), `${alarm.alarm_name} links ${link}`).toBeDefined();
+    }
+  });
+
+  it('encrypts every SNS topic and SQS queue with a customer-managed key', () => {
+    for (const topic of resourcesOf(json, 'aws_sns_topic')) expect(topic.kms_master_key_id).toMatch(/^\$\{aws_kms_key\./);
+    for (const queue of resourcesOf(json, 'aws_sqs_queue')) expect(queue.kms_master_key_id).toMatch(/^\$\{aws_kms_key\./);
+  });
+
+  it('sends each severity to the receiver config names', () => {
+    const [forwarder] = resourcesOf(json, 'aws_lambda_function');
+    expect(forwarder!.environment.variables).toMatchObject({ RECEIVER_CRITICAL: config.monitoring.receivers.critical, RECEIVER_WARNING: config.monitoring.receivers.warning });
+  });
+});
+
 const kubernetesStacks: [string, TfJson][] = ENVIRONMENTS.map((e) => [`${e.name}-k8s`, synthKubernetesEnvironment(e).json]);
 
 describe.each(kubernetesStacks)('invariants of %s', (_name, json) => {
@@ -157,8 +219,14 @@ describe.each(kubernetesStacks)('invariants of %s', (_name, json) => {
     expect(json.terraform.required_version).toBe('>= 1.11');
   });
 
-  it('never carries a secret value: no secret versions, no Kubernetes Secrets, no sensitive Helm values', () => {
-    for (const type of ['aws_secretsmanager_secret_version', 'kubernetes_secret', 'kubernetes_secret_v1']) expect(resourcesOf(json, type)).toEqual([]);
+  it('never carries a secret value: secret versions write-only, no Kubernetes Secrets, no sensitive Helm values', () => {
+    for (const type of ['kubernetes_secret', 'kubernetes_secret_v1']) expect(resourcesOf(json, type)).toEqual([]);
+    // A generated credential (Grafana's admin) is written through the write-only argument, so state never holds it.
+    for (const version of resourcesOf(json, 'aws_secretsmanager_secret_version')) {
+      expect(version).not.toHaveProperty('secret_string');
+      expect(version).not.toHaveProperty('secret_binary');
+      expect(version.secret_string_wo).toMatch(/^\$\{jsonencode\(/);
+    }
     for (const release of resourcesOf(json, 'helm_release')) {
       expect(release).not.toHaveProperty('set_sensitive');
       expect(JSON.stringify(release.values ?? [])).not.toMatch(/(password|api-key|auth-token|secret)\W*:\s*["']?[A-Za-z0-9+/]{8,}/i);

@@ -44,7 +44,7 @@ describe('environment validation', () => {
       c.network.privateSubnets = ['10.0.32.0/19'];
       c.network.databaseSubnets = ['10.0.3.0/24'];
     }), /network\.availabilityZones = \["ap-south-1a"\]: must name at least 2 zones because database\.multiAz is true/],
-    ['node group min > max', variant(dev, (c) => (c.cluster.nodeGroups.app.minSize = 5)), /cluster\.nodeGroups\.app\.minSize = 5: must not exceed maxSize \(3\)/],
+    ['node group min > max', variant(dev, (c) => (c.cluster.nodeGroups.app.minSize = 5)), /cluster\.nodeGroups\.app\.minSize = 5: must not exceed maxSize \(4\)/],
     ['desired outside [min, max]', variant(dev, (c) => (c.cluster.nodeGroups.worker.desiredSize = 9)), /cluster\.nodeGroups\.worker\.desiredSize = 9: must lie within \[minSize, maxSize\] = \[1, 2\]/],
     ['backup retention over 35', variant(dev, (c) => (c.database.backupRetentionDays = 40)), /database\.backupRetentionDays = 40: must be a whole number from 0 to 35/],
     ['negative backup retention', variant(dev, (c) => (c.database.backupRetentionDays = -1)), /database\.backupRetentionDays = -1: must be a whole number from 0 to 35/],
@@ -82,6 +82,7 @@ describe('environment validation', () => {
     ['a cluster nobody can administer', variant(dev, (c) => (c.cluster.adminRoleArns = [])), /cluster\.adminRoleArns = \[\]: must name at least one IAM role: the cluster grants access through access entries only/],
     ['Prometheus without disk for its retention', variant(dev, (c) => (c.monitoring.prometheus = { retentionDays: 30, storageGiB: 20, replicas: 1 })), /monitoring\.prometheus\.storageGiB = 20: must be at least 1 GiB per retained day \(30 days\)/],
     ['an unknown alert receiver', variant(dev, (c) => (c.monitoring.receivers = { critical: 'email' as never, warning: 'slack' })), /monitoring\.receivers\.critical = "email"/],
+    ['a storage alarm above a quarter of the volume', variant(dev, (c) => (c.monitoring.alarms = { ...c.monitoring.alarms, searchFreeStorageGiB: 10 })), /monitoring\.alarms\.searchFreeStorageGiB = 10: must be at most a quarter of search\.volumeSizeGiB \(10\)/],
     ['a CPU alarm above 99 %', variant(dev, (c) => (c.monitoring.alarms = { ...c.monitoring.alarms, databaseCpuPercent: 120 })), /monitoring\.alarms\.databaseCpuPercent = 120/],
     ['a role granted two levels of cluster access', variant(dev, (c) => (c.cluster.viewRoleArns = [c.cluster.adminRoleArns[0]!])), /cluster\.viewRoleArns\[0\] = "arn:aws:iam::111122223333:role\/hexabid-platform-admin": is already granted cluster access in another list/],
     ['a plan role in another account', variant(dev, (c) => (c.cluster.planRoleArns = ['arn:aws:iam::999988887777:role/ci'])), /cluster\.planRoleArns\[0\] = "arn:aws:iam::999988887777:role\/ci": must be a role in this environment's account/],

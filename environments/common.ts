@@ -88,12 +88,13 @@ export function delegatedEdge(name: string): EdgeConfig {
 /**
  * Alarm thresholds: CPU and JVM pressure where AWS's own recommended alarms
  * put them (Amazon CloudWatch, "Recommended alarms"), storage with a day's
- * headroom at the sizes here, and latency at the api's p95 objective.
+ * headroom at production's sizes (smaller environments lower it), and latency
+ * at the api's p95 objective.
  */
 export const ALARM_THRESHOLDS = {
   databaseCpuPercent: 80,
   databaseFreeStorageGiB: 10,
-  databaseConnections: 400,
+  databaseConnectionsPercent: 80,
   replicaLagSeconds: 60,
   cacheMemoryPercent: 80,
   cacheEvictionsPer5Minutes: 100,

@@ -41,6 +41,6 @@ export const dev = defineEnvironment({
   edge: delegatedEdge('dev'),
   kubernetes: { appNamespace: 'hexabid-dev', addons: PLATFORM_ADDONS, awsCliImage: AWS_CLI_IMAGE, appQuota: { requestsCpu: '2', requestsMemory: '4Gi', limitsCpu: '6', limitsMemory: '8Gi', pods: 20 } },
   app: { valuesFile: 'values-dev.yaml', requireImageTag: false, imageRegistry: imageRegistry() },
-  monitoring: { charts: MONITORING_CHARTS, prometheus: { retentionDays: 7, storageGiB: 20, replicas: 1 }, alertmanagerReplicas: 1, containerLogRetentionDays: 14, receivers: { critical: 'slack', warning: 'slack' }, alarms: ALARM_THRESHOLDS },
+  monitoring: { charts: MONITORING_CHARTS, prometheus: { retentionDays: 7, storageGiB: 20, replicas: 1 }, alertmanagerReplicas: 1, containerLogRetentionDays: 14, receivers: { critical: 'slack', warning: 'slack' }, alarms: { ...ALARM_THRESHOLDS, databaseFreeStorageGiB: 4, searchFreeStorageGiB: 2 } },
   secretRecoveryWindowDays: 0,
 });

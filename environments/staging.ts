@@ -39,6 +39,6 @@ export const staging = defineEnvironment({
   edge: delegatedEdge('staging'),
   kubernetes: { appNamespace: 'hexabid-staging', addons: PLATFORM_ADDONS, awsCliImage: AWS_CLI_IMAGE, appQuota: { requestsCpu: '6', requestsMemory: '8Gi', limitsCpu: '16', limitsMemory: '24Gi', pods: 30 } },
   app: { valuesFile: 'values-staging.yaml', requireImageTag: true, imageRegistry: imageRegistry() },
-  monitoring: { charts: MONITORING_CHARTS, prometheus: { retentionDays: 15, storageGiB: 50, replicas: 1 }, alertmanagerReplicas: 1, containerLogRetentionDays: 30, receivers: { critical: 'slack', warning: 'slack' }, alarms: ALARM_THRESHOLDS },
+  monitoring: { charts: MONITORING_CHARTS, prometheus: { retentionDays: 15, storageGiB: 50, replicas: 1 }, alertmanagerReplicas: 1, containerLogRetentionDays: 30, receivers: { critical: 'slack', warning: 'slack' }, alarms: { ...ALARM_THRESHOLDS, searchFreeStorageGiB: 5 } },
   secretRecoveryWindowDays: 7,
 });

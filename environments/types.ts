@@ -187,8 +187,8 @@ export type AlertReceiver = 'pagerduty' | 'slack';
 export interface AlarmThresholds {
   readonly databaseCpuPercent: number;
   readonly databaseFreeStorageGiB: number;
-  /** Connections per instance; PostgreSQL's max_connections on RDS follows the instance's memory. */
-  readonly databaseConnections: number;
+  /** Connections per instance, as a share of its max_connections, which RDS derives from the class's memory. */
+  readonly databaseConnectionsPercent: number;
   readonly replicaLagSeconds: number;
   readonly cacheMemoryPercent: number;
   /** Keys evicted per 5 minutes, per cache node. */

@@ -354,12 +354,19 @@ function checkMonitoring(c: Checker, config: EnvironmentConfig): void {
   c.oneOf('monitoring.containerLogRetentionDays', m.containerLogRetentionDays, LOG_RETENTION_DAYS);
   c.oneOf('monitoring.receivers.critical', m.receivers.critical, ['pagerduty', 'slack'] as const);
   c.oneOf('monitoring.receivers.warning', m.receivers.warning, ['pagerduty', 'slack'] as const);
-  const percent = ['databaseCpuPercent', 'cacheMemoryPercent', 'searchJvmMemoryPressurePercent'] as const;
+  const percent = ['databaseCpuPercent', 'databaseConnectionsPercent', 'cacheMemoryPercent', 'searchJvmMemoryPressurePercent'] as const;
   for (const key of percent) c.integer(`monitoring.alarms.${key}`, m.alarms[key], 1, 99);
-  const counts = ['databaseFreeStorageGiB', 'databaseConnections', 'replicaLagSeconds', 'cacheEvictionsPer5Minutes', 'searchFreeStorageGiB', 'loadBalancer5xxPer5Minutes'] as const;
+  const counts = ['databaseFreeStorageGiB', 'replicaLagSeconds', 'cacheEvictionsPer5Minutes', 'searchFreeStorageGiB', 'loadBalancer5xxPer5Minutes'] as const;
   for (const key of counts) c.integer(`monitoring.alarms.${key}`, m.alarms[key], 1, 1_000_000);
   if (!(m.alarms.targetResponseTimeSeconds > 0 && m.alarms.targetResponseTimeSeconds <= 60)) {
     c.fail('monitoring.alarms.targetResponseTimeSeconds', m.alarms.targetResponseTimeSeconds, 'must be more than 0 and at most 60 seconds');
+  }
+  // An alarm for less free space than a quarter of the volume would fire from the first day, or never.
+  if (m.alarms.databaseFreeStorageGiB > config.database.allocatedStorageGiB / 4) {
+    c.fail('monitoring.alarms.databaseFreeStorageGiB', m.alarms.databaseFreeStorageGiB, `must be at most a quarter of database.allocatedStorageGiB (${config.database.allocatedStorageGiB})`);
+  }
+  if (m.alarms.searchFreeStorageGiB > config.search.volumeSizeGiB / 4) {
+    c.fail('monitoring.alarms.searchFreeStorageGiB', m.alarms.searchFreeStorageGiB, `must be at most a quarter of search.volumeSizeGiB (${config.search.volumeSizeGiB})`);
   }
   // A day of samples per GiB is a generous floor: retention that outgrows the disk silently drops history.
   if (m.prometheus.storageGiB < m.prometheus.retentionDays) {

@@ -41,21 +41,35 @@ export function nodeInstanceType(instanceType: string): NodeInstanceType {
   return spec;
 }
 
-/** RDS classes; Performance Insights is not offered on the smallest burstable ones. */
-export const DB_INSTANCE_CLASSES: Readonly<Record<string, { performanceInsights: boolean }>> = {
-  'db.t3.small': { performanceInsights: false },
-  'db.t3.medium': { performanceInsights: true },
-  'db.t3.large': { performanceInsights: true },
-  'db.t4g.medium': { performanceInsights: true },
-  'db.r5.large': { performanceInsights: true },
-  'db.r5.xlarge': { performanceInsights: true },
-  'db.r5.2xlarge': { performanceInsights: true },
-  'db.r5.4xlarge': { performanceInsights: true },
-  'db.r6g.xlarge': { performanceInsights: true },
-  'db.r6i.xlarge': { performanceInsights: true },
-  'db.m6i.large': { performanceInsights: true },
-  'db.m6i.xlarge': { performanceInsights: true },
+/**
+ * RDS classes: memory (Amazon RDS User Guide, "DB instance classes"), and
+ * whether Performance Insights is offered (not on the smallest burstable ones).
+ */
+export const DB_INSTANCE_CLASSES: Readonly<Record<string, { memoryGiB: number; performanceInsights: boolean }>> = {
+  'db.t3.small': { memoryGiB: 2, performanceInsights: false },
+  'db.t3.medium': { memoryGiB: 4, performanceInsights: true },
+  'db.t3.large': { memoryGiB: 8, performanceInsights: true },
+  'db.t4g.medium': { memoryGiB: 4, performanceInsights: true },
+  'db.r5.large': { memoryGiB: 16, performanceInsights: true },
+  'db.r5.xlarge': { memoryGiB: 32, performanceInsights: true },
+  'db.r5.2xlarge': { memoryGiB: 64, performanceInsights: true },
+  'db.r5.4xlarge': { memoryGiB: 128, performanceInsights: true },
+  'db.r6g.xlarge': { memoryGiB: 32, performanceInsights: true },
+  'db.r6i.xlarge': { memoryGiB: 32, performanceInsights: true },
+  'db.m6i.large': { memoryGiB: 8, performanceInsights: true },
+  'db.m6i.xlarge': { memoryGiB: 16, performanceInsights: true },
 };
+
+/**
+ * RDS for PostgreSQL's default max_connections, LEAST(DBInstanceClassMemory/9531392, 5000)
+ * (Amazon RDS User Guide, "Maximum number of database connections"), from the
+ * class's nominal memory: RDS counts a little less, so the real limit is a little lower.
+ */
+export function postgresMaxConnections(instanceClass: string): number {
+  const spec = DB_INSTANCE_CLASSES[instanceClass];
+  if (!spec) throw new Error(`unknown RDS instance class "${instanceClass}"`);
+  return Math.min(Math.floor((spec.memoryGiB * 2 ** 30) / 9531392), 5000);
+}
 
 /** PostgreSQL majors in RDS standard support. 14 left it in February 2027 and is refused. */
 export const POSTGRES_MAJOR_VERSIONS: readonly string[] = ['15', '16', '17', '18'];

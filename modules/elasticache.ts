@@ -67,6 +67,8 @@ export class CacheReplicationGroup extends Construct {
   readonly replicationGroupId: string;
   readonly primaryEndpointAddress: string;
   readonly readerEndpointAddress: string;
+  /** Member clusters (primary plus replicas), named `<replicationGroupId>-001` onwards: the per-node metrics' `CacheClusterId`. */
+  readonly numCacheClusters: number;
   readonly port = 6379;
   readonly securityGroupId: string;
   readonly authSecretArn: string;
@@ -162,5 +164,6 @@ export class CacheReplicationGroup extends Construct {
     this.replicationGroupId = group.replicationGroupId;
     this.primaryEndpointAddress = group.primaryEndpointAddress;
     this.readerEndpointAddress = group.readerEndpointAddress;
+    this.numCacheClusters = clusters;
   }
 }

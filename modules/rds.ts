@@ -98,6 +98,8 @@ export class PostgresDatabase extends Construct {
   readonly dbInstancePort: number;
   readonly dbName: string;
   readonly replicaAddresses: string[];
+  /** `DBInstanceIdentifier` of each read replica, in order (for per-instance alarms). */
+  readonly replicaIdentifiers: string[];
   readonly securityGroupId: string;
   readonly masterSecretArn: string;
   readonly kmsKeyArn: string;
@@ -250,5 +252,6 @@ export class PostgresDatabase extends Construct {
     this.dbInstancePort = primary.port;
     this.dbName = p.dbName;
     this.replicaAddresses = replicas.map((r) => r.address);
+    this.replicaIdentifiers = replicas.map((r) => r.identifier);
   }
 }

@@ -5,11 +5,14 @@ import type { EnvironmentConfig } from '../environments/types.ts';
 import { EksCluster } from '../modules/eks.ts';
 import { CacheReplicationGroup } from '../modules/elasticache.ts';
 import { SearchDomain } from '../modules/elasticsearch.ts';
+import { Alerting } from '../modules/monitoring/alerting.ts';
+import { ManagedStoreAlarms } from '../modules/monitoring/managed-store-alarms.ts';
 import { PostgresDatabase } from '../modules/rds.ts';
 import { DocumentStorage } from '../modules/s3.ts';
 import { Vpc } from '../modules/vpc.ts';
 import { awsProvider, requireTerraformVersion, secretNamePrefix, stateBackend } from './stack-foundation.ts';
 import { clusterAccessGrants } from './cluster-access.ts';
+import { postgresMaxConnections } from '../lib/aws-catalog.ts';
 import { infrastructureStackName } from './stack-names.ts';
 
 export { infrastructureStackName };
@@ -25,6 +28,7 @@ export const INFRASTRUCTURE_OUTPUTS = [
   'documents_bucket_name', 'documents_bucket_arn', 'documents_kms_key_arn',
   'access_logs_bucket_name', 'access_logs_bucket_arn', 'alb_access_logs_prefix',
   'opensearch_endpoint', 'opensearch_domain_arn', 'opensearch_master_role_arn', 'opensearch_security_group_id', 'opensearch_kms_key_arn',
+  'alerts_critical_topic_arn', 'alerts_warning_topic_arn', 'alerting_kms_key_arn', 'alerting_pagerduty_secret_name', 'alerting_slack_secret_name',
 ] as const;
 export type InfrastructureOutputName = (typeof INFRASTRUCTURE_OUTPUTS)[number];
 
@@ -39,6 +43,7 @@ export class InfrastructureStack extends TerraformStack {
   readonly cache: CacheReplicationGroup;
   readonly search: SearchDomain;
   readonly documents: DocumentStorage;
+  readonly alerting: Alerting;
 
   constructor(scope: Construct, config: EnvironmentConfig) {
     const id = infrastructureStackName(config);
@@ -143,12 +148,31 @@ export class InfrastructureStack extends TerraformStack {
       replication: drProvider && drRegion ? { provider: drProvider, region: drRegion } : undefined,
     });
 
+    // CloudWatch alarms to SNS and on to PagerDuty or Slack: they page when the cluster cannot.
+    const alerting = new Alerting(this, 'Alerting', {
+      namePrefix: prefix,
+      secretNamePrefix: secretPrefix,
+      receivers: config.monitoring.receivers,
+      logRetentionDays: config.cluster.logRetentionDays,
+      secretRecoveryWindowDays: config.secretRecoveryWindowDays,
+    });
+    new ManagedStoreAlarms(this, 'Alarms', {
+      namePrefix: prefix,
+      topics: alerting.topicArns,
+      thresholds: { ...config.monitoring.alarms, databaseConnections: Math.floor((postgresMaxConnections(config.database.instanceClass) * config.monitoring.alarms.databaseConnectionsPercent) / 100) },
+      database: { primaryIdentifier: database.dbInstanceIdentifier, replicaIdentifiers: database.replicaIdentifiers },
+      cache: { replicationGroupId: cache.replicationGroupId, numCacheClusters: cache.numCacheClusters },
+      search: { domainName: search.domainName },
+      natGatewayIds: network.natGatewayIds,
+    });
+
     this.network = network;
     this.cluster = cluster;
     this.database = database;
     this.cache = cache;
     this.search = search;
     this.documents = documents;
+    this.alerting = alerting;
 
     // What the Kubernetes layer (hexabid-<env>-k8s) reads from this stack.
     const outputs: Record<InfrastructureOutputName, { value: string | number | string[]; description: string }> & Record<string, { value: string | number | string[]; description: string }> = {
@@ -190,6 +214,11 @@ export class InfrastructureStack extends TerraformStack {
       opensearch_master_role_arn: { value: search.masterRoleArn, description: 'IAM role mapped to the OpenSearch all_access role' },
       opensearch_security_group_id: { value: search.securityGroupId, description: 'Security group of the OpenSearch domain' },
       opensearch_kms_key_arn: { value: search.kmsKeyArn, description: 'KMS key of the OpenSearch domain' },
+      alerts_critical_topic_arn: { value: alerting.criticalTopicArn, description: 'SNS topic of critical CloudWatch alarms (forwarded to the critical receiver)' },
+      alerts_warning_topic_arn: { value: alerting.warningTopicArn, description: 'SNS topic of warning CloudWatch alarms (forwarded to the warning receiver)' },
+      alerting_kms_key_arn: { value: alerting.kmsKeyArn, description: 'KMS key of the alerting credential secrets (External Secrets needs kms:Decrypt on it)' },
+      alerting_pagerduty_secret_name: { value: alerting.secretNames.pagerduty, description: 'Secrets Manager name of the PagerDuty Events API v2 routing key' },
+      alerting_slack_secret_name: { value: alerting.secretNames.slack, description: 'Secrets Manager name of the Slack incoming webhook URL' },
     };
     if (documents.replicaBucketArn) {
       outputs.documents_replica_bucket_arn = { value: documents.replicaBucketArn, description: `DR replica of the documents bucket (${drRegion})` };

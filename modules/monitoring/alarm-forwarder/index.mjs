@@ -1,0 +1,261 @@
+// Forwards CloudWatch alarm notifications from the alerting SNS topics to
+// PagerDuty (Events API v2) or Slack (incoming webhook): the AWS-side alarms
+// reach the same people as the in-cluster Alertmanager, even when the cluster
+// is down. Node.js 22 built-ins and the AWS SDK v3 that the Lambda runtime
+// ships; nothing is bundled.
+//
+// Configuration, from the Lambda environment:
+//   RECEIVER_CRITICAL, RECEIVER_WARNING    'pagerduty' or 'slack'
+//   PAGERDUTY_SECRET_ID, SLACK_SECRET_ID   Secrets Manager secrets whose values
+//                                          are the routing key and the webhook URL
+//
+// Any failure throws: Lambda retries the event twice, then puts it in the
+// dead-letter queue, whose own alarm says the forwarder is broken.
+
+export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
+
+const RECEIVERS = ['pagerduty', 'slack'];
+const HTTP_TIMEOUT_MS = 10_000;
+/** Statuses that may mean a stale credential: the secret is read again, once. */
+const CREDENTIAL_STATUSES = new Set([400, 401, 403, 404, 410]);
+
+/** The severity of an alerts topic, from its name `<prefix>-alerts-<severity>`. */
+export function severityOfTopic(topicArn) {
+  const name = String(topicArn ?? '').split(':').pop();
+  const match = /-alerts-(critical|warning)$/.exec(name ?? '');
+  if (!match) throw new Error(`${topicArn} is not an alerts topic (<prefix>-alerts-critical or <prefix>-alerts-warning)`);
+  return match[1];
+}
+
+/** The alarm state change an SNS message carries; throws when it is not one. */
+export function parseAlarm(message) {
+  const alarm = typeof message === 'string' ? JSON.parse(message) : message;
+  if (!alarm || typeof alarm.AlarmName !== 'string' || typeof alarm.NewStateValue !== 'string') {
+    throw new Error('the SNS message is not a CloudWatch alarm state change');
+  }
+  return alarm;
+}
+
+/**
+ * Whether a state change is worth a notification. ALARM always is. OK is for
+ * PagerDuty (a resolve of nothing is dropped there), and for Slack only after
+ * an ALARM: a new alarm's first OK would otherwise post "resolved" for nothing.
+ */
+export function shouldForward(alarm, receiver) {
+  if (alarm.NewStateValue === 'ALARM') return true;
+  if (alarm.NewStateValue !== 'OK') return false;
+  return receiver === 'pagerduty' || alarm.OldStateValue === 'ALARM';
+}
+
+/** The first line of the alarm's description: our alarms start with a one-line summary. */
+export function summaryOf(alarm) {
+  const line = String(alarm.AlarmDescription ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l !== '');
+  return line ?? `${alarm.AlarmName} is ${alarm.NewStateValue}`;
+}
+
+/** The runbook link in the alarm's description, if any. */
+export function runbookUrlOf(alarm) {
+  const urls = String(alarm.AlarmDescription ?? '').match(/https:\/\/\S+/g) ?? [];
+  return urls.find((u) => /runbook/i.test(u)) ?? urls[0];
+}
+
+/** The alarm's page in the CloudWatch console, from the region in its ARN. */
+export function consoleUrlOf(alarm) {
+  const [, partition, , region] = String(alarm.AlarmArn ?? '').split(':');
+  if (!region) return undefined;
+  const host = partition === 'aws-cn' ? `${region}.console.amazonaws.cn` : `${region}.console.aws.amazon.com`;
+  return `https://${host}/cloudwatch/home?region=${region}#alarmsV2:alarm/${encodeURIComponent(alarm.AlarmName)}`;
+}
+
+/** What the alarm watches, e.g. `DBInstanceIdentifier=hexabid-production`. */
+function sourceOf(alarm) {
+  const dimensions = alarm.Trigger?.Dimensions ?? [];
+  const named = dimensions.map((d) => `${d.name}=${d.value}`).join(',');
+  return named !== '' ? named : alarm.AlarmName;
+}
+
+/** PagerDuty caps dedup keys at 255 characters; the same alarm always gets the same key. */
+function dedupKeyOf(alarm) {
+  const key = alarm.AlarmArn ?? alarm.AlarmName;
+  return key.length <= 255 ? key : key.slice(-255);
+}
+
+/**
+ * The PagerDuty Events API v2 event for a state change: ALARM triggers, OK
+ * resolves, both keyed by the alarm's ARN. Null for any other state.
+ */
+export function toPagerDuty(alarm, routingKey, severity) {
+  const dedup_key = dedupKeyOf(alarm);
+  if (alarm.NewStateValue === 'OK') return { routing_key: routingKey, event_action: 'resolve', dedup_key };
+  if (alarm.NewStateValue !== 'ALARM') return null;
+  const consoleUrl = consoleUrlOf(alarm);
+  const runbookUrl = runbookUrlOf(alarm);
+  const links = [
+    ...(consoleUrl ? [{ href: consoleUrl, text: 'CloudWatch alarm' }] : []),
+    ...(runbookUrl ? [{ href: runbookUrl, text: 'Runbook' }] : []),
+  ];
+  return {
+    routing_key: routingKey,
+    event_action: 'trigger',
+    dedup_key,
+    payload: {
+      summary: `${alarm.AlarmName}: ${summaryOf(alarm)}`.slice(0, 1024),
+      source: sourceOf(alarm),
+      severity,
+      ...(alarm.StateChangeTime ? { timestamp: alarm.StateChangeTime } : {}),
+      component: alarm.Trigger?.Namespace,
+      class: alarm.Trigger?.MetricName,
+      custom_details: {
+        alarm: alarm.AlarmName,
+        state: alarm.NewStateValue,
+        previous_state: alarm.OldStateValue,
+        reason: alarm.NewStateReason,
+        account: alarm.AWSAccountId,
+        description: alarm.AlarmDescription,
+      },
+    },
+    links,
+    client: 'AWS CloudWatch',
+    ...(consoleUrl ? { client_url: consoleUrl } : {}),
+  };
+}
+
+/** Slack needs &, < and > escaped in message text. */
+function slackEscape(text) {
+  return String(text ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** The Slack incoming-webhook message for a state change. */
+export function toSlack(alarm, severity) {
+  const firing = alarm.NewStateValue === 'ALARM';
+  const icon = firing ? (severity === 'critical' ? ':rotating_light:' : ':warning:') : ':white_check_mark:';
+  const state = firing ? 'ALARM' : alarm.NewStateValue === 'OK' ? 'RESOLVED' : alarm.NewStateValue;
+  const consoleUrl = consoleUrlOf(alarm);
+  const runbookUrl = runbookUrlOf(alarm);
+  const name = slackEscape(alarm.AlarmName);
+  const lines = [
+    `${icon} *${state}* (${severity}) ${consoleUrl ? `<${consoleUrl}|${name}>` : name}`,
+    slackEscape(summaryOf(alarm)),
+    `Reason: ${slackEscape(alarm.NewStateReason)}`,
+    ...(runbookUrl ? [`Runbook: <${runbookUrl}>`] : []),
+  ];
+  return { text: lines.join('\n') };
+}
+
+/** Reads the forwarder's settings; throws, naming the variable, when one is missing or wrong. */
+export function readConfig(env) {
+  const receivers = {};
+  for (const severity of ['critical', 'warning']) {
+    const variable = `RECEIVER_${severity.toUpperCase()}`;
+    const receiver = env[variable];
+    if (!RECEIVERS.includes(receiver)) throw new Error(`${variable} must be ${RECEIVERS.join(' or ')}, not ${JSON.stringify(receiver)}`);
+    receivers[severity] = receiver;
+  }
+  const secretIds = { pagerduty: env.PAGERDUTY_SECRET_ID, slack: env.SLACK_SECRET_ID };
+  for (const receiver of new Set(Object.values(receivers))) {
+    if (!secretIds[receiver]) throw new Error(`${receiver.toUpperCase()}_SECRET_ID must name the ${receiver} secret`);
+  }
+  return { receivers, secretIds };
+}
+
+let secretsClient;
+
+/** Reads a secret's current value with the SDK the Lambda runtime ships (imported on first use). */
+export async function readSecretFromSecretsManager(secretId) {
+  const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+  secretsClient ??= new SecretsManagerClient({});
+  let output;
+  try {
+    output = await secretsClient.send(new GetSecretValueCommand({ SecretId: secretId }));
+  } catch (error) {
+    throw new Error(`cannot read secret ${secretId} (${error.name}); ops put its value with aws secretsmanager put-secret-value`);
+  }
+  return output.SecretString ?? '';
+}
+
+/**
+ * A handler with its dependencies injected: `fetch`, `readSecret(secretId)`
+ * and the environment. Credentials are read once per container and cached.
+ */
+export function createHandler({ env = process.env, fetch: fetchImpl = globalThis.fetch, readSecret = readSecretFromSecretsManager, log = console } = {}) {
+  const config = readConfig(env);
+  const credentials = new Map();
+
+  async function credential(receiver, refresh) {
+    if (refresh || !credentials.has(receiver)) {
+      const value = String(await readSecret(config.secretIds[receiver])).trim();
+      if (value === '') throw new Error(`secret ${config.secretIds[receiver]} is empty; ops put the ${receiver} credential in it`);
+      credentials.set(receiver, value);
+    }
+    return credentials.get(receiver);
+  }
+
+  async function post(receiver, url, body) {
+    try {
+      return await fetchImpl(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+      });
+    } catch (error) {
+      // Never the URL: a Slack webhook URL is itself the credential.
+      throw new Error(`${receiver} could not be reached: ${error.cause?.code ?? error.name}`);
+    }
+  }
+
+  async function deliver(receiver, alarm, severity) {
+    let previous;
+    let refused = '';
+    for (let attempt = 1; ; attempt++) {
+      const secret = await credential(receiver, attempt > 1);
+      if (attempt > 1 && secret === previous) break;
+      previous = secret;
+      if (receiver === 'slack' && !secret.startsWith('https://')) throw new Error(`secret ${config.secretIds.slack} does not hold an https webhook URL`);
+      const response =
+        receiver === 'pagerduty'
+          ? await post(receiver, PAGERDUTY_EVENTS_URL, toPagerDuty(alarm, secret, severity))
+          : await post(receiver, secret, toSlack(alarm, severity));
+      if (response.ok) return;
+      const detail = (await response.text().catch(() => '')).slice(0, 300);
+      if (attempt === 1 && CREDENTIAL_STATUSES.has(response.status)) {
+        refused = `${response.status} ${detail}`;
+        log.warn(JSON.stringify({ message: 'receiver refused the credential; reading the secret again', receiver, status: response.status }));
+        continue;
+      }
+      throw new Error(`${receiver} answered ${response.status} for ${alarm.AlarmName}: ${detail}`);
+    }
+    throw new Error(`${receiver} answered ${refused} for ${alarm.AlarmName}, and secret ${config.secretIds[receiver]} has not changed since`);
+  }
+
+  return async function handler(event) {
+    const failures = [];
+    for (const record of event?.Records ?? []) {
+      try {
+        const severity = severityOfTopic(record.Sns?.TopicArn);
+        const alarm = parseAlarm(record.Sns?.Message);
+        const receiver = config.receivers[severity];
+        if (!shouldForward(alarm, receiver)) {
+          log.log(JSON.stringify({ message: 'skipped', alarm: alarm.AlarmName, state: alarm.NewStateValue, previous: alarm.OldStateValue }));
+          continue;
+        }
+        await deliver(receiver, alarm, severity);
+        log.log(JSON.stringify({ message: 'forwarded', alarm: alarm.AlarmName, state: alarm.NewStateValue, severity, receiver }));
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    if (failures.length > 0) throw new Error(failures.map((e) => e.message).join('; '));
+  };
+}
+
+let defaultHandler;
+
+/** The Lambda entry point: the real environment, fetch and Secrets Manager. */
+export async function handler(event) {
+  defaultHandler ??= createHandler();
+  return defaultHandler(event);
+}

@@ -1,0 +1,17 @@
+/** The vocabulary the alerting constructs share: severities, receivers, topics. */
+
+/** How urgent an alarm is; each severity has its own SNS topic. */
+export type AlertSeverity = 'critical' | 'warning';
+
+export const ALERT_SEVERITIES = ['critical', 'warning'] as const satisfies readonly AlertSeverity[];
+
+/** Where a severity's alarms are sent. Each receiver's credential is a Secrets Manager secret. */
+export type AlertReceiver = 'pagerduty' | 'slack';
+
+export const ALERT_RECEIVERS = ['pagerduty', 'slack'] as const satisfies readonly AlertReceiver[];
+
+/** The ARN of the SNS topic of each severity, which alarms notify on ALARM and on OK. */
+export interface AlarmTopics {
+  readonly critical: string;
+  readonly warning: string;
+}
