@@ -16,8 +16,9 @@ export const dev = defineEnvironment({
     publicAccessCidrs: [],
     logRetentionDays: 14,
     nodeGroups: {
-      // Two nodes: one t3.medium admits 17 pods, and the app, add-ons and system pods are 17 plus 4 DaemonSets.
-      app: { instanceTypes: ['t3.medium'], minSize: 2, maxSize: 3, desiredSize: 2, capacityType: 'ON_DEMAND', diskSizeGiB: 30 },
+      // Three nodes: a t3.medium admits 17 pods, six of them DaemonSets (EKS's four, node-exporter, Fluent Bit),
+      // and the app, add-ons, monitoring and system pods are 24.
+      app: { instanceTypes: ['t3.medium'], minSize: 3, maxSize: 4, desiredSize: 3, capacityType: 'ON_DEMAND', diskSizeGiB: 30 },
       worker: {
         instanceTypes: ['t3.medium'], minSize: 1, maxSize: 2, desiredSize: 1, capacityType: 'ON_DEMAND', diskSizeGiB: 30,
         taints: WORKER_TAINTS,

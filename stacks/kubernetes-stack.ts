@@ -4,11 +4,11 @@ import { imageRepositoryName, OPENSEARCH_SECURITY_SERVICE_ACCOUNT, SYSTEM_NAMESP
 import type { EnvironmentConfig } from '../environments/types.ts';
 import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from '../lib/aws-catalog.ts';
 import { CHART_DIR, PLATFORM_CHART_DIR } from '../lib/chart-path.ts';
-import { AwsLoadBalancerController } from '../modules/kubernetes/addons/aws-load-balancer-controller.ts';
-import { ClusterAutoscaler } from '../modules/kubernetes/addons/cluster-autoscaler.ts';
-import { ExternalDns } from '../modules/kubernetes/addons/external-dns.ts';
-import { ExternalSecrets } from '../modules/kubernetes/addons/external-secrets.ts';
-import { MetricsServer } from '../modules/kubernetes/addons/metrics-server.ts';
+import { AWS_LOAD_BALANCER_CONTROLLER_DEFAULTS, AwsLoadBalancerController } from '../modules/kubernetes/addons/aws-load-balancer-controller.ts';
+import { CLUSTER_AUTOSCALER_DEFAULTS, ClusterAutoscaler } from '../modules/kubernetes/addons/cluster-autoscaler.ts';
+import { EXTERNAL_DNS_DEFAULTS, ExternalDns } from '../modules/kubernetes/addons/external-dns.ts';
+import { EXTERNAL_SECRETS_DEFAULTS, ExternalSecrets } from '../modules/kubernetes/addons/external-secrets.ts';
+import { METRICS_SERVER_DEFAULTS, MetricsServer } from '../modules/kubernetes/addons/metrics-server.ts';
 import { AppSecrets } from '../modules/security/app-secrets.ts';
 import { DnsValidatedCertificate } from '../modules/edge/certificate.ts';
 import { DnsZone } from '../modules/edge/dns-zone.ts';
@@ -24,6 +24,7 @@ import { awsProvider, requireTerraformVersion, secretNamePrefix, stateBackend } 
 import { TerraformPlanAccess } from '../modules/kubernetes/terraform-plan-access.ts';
 import { TERRAFORM_PLANNERS_GROUP } from './cluster-access.ts';
 import { kubernetesStackName } from './stack-names.ts';
+import { loadBalancerAlarms, observeCluster } from './kubernetes-observability.ts';
 
 export { kubernetesStackName };
 
@@ -116,9 +117,9 @@ export class KubernetesStack extends TerraformStack {
       clusterName,
       chart: addons.externalSecrets,
       secretNamePrefix: secretPrefix,
-      kmsKeyArns: [infra.string('db_kms_key_arn'), infra.string('cache_kms_key_arn'), appSecrets.kmsKeyArn],
+      kmsKeyArns: [infra.string('db_kms_key_arn'), infra.string('cache_kms_key_arn'), infra.string('alerting_kms_key_arn'), appSecrets.kmsKeyArn],
       storeChartDirectory: PLATFORM_CHART_DIR,
-      allowedNamespaces: [app.namespaceName],
+      allowedNamespaces: [app.namespaceName, system.namespaceName],
     });
     const dns = new ExternalDns(this, 'ExternalDns', {
       clusterName,
@@ -134,6 +135,24 @@ export class KubernetesStack extends TerraformStack {
       nodeGroupNames: Object.keys(config.cluster.nodeGroups),
     });
     const metrics = new MetricsServer(this, 'MetricsServer', { chart: addons.metricsServer });
+
+    // Logs, metrics, alerts and dashboards; the AWS-side alarms are the infrastructure stack's.
+    const addonNamespaces = [loadBalancers.namespace, externalSecrets.namespace, dns.namespace, autoscaler.namespace, metrics.namespace];
+    const { monitoring, logs } = observeCluster(this, {
+      config,
+      infra,
+      clusterName,
+      appNamespace: app.namespaceName,
+      systemNamespace: system.namespaceName,
+      loggedNamespaces: {
+        app: appNamespaceName(config),
+        others: [SYSTEM_NAMESPACE, ...[AWS_LOAD_BALANCER_CONTROLLER_DEFAULTS, EXTERNAL_SECRETS_DEFAULTS, EXTERNAL_DNS_DEFAULTS, CLUSTER_AUTOSCALER_DEFAULTS, METRICS_SERVER_DEFAULTS].map((d) => d.namespace)],
+      },
+      secretStoreName: externalSecrets.storeName,
+      secretStore: externalSecrets.storeRelease,
+      secretsKmsKeyArn: appSecrets.kmsKeyArn,
+      secretNamePrefix: secretPrefix,
+    });
 
     // The app's AWS identity: the documents bucket and its key, nothing else.
     const serviceAccounts = hexabidServiceAccountNames();
@@ -176,14 +195,17 @@ export class KubernetesStack extends TerraformStack {
       },
       imageRepositories: imageRepositoryUrls(config),
       searchSigningRegion: config.region,
+      monitoringNamespace: SYSTEM_NAMESPACE,
       // The controller's webhooks, the store, the HPAs' metrics, the DNS writer and the pods' roles come first.
-      dependsOn: [loadBalancers.release, externalSecrets.storeRelease, metrics.release, dns.release, ...appRole.associations, searchAccess.job],
+      // …and Prometheus's CRDs, for the chart's PodMonitor.
+      dependsOn: [loadBalancers.release, externalSecrets.storeRelease, metrics.release, dns.release, ...appRole.associations, searchAccess.job, monitoring],
     });
+    loadBalancerAlarms(this, { config, infra, clusterName, appNamespace: app.namespaceName, ingressName: this.release.releaseName, release: this.release.release });
 
     // CI's plan role refreshes every release, and Helm keeps each release's record in a Secret of its namespace.
     new TerraformPlanAccess(this, 'TerraformPlanAccess', {
       groupName: TERRAFORM_PLANNERS_GROUP,
-      releaseNamespaces: [loadBalancers.namespace, externalSecrets.namespace, dns.namespace, autoscaler.namespace, metrics.namespace, app.namespaceName],
+      releaseNamespaces: [...addonNamespaces, app.namespaceName, system.namespaceName, logs.namespaceName],
     });
 
     const outputs: Record<string, { value: string | string[] | Record<string, string>; description: string }> = {
@@ -199,6 +221,8 @@ export class KubernetesStack extends TerraformStack {
       aws_load_balancer_controller_role_arn: { value: loadBalancers.roleArn, description: 'Pod Identity role of the AWS Load Balancer Controller' },
       external_secrets_role_arn: { value: externalSecrets.roleArn, description: 'Pod Identity role of external-secrets' },
       external_dns_role_arn: { value: dns.roleArn, description: 'Pod Identity role of external-dns' },
+      grafana_admin_secret_arn: { value: monitoring.grafanaAdminSecretArn, description: "Grafana's generated admin credential (docs/OBSERVABILITY.md, Reaching Grafana)" },
+      container_log_groups: { value: logs.logGroupNames, description: 'CloudWatch log group of each namespace' },
     };
     for (const [name, output] of Object.entries(outputs)) new TerraformOutput(this, name, output);
   }

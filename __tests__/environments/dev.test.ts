@@ -7,10 +7,10 @@ import { expectSizing } from './sizing.ts';
 describe('dev', () => {
   const { json } = synthEnvironment(dev);
 
-  it('runs the cost plan: 3 × t3.medium, db.t3.small, cache.t3.micro and one small search node', () => {
+  it('runs the cost plan: 4 × t3.medium, db.t3.small, cache.t3.micro and one small search node', () => {
     expectSizing(json, {
       nodeGroups: {
-        app: { instanceTypes: ['t3.medium'], min: 2, max: 3, desired: 2 },
+        app: { instanceTypes: ['t3.medium'], min: 3, max: 4, desired: 3 },
         worker: { instanceTypes: ['t3.medium'], min: 1, max: 2, desired: 1 },
       },
       dbInstanceClass: 'db.t3.small',

@@ -105,6 +105,10 @@ const EKS_MANAGED_DEPLOYMENTS: readonly (Requests & { readonly name: string; rea
 
 interface AddonWorkload {
   readonly name: string;
+  /** A DaemonSet: one pod on every node, counted beside EKS's own. */
+  readonly daemonSet?: true;
+  /** A replica count the chart fixes, with no value to set it. */
+  readonly fixedReplicas?: number;
   /** Whether the chart renders it, from our values and the chart's default. */
   readonly enabled?: (values: Record<string, any>) => boolean;
   /** Value path of the replica count. */
@@ -163,7 +167,56 @@ const ADDON_WORKLOADS: Readonly<Record<string, readonly AddonWorkload[]>> = {
     },
   ],
   'cluster-secret-store': [],
+  // kubernetes/monitoring: kube-prometheus-stack 88.5.3 (subcharts grafana 12.11.1, kube-state-metrics 8.4.0,
+  // prometheus-node-exporter 4.56.1); the Prometheus and Alertmanager pods are the operator's, each with a config-reloader.
+  monitoring: [
+    {
+      name: 'prometheus',
+      replicas: ['prometheus', 'prometheusSpec', 'replicas'],
+      containers: [
+        { name: 'prometheus', resources: ['prometheus', 'prometheusSpec', 'resources'] },
+        { name: 'config-reloader', resources: ['prometheusOperator', 'prometheusConfigReloader', 'resources'] },
+      ],
+      nodeSelector: ['prometheus', 'prometheusSpec', 'nodeSelector'],
+    },
+    {
+      name: 'alertmanager',
+      replicas: ['alertmanager', 'alertmanagerSpec', 'replicas'],
+      containers: [
+        { name: 'alertmanager', resources: ['alertmanager', 'alertmanagerSpec', 'resources'] },
+        { name: 'config-reloader', resources: ['prometheusOperator', 'prometheusConfigReloader', 'resources'] },
+      ],
+      nodeSelector: ['alertmanager', 'alertmanagerSpec', 'nodeSelector'],
+    },
+    {
+      name: 'grafana',
+      replicas: ['grafana', 'replicas'],
+      containers: [
+        { name: 'grafana', resources: ['grafana', 'resources'] },
+        { name: 'grafana-sc-dashboard', resources: ['grafana', 'sidecar', 'resources'] },
+        { name: 'grafana-sc-datasources', resources: ['grafana', 'sidecar', 'resources'] },
+      ],
+      nodeSelector: ['grafana', 'nodeSelector'],
+    },
+    { name: 'prometheus-operator', fixedReplicas: 1, replicas: [], containers: [{ name: 'operator', resources: ['prometheusOperator', 'resources'] }], nodeSelector: ['prometheusOperator', 'nodeSelector'] },
+    { ...single('kube-state-metrics', 'replicas'), replicas: ['kube-state-metrics', 'replicas'], containers: [{ name: 'kube-state-metrics', resources: ['kube-state-metrics', 'resources'] }], nodeSelector: ['kube-state-metrics', 'nodeSelector'] },
+    { name: 'node-exporter', daemonSet: true, replicas: [], containers: [{ name: 'node-exporter', resources: ['prometheus-node-exporter', 'resources'] }], nodeSelector: ['prometheus-node-exporter', 'nodeSelector'] },
+  ],
+  'prometheus-operator-crds': [],
+  // The local helm/monitoring chart: ExternalSecrets, rules and dashboards, no pods.
+  'monitoring-secrets': [],
+  'monitoring-content': [],
+  // prometheus-postgres-exporter 8.2.0 and prometheus-redis-exporter 6.29.0.
+  'postgres-exporter': [single('postgres-exporter', 'replicaCount')],
+  'redis-exporter': [single('redis-exporter', 'replicaCount')],
+  // aws/eks-charts stable/aws-for-fluent-bit 0.2.0: one DaemonSet, `resources`, `tolerations`.
+  'aws-for-fluent-bit': [{ name: 'fluent-bit', daemonSet: true, replicas: [], containers: [{ name: 'aws-for-fluent-bit', resources: ['resources'] }], nodeSelector: ['nodeSelector'] }],
 };
+
+/** A release's workloads; each read replica's exporter is the primary's chart under another name. */
+function workloadsOf(releaseName: string): readonly AddonWorkload[] | undefined {
+  return ADDON_WORKLOADS[releaseName.replace(/^postgres-exporter-replica-\d+$/, 'postgres-exporter')];
+}
 
 const at = (values: unknown, path: readonly string[]): any => path.reduce<any>((v, key) => (v && typeof v === 'object' ? v[key] : undefined), values);
 
@@ -300,7 +353,7 @@ function releasePods(config: EnvironmentConfig, objects: readonly KubeObject[], 
 
 /** What is wrong with an add-on's values: replicas or requests the chart would default. */
 function addonValueProblems(releaseName: string, values: Record<string, any>): string[] {
-  const workloads = ADDON_WORKLOADS[releaseName];
+  const workloads = workloadsOf(releaseName);
   if (!workloads) return [`${releaseName}: an add-on this test does not know; add its workloads' replica and resources keys to ADDON_WORKLOADS`];
   const problems: string[] = [];
   for (const workload of workloads) {
@@ -309,7 +362,7 @@ function addonValueProblems(releaseName: string, values: Record<string, any>): s
       problems.push(`${releaseName}: ${workload.name} is enabled, but this test does not know its keys; add them to ADDON_WORKLOADS`);
       continue;
     }
-    if (typeof at(values, workload.replicas) !== 'number') problems.push(`${releaseName}: ${workload.name} has no explicit ${workload.replicas.join('.')}`);
+    if (workload.fixedReplicas === undefined && !workload.daemonSet && typeof at(values, workload.replicas) !== 'number') problems.push(`${releaseName}: ${workload.name} has no explicit ${workload.replicas.join('.')}`);
     for (const container of workload.containers) {
       if (!(container.enabled?.(values) ?? true)) continue;
       const resources = at(values, container.resources);
@@ -328,12 +381,12 @@ function addonPods(config: EnvironmentConfig, json: ReturnType<typeof synthKuber
     const values = release.values?.[0] ? (JSON.parse(release.values[0]) as Record<string, any>) : {};
     const problems = addonValueProblems(release.name, values);
     if (problems.length > 0) throw new Error(problems.join('\n'));
-    for (const workload of ADDON_WORKLOADS[release.name]!) {
-      if (!(workload.enabled?.(values) ?? true)) continue;
+    for (const workload of workloadsOf(release.name)!) {
+      if (!(workload.enabled?.(values) ?? true) || workload.daemonSet) continue;
       const containers = workload.containers.filter((c) => c.enabled?.(values) ?? true);
       const requests = containers.map((c) => containerRequests(at(values, c.resources))).reduce((a, b) => ({ cpu: a.cpu + b.cpu, memory: a.memory + b.memory }), { cpu: 0, memory: 0 });
       const owner = `${release.name}/${workload.name}`;
-      pods.push({ owner, count: at(values, workload.replicas), ...requests, group: groupOf(config, owner, at(values, workload.nodeSelector), at(values, [...workload.nodeSelector.slice(0, -1), 'tolerations']) ?? []) });
+      pods.push({ owner, count: workload.fixedReplicas ?? at(values, workload.replicas), ...requests, group: groupOf(config, owner, at(values, workload.nodeSelector), at(values, [...workload.nodeSelector.slice(0, -1), 'tolerations']) ?? []) });
     }
   }
   return pods;
@@ -353,11 +406,25 @@ interface NodeRoom {
   readonly owners: Map<string, number>;
 }
 
-const daemonSetShare: Requests & { pods: number } = {
-  cpu: DAEMONSETS.reduce((n, d) => n + d.cpu, 0),
-  memory: DAEMONSETS.reduce((n, d) => n + d.memory, 0),
-  pods: DAEMONSETS.length,
-};
+/** The add-ons' DaemonSets (node-exporter, Fluent Bit), from the values the -k8s stack passes, with the tolerations they carry. */
+function addonDaemonSets(json: ReturnType<typeof synthKubernetesEnvironment>['json']): (Requests & { name: string; tolerations: readonly any[] })[] {
+  return resourcesOf(json, 'helm_release').filter((r) => r.name !== 'hexabid').flatMap((release) => {
+    const values = release.values?.[0] ? (JSON.parse(release.values[0]) as Record<string, any>) : {};
+    return (workloadsOf(release.name) ?? [])
+      .filter((w) => w.daemonSet && (w.enabled?.(values) ?? true))
+      .map((w) => ({
+        name: `${release.name}/${w.name}`,
+        ...w.containers.map((c) => containerRequests(at(values, c.resources))).reduce((a, b) => ({ cpu: a.cpu + b.cpu, memory: a.memory + b.memory }), { cpu: 0, memory: 0 }),
+        tolerations: at(values, [...w.nodeSelector.slice(0, -1), 'tolerations']) ?? [],
+      }));
+  });
+}
+
+/** Every DaemonSet's pod on each node: EKS's and the add-ons'. */
+function daemonSetShareOf(json: ReturnType<typeof synthKubernetesEnvironment>['json']): Requests & { pods: number } {
+  const all: Requests[] = [...DAEMONSETS, ...addonDaemonSets(json)];
+  return { cpu: all.reduce((n, d) => n + d.cpu, 0), memory: all.reduce((n, d) => n + d.memory, 0), pods: all.length };
+}
 
 const fmt = (r: Requests) => `${Math.round(r.cpu)}m CPU / ${Math.round(r.memory)}Mi`;
 
@@ -365,7 +432,7 @@ const fmt = (r: Requests) => `${Math.round(r.cpu)}m CPU / ${Math.round(r.memory)
  * First-fit-decreasing by CPU request onto `nodes` nodes of `allocatable`,
  * after every node's DaemonSets. Returns what did not fit, or nothing.
  */
-function pack(podSets: readonly PodSet[], nodes: number, allocatable: NodeAllocatable): { unplaced: Map<string, { count: number; set: PodSet }>; rooms: NodeRoom[] } {
+function pack(podSets: readonly PodSet[], nodes: number, allocatable: NodeAllocatable, daemonSetShare: Requests & { pods: number }): { unplaced: Map<string, { count: number; set: PodSet }>; rooms: NodeRoom[] } {
   const rooms: NodeRoom[] = Array.from({ length: nodes }, () => ({
     cpu: allocatable.cpuMillicores - daemonSetShare.cpu,
     memory: allocatable.memoryMiB - daemonSetShare.memory,
@@ -414,6 +481,17 @@ const SCENARIOS: readonly { label: string; config: EnvironmentConfig; cacheKey: 
 describe.each(SCENARIOS)('bin-packing $label', ({ label, config, cacheKey }) => {
   const { json } = synthKubernetesEnvironment(config, cacheKey);
   const groups = config.cluster.nodeGroups as unknown as Record<string, NodeGroupConfig>;
+  const daemonSetShare = daemonSetShareOf(json);
+
+  it("runs the add-ons' DaemonSets on every node group, tainted ones included", () => {
+    for (const daemonSet of addonDaemonSets(json)) {
+      for (const [name, group] of Object.entries(groups)) {
+        for (const taint of (group.taints ?? []).filter((t) => t.effect !== 'PREFER_NO_SCHEDULE')) {
+          expect(tolerates(daemonSet.tolerations, taint), `${label}: ${daemonSet.name} on the ${name} group`).toBe(true);
+        }
+      }
+    }
+  });
 
   it('is given explicit replicas and requests for every platform add-on and each of its components', () => {
     const releases = resourcesOf(json, 'helm_release').filter((r) => r.name !== 'hexabid');
@@ -456,7 +534,7 @@ describe.each(SCENARIOS)('bin-packing $label', ({ label, config, cacheKey }) => 
         `(${nodes} × ${group.instanceTypes.join('/')}, each ${allocatable.cpuMillicores}m CPU / ${allocatable.memoryMiB}Mi / ${allocatable.pods} pods ` +
         `less DaemonSets ${fmt(daemonSetShare)} / ${daemonSetShare.pods} pods)`;
       expect(allocatable.cpuMillicores > daemonSetShare.cpu && allocatable.memoryMiB > daemonSetShare.memory && allocatable.pods > daemonSetShare.pods, `${where}: the DaemonSets alone fill a node`).toBe(true);
-      const { unplaced, rooms } = pack(podSets, nodes, allocatable);
+      const { unplaced, rooms } = pack(podSets, nodes, allocatable, daemonSetShare);
       const total = podSets.reduce((n, p) => n + p.count, 0);
       const missing = [...unplaced.values()].reduce((n, u) => n + u.count, 0);
       const lines = [...unplaced.entries()].map(([owner, { count, set }]) => `  ${owner} × ${count} (${fmt(set)} each)`);

@@ -103,12 +103,12 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
       }
     });
 
-    it('include hexabid-system and one namespace per add-on, none privileged', () => {
+    it('include hexabid-system, one namespace per add-on, and the node agents\' namespace, the only privileged one', () => {
       expect(namespaces.map((n) => n.name).sort()).toEqual(
-        ['aws-load-balancer-controller', 'cluster-autoscaler', 'external-dns', 'external-secrets', appNamespace, 'hexabid-system', 'metrics-server'].sort(),
+        ['aws-load-balancer-controller', 'cluster-autoscaler', 'external-dns', 'external-secrets', appNamespace, 'hexabid-node-agents', 'hexabid-system', 'metrics-server'].sort(),
       );
       for (const ns of namespaces) {
-        expect(ns.labels['pod-security.kubernetes.io/enforce']).not.toBe('privileged');
+        expect(ns.labels['pod-security.kubernetes.io/enforce'] === 'privileged', ns.name).toBe(ns.name === 'hexabid-node-agents');
         if (ns.labels['pod-security.kubernetes.io/enforce'] !== 'restricted') expect(ns.annotations['hexabid.in/pod-security-reason']).toMatch(/\w/);
       }
     });
@@ -139,7 +139,7 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
     it('give every AWS role to Pod Identity, for this cluster and named service accounts only', () => {
       const roles = resourcesOf(json, 'aws_iam_role');
       expect(roles.map((r) => r.name).sort()).toEqual(
-        ['app', 'aws-load-balancer-controller', 'cluster-autoscaler', 'external-dns', 'external-secrets'].map((r) => `${clusterName}-${r}`).sort(),
+        ['app', 'aws-load-balancer-controller', 'cluster-autoscaler', 'external-dns', 'external-secrets', 'fluent-bit', 'grafana'].map((r) => `${clusterName}-${r}`).sort(),
       );
       for (const role of roles) {
         const [statement, ...rest] = parsePolicy(role.assume_role_policy).Statement;
@@ -153,7 +153,7 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
 
     it('allow no write action on every resource', () => {
       const policies = resourcesOf(json, 'aws_iam_role_policy');
-      expect(policies).toHaveLength(5);
+      expect(policies).toHaveLength(7);
       for (const policy of policies) {
         for (const statement of parsePolicy(policy.policy).Statement) expect(unscopedWriteActions(statement as never)).toEqual([]);
       }
@@ -161,7 +161,7 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
 
     it('bind each role to service accounts the charts actually create', () => {
       const associations = resourcesOf(json, 'aws_eks_pod_identity_association').map((a) => a.service_account).sort();
-      expect(associations).toEqual(['aws-load-balancer-controller', 'cluster-autoscaler', 'external-dns', 'external-secrets', 'hexabid-api', 'hexabid-scraper', 'hexabid-worker', 'opensearch-security']);
+      expect(associations).toEqual(['aws-for-fluent-bit', 'aws-load-balancer-controller', 'cluster-autoscaler', 'external-dns', 'external-secrets', 'grafana', 'hexabid-api', 'hexabid-scraper', 'hexabid-worker', 'opensearch-security']);
       const values = (chart: string) => JSON.parse(release(json, chart).values[0]);
       expect(values('aws-load-balancer-controller').serviceAccount.name).toBe('aws-load-balancer-controller');
       expect(values('external-secrets').serviceAccount.name).toBe('external-secrets');
@@ -202,13 +202,13 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
       });
     });
 
-    it('install the ClusterSecretStore from the platform chart after the operator, for the app namespace only', () => {
+    it('install the ClusterSecretStore from the platform chart after the operator, for the app and monitoring namespaces only', () => {
       const store = release(json, 'cluster-secret-store');
       expect(store.depends_on).toEqual([expect.stringMatching(/^helm_release\.ExternalSecrets_Chart_Release/)]);
       expect(existsSync(join(stackDir, store.chart, 'templates', 'cluster-secret-store.yaml'))).toBe(true);
       const values = JSON.parse(store.values[0]).clusterSecretStore;
       expect(values.name).toBe('aws-secrets-manager');
-      expect(values.namespaces).toEqual([expect.stringMatching(/AppNamespace/)]);
+      expect(values.namespaces).toEqual([expect.stringMatching(/AppNamespace/), expect.stringMatching(/SystemNamespace/)]);
     });
   });
 
@@ -261,11 +261,15 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
   });
 
   describe('app secrets and IAM', () => {
-    it('creates KMS-encrypted, empty containers for the third-party secrets', () => {
+    it('creates KMS-encrypted, empty containers for the third-party secrets, and Grafana\'s generated admin credential', () => {
       const secrets = resourcesOf(json, 'aws_secretsmanager_secret');
-      expect(secrets.map((s) => s.name).sort()).toEqual(['llm', 'sendgrid', 'twilio'].map((s) => `hexabid/${name}/${s}`));
+      expect(secrets.map((s) => s.name).sort()).toEqual(['grafana/admin', 'llm', 'sendgrid', 'twilio'].map((s) => `hexabid/${name}/${s}`));
       for (const secret of secrets) expect(secret.kms_key_id).toMatch(/aws_kms_key\.AppSecrets_Key/);
-      expect(resourcesOf(json, 'aws_secretsmanager_secret_version')).toEqual([]);
+      // Grafana's password is written write-only: the version's state never holds it.
+      for (const version of resourcesOf(json, 'aws_secretsmanager_secret_version')) {
+        expect(version.secret_string).toBeUndefined();
+        expect(version.secret_string_wo).toBeDefined();
+      }
     });
 
     it('lets the app read and write the documents bucket with its key, query its search domain, and nothing else', () => {
@@ -354,8 +358,10 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
         'scraper.image.repository': `${config.app.imageRegistry}/hexabid/scraper`,
         'search.auth.type': 'aws-sigv4',
         'search.auth.region': 'ap-south-1',
+        'networkPolicy.monitoringNamespace': 'hexabid-system',
+        'metrics.podMonitor.enabled': 'true',
       });
-      for (const s of hexabid().set) expect(s.type).toBe('string');
+      for (const s of hexabid().set) expect(s.type).toBe(s.name === 'metrics.podMonitor.enabled' ? 'auto' : 'string');
     });
 
     it('waits, rolls back on failure, times out after 10 minutes and keeps 10 revisions', () => {

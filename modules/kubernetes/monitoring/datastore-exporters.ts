@@ -65,6 +65,8 @@ export class DatastoreExporters extends Construct {
 
     this.releases = p.postgres.map((target) => {
       const values: HelmValues = {
+        // One scraper per instance: a second would only double the load on the database.
+        replicaCount: 1,
         config: {
           datasource: {
             host: target.host,
@@ -92,6 +94,7 @@ export class DatastoreExporters extends Construct {
     });
 
     const redis: HelmValues = {
+      replicaCount: 1,
       image: { tag: p.redisExporterImageTag },
       redisAddress: `rediss://${p.redisHost}:6379`,
       // The token belongs to the default user, so no user name.

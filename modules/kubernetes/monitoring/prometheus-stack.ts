@@ -167,6 +167,8 @@ export class PrometheusStack extends Construct implements ITerraformDependable {
       prometheusOperator: {
         ...placement,
         resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+        // The config-reloader sidecar beside every Prometheus and Alertmanager.
+        prometheusConfigReloader: { resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } } },
       },
       prometheus: {
         prometheusSpec: {
@@ -195,11 +197,15 @@ export class PrometheusStack extends Construct implements ITerraformDependable {
       },
       grafana: {
         fullnameOverride: PROMETHEUS_STACK_NAMES.grafanaService,
+        // One replica: without a shared database, two Grafanas would not share sessions.
+        replicas: 1,
         admin: { existingSecret: p.grafanaAdminSecretName, userKey: 'admin-user', passwordKey: 'admin-password' },
         serviceAccount: { create: true, name: PROMETHEUS_STACK_NAMES.grafanaServiceAccount },
         // Dashboards are code: nothing a user saves survives a restart, by design.
         persistence: { enabled: false },
         sidecar: {
+          // Each sidecar (dashboards, data sources) takes these.
+          resources: { requests: { cpu: '20m', memory: '64Mi' }, limits: { memory: '128Mi' } },
           dashboards: { enabled: true, label: 'grafana_dashboard', labelValue: '1', searchNamespace: p.namespace, folderAnnotation: 'grafana_folder', provider: { foldersFromFilesStructure: true, allowUiUpdates: false } },
         },
         additionalDataSources: [{ name: 'CloudWatch', type: 'cloudwatch', uid: 'cloudwatch', access: 'proxy', jsonData: { authType: 'default', defaultRegion: p.region } }],
@@ -208,6 +214,7 @@ export class PrometheusStack extends Construct implements ITerraformDependable {
         ...placement,
       },
       'kube-state-metrics': {
+        replicas: 1,
         resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } },
         ...placement,
       },
