@@ -165,6 +165,7 @@ export class ClusterMonitoring extends Construct implements ITerraformDependable
       region: p.region,
       namespace: p.namespace,
       nodeAgentsNamespace: p.nodeAgentsNamespace,
+      appNamespace: p.appNamespace,
       chart: p.charts.kubePrometheusStack,
       crdsChart: p.charts.prometheusOperatorCrds,
       storageClassName: storage.storageClassName,

@@ -28,6 +28,12 @@ export interface PrometheusStackProps {
   readonly namespace: string;
   /** The privileged namespace of the node agents: node-exporter reads the host's /proc and /sys. */
   readonly nodeAgentsNamespace: string;
+  /**
+   * The app's namespace: HexaBid's own rules watch its pods, so the chart's
+   * default pod and workload rules leave it out rather than page twice.
+   * @default - the default rules watch every namespace
+   */
+  readonly appNamespace?: string;
   /** kube-prometheus-stack, pinned. */
   readonly chart: HelmChartSource;
   /** prometheus-operator-crds at the same operator version, so chart upgrades upgrade the CRDs too. */
@@ -162,6 +168,7 @@ export class PrometheusStack extends Construct implements ITerraformDependable {
       kubeProxy: { enabled: false },
       defaultRules: {
         create: true,
+        ...(p.appNamespace !== undefined ? { appNamespacesOperator: '!~', appNamespacesTarget: p.appNamespace } : {}),
         rules: { etcd: false, kubeControllerManager: false, kubeSchedulerAlerting: false, kubeSchedulerRecording: false, kubeProxy: false, windows: false },
       },
       prometheusOperator: {

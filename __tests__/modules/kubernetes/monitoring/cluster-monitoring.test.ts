@@ -99,6 +99,8 @@ describe('ClusterMonitoring', () => {
     });
     for (const component of ['kubeEtcd', 'kubeControllerManager', 'kubeScheduler', 'kubeProxy']) expect(v[component]).toEqual({ enabled: false });
     expect(v.crds).toEqual({ enabled: false });
+    // The app's own rules watch its namespace; the chart's default pod rules would page a second time.
+    expect(v.defaultRules).toMatchObject({ appNamespacesOperator: '!~', appNamespacesTarget: 'hexabid-test' });
     expect(v['prometheus-node-exporter']).toMatchObject({ namespaceOverride: 'hexabid-node-agents', tolerations: props.nodeTolerations });
   });
 
