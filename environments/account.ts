@@ -58,6 +58,8 @@ export const ROLE_NAMES = {
   readOnly: 'hexabid-read-only',
   /** CI's plan role for pull requests and drift checks: read-only plus state read. */
   ciPlan: 'hexabid-ci-plan',
+  /** Developers: edit in each app namespace, read nothing else of the clusters. */
+  developer: 'hexabid-developer',
   /** The app repository's pipeline: pushes images to ECR, nothing else. */
   imagePush: 'hexabid-ci-image-push',
 } as const;
@@ -83,6 +85,11 @@ export function clusterAdminRoleArns(environment: string, account: AccountConfig
 /** Who may read an environment's cluster without changing it: support and audit. */
 export function clusterViewRoleArns(account: AccountConfig = ACCOUNT): string[] {
   return [roleArn(ROLE_NAMES.readOnly, account)];
+}
+
+/** Who may change what runs in an environment's app namespace, and nothing else of its cluster: developers. */
+export function clusterDeveloperRoleArns(account: AccountConfig = ACCOUNT): string[] {
+  return [roleArn(ROLE_NAMES.developer, account)];
 }
 
 /** Who plans an environment's Kubernetes stack: CI's plan role, for pull requests and drift checks. */

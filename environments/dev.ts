@@ -1,4 +1,4 @@
-import { clusterAdminRoleArns, clusterPlanRoleArns, clusterViewRoleArns, imageRegistry } from './account.ts';
+import { clusterAdminRoleArns, clusterDeveloperRoleArns, clusterPlanRoleArns, clusterViewRoleArns, imageRegistry } from './account.ts';
 import { ALARM_THRESHOLDS, AWS_CLI_IMAGE, MONITORING_CHARTS, PLATFORM_ADDONS, delegatedEdge, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, COMMON, threeZoneNetwork, WORKER_TAINTS } from './common.ts';
 import { defineEnvironment } from './define.ts';
 
@@ -12,6 +12,7 @@ export const dev = defineEnvironment({
     kubernetesVersion: '1.35',
     adminRoleArns: clusterAdminRoleArns('dev'),
     viewRoleArns: clusterViewRoleArns(),
+    developerRoleArns: clusterDeveloperRoleArns(),
     planRoleArns: clusterPlanRoleArns(),
     publicAccessCidrs: [],
     logRetentionDays: 14,
@@ -43,5 +44,6 @@ export const dev = defineEnvironment({
   kubernetes: { appNamespace: 'hexabid-dev', addons: PLATFORM_ADDONS, awsCliImage: AWS_CLI_IMAGE, appQuota: { requestsCpu: '2', requestsMemory: '4Gi', limitsCpu: '6', limitsMemory: '8Gi', pods: 20 } },
   app: { valuesFile: 'values-dev.yaml', requireImageTag: false, imageRegistry: imageRegistry() },
   monitoring: { charts: MONITORING_CHARTS, prometheus: { retentionDays: 7, storageGiB: 20, replicas: 1 }, alertmanagerReplicas: 1, containerLogRetentionDays: 14, receivers: { critical: 'slack', warning: 'slack' }, alarms: { ...ALARM_THRESHOLDS, databaseFreeStorageGiB: 4, searchFreeStorageGiB: 2 } },
+  credentialRotationDays: 30,
   secretRecoveryWindowDays: 0,
 });

@@ -1,4 +1,4 @@
-import { ACCOUNT, clusterAdminRoleArns, clusterPlanRoleArns, clusterViewRoleArns, imageRegistry } from './account.ts';
+import { ACCOUNT, clusterAdminRoleArns, clusterDeveloperRoleArns, clusterPlanRoleArns, clusterViewRoleArns, imageRegistry } from './account.ts';
 import { ALARM_THRESHOLDS, AWS_CLI_IMAGE, MONITORING_CHARTS, PLATFORM_ADDONS, APEX_ZONE, RATE_LIMIT, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, COMMON, threeZoneNetwork } from './common.ts';
 import { defineEnvironment } from './define.ts';
 import { PRODUCTION_SIZING, type ProductionSizingName } from './presets.ts';
@@ -16,6 +16,7 @@ export function productionAt(sizingName: ProductionSizingName): EnvironmentConfi
       kubernetesVersion: '1.35',
       adminRoleArns: clusterAdminRoleArns('production'),
       viewRoleArns: clusterViewRoleArns(),
+      developerRoleArns: clusterDeveloperRoleArns(),
       planRoleArns: clusterPlanRoleArns(),
       publicAccessCidrs: [],
       logRetentionDays: 90,
@@ -41,6 +42,7 @@ export function productionAt(sizingName: ProductionSizingName): EnvironmentConfi
     kubernetes: { appNamespace: 'hexabid-prod', addons: PLATFORM_ADDONS, awsCliImage: AWS_CLI_IMAGE, appQuota: { requestsCpu: '24', requestsMemory: '32Gi', limitsCpu: '64', limitsMemory: '96Gi', pods: 60 } },
     app: { valuesFile: 'values-production.yaml', requireImageTag: true, imageRegistry: imageRegistry() },
     monitoring: { charts: MONITORING_CHARTS, prometheus: { retentionDays: 30, storageGiB: 200, replicas: 2 }, alertmanagerReplicas: 2, containerLogRetentionDays: 90, receivers: { critical: 'pagerduty', warning: 'slack' }, alarms: ALARM_THRESHOLDS },
+    credentialRotationDays: 30,
     secretRecoveryWindowDays: 30,
   });
 }

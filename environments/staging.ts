@@ -1,4 +1,4 @@
-import { clusterAdminRoleArns, clusterPlanRoleArns, clusterViewRoleArns, imageRegistry } from './account.ts';
+import { clusterAdminRoleArns, clusterDeveloperRoleArns, clusterPlanRoleArns, clusterViewRoleArns, imageRegistry } from './account.ts';
 import { ALARM_THRESHOLDS, AWS_CLI_IMAGE, MONITORING_CHARTS, PLATFORM_ADDONS, delegatedEdge, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, COMMON, threeZoneNetwork, WORKER_TAINTS } from './common.ts';
 import { defineEnvironment } from './define.ts';
 
@@ -12,6 +12,7 @@ export const staging = defineEnvironment({
     kubernetesVersion: '1.35',
     adminRoleArns: clusterAdminRoleArns('staging'),
     viewRoleArns: clusterViewRoleArns(),
+    developerRoleArns: clusterDeveloperRoleArns(),
     planRoleArns: clusterPlanRoleArns(),
     publicAccessCidrs: [],
     logRetentionDays: 30,
@@ -40,5 +41,6 @@ export const staging = defineEnvironment({
   kubernetes: { appNamespace: 'hexabid-staging', addons: PLATFORM_ADDONS, awsCliImage: AWS_CLI_IMAGE, appQuota: { requestsCpu: '6', requestsMemory: '8Gi', limitsCpu: '16', limitsMemory: '24Gi', pods: 30 } },
   app: { valuesFile: 'values-staging.yaml', requireImageTag: true, imageRegistry: imageRegistry() },
   monitoring: { charts: MONITORING_CHARTS, prometheus: { retentionDays: 15, storageGiB: 50, replicas: 1 }, alertmanagerReplicas: 1, containerLogRetentionDays: 30, receivers: { critical: 'slack', warning: 'slack' }, alarms: { ...ALARM_THRESHOLDS, searchFreeStorageGiB: 5 } },
+  credentialRotationDays: 30,
   secretRecoveryWindowDays: 7,
 });

@@ -50,6 +50,8 @@ export interface ClusterConfig {
   readonly adminRoleArns: readonly string[];
   /** IAM role ARNs that may read the cluster (EKS view policy, every namespace), for support and audit. */
   readonly viewRoleArns: readonly string[];
+  /** IAM role ARNs of developers: the EKS edit policy in the app namespace, and nothing elsewhere. */
+  readonly developerRoleArns: readonly string[];
   /**
    * IAM role ARNs that run `terraform plan` against the Kubernetes stack: view,
    * plus read access to the Helm release records the plan refreshes.
@@ -244,6 +246,8 @@ export interface EnvironmentConfig {
   readonly monitoring: MonitoringConfig;
   /** Days a deleted secret can still be recovered. */
   readonly secretRecoveryWindowDays: number;
+  /** Days between automatic rotations of every database and cache credential. */
+  readonly credentialRotationDays: number;
 }
 
 /** The sizing part of an environment, so production can switch presets in one line. */

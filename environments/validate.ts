@@ -93,6 +93,8 @@ export function validateEnvironment(config: EnvironmentConfig): void {
   c.pattern('state.region', config.state.region, REGION, 'must be an AWS region code');
   c.pattern('state.kmsKeyId', config.state.kmsKeyId, /^(arn:aws[\w-]*:kms:|alias\/)\S+$/, 'must be a KMS key ARN or alias/<name>');
   if (config.secretRecoveryWindowDays !== 0) c.integer('secretRecoveryWindowDays', config.secretRecoveryWindowDays, 7, 30);
+  // Secrets Manager schedules rotations from 4 hours to 1000 days; a month or so is the norm.
+  c.integer('credentialRotationDays', config.credentialRotationDays, 1, 365);
 
   checkNetwork(c, config);
   checkCluster(c, config);
@@ -178,7 +180,7 @@ function checkCluster(c: Checker, config: EnvironmentConfig): void {
     c.fail('cluster.adminRoleArns', cluster.adminRoleArns, 'must name at least one IAM role: the cluster grants access through access entries only, so with none nobody can administer it');
   }
   const principals: string[] = [];
-  for (const list of ['adminRoleArns', 'viewRoleArns', 'planRoleArns'] as const) {
+  for (const list of ['adminRoleArns', 'viewRoleArns', 'developerRoleArns', 'planRoleArns'] as const) {
     cluster[list].forEach((arn, i) => {
       const field = `cluster.${list}[${i}]`;
       if (c.pattern(field, arn, /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN') && arn.split(':')[4] !== config.accountId) {
