@@ -21,6 +21,8 @@ export interface BootstrapConfig {
   readonly operatorPrincipalArns: readonly string[];
   /** The environments CI applies, each through a role of its own. */
   readonly environmentNames: readonly string[];
+  /** Each environment's app namespace, whose container logs developers may read. */
+  readonly appNamespaces: Readonly<Record<string, string>>;
   /** The roles that may read and write state, and why each needs it. */
   readonly stateAccessRoleArns: readonly string[];
   readonly imageRepositories: readonly string[];
@@ -70,6 +72,7 @@ export function bootstrapConfig(environments: readonly EnvironmentConfig[], acco
     state: stateBackendConfig(account),
     operatorPrincipalArns: [`arn:aws:iam::${account.accountId}:root`],
     environmentNames: names,
+    appNamespaces: Object.fromEntries(environments.map((e) => [e.name, e.kubernetes.appNamespace])),
     // The read-only role is left out on purpose: state holds generated credentials.
     stateAccessRoleArns: [ROLE_NAMES.platformAdmin, ROLE_NAMES.ciPlan, ...names.map(ciApplyRoleName)].map((n) => roleArn(n, account)),
     imageRepositories: IMAGE_COMPONENTS.map(imageRepositoryName),

@@ -180,6 +180,10 @@ function checkCluster(c: Checker, config: EnvironmentConfig): void {
     c.fail('cluster.adminRoleArns', cluster.adminRoleArns, 'must name at least one IAM role: the cluster grants access through access entries only, so with none nobody can administer it');
   }
   const principals: string[] = [];
+  const purpose = { viewRoleArns: 'support reads the cluster', developerRoleArns: 'developers work in the app namespace', planRoleArns: 'CI plans the Kubernetes stack' } as const;
+  for (const [list, why] of Object.entries(purpose) as [keyof typeof purpose, string][]) {
+    if (cluster[list].length === 0) c.fail(`cluster.${list}`, cluster[list], `must name at least one IAM role: through it ${why}`);
+  }
   for (const list of ['adminRoleArns', 'viewRoleArns', 'developerRoleArns', 'planRoleArns'] as const) {
     cluster[list].forEach((arn, i) => {
       const field = `cluster.${list}[${i}]`;

@@ -229,13 +229,15 @@ export class EksCluster extends Construct {
       });
     });
     p.accessGrants.forEach((grant, i) => {
-      const entry = new EksAccessEntry(this, `AccessEntry${i}`, {
+      // Named after the role, so adding or removing a grant never re-creates another's entry.
+      const key = Token.isUnresolved(grant.principalArn) ? String(i) : grant.principalArn.split('/').pop()!;
+      const entry = new EksAccessEntry(this, `AccessEntry-${key}`, {
         clusterName: cluster.name,
         principalArn: grant.principalArn,
         type: 'STANDARD',
         kubernetesGroups: grant.kubernetesGroups && grant.kubernetesGroups.length > 0 ? [...grant.kubernetesGroups] : undefined,
       });
-      new EksAccessPolicyAssociation(this, `AccessPolicy${i}`, {
+      new EksAccessPolicyAssociation(this, `AccessPolicy-${key}`, {
         clusterName: cluster.name,
         principalArn: entry.principalArn,
         policyArn: `arn:${partition}:eks::aws:cluster-access-policy/${CLUSTER_ACCESS_POLICIES[grant.policy]}`,

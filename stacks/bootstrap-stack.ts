@@ -10,7 +10,7 @@ import { generatedCredentialPlanStatements } from '../modules/security/generated
 import { GithubOidcProvider } from '../modules/identity/github-oidc-provider.ts';
 import { ImageRepositories } from '../modules/account/image-repositories.ts';
 import { TerraformStateStorage } from '../modules/account/state-storage.ts';
-import { BOOTSTRAP_STACK_NAME, environmentStackNames } from './stack-names.ts';
+import { BOOTSTRAP_STACK_NAME, containerLogGroupName, environmentStackNames } from './stack-names.ts';
 import { awsProvider, requireTerraformVersion, stateBackend, type StackFoundationConfig } from './stack-foundation.ts';
 
 /** The account-wide stack, applied once before any environment. */
@@ -79,6 +79,17 @@ export class BootstrapStack extends TerraformStack {
       managedPolicies: ['ReadOnlyAccess'],
     });
 
+    const developer = new AccessRole(this, 'Developer', {
+      roleName: ROLE_NAMES.developer,
+      description: "Developers: edit the clusters' app namespaces through the tunnel, and read their container logs",
+      trust: principalsTrust(config.operatorPrincipalArns),
+      statements: developerStatements(
+        account.region,
+        account.accountId,
+        Object.entries(config.appNamespaces).map(([environment, namespace]) => containerLogGroupName(environment, namespace)),
+      ),
+    });
+
     const github = new GithubOidcProvider(this, 'GithubOidc');
     const repo = `repo:${account.githubRepository}`;
     const plan = new AccessRole(this, 'CiPlan', {
@@ -118,6 +129,7 @@ export class BootstrapStack extends TerraformStack {
       state_access_logs_bucket: { value: state.accessLogsBucketName, description: 'Server access logs of the state bucket' },
       platform_admin_role_arn: { value: admin.roleArn, description: 'Role for platform operators (cluster-admin everywhere)' },
       read_only_role_arn: { value: readOnly.roleArn, description: 'Read-only role (no state access)' },
+      developer_role_arn: { value: developer.roleArn, description: 'Developers: edit in each app namespace (EKS access entries), container logs' },
       github_oidc_provider_arn: { value: github.providerArn, description: 'GitHub Actions OIDC provider' },
       ci_plan_role_arn: { value: plan.roleArn, description: 'Role CI assumes to plan' },
       ci_apply_role_arns: { value: Object.fromEntries(apply.map((r, i) => [config.environmentNames[i]!, r.roleArn])), description: 'Role CI assumes to apply, per environment' },
@@ -145,5 +157,25 @@ function clusterTunnelStatements(region: string, accountId: string): PolicyState
       Condition: { StringLike: { 'ssm:resourceTag/eks:cluster-name': 'hexabid-*' } },
     },
     { Sid: 'TunnelDocument', Effect: 'Allow', Action: 'ssm:StartSession', Resource: `arn:aws:ssm:${region}::document/AWS-StartPortForwardingSessionToRemoteHost` },
+  ];
+}
+
+/**
+ * What a developer needs outside the cluster: find the cluster and open the
+ * tunnel to it (the cluster's access entry then limits them to the app
+ * namespace), and query the app namespaces' container logs, no other's.
+ */
+function developerStatements(region: string, accountId: string, appLogGroups: readonly string[]): PolicyStatement[] {
+  return [
+    { Sid: 'FindClusters', Effect: 'Allow', Action: ['eks:DescribeCluster', 'eks:ListClusters', 'ec2:DescribeInstances'], Resource: '*' },
+    ...clusterTunnelStatements(region, accountId),
+    { Sid: 'ListLogGroups', Effect: 'Allow', Action: ['logs:DescribeLogGroups', 'logs:GetQueryResults'], Resource: '*' },
+    {
+      Sid: 'ReadContainerLogs',
+      Effect: 'Allow',
+      Action: ['logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery', 'logs:GetLogGroupFields'],
+      // The group itself, and its streams: Logs names a group with or without the trailing `:*`.
+      Resource: appLogGroups.flatMap((group) => [`arn:aws:logs:${region}:${accountId}:log-group:${group}`, `arn:aws:logs:${region}:${accountId}:log-group:${group}:*`]),
+    },
   ];
 }

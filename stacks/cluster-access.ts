@@ -8,9 +8,14 @@ import type { ClusterAccessGrant } from '../modules/eks.ts';
  */
 export const TERRAFORM_PLANNERS_GROUP = 'hexabid:terraform-planners';
 
-/** The access entries of an environment beyond its admins: viewers, and planners. */
+/**
+ * The access entries of an environment beyond its admins (ops, cluster-admin):
+ * developers edit the app namespace and nothing else; support and CI's plan
+ * role view. Only admins can change kube-system or an add-on's namespace.
+ */
 export function clusterAccessGrants(config: EnvironmentConfig): ClusterAccessGrant[] {
   return [
+    ...config.cluster.developerRoleArns.map((principalArn): ClusterAccessGrant => ({ principalArn, policy: 'edit', namespaces: [config.kubernetes.appNamespace] })),
     ...config.cluster.viewRoleArns.map((principalArn): ClusterAccessGrant => ({ principalArn, policy: 'view' })),
     ...config.cluster.planRoleArns.map((principalArn): ClusterAccessGrant => ({ principalArn, policy: 'view', kubernetesGroups: [TERRAFORM_PLANNERS_GROUP] })),
   ];

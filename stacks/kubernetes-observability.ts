@@ -8,6 +8,7 @@ import { ClusterMonitoring, type MonitoredDatabase } from '../modules/kubernetes
 import type { PodToleration } from '../modules/kubernetes/monitoring/prometheus-stack.ts';
 import { LoadBalancerAlarms } from '../modules/monitoring/load-balancer-alarms.ts';
 import type { InfrastructureOutputs } from './infrastructure-outputs.ts';
+import { containerLogGroupPrefix } from './stack-names.ts';
 
 /** The EKS taint effects, as a pod's toleration names them. */
 const TOLERATION_EFFECTS = { NO_SCHEDULE: 'NoSchedule', NO_EXECUTE: 'NoExecute', PREFER_NO_SCHEDULE: 'PreferNoSchedule' } as const;
@@ -54,7 +55,7 @@ export function observeCluster(scope: Construct, w: ObservabilityWiring): { moni
     chart: m.charts.fluentBit,
     namespaces: [w.loggedNamespaces.app, ...w.loggedNamespaces.others, 'kube-system', 'default'],
     appNamespace: w.loggedNamespaces.app,
-    logGroupPrefix: `/hexabid/${w.config.name}/containers`,
+    logGroupPrefix: containerLogGroupPrefix(w.config.name),
     logRetentionDays: m.containerLogRetentionDays,
     keyAliasName: `${w.clusterName}-container-logs`,
     tolerations,

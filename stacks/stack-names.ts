@@ -17,3 +17,13 @@ export function kubernetesStackName(environment: { readonly name: string }): str
 export function environmentStackNames(environment: { readonly name: string }): [infrastructure: string, kubernetes: string] {
   return [infrastructureStackName(environment), kubernetesStackName(environment)];
 }
+
+/** Where the container logs of one namespace of an environment land (CloudWatch Logs). */
+export function containerLogGroupName(environmentName: string, namespace: string): string {
+  return `${containerLogGroupPrefix(environmentName)}/${namespace}`;
+}
+
+/** The prefix of every container log group of an environment. */
+export function containerLogGroupPrefix(environmentName: string): string {
+  return `/hexabid/${environmentName}/containers`;
+}

@@ -221,3 +221,22 @@ describe("hexabid-bootstrap's role for the app pipeline", () => {
     expect(inline.filter((s) => s.Resource === '*').map((s) => s.Action)).toEqual(['ecr:GetAuthorizationToken']);
   });
 });
+
+describe("hexabid-bootstrap's developer role", () => {
+  const { json } = synthBootstrap();
+  const [key, developer] = Object.entries(json.resource.aws_iam_role!).find(([, r]) => r.name === ROLE_NAMES.developer)!;
+  const inline = resourcesOf(json, 'aws_iam_role_policy').filter((p) => p.role === `\${aws_iam_role.${key}.name}`).flatMap((p) => parsePolicy(p.policy).Statement);
+
+  it('is assumable through the account IAM, with no managed policy', () => {
+    expect(parsePolicy(developer.assume_role_policy).Statement[0].Principal).toEqual({ AWS: [`arn:aws:iam::${ACCOUNT.accountId}:root`] });
+    expect(resourcesOf(json, 'aws_iam_role_policy_attachment').filter((a) => a.role === `\${aws_iam_role.${key}.name}`)).toEqual([]);
+  });
+
+  it('reads only the app namespaces\' logs, opens only the tunnel, and writes nothing', () => {
+    const logs = inline.find((s) => s.Sid === 'ReadContainerLogs')!;
+    for (const environment of ENVIRONMENTS) expect(logs.Resource).toContain(`arn:aws:logs:ap-south-1:${ACCOUNT.accountId}:log-group:/hexabid/${environment.name}/containers/${environment.kubernetes.appNamespace}`);
+    expect(JSON.stringify(logs.Resource)).not.toMatch(/kube-system|hexabid-system/);
+    const actions = inline.flatMap((s) => [s.Action].flat() as string[]);
+    expect(actions.filter((a) => !/^(eks|ec2|logs):(Describe|List|Get|Filter|StartQuery)|^ssm:StartSession$/.test(a))).toEqual([]);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterPlanRoleArns, clusterViewRoleArns } from '../../environments/account.ts';
+import { clusterAdminRoleArns, clusterDeveloperRoleArns, clusterPlanRoleArns, clusterViewRoleArns } from '../../environments/account.ts';
 import { ENVIRONMENTS } from '../../environments/index.ts';
 import { TERRAFORM_PLANNERS_GROUP } from '../../stacks/cluster-access.ts';
 import { resourcesOf, synthEnvironment, synthKubernetesEnvironment } from '../helpers/synth.ts';
@@ -12,6 +12,35 @@ describe.each(ENVIRONMENTS)('cluster access of $name', (config) => {
     const [key] = Object.entries(infra.resource.aws_eks_access_entry!).find(([, e]) => e.principal_arn === arn)!;
     return resourcesOf(infra, 'aws_eks_access_policy_association').filter((a) => a.principal_arn === `\${aws_eks_access_entry.${key}.principal_arn}`);
   };
+
+  it('gives developers the edit policy in the app namespace, and nothing elsewhere', () => {
+    for (const arn of clusterDeveloperRoleArns()) {
+      expect(entries.find((e) => e.principal_arn === arn)!.kubernetes_groups).toBeUndefined();
+      expect(policyOf(arn)).toEqual([
+        expect.objectContaining({ policy_arn: expect.stringMatching(/\/AmazonEKSEditPolicy$/), access_scope: { type: 'namespace', namespaces: [config.kubernetes.appNamespace] } }),
+      ]);
+    }
+  });
+
+  it('lets no one but ops change kube-system or an add-on namespace', () => {
+    const admins = new Set(clusterAdminRoleArns(config.name));
+    const keyOf = (ref: string) => /aws_eks_access_entry\.([^.]+)\.principal_arn/.exec(ref)![1]!;
+    const principalOf = (ref: string) => infra.resource.aws_eks_access_entry![keyOf(ref)]!.principal_arn as string;
+    for (const association of resourcesOf(infra, 'aws_eks_access_policy_association')) {
+      const principal = principalOf(association.principal_arn);
+      const policy = association.policy_arn.split('/').pop();
+      if (admins.has(principal)) {
+        expect(policy, principal).toBe('AmazonEKSClusterAdminPolicy');
+      } else if (policy !== 'AmazonEKSViewPolicy') {
+        // Anything that can write is held to the app namespace.
+        expect(association.access_scope, `${principal} ${policy}`).toEqual({ type: 'namespace', namespaces: [config.kubernetes.appNamespace] });
+      }
+    }
+    // And the cluster's own RBAC grants the Terraform planners reads only.
+    for (const role of [...resourcesOf(k8s, 'kubernetes_cluster_role_v1'), ...resourcesOf(k8s, 'kubernetes_role_v1')]) {
+      for (const rule of role.rule) expect(rule.verbs, role.metadata.name).toEqual(['get', 'list', 'watch']);
+    }
+  });
 
   it('gives the read-only role the view policy across the cluster, in no Kubernetes group', () => {
     for (const arn of clusterViewRoleArns()) {
