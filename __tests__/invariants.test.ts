@@ -5,7 +5,7 @@ import { ipsPerNode, postgresMaxConnections } from '../lib/aws-catalog.ts';
 import { parseCidr, usableSubnetAddresses } from '../lib/cidr.ts';
 import { runbookAnchorOf } from '../monitoring/runbook-sections.ts';
 import type { EnvironmentConfig } from '../environments/types.ts';
-import { parsePolicy, resourcesOf, synthEnvironment, synthKubernetesEnvironment, type TfJson } from './helpers/synth.ts';
+import { parsePolicy, resourcesOf, synthBootstrap, synthEnvironment, synthKubernetesEnvironment, type TfJson } from './helpers/synth.ts';
 
 const stacks: [string, TfJson][] = [
   ...ENVIRONMENTS.map((e) => [e.name, synthEnvironment(e).json] as [string, TfJson]),
@@ -246,5 +246,14 @@ describe.each(productionStacks)('production guard rails of %s', (_name, json) =>
 
   it('never force-destroys a bucket', () => {
     for (const bucket of resourcesOf(json, 'aws_s3_bucket')) expect(bucket.force_destroy).toBe(false);
+  });
+});
+
+describe.each([...stacks, ...kubernetesStacks, ['bootstrap', synthBootstrap().json] as [string, TfJson]])('Terraform expressions of %s', (_name, json) => {
+  it('holds no shell-style ${VAR}, which Terraform would read as an interpolation and refuse at plan', () => {
+    // Every `${` in Terraform JSON starts an expression; a shell script or template meant literally must write `$VAR` or `$${`.
+    const text = JSON.stringify(json);
+    expect(text.match(/(?<!\$)\$\{[A-Z][A-Z0-9_]*\}/g) ?? []).toEqual([]);
+    expect(text.match(/(?<!%)%\{(?!\s*(if|for|else|endif|endfor)\b)/g) ?? []).toEqual([]);
   });
 });

@@ -272,7 +272,7 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
       }
     });
 
-    it('lets the app read and write the documents bucket with its key, query its search domain, and nothing else', () => {
+    it('lets the app read and write the documents bucket with its key, query its search domain, sign in to its cache, and nothing else', () => {
       const policy = resourcesOf(json, 'aws_iam_role_policy').find((p) => p.role.includes('AppRole'))!;
       const statements = parsePolicy(policy.policy).Statement;
       const resources = statements.flatMap((s) => [s.Resource].flat());
@@ -281,9 +281,12 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
         expect.stringMatching(/outputs\.documents_bucket_arn\}\/\*$/),
         expect.stringMatching(/outputs\.documents_kms_key_arn\}$/),
         expect.stringMatching(/outputs\.opensearch_domain_arn\}\/\*$/),
+        expect.stringMatching(/outputs\.cache_replication_group_arn\}$/),
+        expect.stringMatching(/outputs\.cache_app_user_arn\}$/),
       ]);
+      expect(statements.find((st) => st.Sid === 'ConnectToCacheAsAppUser')!.Action).toBe('elasticache:Connect');
       const actions = statements.flatMap((s) => [s.Action].flat());
-      for (const action of actions) expect(action).toMatch(/^(s3|kms):|^es:ESHttp(Get|Head|Post|Put|Delete)$/);
+      for (const action of actions) expect(action).toMatch(/^(s3|kms):|^es:ESHttp(Get|Head|Post|Put|Delete)$|^elasticache:Connect$/);
       expect(statements[2]!.Condition.StringEquals['kms:ViaService']).toMatch(/^s3\.\$\{data\.aws_region\.\w+\.region\}\.amazonaws\.com$/);
     });
   });
@@ -298,7 +301,7 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
       const role = JSON.parse(files['role.json']);
       expect(role.cluster_permissions).toEqual(['cluster_composite_ops', 'cluster_monitor']);
       expect(role.index_permissions[0].allowed_actions).toEqual(['crud', 'create_index', 'manage']);
-      expect(files['apply.sh']).toContain('--aws-sigv4 "aws:amz:${AWS_REGION}:es"');
+      expect(files['apply.sh']).toContain('--aws-sigv4 "aws:amz:$AWS_REGION:es"');
       const association = resourcesOf(json, 'aws_eks_pod_identity_association').find((a) => a.service_account === 'opensearch-security')!;
       expect(association).toMatchObject({ namespace: expect.stringMatching(/SystemNamespace/), role_arn: expect.stringMatching(/outputs\.opensearch_master_role_arn\}$/) });
       expect(job().wait_for_completion).toBe(true);
@@ -359,6 +362,10 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
         'search.auth.type': 'aws-sigv4',
         'search.auth.region': 'ap-south-1',
         'networkPolicy.monitoringNamespace': 'hexabid-system',
+        'redis.auth.type': 'iam',
+        'redis.auth.user': output('cache_app_user_name'),
+        'redis.auth.replicationGroupId': output('cache_replication_group_id'),
+        'redis.auth.region': 'ap-south-1',
         'metrics.podMonitor.enabled': 'true',
       });
       for (const s of hexabid().set) expect(s.type).toBe(s.name === 'metrics.podMonitor.enabled' ? 'auto' : 'string');

@@ -54,19 +54,23 @@ export const APP_INDEX_ACTIONS = ['crud', 'create_index', 'manage'] as const;
 /** The cluster actions the app needs: bulk and multi-get, and health for readiness. */
 export const APP_CLUSTER_ACTIONS = ['cluster_composite_ops', 'cluster_monitor'] as const;
 
-/** Signs with the pod's role and PUTs one security object; fails the job on any non-2xx answer. */
+/**
+ * Signs with the pod's role and PUTs one security object; fails the job on any
+ * non-2xx answer. Shell variables are written `$NAME`, never `\${NAME}`: the
+ * script travels in Terraform JSON, where `\${` starts an interpolation.
+ */
 const SCRIPT = `#!/bin/sh
 set -eu
 eval "$(aws configure export-credentials --format env)"
 put() {
   curl --silent --show-error --fail-with-body --max-time 30 --retry 5 --retry-all-errors \\
-    --aws-sigv4 "aws:amz:\${AWS_REGION}:es" --user "\${AWS_ACCESS_KEY_ID}:\${AWS_SECRET_ACCESS_KEY}" \\
-    -H "x-amz-security-token: \${AWS_SESSION_TOKEN}" -H 'Content-Type: application/json' \\
-    -X PUT "https://\${OPENSEARCH_HOST}/_plugins/_security/api/$1" --data "@/config/$2"
+    --aws-sigv4 "aws:amz:$AWS_REGION:es" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \\
+    -H "x-amz-security-token: $AWS_SESSION_TOKEN" -H 'Content-Type: application/json' \\
+    -X PUT "https://$OPENSEARCH_HOST/_plugins/_security/api/$1" --data "@/config/$2"
   echo
 }
-put "roles/\${ROLE_NAME}" role.json
-put "rolesmapping/\${ROLE_NAME}" mapping.json
+put "roles/$ROLE_NAME" role.json
+put "rolesmapping/$ROLE_NAME" mapping.json
 `;
 
 /**

@@ -74,7 +74,9 @@ export class ExternalDns extends Construct {
         // Ownership records go one label below each name: `extdns-a.hexabid.in` stays inside the
         // zone for the apex (the default `a-hexabid.in` would not), and the wildcard's becomes
         // `extdns-a.wildcard.hexabid.in` instead of a name with `*` in the middle.
-        txtPrefix: 'extdns-%{record_type}.',
+        // `%%{` is Terraform's escape for a literal `%{`, which would start a template directive:
+        // the chart receives extdns-%{record_type}.
+        txtPrefix: 'extdns-%%{record_type}.',
         extraArgs: [`--zone-id-filter=${p.hostedZoneId}`, '--aws-zone-type=public', '--txt-wildcard-replacement=wildcard'],
         ...CRITICAL_ADDON_PLACEMENT,
       },
