@@ -4,7 +4,7 @@ import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { Fn } from 'cdktf';
+import { Fn, Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { DB_INSTANCE_CLASSES } from '../lib/aws-catalog.ts';
 import { GeneratedCredential } from './security/generated-credential.ts';
@@ -126,13 +126,17 @@ export class PostgresDatabase extends Construct {
     });
     this.kmsKeyArn = key.keyArn;
 
+    // AWS's rotation functions read the engine, host, port and database beside the
+    // credential. The host is the instance's, which needs this password first: resolved late.
+    let primaryAddress = '';
     const credential = new GeneratedCredential(this, 'MasterCredential', {
       secretName: p.masterSecretName,
-      description: `Master credential of ${identifier} (username and password)`,
+      description: `Master credential of ${identifier} (username, password and where they work)`,
       kmsKeyArn: key.keyArn,
       username: p.username,
       version: p.masterPasswordVersion,
       recoveryWindowInDays: p.secretRecoveryWindowDays,
+      extraFields: { engine: 'postgres', host: Lazy.stringValue({ produce: () => primaryAddress }), port: '5432', dbname: p.dbName },
     });
     this.masterSecretArn = credential.secretArn;
 
@@ -248,6 +252,7 @@ export class PostgresDatabase extends Construct {
     this.dbInstanceIdentifier = primary.identifier;
     this.dbInstanceArn = primary.arn;
     this.dbInstanceAddress = primary.address;
+    primaryAddress = primary.address;
     this.dbInstanceEndpoint = primary.endpoint;
     this.dbInstancePort = primary.port;
     this.dbName = p.dbName;
