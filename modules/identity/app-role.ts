@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { awsContext } from '../internal/aws-context.ts';
 import type { PolicyStatement } from '../internal/iam.ts';
 import { PodIdentityRole, type ServiceAccountRef } from './pod-identity-role.ts';
+import { cacheConnectStatements } from '../elasticache.ts';
 
 export interface AppRoleProps {
   /** The cluster's literal name. */
@@ -18,12 +19,18 @@ export interface AppRoleProps {
    * @default - no search access
    */
   readonly search?: { readonly domainArn: string };
+  /**
+   * The cache the app signs in to as its IAM user.
+   * @default - no cache access
+   */
+  readonly cache?: { readonly replicationGroupArn: string; readonly userArn: string };
 }
 
 /**
  * The app's AWS identity through Pod Identity: list, read and write objects in
- * the tenant-documents bucket and use its key through S3, and send HTTP
- * requests to its search domain. Nothing else.
+ * the tenant-documents bucket and use its key through S3, send HTTP
+ * requests to its search domain, and sign in to its cache as its own user.
+ * Nothing else.
  */
 export class AppRole extends Construct {
   readonly roleArn: string;
@@ -39,6 +46,7 @@ export class AppRole extends Construct {
       statements: [
         ...documentsReadWriteStatements(props.documents.bucketArn, props.documents.kmsKeyArn, region),
         ...(props.search ? searchHttpStatements(props.search.domainArn) : []),
+        ...(props.cache ? cacheConnectStatements(props.cache.replicationGroupArn, props.cache.userArn) : []),
       ],
     });
     this.roleArn = role.roleArn;
