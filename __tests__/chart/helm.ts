@@ -94,9 +94,9 @@ export function find(objects: KubeObject[], kind: string, name: string): KubeObj
   return found;
 }
 
-/** The pod template of a workload: Deployment or CronJob. */
+/** The pod template of a workload: Deployment, Job or CronJob. */
 export function podSpecOf(object: KubeObject): { metadata: { labels: Record<string, string> }; spec: any } {
-  if (object.kind === 'Deployment') return object.spec.template;
+  if (object.kind === 'Deployment' || object.kind === 'Job') return object.spec.template;
   if (object.kind === 'CronJob') return object.spec.jobTemplate.spec.template;
   throw new Error(`${object.kind} has no pod template`);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHART_ENVIRONMENTS, find, podSpecOf, render, type KubeObject } from './helm.ts';
 
-const WORKLOAD_KINDS = ['Deployment', 'CronJob'];
+const WORKLOAD_KINDS = ['Deployment', 'CronJob', 'Job'];
 const byKind = (objects: KubeObject[], kind: string) => objects.filter((o) => o.kind === kind);
 const kindCounts = (objects: KubeObject[]) =>
   objects.reduce<Record<string, number>>((counts, o) => ({ ...counts, [o.kind]: (counts[o.kind] ?? 0) + 1 }), {});
@@ -9,7 +9,8 @@ const matches = (selector: Record<string, string>, labels: Record<string, string
   Object.entries(selector).every(([k, v]) => labels[k] === v);
 
 describe('the chart renders the expected objects', () => {
-  const common = { ConfigMap: 4, CronJob: 1, Deployment: 3, ExternalSecret: 5, Ingress: 1, NetworkPolicy: 4, PodDisruptionBudget: 3, Service: 2, ServiceAccount: 4 };
+  // The migration Job brings its own ServiceAccount, NetworkPolicy and (migrator) ExternalSecret, all hooks.
+  const common = { ConfigMap: 4, CronJob: 1, Deployment: 3, ExternalSecret: 6, Ingress: 1, Job: 1, NetworkPolicy: 5, PodDisruptionBudget: 3, Service: 2, ServiceAccount: 5 };
 
   it('dev: no autoscalers, one replica each', async () => {
     const { objects } = await render('dev');
@@ -67,9 +68,12 @@ describe('production follows the capacity plan', () => {
   it('runs the planned images and lets one value deploy a release', async () => {
     const images = (objects: KubeObject[]) =>
       objects.filter((o) => WORKLOAD_KINDS.includes(o.kind)).map((o) => podSpecOf(o).spec.containers[0].image).sort();
-    expect(images((await render('production')).objects)).toEqual(['hexabid/api:1.0.0', 'hexabid/frontend:1.0.0', 'hexabid/worker:1.0.0', 'hexabid/worker:1.0.0']);
+    // The api image twice: the api and the migration Job.
+    expect(images((await render('production')).objects)).toEqual([
+      'hexabid/api:1.0.0', 'hexabid/api:1.0.0', 'hexabid/frontend:1.0.0', 'hexabid/worker:1.0.0', 'hexabid/worker:1.0.0',
+    ]);
     expect(images((await render('production', ['global.imageTag=2.3.4'])).objects)).toEqual([
-      'hexabid/api:2.3.4', 'hexabid/frontend:2.3.4', 'hexabid/worker:2.3.4', 'hexabid/worker:2.3.4',
+      'hexabid/api:2.3.4', 'hexabid/api:2.3.4', 'hexabid/frontend:2.3.4', 'hexabid/worker:2.3.4', 'hexabid/worker:2.3.4',
     ]);
   });
 
@@ -80,11 +84,12 @@ describe('production follows the capacity plan', () => {
     expect(env).toContainEqual({ name: 'EMERGENT_LLM_KEY', valueFrom: { secretKeyRef: { name: 'hexabid-llm-secret', key: 'api-key' } } });
   });
 
-  it('pulls the six secrets of the design from Secrets Manager, S3 keys aside', async () => {
-    const { objects } = await render('production');
+  it('pulls the secrets of the design from Secrets Manager, S3 keys aside, plus the migrator\'s and, with a replica, the read-only user\'s', async () => {
+    const { objects } = await render('production', ['database.readerHost=replica.internal']);
     const external = byKind(objects, 'ExternalSecret');
     expect(external.map((e) => e.metadata.name).sort()).toEqual([
-      'hexabid-db-secret', 'hexabid-llm-secret', 'hexabid-redis-secret', 'hexabid-sendgrid-secret', 'hexabid-twilio-secret',
+      'hexabid-db-migrator-secret', 'hexabid-db-reader-secret', 'hexabid-db-secret', 'hexabid-llm-secret', 'hexabid-redis-secret', 'hexabid-sendgrid-secret',
+      'hexabid-twilio-secret',
     ]);
     for (const e of external) {
       expect(e.apiVersion).toBe('external-secrets.io/v1');
@@ -119,7 +124,7 @@ describe.each(CHART_ENVIRONMENTS)('Kubernetes conventions in %s', (env) => {
   it('runs every pod under the restricted Pod Security profile', async () => {
     const { objects } = await render(env);
     const workloads = objects.filter((o) => WORKLOAD_KINDS.includes(o.kind));
-    expect(workloads).toHaveLength(4);
+    expect(workloads).toHaveLength(5);
     for (const workload of workloads) {
       const pod = podSpecOf(workload).spec;
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
@@ -297,7 +302,7 @@ describe('service accounts and metrics', () => {
     const env = podSpecOf(find(objects, 'Deployment', 'hexabid-worker')).spec.containers[0].env;
     const value = (name: string) => env.find((e: any) => e.name === name);
     expect(value('DATABASE_URL').valueFrom.secretKeyRef).toEqual({ name: 'hexabid-db-secret', key: 'url' });
-    expect(value('DATABASE_READER_URL').valueFrom.secretKeyRef).toEqual({ name: 'hexabid-db-secret', key: 'reader-url' });
+    expect(value('DATABASE_READER_URL').valueFrom.secretKeyRef).toEqual({ name: 'hexabid-db-reader-secret', key: 'url' });
     expect(value('REDIS_URL').valueFrom.secretKeyRef).toEqual({ name: 'hexabid-redis-secret', key: 'url' });
     expect(env.filter((e: any) => e.value !== undefined && /password|:\/\//i.test(String(e.value)))).toEqual([]);
   });
@@ -308,10 +313,11 @@ describe('service accounts and metrics', () => {
     expect(template('hexabid-db-secret')).toEqual({
       engineVersion: 'v2',
       mergePolicy: 'Merge',
-      data: {
-        url: 'postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@db.internal:5432/hexabid?sslmode=require',
-        'reader-url': 'postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@replica.internal:5432/hexabid?sslmode=require',
-      },
+      data: { url: 'postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@db.internal:5432/hexabid?sslmode=require' },
+    });
+    // The replica URL is the read-only user's, from its own secret.
+    expect(template('hexabid-db-reader-secret').data).toEqual({
+      url: 'postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@replica.internal:5432/hexabid?sslmode=require',
     });
     expect(template('hexabid-redis-secret').data).toEqual({ url: 'rediss://:{{ .password | urlquery }}@cache.internal:6379' });
     expect(template('hexabid-llm-secret')).toBeUndefined();

@@ -84,6 +84,14 @@ then the component's own env, which wins.
 {{- $_ := set $data "DATABASE_NAME" $v.database.name }}
 {{- $_ := set $data "REDIS_HOST" $v.redis.host }}
 {{- $_ := set $data "REDIS_PORT" $v.redis.port }}
+{{- $_ := set $data "REDIS_SIGNING" $v.redis.auth.type }}
+{{- if eq $v.redis.auth.type "iam" }}
+{{- /* No password: the app signs a token per connection (SigV4, service elasticache, action connect). */}}
+{{- $_ := set $data "REDIS_URL" (printf "%s://%s:%v" (ternary "rediss" "redis" $v.redis.tls) $v.redis.host $v.redis.port) }}
+{{- $_ := set $data "REDIS_USER" $v.redis.auth.user }}
+{{- $_ := set $data "REDIS_IAM_REPLICATION_GROUP_ID" $v.redis.auth.replicationGroupId }}
+{{- $_ := set $data "REDIS_IAM_REGION" $v.redis.auth.region }}
+{{- end }}
 {{- $_ := set $data "OPENSEARCH_URL" $v.search.endpoint }}
 {{- $_ := set $data "OPENSEARCH_SIGNING" $v.search.auth.type }}
 {{- if eq $v.search.auth.type "aws-sigv4" }}
@@ -127,7 +135,10 @@ then the component's own env, which wins.
 
 {{/*
 Connection strings for the backend components. Each is a key of its Secret
-(url, reader-url), so no secret value passes through the chart or the pod spec.
+(url), so no secret value passes through the chart or the pod spec. The
+DATABASE_*_FILE variables name the same URLs as files of the
+database-credentials volume, which the kubelet refreshes after a rotation;
+the environment variables keep the value the pod started with.
 */}}
 {{- define "hexabid.connectionEnv" -}}
 {{- $v := .Values }}
@@ -136,18 +147,68 @@ Connection strings for the backend components. Each is a key of its Secret
     secretKeyRef:
       name: {{ $v.database.secretName }}
       key: url
+- name: DATABASE_URL_FILE
+  value: {{ printf "%s/url" (include "hexabid.databaseCredentialsPath" .) | quote }}
 {{- if $v.database.readerHost }}
 - name: DATABASE_READER_URL
   valueFrom:
     secretKeyRef:
-      name: {{ $v.database.secretName }}
-      key: reader-url
+      name: {{ $v.database.readerSecretName }}
+      key: url
+- name: DATABASE_READER_URL_FILE
+  value: {{ printf "%s/reader-url" (include "hexabid.databaseCredentialsPath" .) | quote }}
 {{- end }}
+{{- if eq $v.redis.auth.type "token" }}
 - name: REDIS_URL
   valueFrom:
     secretKeyRef:
       name: {{ $v.redis.secretName }}
       key: url
+{{- end }}
+{{- end }}
+
+{{/* Where the backend containers find the database URLs as files. */}}
+{{- define "hexabid.databaseCredentialsPath" -}}
+/var/run/secrets/hexabid/database
+{{- end }}
+
+{{/*
+The database-credentials volume: the url key of the app user's Secret as the
+file url and, with a readerHost, the url key of the read-only user's Secret
+as reader-url. A projected secret volume (no subPath), so the kubelet rewrites
+the files within about a minute of the Secret changing.
+*/}}
+{{- define "hexabid.databaseCredentialsVolume" -}}
+{{- $v := .Values }}
+- name: database-credentials
+  projected:
+    sources:
+      - secret:
+          name: {{ $v.database.secretName }}
+          items:
+            - { key: url, path: url }
+      {{- if $v.database.readerHost }}
+      - secret:
+          name: {{ $v.database.readerSecretName }}
+          items:
+            - { key: url, path: reader-url }
+      {{- end }}
+{{- end }}
+
+{{/*
+Whether the chart uses one entry of `secrets` ("true" or empty): it must be
+enabled; the read-only user's is needed only with a database.readerHost, the
+migrator's only with migrations on, the cache token's only with token auth.
+*/}}
+{{- define "hexabid.secretInUse" -}}
+{{- $v := .root.Values }}
+{{- if .secret.enabled }}
+{{- if eq .id "dbReader" }}{{ if $v.database.readerHost }}true{{ end }}
+{{- else if eq .id "dbMigrator" }}{{ if $v.migrations.enabled }}true{{ end }}
+{{- else if eq .id "redis" }}{{ if eq $v.redis.auth.type "token" }}true{{ end }}
+{{- else }}true
+{{- end }}
+{{- end }}
 {{- end }}
 
 {{/*
@@ -155,18 +216,76 @@ The keys the External Secrets Operator adds to a Secret, as its own Go
 templates (rendered by the operator, not by Helm): the connection URLs,
 assembled from the stored credentials with URL-escaping and the endpoints.
 Empty for secrets that need nothing added.
+
+The user name and password are the secret's current ones, read on every
+refresh: after a rotation (alternating users) the username may be
+hexabid_app_clone instead of hexabid_app. `urlquery` escapes a space as `+`,
+which a connection-string parser reads back as `+`; the rotation generates
+passwords without spaces, so that never happens.
 */}}
 {{- define "hexabid.secretTemplateData" -}}
 {{- $v := .root.Values }}
-{{- if eq .id "db" }}
 {{- $dsn := "postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@%s:%v/%s?sslmode=%s" }}
+{{- if has .id (list "db" "dbMigrator") }}
 url: {{ printf $dsn $v.database.host $v.database.port $v.database.name $v.database.sslMode | quote }}
-{{- if $v.database.readerHost }}
-reader-url: {{ printf $dsn $v.database.readerHost $v.database.port $v.database.name $v.database.sslMode | quote }}
-{{- end }}
+{{- else if eq .id "dbReader" }}
+url: {{ printf $dsn $v.database.readerHost $v.database.port $v.database.name $v.database.sslMode | quote }}
 {{- else if eq .id "redis" }}
 url: {{ printf "%s://:{{ .password | urlquery }}@%s:%v" (ternary "rediss" "redis" $v.redis.tls) $v.redis.host $v.redis.port | quote }}
 {{- end }}
+{{- end }}
+
+{{/*
+An ExternalSecret for one entry of `secrets`; annotations (e.g. Helm hook
+ones) are optional. Call with (dict "root" $ "id" "<key>" "secret" <entry>
+["annotations" <map>]).
+*/}}
+{{- define "hexabid.externalSecret" -}}
+{{- $root := .root }}
+apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata:
+  name: {{ .secret.name }}
+  labels:
+    {{- include "hexabid.labels" $root | nindent 4 }}
+    app.kubernetes.io/component: secrets
+  {{- with .annotations }}
+  annotations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+spec:
+  refreshInterval: {{ $root.Values.externalSecrets.refreshInterval }}
+  secretStoreRef:
+    kind: {{ $root.Values.externalSecrets.secretStoreRef.kind }}
+    name: {{ $root.Values.externalSecrets.secretStoreRef.name }}
+  target:
+    name: {{ .secret.name }}
+    creationPolicy: Owner
+    deletionPolicy: Retain
+    {{- with include "hexabid.secretTemplateData" . }}
+    # Merge keeps the extracted keys and adds the assembled ones.
+    template:
+      engineVersion: v2
+      mergePolicy: Merge
+      data:
+        {{- . | trim | nindent 8 }}
+    {{- end }}
+  dataFrom:
+    - extract:
+        key: {{ .secret.remoteKey }}
+{{- end }}
+
+{{/*
+Annotations of the objects the migration Job needs before it starts: Helm
+creates hooks before the release's own objects, so these are hooks too, with
+a lower weight than the Job. Each is replaced on the next release and removed
+once every hook has succeeded, so the migrator's credential leaves the
+cluster after a successful migration.
+*/}}
+{{- define "hexabid.migrationPrerequisiteHook" -}}
+helm.sh/hook: pre-install,pre-upgrade
+helm.sh/hook-weight: "-20"
+helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
 {{- end }}
 
 {{/* Spread a component's pods across zones and nodes. */}}
@@ -273,10 +392,18 @@ containers:
     volumeMounts:
       - name: tmp
         mountPath: /tmp
+      {{- if .backend }}
+      - name: database-credentials
+        mountPath: {{ include "hexabid.databaseCredentialsPath" $root }}
+        readOnly: true
+      {{- end }}
 volumes:
   - name: tmp
     emptyDir:
       sizeLimit: 1Gi
+  {{- if .backend }}
+  {{- include "hexabid.databaseCredentialsVolume" $root | trim | nindent 2 }}
+  {{- end }}
 {{- end }}
 
 {{/* A Deployment for one component; no replicas when an HPA owns the count. */}}
