@@ -14,6 +14,7 @@ import { awsProvider, requireTerraformVersion, secretNamePrefix, stateBackend } 
 import { clusterAccessGrants } from './cluster-access.ts';
 import { postgresMaxConnections } from '../lib/aws-catalog.ts';
 import { infrastructureStackName } from './stack-names.ts';
+import { DatabaseUsers } from '../modules/security/database-users.ts';
 
 export { infrastructureStackName };
 
@@ -23,8 +24,9 @@ export const INFRASTRUCTURE_OUTPUTS = [
   'cluster_name', 'cluster_endpoint', 'cluster_certificate_authority_data', 'cluster_version', 'cluster_security_group_id',
   'oidc_provider_arn', 'oidc_issuer_url', 'node_role_arn', 'eks_secrets_kms_key_arn',
   'db_instance_identifier', 'db_instance_address', 'db_instance_endpoint', 'db_instance_port', 'db_name', 'db_replica_addresses',
-  'db_master_secret_arn', 'db_security_group_id', 'db_kms_key_arn',
+  'db_master_secret_arn', 'db_security_group_id', 'db_kms_key_arn', 'db_migrator_secret_name', 'db_app_secret_name', 'db_app_readonly_secret_name',
   'cache_primary_endpoint', 'cache_reader_endpoint', 'cache_port', 'cache_auth_secret_arn', 'cache_security_group_id', 'cache_kms_key_arn',
+  'cache_replication_group_id', 'cache_replication_group_arn', 'cache_app_user_name', 'cache_app_user_arn',
   'documents_bucket_name', 'documents_bucket_arn', 'documents_kms_key_arn',
   'access_logs_bucket_name', 'access_logs_bucket_arn', 'alb_access_logs_prefix',
   'opensearch_endpoint', 'opensearch_domain_arn', 'opensearch_master_role_arn', 'opensearch_security_group_id', 'opensearch_kms_key_arn',
@@ -105,6 +107,20 @@ export class InfrastructureStack extends TerraformStack {
       logRetentionDays: config.cluster.logRetentionDays,
       secretRecoveryWindowDays: config.secretRecoveryWindowDays,
     });
+    // The app's own users (schema owner, read-write, read-only), each rotated, and the master's rotation.
+    const databaseUsers = new DatabaseUsers(this, 'DatabaseUsers', {
+      secretPrefix,
+      namePrefix: prefix,
+      vpcId: network.vpcId,
+      subnetIds: network.privateSubnetIds,
+      dbInstanceAddress: database.dbInstanceAddress,
+      dbName: database.dbName,
+      databaseSecurityGroupId: database.securityGroupId,
+      kmsKeyArn: database.kmsKeyArn,
+      masterSecretArn: database.masterSecretArn,
+      rotationDays: config.credentialRotationDays,
+      recoveryWindowInDays: config.secretRecoveryWindowDays,
+    });
 
     const cache = new CacheReplicationGroup(this, 'Cache', {
       replicationGroupId: prefix,
@@ -118,6 +134,8 @@ export class InfrastructureStack extends TerraformStack {
       subnetIds: network.databaseSubnetIds,
       allowedSecurityGroupIds: clusterSources,
       authSecretName: `${secretPrefix}/cache/auth`,
+      // The app signs in as its IAM user; the AUTH token is left to the metrics exporter, which cannot sign.
+      defaultUserAccess: 'monitoring',
       logRetentionDays: config.cluster.logRetentionDays,
       secretRecoveryWindowDays: config.secretRecoveryWindowDays,
     });
@@ -195,6 +213,9 @@ export class InfrastructureStack extends TerraformStack {
       db_name: { value: database.dbName, description: 'Application database name' },
       db_replica_addresses: { value: database.replicaAddresses, description: 'RDS read replica hostnames' },
       db_master_secret_arn: { value: database.masterSecretArn, description: 'Secrets Manager ARN of the RDS master credential' },
+      db_migrator_secret_name: { value: databaseUsers.secretNames.migrator, description: 'Secrets Manager name of the schema owner (migrations)' },
+      db_app_secret_name: { value: databaseUsers.secretNames.app, description: "Secrets Manager name of the app's read-write user" },
+      db_app_readonly_secret_name: { value: databaseUsers.secretNames.appReadonly, description: "Secrets Manager name of the app's read-only user" },
       db_security_group_id: { value: database.securityGroupId, description: 'Security group of the database' },
       db_kms_key_arn: { value: database.kmsKeyArn, description: 'KMS key of the database and its secret' },
       cache_primary_endpoint: { value: cache.primaryEndpointAddress, description: 'ElastiCache primary endpoint (TLS, port 6379)' },
@@ -203,6 +224,10 @@ export class InfrastructureStack extends TerraformStack {
       cache_auth_secret_arn: { value: cache.authSecretArn, description: 'Secrets Manager ARN of the cache AUTH token' },
       cache_security_group_id: { value: cache.securityGroupId, description: 'Security group of the cache' },
       cache_kms_key_arn: { value: cache.kmsKeyArn, description: 'KMS key of the cache and its secret' },
+      cache_replication_group_id: { value: cache.replicationGroupId, description: 'Replication group ID: the host an IAM sign-in token is signed for' },
+      cache_replication_group_arn: { value: cache.replicationGroupArn, description: 'Replication group ARN, for elasticache:Connect' },
+      cache_app_user_name: { value: cache.appUserName, description: "The app's IAM-authenticated cache user (its ID equals its name)" },
+      cache_app_user_arn: { value: cache.appUserArn, description: "The app's cache user ARN, for elasticache:Connect" },
       documents_bucket_name: { value: documents.documentsBucketName, description: 'Tenant documents bucket' },
       documents_bucket_arn: { value: documents.documentsBucketArn, description: 'Tenant documents bucket ARN' },
       documents_kms_key_arn: { value: documents.kmsKeyArn, description: 'KMS key of the documents bucket' },

@@ -25,6 +25,7 @@ import { TerraformPlanAccess } from '../modules/kubernetes/terraform-plan-access
 import { TERRAFORM_PLANNERS_GROUP } from './cluster-access.ts';
 import { kubernetesStackName } from './stack-names.ts';
 import { loadBalancerAlarms, observeCluster } from './kubernetes-observability.ts';
+import { createDatabaseUsers } from './kubernetes-database.ts';
 
 export { kubernetesStackName };
 
@@ -162,6 +163,7 @@ export class KubernetesStack extends TerraformStack {
       serviceAccounts: AWS_COMPONENTS.map((component) => ({ namespace: app.namespaceName, name: serviceAccounts[component] })),
       documents: { bucketArn: infra.string('documents_bucket_arn'), kmsKeyArn: infra.string('documents_kms_key_arn') },
       search: { domainArn: infra.string('opensearch_domain_arn') },
+      cache: { replicationGroupArn: infra.string('cache_replication_group_arn'), userArn: infra.string('cache_app_user_arn') },
     });
     // Fine-grained access control admits the app's role only once it is mapped inside the domain.
     const searchAccess = new SearchRoleMapping(this, 'SearchRoleMapping', {
@@ -173,6 +175,21 @@ export class KubernetesStack extends TerraformStack {
       backendRoleArns: [appRole.roleArn],
       image: config.kubernetes.awsCliImage,
       serviceAccountName: OPENSEARCH_SECURITY_SERVICE_ACCOUNT,
+    });
+
+    // The app's database users exist, with the passwords their secrets hold, before any migration runs.
+    const databaseUsers = createDatabaseUsers(this, {
+      namespace: system.namespaceName,
+      host: infra.string('db_instance_address'),
+      dbName: config.database.databaseName,
+      secretStoreName: externalSecrets.storeName,
+      remoteSecrets: {
+        master: infra.string('db_master_secret_arn'),
+        migrator: infra.string('db_migrator_secret_name'),
+        app: infra.string('db_app_secret_name'),
+        appReadonly: infra.string('db_app_readonly_secret_name'),
+      },
+      dependsOn: [externalSecrets.storeRelease],
     });
 
     const imageTag = imageTagVariable(this, config);
@@ -196,9 +213,10 @@ export class KubernetesStack extends TerraformStack {
       imageRepositories: imageRepositoryUrls(config),
       searchSigningRegion: config.region,
       monitoringNamespace: SYSTEM_NAMESPACE,
+      cacheIamSignIn: { user: infra.string('cache_app_user_name'), replicationGroupId: infra.string('cache_replication_group_id'), region: config.region },
       // The controller's webhooks, the store, the HPAs' metrics, the DNS writer and the pods' roles come first.
       // …and Prometheus's CRDs, for the chart's PodMonitor.
-      dependsOn: [loadBalancers.release, externalSecrets.storeRelease, metrics.release, dns.release, ...appRole.associations, searchAccess.job, monitoring],
+      dependsOn: [loadBalancers.release, externalSecrets.storeRelease, metrics.release, dns.release, ...appRole.associations, searchAccess.job, monitoring, databaseUsers.job],
     });
     loadBalancerAlarms(this, { config, infra, clusterName, appNamespace: app.namespaceName, ingressName: this.release.releaseName, release: this.release.release });
 

@@ -17,6 +17,8 @@ export const TERRAFORM_SAMPLES: Readonly<Record<string, string>> = {
   'ingress.alb.wafAclArn': 'arn:aws:wafv2:ap-south-1:111122223333:regional/webacl/hexabid/1a2b3c4d',
   'ingress.alb.accessLogs.bucket': 'hexabid-access-logs-111122223333',
   'ingress.alb.accessLogs.prefix': 'alb',
+  'redis.auth.user': 'hexabid-production-app',
+  'redis.auth.replicationGroupId': 'hexabid-production',
 };
 
 /** The release's `set` list with each Terraform reference replaced by a sample of what it resolves to. */

@@ -206,6 +206,8 @@ const ADDON_WORKLOADS: Readonly<Record<string, readonly AddonWorkload[]>> = {
   // The local helm/monitoring chart: ExternalSecrets, rules and dashboards, no pods.
   'monitoring-secrets': [],
   'monitoring-content': [],
+  // The same chart for the database users' credentials (the user-creation Job is Terraform's, and brief).
+  'database-credentials': [],
   // prometheus-postgres-exporter 8.2.0 and prometheus-redis-exporter 6.29.0.
   'postgres-exporter': [single('postgres-exporter', 'replicaCount')],
   'redis-exporter': [single('redis-exporter', 'replicaCount')],
@@ -322,7 +324,7 @@ type Scale = 'minimum' | 'maximum';
 
 /** The release's pods: each Deployment at its floor, or at its ceiling plus its surge; one scraper Job. */
 function releasePods(config: EnvironmentConfig, objects: readonly KubeObject[], scale: Scale): PodSet[] {
-  const known = new Set(['Deployment', 'CronJob']);
+  const known = new Set(['Deployment', 'CronJob', 'Job']);
   const unmodeled = objects.filter((o) => ['StatefulSet', 'DaemonSet', 'Job', 'ReplicaSet', 'Pod'].includes(o.kind) && !known.has(o.kind));
   if (unmodeled.length > 0) throw new Error(`the release renders workloads this test does not count: ${unmodeled.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
   const hpas = objects.filter((o) => o.kind === 'HorizontalPodAutoscaler');
@@ -341,6 +343,12 @@ function releasePods(config: EnvironmentConfig, objects: readonly KubeObject[], 
       group: groupOf(config, name, template.spec.nodeSelector, template.spec.tolerations ?? []),
       perNodeSkew: perNodeSkew(name, template.spec, template.metadata.labels ?? {}),
     });
+  }
+  // The migration Job, a pre-upgrade hook: one pod, done before the rollout adds any, counted beside them to be safe.
+  for (const job of objects.filter((o) => o.kind === 'Job')) {
+    const template = job.spec.template;
+    const name = job.metadata.name;
+    pods.push({ owner: name, count: 1, ...podRequests(template.spec), group: groupOf(config, name, template.spec.nodeSelector, template.spec.tolerations ?? []) });
   }
   for (const cronJob of objects.filter((o) => o.kind === 'CronJob')) {
     const template = cronJob.spec.jobTemplate.spec.template;

@@ -293,10 +293,10 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
 
   describe('search access, end to end', () => {
     const appRoleKey = () => Object.entries(json.resource.aws_iam_role!).find(([, r]) => r.name === `${clusterName}-app`)![0];
-    const job = () => onlyResource(json, 'kubernetes_job_v1');
+    const job = () => resourcesOf(json, 'kubernetes_job_v1').find((j) => j.metadata.name.startsWith('opensearch-security-'))!;
 
     it('maps the app role to an OpenSearch role, in a job run as the domain\'s master role', () => {
-      const files = onlyResource(json, 'kubernetes_config_map_v1').data;
+      const files = resourcesOf(json, 'kubernetes_config_map_v1').find((c) => c.metadata.name === 'opensearch-security-config')!.data;
       expect(files['mapping.json']).toBe(`\${jsonencode({"backend_roles" = [aws_iam_role.${appRoleKey()}.arn], "description" = "HexaBid application roles (managed by Terraform)"})}`);
       const role = JSON.parse(files['role.json']);
       expect(role.cluster_permissions).toEqual(['cluster_composite_ops', 'cluster_monitor']);

@@ -49,6 +49,12 @@ export interface HexabidReleaseProps {
    */
   readonly searchSigningRegion?: string;
   /**
+   * The cache's IAM sign-in: the user and the replication group a token is
+   * signed for. The chart then needs no cache secret.
+   * @default - the AUTH token from the chart's redis secret
+   */
+  readonly cacheIamSignIn?: { readonly user: string; readonly replicationGroupId: string; readonly region: string };
+  /**
    * The namespace of the Prometheus that scrapes the api and worker: the
    * chart's PodMonitor is turned on, and its network policies admit that
    * namespace to the metrics ports.
@@ -140,6 +146,9 @@ export class HexabidRelease extends Construct {
       ...(p.imageRepositories ? Object.fromEntries(HEXABID_COMPONENTS.map((c) => [`${c}.image.repository`, p.imageRepositories![c]])) : {}),
       ...(p.searchSigningRegion !== undefined ? { 'search.auth.type': 'aws-sigv4', 'search.auth.region': p.searchSigningRegion } : {}),
       ...(p.monitoringNamespace !== undefined ? { 'networkPolicy.monitoringNamespace': p.monitoringNamespace } : {}),
+      ...(p.cacheIamSignIn !== undefined
+        ? { 'redis.auth.type': 'iam', 'redis.auth.user': p.cacheIamSignIn.user, 'redis.auth.replicationGroupId': p.cacheIamSignIn.replicationGroupId, 'redis.auth.region': p.cacheIamSignIn.region }
+        : {}),
     };
     // A boolean, so not among the string overrides.
     const switches = p.monitoringNamespace !== undefined ? [{ name: 'metrics.podMonitor.enabled', value: 'true', type: 'auto' }] : [];
