@@ -1,3 +1,4 @@
+import './lib/without-source-maps.ts';
 import { App } from 'cdktf';
 import { ACCOUNT, isExampleAccount } from './environments/account.ts';
 import { bootstrapConfig, validateBootstrap } from './environments/bootstrap.ts';
@@ -20,9 +21,6 @@ import { KubernetesStack } from './stacks/kubernetes-stack.ts';
  * keeps the bootstrap's state in a local file, for its first apply only.
  */
 function main(): void {
-  // cdktf records a full stack trace for every token it creates; with tsx's
-  // source maps on, mapping those traces was a fifth of the synth time.
-  process.setSourceMapsEnabled(false);
   const environments = selectEnvironments(process.env.HEXABID_ENV);
   const localBootstrapState = bootstrapStateIsLocal(process.env.HEXABID_BOOTSTRAP_STATE);
   const bootstrap = bootstrapConfig(ENVIRONMENTS);
