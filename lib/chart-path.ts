@@ -11,5 +11,5 @@ export function chartFile(name: string): string {
 /** The platform chart (the ClusterSecretStore), installed from disk. */
 export const PLATFORM_CHART_DIR = resolve(__dirname, '..', 'helm', 'platform');
 
-/** The monitoring chart (ExternalSecrets, alert rules, dashboards), installed from disk. */
+/** The local chart of ExternalSecrets, alert rules and dashboards (monitoring, database bootstrap), installed from disk. */
 export const MONITORING_CHART_DIR = resolve(__dirname, '..', 'helm', 'monitoring');
