@@ -250,10 +250,11 @@ describe.each(productionStacks)('production guard rails of %s', (_name, json) =>
 });
 
 describe.each([...stacks, ...kubernetesStacks, ['bootstrap', synthBootstrap().json] as [string, TfJson]])('Terraform expressions of %s', (_name, json) => {
-  it('holds no shell-style ${VAR}, which Terraform would read as an interpolation and refuse at plan', () => {
-    // Every `${` in Terraform JSON starts an expression; a shell script or template meant literally must write `$VAR` or `$${`.
+  it('holds no literal ${…} or %{…} meant for another tool, which Terraform would read as its own and refuse at plan', () => {
+    // Every `${` in Terraform JSON starts an expression; Terraform's names and functions are lower case, so `${VAR}`
+    // (a shell variable) or `${PROP(…)}` (a Grafana label) is text for someone else and must be written `$${`.
     const text = JSON.stringify(json);
-    expect(text.match(/(?<!\$)\$\{[A-Z][A-Z0-9_]*\}/g) ?? []).toEqual([]);
+    expect(text.match(/(?<!\$)\$\{[A-Z][^}]{0,40}/g) ?? []).toEqual([]);
     expect(text.match(/(?<!%)%\{(?!\s*(if|for|else|endif|endfor)\b)/g) ?? []).toEqual([]);
   });
 });

@@ -12,6 +12,7 @@ import {
 import { buildPrometheusRuleSpec } from '../../../monitoring/alerts/index.ts';
 import { DASHBOARDS } from '../../../monitoring/dashboards/index.ts';
 import { requireProps, withDefaults } from '../../internal/props.ts';
+import { terraformLiteral } from '../../internal/terraform-literal.ts';
 import { GeneratedCredential } from '../../security/generated-credential.ts';
 import { AddonRelease, type HelmChartSource, type HelmValues } from '../addons/addon-release.ts';
 import { DatastoreExporters } from './datastore-exporters.ts';
@@ -204,7 +205,8 @@ export class ClusterMonitoring extends Construct implements ITerraformDependable
       values: {
         secretStore: p.secretStoreName,
         prometheusRules: { 'hexabid-alerts': rules as unknown as HelmValues },
-        dashboards: Object.fromEntries(DASHBOARDS.map((d) => [d.fileName, JSON.stringify(d.build())])),
+        // Dashboards are Grafana's text: its `${…}` must not reach Terraform as an expression.
+        dashboards: Object.fromEntries(DASHBOARDS.map((d) => [d.fileName, terraformLiteral(JSON.stringify(d.build()))])),
       },
       dependsOn: [this.stack],
     });
