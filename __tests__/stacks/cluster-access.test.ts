@@ -71,3 +71,27 @@ describe.each(ENVIRONMENTS)('cluster access of $name', (config) => {
     }
   });
 });
+
+describe.each(ENVIRONMENTS)('what the planners can read in $name', (config) => {
+  const k8s = synthKubernetesEnvironment(config).json;
+  /** The Kubernetes kinds the stack manages, and the API group and resource a plan must read for each. */
+  const READS: Record<string, [string, string]> = {
+    kubernetes_namespace_v1: ['', 'namespaces'],
+    kubernetes_storage_class_v1: ['storage.k8s.io', 'storageclasses'],
+    kubernetes_cluster_role_v1: ['rbac.authorization.k8s.io', 'clusterroles'],
+    kubernetes_cluster_role_binding_v1: ['rbac.authorization.k8s.io', 'clusterrolebindings'],
+    kubernetes_role_binding_v1: ['rbac.authorization.k8s.io', 'rolebindings'],
+  };
+  // What the EKS view policy already reads: the namespaced kinds of the Kubernetes `view` role.
+  const VIEWED = new Set(['kubernetes_config_map_v1', 'kubernetes_job_v1', 'kubernetes_limit_range_v1', 'kubernetes_resource_quota_v1', 'kubernetes_service_account_v1']);
+
+  it('covers every kind of object the Kubernetes stack manages, so a plan can refresh it', () => {
+    const rules = resourcesOf(k8s, 'kubernetes_cluster_role_v1').filter((r) => r.metadata.name === 'hexabid:plan-reader').flatMap((r) => r.rule);
+    for (const type of Object.keys(k8s.resource).filter((t) => t.startsWith('kubernetes_'))) {
+      if (VIEWED.has(type)) continue;
+      const read = READS[type];
+      expect(read, `${type}: add what a plan reads of it`).toBeDefined();
+      expect(rules.some((r: { api_groups: string[]; resources: string[] }) => r.api_groups.includes(read![0]) && r.resources.includes(read![1])), type).toBe(true);
+    }
+  });
+});

@@ -19,7 +19,8 @@ const RBAC = 'rbac.authorization.k8s.io';
  * - Helm's release records, which Helm keeps in Secrets. RBAC cannot narrow
  *   `list` by label, so the grant is every Secret of the release namespaces:
  *   only there, and never write.
- * - The RBAC objects Terraform manages (these), which view leaves out.
+ * - The RBAC objects Terraform manages (these), the StorageClass and the
+ *   namespaces, which view leaves out (or may).
  */
 export class TerraformPlanAccess extends Construct {
   constructor(scope: Construct, id: string, props: TerraformPlanAccessProps) {
@@ -40,12 +41,17 @@ export class TerraformPlanAccess extends Construct {
       });
     });
 
+    // The cluster-scoped and RBAC objects the stacks manage, which the view policy leaves out.
     const rbac = new ClusterRoleV1(this, 'RbacReader', {
-      metadata: { name: 'hexabid:rbac-reader', labels: MANAGED },
-      rule: [{ apiGroups: [RBAC], resources: ['clusterroles', 'clusterrolebindings', 'roles', 'rolebindings'], verbs: ['get', 'list', 'watch'] }],
+      metadata: { name: 'hexabid:plan-reader', labels: MANAGED },
+      rule: [
+        { apiGroups: [RBAC], resources: ['clusterroles', 'clusterrolebindings', 'roles', 'rolebindings'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'watch'] },
+      ],
     });
     new ClusterRoleBindingV1(this, 'RbacReaderBinding', {
-      metadata: { name: 'hexabid:rbac-readers', labels: MANAGED },
+      metadata: { name: 'hexabid:plan-readers', labels: MANAGED },
       roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: rbac.metadata.name },
       subject,
     });
