@@ -1,13 +1,9 @@
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { DataAwsElbServiceAccount } from '@cdktf/provider-aws/lib/data-aws-elb-service-account';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { S3BucketReplicationConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-replication-configuration';
-import type { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { awsContext } from './internal/aws-context.ts';
-import { policyDocument, serviceTrustPolicy } from './internal/iam.ts';
 import { withDefaults } from './internal/props.ts';
-import { accessLogsBucket, type AccessLogsBucketProps } from './internal/access-logs-bucket.ts';
+import { accessLogsBucket } from './internal/access-logs-bucket.ts';
+import { replicateToRegion, type ReplicationDestination } from './internal/cross-region-replication.ts';
 import { SecureBucket } from './internal/secure-bucket.ts';
 import { EncryptionKey } from './security/kms-key.ts';
 
@@ -37,11 +33,7 @@ export interface DocumentStorageProps {
    * Cross-region replication of every document to a DR bucket.
    * @default - no replication
    */
-  readonly replication?: {
-    /** Provider aliased to the DR region. */
-    readonly provider: TerraformProvider;
-    readonly region: string;
-  };
+  readonly replication?: ReplicationDestination;
 }
 
 /** Every default of {@link DocumentStorageProps}, applied in one place. */
@@ -57,7 +49,8 @@ export const DOCUMENT_STORAGE_DEFAULTS = {
 /**
  * Tenant documents: a KMS-encrypted, versioned bucket with server access
  * logging, lifecycle tiering and, optionally, replication to a DR region
- * whose replica logs to an access-logs bucket of its own region.
+ * under S3 Replication Time Control (15 minutes, the RPO), whose replica logs
+ * to an access-logs bucket of its own region.
  */
 export class DocumentStorage extends Construct {
   readonly documentsBucketName: string;
@@ -67,14 +60,17 @@ export class DocumentStorage extends Construct {
   /** Prefix in the access-logs bucket where load balancers may write their logs. */
   readonly loadBalancerLogsPrefix: string;
   readonly kmsKeyArn: string;
+  readonly replicaBucketName?: string;
   readonly replicaBucketArn?: string;
   readonly replicaKmsKeyArn?: string;
   /** The DR region's access-logs bucket, which receives the replica bucket's server access logs. */
   readonly replicaAccessLogsBucketName?: string;
+  /** The replication rule's ID: with the two bucket names, the dimensions of its replication metrics. */
+  readonly replicationRuleId?: string;
 
   constructor(scope: Construct, id: string, props: DocumentStorageProps) {
     super(scope, id);
-    const { accountId, partition, region } = awsContext(this);
+    const { accountId } = awsContext(this);
     const p = withDefaults(props, DOCUMENT_STORAGE_DEFAULTS);
     const prefix = p.namePrefix;
     const forceDestroy = p.forceDestroy;
@@ -87,12 +83,13 @@ export class DocumentStorage extends Construct {
       noncurrentVersionExpiration: [{ noncurrentDays: days }],
     });
 
-    // Every access-logs bucket, the primary region's and the DR region's, is built alike.
-    const logsBucket = (bucketId: string, options: Pick<AccessLogsBucketProps, 'bucketName' | 'sourceBucketArn' | 'additionalStatements' | 'provider'>) =>
-      accessLogsBucket(this, bucketId, { ...options, retentionDays: p.accessLogRetentionDays, forceDestroy, abortIncompleteMultipartUploadDays: abortDays });
+    // Every access-logs bucket, the primary region's and the DR region's, keeps logs alike.
+    const logKeeping = { retentionDays: p.accessLogRetentionDays, abortIncompleteMultipartUploadDays: abortDays };
 
     const elbAccount = new DataAwsElbServiceAccount(this, 'ElbServiceAccount');
-    const logs = logsBucket('AccessLogs', {
+    const logs = accessLogsBucket(this, 'AccessLogs', {
+      ...logKeeping,
+      forceDestroy,
       bucketName: `${prefix}-access-logs-${accountId}`,
       additionalStatements: (bucketArn) => [
         {
@@ -133,80 +130,22 @@ export class DocumentStorage extends Construct {
     this.documentsBucketArn = documents.bucketArn;
 
     if (p.replication) {
-      const dr = p.replication;
-      const replicaKey = new EncryptionKey(this, 'ReplicaKey', {
-        aliasName: `${prefix}-documents-replica`,
-        description: `Encrypts ${prefix} tenant documents replicated to ${dr.region}`,
-        provider: dr.provider,
-      });
-      const replicaBucketName = `${prefix}-documents-replica-${accountId}`;
-      // S3 delivers access logs only to a bucket in the source bucket's region.
-      const replicaLogs = logsBucket('ReplicaAccessLogs', {
-        bucketName: `${prefix}-access-logs-replica-${accountId}`,
-        // From the name, not the resource: the replica bucket is built after this one.
-        sourceBucketArn: `arn:${partition}:s3:::${replicaBucketName}`,
-        provider: dr.provider,
-      });
-      const replica = new SecureBucket(this, 'Replica', {
-        bucketName: replicaBucketName,
-        kmsKeyArn: replicaKey.keyArn,
+      const replica = replicateToRegion(this, {
+        source: documents,
+        sourceKmsKeyArn: key.keyArn,
+        namePrefix: prefix,
+        dataName: 'documents',
+        contents: `${prefix} tenant documents`,
+        destination: p.replication,
         forceDestroy,
-        accessLogs: { bucketId: replicaLogs.bucketId, prefix: 'documents-replica/' },
         lifecycleRules: documentRules,
-        provider: dr.provider,
+        accessLogs: { ...logKeeping, bucketName: `${prefix}-access-logs-replica-${accountId}` },
       });
-      const role = new IamRole(this, 'ReplicationRole', {
-        name: `${prefix}-documents-replication`,
-        assumeRolePolicy: serviceTrustPolicy('s3.amazonaws.com', { sourceAccount: accountId }),
-      });
-      new IamRolePolicy(this, 'ReplicationPolicy', {
-        role: role.id,
-        name: 'replicate-documents',
-        policy: policyDocument([
-          { Effect: 'Allow', Action: ['s3:GetReplicationConfiguration', 's3:ListBucket'], Resource: documents.bucketArn },
-          {
-            Effect: 'Allow',
-            Action: ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging'],
-            Resource: `${documents.bucketArn}/*`,
-          },
-          { Effect: 'Allow', Action: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'], Resource: `${replica.bucketArn}/*` },
-          {
-            Effect: 'Allow',
-            Action: 'kms:Decrypt',
-            Resource: key.keyArn,
-            Condition: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
-          },
-          {
-            Effect: 'Allow',
-            Action: ['kms:Encrypt', 'kms:GenerateDataKey'],
-            Resource: replicaKey.keyArn,
-            Condition: { StringEquals: { 'kms:ViaService': `s3.${dr.region}.amazonaws.com` } },
-          },
-        ]),
-      });
-      new S3BucketReplicationConfigurationA(this, 'Replication', {
-        bucket: documents.bucketId,
-        role: role.arn,
-        rule: [
-          {
-            id: 'replicate-everything-to-dr',
-            status: 'Enabled',
-            priority: 1,
-            filter: { prefix: '' },
-            deleteMarkerReplication: { status: 'Enabled' },
-            sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: 'Enabled' } },
-            destination: {
-              bucket: replica.bucketArn,
-              storageClass: 'STANDARD',
-              encryptionConfiguration: { replicaKmsKeyId: replicaKey.keyArn },
-            },
-          },
-        ],
-        dependsOn: [documents.versioning, replica.versioning],
-      });
-      this.replicaBucketArn = replica.bucketArn;
-      this.replicaKmsKeyArn = replicaKey.keyArn;
-      this.replicaAccessLogsBucketName = replicaLogs.bucketId;
+      this.replicaBucketName = replica.replicaBucketName;
+      this.replicaBucketArn = replica.replicaBucketArn;
+      this.replicaKmsKeyArn = replica.replicaKmsKeyArn;
+      this.replicaAccessLogsBucketName = replica.replicaAccessLogsBucketName;
+      this.replicationRuleId = replica.ruleId;
     }
   }
 }

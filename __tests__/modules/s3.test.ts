@@ -1,5 +1,6 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { describe, expect, it } from 'vitest';
+import { REPLICATION_RULE_ID } from '../../modules/internal/cross-region-replication.ts';
 import { DocumentStorage } from '../../modules/s3.ts';
 import { onlyResource, parsePolicy, resourcesOf, synthConstruct, type TfJson } from '../helpers/synth.ts';
 
@@ -80,6 +81,45 @@ describe('DocumentStorage', () => {
     expect(config.depends_on).toHaveLength(2);
     const replicaKeys = resourcesOf(replicated, 'aws_kms_key').filter((k) => k.provider === 'aws.dr');
     expect(replicaKeys).toHaveLength(1);
+  });
+
+  it('replicates under Replication Time Control: 15 minutes, the RPO, with replication metrics on the same threshold', () => {
+    let storage: DocumentStorage | undefined;
+    const replicated = synthConstruct((scope) => {
+      const dr = new AwsProvider(scope, 'aws-dr', { alias: 'dr', region: 'ap-south-2' });
+      storage = new DocumentStorage(scope, 'Docs', { namePrefix: 'hexabid-test', replication: { provider: dr, region: 'ap-south-2' } });
+    });
+    const rule = onlyResource(replicated, 'aws_s3_bucket_replication_configuration').rule;
+    expect(rule).toHaveLength(1);
+    expect(rule[0].destination.replication_time).toEqual({ status: 'Enabled', time: { minutes: 15 } });
+    expect(rule[0].destination.metrics).toEqual({ status: 'Enabled', event_threshold: { minutes: 15 } });
+    // RTC needs a V2 rule: a filter, and delete-marker replication stated.
+    expect(rule[0].filter).toEqual({ prefix: '' });
+
+    // The metrics' dimensions, for alarms: the rule's ID and both bucket names.
+    expect(rule[0].id).toBe(REPLICATION_RULE_ID);
+    expect(storage!.replicationRuleId).toBe(rule[0].id);
+    const replica = bucketKey(replicated, '-documents-replica-');
+    expect(storage!.replicaBucketName).toMatch(/^\$\{TfToken\[TOKEN\.\d+\]\}$/);
+    expect(replicated.resource.aws_s3_bucket![replica]!.bucket).toMatch(/^hexabid-test-documents-replica-\$\{data\.aws_caller_identity\.\w+\.account_id\}$/);
+  });
+
+  it('keeps the Terraform addresses of the replication resources, which production state holds', () => {
+    const replicated = synthConstruct((scope) => {
+      const dr = new AwsProvider(scope, 'aws-dr', { alias: 'dr', region: 'ap-south-2' });
+      new DocumentStorage(scope, 'Documents', { namePrefix: 'hexabid-test', replication: { provider: dr, region: 'ap-south-2' } });
+    });
+    const keys = (type: string) => Object.keys(replicated.resource[type] ?? {});
+    expect(keys('aws_s3_bucket_replication_configuration')).toEqual(['Documents_Replication_39A6D4CA']);
+    expect(keys('aws_iam_role')).toEqual(['Documents_ReplicationRole_B77A2415']);
+    expect(keys('aws_iam_role_policy')).toEqual(['Documents_ReplicationPolicy_8746D617']);
+    expect(keys('aws_kms_key')).toEqual(['Documents_Key_E87C4D79', 'Documents_ReplicaKey_43AA98F2']);
+    expect(keys('aws_s3_bucket')).toEqual([
+      'Documents_AccessLogs_Bucket_1A50B681',
+      'Documents_Bucket_3CC83512',
+      'Documents_ReplicaAccessLogs_Bucket_2168BAF2',
+      'Documents_Replica_Bucket_F41D2661',
+    ]);
   });
 
   it('logs replica access to an access-logs bucket in the DR region, built like the primary one', () => {
