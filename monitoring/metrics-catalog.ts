@@ -116,6 +116,8 @@ const EXPORTER_METRICS: readonly CatalogEntry[] = [
   ksm('kube_job_status_failed', 'gauge', 'job'),
   ksm('kube_job_owner', 'gauge', 'job'),
   ksm('kube_cronjob_status_last_successful_time', 'gauge', 'cronjob'),
+  ksm('kube_cronjob_created', 'gauge', 'cronjob'),
+  ksm('kube_cronjob_spec_suspend', 'gauge', 'cronjob'),
   ksm('kube_node_status_condition', 'gauge', 'node'),
   // node-exporter
   node('node_cpu_seconds_total', 'counter', 'cpu_common'),

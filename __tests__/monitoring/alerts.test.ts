@@ -69,6 +69,19 @@ describe('the alert rules', () => {
     expect(expr('HexabidRedisDown')).toBe('redis_up == 0');
   });
 
+  it('warn when the daily search snapshot is stale or never succeeded, except where its CronJob is suspended', () => {
+    const rule = RULES.find((r) => r.alert === 'HexabidSearchSnapshotStale')!;
+    expect(rule).toMatchObject({ for: '10m', labels: { severity: 'warning' } });
+    expect(runbookAnchorOf(rule.annotations.runbook_url)).toBe('backup-and-restore');
+    expect(rule.expr).toContain('time() - max by (namespace, cronjob) (kube_cronjob_status_last_successful_time{cronjob="search-snapshot"}) > 93600');
+    expect(rule.expr).toContain('(time() - max by (namespace, cronjob) (kube_cronjob_created{cronjob="search-snapshot"}) > 93600 unless on (namespace, cronjob) kube_cronjob_status_last_successful_time{cronjob="search-snapshot"})');
+    expect(rule.expr).toMatch(/\) unless on \(namespace, cronjob\) \(kube_cronjob_spec_suspend\{cronjob="search-snapshot"\} == 1\)$/);
+    // The CronJob runs in the platform namespace, which the app rules' namespace matcher leaves out.
+    expect(rule.expr).not.toContain('namespace=');
+    const strict = allAlertRules(buildAlertRules({ searchSnapshotHoursSinceSuccess: 25 })).find((r) => r.alert === 'HexabidSearchSnapshotStale')!;
+    expect(strict.expr).toContain('> 90000');
+  });
+
   it('take thresholds as overrides of the defaults', () => {
     const defaults = allAlertRules(buildAlertRules());
     const strict = allAlertRules(buildAlertRules({ apiErrorRatio: 0.01, postgresReplicaLagSeconds: 30 }));

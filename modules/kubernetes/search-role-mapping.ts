@@ -37,6 +37,16 @@ export interface SearchRoleMappingProps {
    * @default 'opensearch-security'
    */
   readonly serviceAccountName?: string;
+  /**
+   * IAM roles that register repositories and take and restore snapshots
+   * (`SearchSnapshots`' role). Each is mapped to the built-in `manage_snapshots`
+   * role, which fine-grained access control requires of the role that registers a
+   * repository, and to {@link SNAPSHOT_MONITOR_ROLE}, whose cluster health a restore
+   * polls until its shards are back. The `manage_snapshots` mapping is then
+   * Terraform's: one made by hand is replaced.
+   * @default [] - neither mapping is written
+   */
+  readonly snapshotRoleArns?: readonly string[];
   /** @default [] */
   readonly dependsOn?: readonly ITerraformDependable[];
 }
@@ -46,6 +56,7 @@ export const SEARCH_ROLE_MAPPING_DEFAULTS = {
   roleName: 'hexabid_app',
   indexPatterns: ['*'],
   serviceAccountName: 'opensearch-security',
+  snapshotRoleArns: [],
   dependsOn: [],
 } as const satisfies Partial<SearchRoleMappingProps>;
 
@@ -53,6 +64,12 @@ export const SEARCH_ROLE_MAPPING_DEFAULTS = {
 export const APP_INDEX_ACTIONS = ['crud', 'create_index', 'manage'] as const;
 /** The cluster actions the app needs: bulk and multi-get, and health for readiness. */
 export const APP_CLUSTER_ACTIONS = ['cluster_composite_ops', 'cluster_monitor'] as const;
+
+/** The built-in role fine-grained access control requires for registering a repository (AWS, "Registering a manual snapshot repository"). */
+export const MANAGE_SNAPSHOTS_ROLE = 'manage_snapshots';
+/** Cluster health and nothing else: `manage_snapshots` lacks it, and a restore waits on it. */
+export const SNAPSHOT_MONITOR_ROLE = 'hexabid_snapshot_monitor';
+export const SNAPSHOT_MONITOR_CLUSTER_ACTIONS = ['cluster:monitor/health'] as const;
 
 /**
  * Signs with the pod's role and PUTs one security object; fails the job on any
@@ -73,12 +90,19 @@ put "roles/$ROLE_NAME" role.json
 put "rolesmapping/$ROLE_NAME" mapping.json
 `;
 
+/** Appended to {@link SCRIPT} only with `snapshotRoleArns`, so that without them nothing changes. */
+const SNAPSHOT_SCRIPT_LINES = `put "roles/${SNAPSHOT_MONITOR_ROLE}" snapshot-monitor-role.json
+put "rolesmapping/${SNAPSHOT_MONITOR_ROLE}" snapshot-mapping.json
+put "rolesmapping/${MANAGE_SNAPSHOTS_ROLE}" snapshot-mapping.json
+`;
+
 /**
  * Maps the app's IAM role to an OpenSearch role inside a domain with
  * fine-grained access control, which the AWS API cannot do: a Kubernetes Job,
  * run as the domain's master role through Pod Identity, PUTs the role and its
- * mapping through the security REST API. The job's name carries a hash of
- * what it writes, so any change runs it again; the apply fails if it fails.
+ * mapping through the security REST API. With `snapshotRoleArns` it also maps
+ * the snapshot job's role to `manage_snapshots`. The job's name carries a hash
+ * of what it writes, so any change runs it again; the apply fails if it fails.
  */
 export class SearchRoleMapping extends Construct {
   readonly roleName: string;
@@ -90,6 +114,14 @@ export class SearchRoleMapping extends Construct {
     requireProps(p.backendRoleArns.length > 0, 'SearchRoleMapping', id, 'backendRoleArns must name at least one IAM role to map');
     requireProps(p.indexPatterns.length > 0, 'SearchRoleMapping', id, 'indexPatterns must name at least one index pattern');
     requireProps(/^[a-z][a-z0-9_]{0,62}$/.test(p.roleName), 'SearchRoleMapping', id, `roleName must be lowercase letters, digits and _ (got "${p.roleName}")`);
+    const snapshots = p.snapshotRoleArns.length > 0;
+    requireProps(
+      !snapshots || (p.roleName !== MANAGE_SNAPSHOTS_ROLE && p.roleName !== SNAPSHOT_MONITOR_ROLE),
+      'SearchRoleMapping',
+      id,
+      `roleName "${p.roleName}" conflicts with snapshotRoleArns, which are mapped to ${MANAGE_SNAPSHOTS_ROLE} and ${SNAPSHOT_MONITOR_ROLE}`,
+    );
+    const script = snapshots ? SCRIPT + SNAPSHOT_SCRIPT_LINES : SCRIPT;
 
     const role = JSON.stringify({
       description: 'HexaBid application (managed by Terraform)',
@@ -97,6 +129,8 @@ export class SearchRoleMapping extends Construct {
       index_permissions: [{ index_patterns: p.indexPatterns, allowed_actions: APP_INDEX_ACTIONS }],
     });
     const mapping = Fn.jsonencode({ backend_roles: p.backendRoleArns, description: 'HexaBid application roles (managed by Terraform)' });
+    const snapshotRole = JSON.stringify({ description: 'Cluster health, for HexaBid snapshot restores (managed by Terraform)', cluster_permissions: SNAPSHOT_MONITOR_CLUSTER_ACTIONS });
+    const snapshotMapping = Fn.jsonencode({ backend_roles: p.snapshotRoleArns, description: 'HexaBid snapshot roles (managed by Terraform)' });
 
     const serviceAccount = new ServiceAccountV1(this, 'ServiceAccount', {
       metadata: { name: p.serviceAccountName, namespace: p.namespace },
@@ -110,12 +144,20 @@ export class SearchRoleMapping extends Construct {
     });
     const files = new ConfigMapV1(this, 'Config', {
       metadata: { name: `${p.serviceAccountName}-config`, namespace: p.namespace },
-      data: { 'apply.sh': SCRIPT, 'role.json': role, 'mapping.json': mapping },
+      data: {
+        'apply.sh': script,
+        'role.json': role,
+        'mapping.json': mapping,
+        ...(snapshots ? { 'snapshot-monitor-role.json': snapshotRole, 'snapshot-mapping.json': snapshotMapping } : {}),
+      },
     });
     // What is known at synth is hashed here; only references go to Terraform, whose
     // functions would choke on the script's and the role's quotes.
-    const known = createHash('sha256').update([SCRIPT, role, p.image].join('\n')).digest('hex').slice(0, 8);
-    const digest = Fn.substr(Fn.sha256(Fn.join('\n', [known, mapping, p.domainEndpoint])), 0, 10);
+    const known = createHash('sha256')
+      .update([script, role, p.image, ...(snapshots ? [snapshotRole] : [])].join('\n'))
+      .digest('hex')
+      .slice(0, 8);
+    const digest = Fn.substr(Fn.sha256(Fn.join('\n', [known, mapping, p.domainEndpoint, ...(snapshots ? [snapshotMapping] : [])])), 0, 10);
 
     this.roleName = p.roleName;
     this.job = new JobV1(this, 'Job', {

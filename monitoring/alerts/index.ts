@@ -17,6 +17,7 @@ export const DEFAULT_ALERT_THRESHOLDS: AlertThresholds = {
   apiLatencyP95Seconds: 1,
   podRestartsIn15m: 3,
   scraperHoursSinceSuccess: 13,
+  searchSnapshotHoursSinceSuccess: 26,
   redisMemoryRatio: 0.9,
   redisEvictionsPerSecond: 0,
   postgresConnectionRatio: 0.8,

@@ -5,6 +5,13 @@ import type { AlertContext, AlertRuleGroup } from './types.ts';
 /** The scraper CronJob is `<release fullname>-scraper` (helm/hexabid/templates/cronjob-scraper.yaml). */
 const SCRAPER_CRONJOB = '.*-scraper';
 
+/**
+ * The daily OpenSearch snapshot CronJob (SEARCH_SNAPSHOT_CRONJOB of
+ * modules/kubernetes/search-snapshots.ts, whose test holds the two in step). It
+ * runs in the platform namespace, so its matcher names the CronJob, not `ns`.
+ */
+const SEARCH_SNAPSHOT = 'cronjob="search-snapshot"';
+
 export function kubernetesAlerts({ t, ns }: AlertContext): AlertRuleGroup {
   return {
     name: 'hexabid.kubernetes',
@@ -71,6 +78,24 @@ export function kubernetesAlerts({ t, ns }: AlertContext): AlertRuleGroup {
           summary: 'The tender scraper has not succeeded for {{ $value | humanizeDuration }}.',
           description: `CronJob {{ $labels.namespace }}/{{ $labels.cronjob }} last completed successfully {{ $value | humanizeDuration }} ago (threshold ${t.scraperHoursSinceSuccess}h); no new tenders are being ingested.`,
           runbook_url: runbookUrl('scraper-failures'),
+        },
+      },
+      {
+        alert: 'HexabidSearchSnapshotStale',
+        // Stale since the last success, or never succeeded since the CronJob was created that long ago.
+        // Every environment gets the rule, and it is silent where the CronJob does not exist (its series
+        // are absent, and there is no absent()) and where it is suspended (a standby domain, restored into).
+        expr:
+          `(time() - max by (namespace, cronjob) (kube_cronjob_status_last_successful_time{${SEARCH_SNAPSHOT}}) > ${t.searchSnapshotHoursSinceSuccess * 3600}` +
+          ` or (time() - max by (namespace, cronjob) (kube_cronjob_created{${SEARCH_SNAPSHOT}}) > ${t.searchSnapshotHoursSinceSuccess * 3600}` +
+          ` unless on (namespace, cronjob) kube_cronjob_status_last_successful_time{${SEARCH_SNAPSHOT}}))` +
+          ` unless on (namespace, cronjob) (kube_cronjob_spec_suspend{${SEARCH_SNAPSHOT}} == 1)`,
+        for: '10m',
+        labels: { severity: 'warning' },
+        annotations: {
+          summary: 'No successful OpenSearch snapshot for {{ $value | humanizeDuration }}.',
+          description: `CronJob {{ $labels.namespace }}/{{ $labels.cronjob }} has not completed a snapshot with state SUCCESS for {{ $value | humanizeDuration }} (threshold ${t.searchSnapshotHoursSinceSuccess}h): the search domain's disaster-recovery copy is getting old. Its failed Job's log says which step failed.`,
+          runbook_url: runbookUrl('backup-and-restore'),
         },
       },
     ],

@@ -40,6 +40,8 @@ export interface AlertThresholds {
   readonly podRestartsIn15m: number;
   /** Hours without a successful scraper run (it runs every 6 h; 13 h means two runs missed). */
   readonly scraperHoursSinceSuccess: number;
+  /** Hours without a successful search snapshot (it runs daily; 26 h leaves two hours for a slow or retried run). */
+  readonly searchSnapshotHoursSinceSuccess: number;
   /** Redis used_memory over maxmemory (0–1). */
   readonly redisMemoryRatio: number;
   /** Redis evictions per second above which to alert (0: any eviction; the job queue lives there). */
