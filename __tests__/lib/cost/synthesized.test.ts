@@ -1,0 +1,379 @@
+/**
+ * `npm run cost` against the real stacks: every environment synthesized once
+ * (main.ts and the cost scenarios, as the CLI does), then estimated from that
+ * output. Known stacks give known totals; dev is checked line by line against
+ * a hand calculation; every resource type is priced or known to be free.
+ */
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PRICES } from '../../../cost/prices.ts';
+import { ENVIRONMENTS } from '../../../environments/index.ts';
+import { budgetOf } from '../../../lib/cost/budget.ts';
+import { compare, JSON_FORMAT, parseBase } from '../../../lib/cost/compare.ts';
+import { UnpricedResourceTypeError } from '../../../lib/cost/estimate.ts';
+import { COMMENT_MARKER, formatJson, formatMarkdown, formatTable, MARKDOWN_BUDGET } from '../../../lib/cost/format.ts';
+import { HOURS_PER_MONTH, MissingPriceError } from '../../../lib/cost/price-table.ts';
+import { FREE_TYPES, PRICED_TYPES } from '../../../lib/cost/pricers/index.ts';
+import { buildReport, environmentsIn, type CostReport } from '../../../lib/cost/report.ts';
+import { configFor } from '../../../lib/cost/scenarios.ts';
+import { synthesize } from '../../../lib/cost/synth.ts';
+import { UsageFileError } from '../../../lib/cost/usage.ts';
+
+const run = promisify(execFile);
+const root = resolve(__dirname, '..', '..', '..');
+const usageDir = join(root, 'cost', 'usage');
+const H = HOURS_PER_MONTH;
+
+let outdir = '';
+let report: CostReport;
+const scratch: string[] = [];
+
+beforeAll(async () => {
+  outdir = mkdtempSync(join(tmpdir(), 'hexabid-cost-test-'));
+  await synthesize(outdir);
+  report = buildReport({ outdir, usageDir, prices: PRICES });
+}, 180_000);
+afterAll(() => [outdir, ...scratch].forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+const env = (name: string) => {
+  const found = report.environments.find((e) => e.estimate.environment === name);
+  if (!found) throw new Error(`no estimate for ${name}`);
+  return found;
+};
+
+/** A copy of the synthesized output, changed by `edit`, for tests that break something. */
+function alteredCopy(edit: (stacksDir: string) => void): string {
+  const copy = mkdtempSync(join(tmpdir(), 'hexabid-cost-altered-'));
+  scratch.push(copy);
+  cpSync(outdir, copy, { recursive: true });
+  edit(join(copy, 'stacks'));
+  return copy;
+}
+
+function editStack(stacksDir: string, stack: string, edit: (json: { resource: Record<string, Record<string, Record<string, unknown>>> }) => void): void {
+  const file = join(stacksDir, stack, 'cdk.tf.json');
+  const json = JSON.parse(readFileSync(file, 'utf8'));
+  edit(json);
+  writeFileSync(file, JSON.stringify(json));
+}
+
+describe('the estimate of the synthesized stacks', () => {
+  it('covers every environment, the 1000-tenant scenario and the shared stack', () => {
+    expect(report.environments.map((e) => e.estimate.environment)).toEqual(['dev', 'staging', 'production', 'production-1000-tenants', 'production-dr', 'shared']);
+    expect(ENVIRONMENTS.map((e) => e.name).every((name) => report.environments.some((e) => e.estimate.environment === name))).toBe(true);
+    expect(report.missing).toEqual([]);
+  });
+
+  it('gives the known totals for the known stacks', () => {
+    const totals = Object.fromEntries(report.environments.map((e) => [e.estimate.environment, Math.round(e.estimate.monthlyUsd * 100) / 100]));
+    expect(totals).toEqual({
+      dev: 442.24,
+      staging: 826.13,
+      production: 3724.22,
+      'production-1000-tenants': 21022.33,
+      'production-dr': 485.85,
+      shared: 9.1,
+    });
+    expect(env('production-dr').estimate.failoverMonthlyUsd).toBeCloseTo(2141.19, 2);
+    expect(env('production').estimate.atMaxUsd).toBeCloseTo(5231.6, 2);
+  });
+
+  it('sets the design estimate beside each environment the design prices', () => {
+    expect(Object.fromEntries(report.environments.filter((e) => e.design).map((e) => [e.estimate.environment, e.design!.totalUsd]))).toEqual({
+      dev: 190,
+      staging: 430,
+      production: 2768,
+      'production-1000-tenants': 12873,
+    });
+    for (const e of report.environments.filter((x) => x.design)) {
+      expect(e.design!.deltaUsd).toBeCloseTo(e.estimate.monthlyUsd - e.design!.totalUsd, 6);
+      expect(e.design!.differences.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('prices dev line by line as a hand calculation does (quantity × unit price, 730 h a month)', () => {
+    // dev: one cluster; app 3 and worker 1 × t3.medium with 30 GiB gp3 each; db.t3.small Single-AZ with 20 GiB;
+    // one cache.t3.micro; one t3.small.search with 10 GiB; one NAT gateway and its Elastic IP; the Secrets
+    // Manager endpoint in 3 zones; the hexabid release's internet-facing ALB in 3 public subnets; a delegated
+    // zone; a web ACL with 5 rules; 8 + 4 KMS keys; 7 + 4 secrets; 12 + 3 alarms; Prometheus 20 GiB and
+    // Alertmanager 5 GiB. Usage from cost/usage/dev.yaml.
+    const retained = (14 * 12) / 365; // months of logs a 14-day retention keeps
+    const expected: Record<string, number> = {
+      'hexabid-dev EKS control plane hexabid-dev': 1 * H * 0.1,
+      'hexabid-dev EKS node group app': 3 * H * 0.0448,
+      'hexabid-dev EKS node group app: volumes': 3 * 30 * 0.0912,
+      'hexabid-dev EKS node group worker': 1 * H * 0.0448,
+      'hexabid-dev EKS node group worker: volumes': 1 * 30 * 0.0912,
+      'hexabid-dev RDS postgres hexabid-dev': 1 * H * 0.047,
+      'hexabid-dev RDS postgres hexabid-dev: storage': 20 * 0.131,
+      'hexabid-dev RDS postgres hexabid-dev: backups': 0 * 0.095,
+      'hexabid-dev ElastiCache valkey hexabid-dev': 1 * H * 0.015,
+      'hexabid-dev OpenSearch hexabid-dev: data nodes': 1 * H * 0.04,
+      'hexabid-dev OpenSearch hexabid-dev: storage': 1 * 10 * 0.139,
+      'hexabid-dev S3 hexabid-dev-access-logs-<…>': 2 * 0.025,
+      'hexabid-dev S3 hexabid-dev-access-logs-<…>: PUT/COPY/POST/LIST': (20_000 / 1000) * 0.005,
+      'hexabid-dev S3 hexabid-dev-access-logs-<…>: GET and other': 0,
+      'hexabid-dev S3 hexabid-dev-documents-<…>': 100 * 0.025,
+      'hexabid-dev S3 hexabid-dev-documents-<…>: PUT/COPY/POST/LIST': (50_000 / 1000) * 0.005,
+      'hexabid-dev S3 hexabid-dev-documents-<…>: GET and other': (500_000 / 1000) * 0.0004,
+      'hexabid-dev-k8s Data transfer out to the internet': 90 * 0.1093,
+      'hexabid-dev NAT gateways': 1 * H * 0.056,
+      'hexabid-dev NAT gateways: data processed': 30 * 0.056,
+      'hexabid-dev Public IPv4 addresses (Elastic IPs)': 1 * H * 0.005,
+      'hexabid-dev VPC interface endpoint secretsmanager': 3 * H * 0.011,
+      'hexabid-dev VPC interface endpoint secretsmanager: data': 1 * 0.01,
+      'hexabid-dev-k8s ALB for helm release hexabid': 1 * H * 0.0239,
+      // The most of 0.5/25 new connections, 20/3000 active, 0.02 GB/h, 1/1000 rule evaluations: 0.02 LCU.
+      'hexabid-dev-k8s ALB for helm release hexabid: capacity units': 0.02 * H * 0.008,
+      'hexabid-dev-k8s ALB for helm release hexabid: public IPv4': 3 * H * 0.005,
+      'hexabid-dev-k8s Route 53 hosted zones': 1 * 0.5,
+      'hexabid-dev-k8s Route 53 hosted zones: queries': 0.1 * 0.4,
+      'hexabid-dev-k8s WAF web ACL hexabid-dev': 1 * 5,
+      'hexabid-dev-k8s WAF web ACL hexabid-dev: rules': 5 * 1,
+      'hexabid-dev-k8s WAF web ACL hexabid-dev: requests': 0.5 * 0.6,
+      'hexabid-dev KMS keys': 8 * 1,
+      'hexabid-dev KMS keys: requests': ((8 * 2000) / 10_000) * 0.03,
+      'hexabid-dev-k8s KMS keys': 4 * 1,
+      'hexabid-dev-k8s KMS keys: requests': ((4 * 2000) / 10_000) * 0.03,
+      'hexabid-dev Secrets Manager secrets': 7 * 0.4,
+      'hexabid-dev Secrets Manager secrets: API calls': ((7 * 1000) / 10_000) * 0.05,
+      'hexabid-dev-k8s Secrets Manager secrets': 4 * 0.4,
+      'hexabid-dev-k8s Secrets Manager secrets: API calls': ((4 * 1000) / 10_000) * 0.05,
+      // 11 log groups: flow logs 5 GB, control plane 3 GB, 9 others at 0.05 GB.
+      'hexabid-dev CloudWatch Logs: ingestion': (5 + 3 + 9 * 0.05) * 0.5,
+      'hexabid-dev CloudWatch Logs: storage': (5 + 3 + 9 * 0.05) * retained * 0.15 * 0.03,
+      // 12 log groups: hexabid-dev 2 GB, kube-system 0.5 GB, WAF 0.75 GB, 9 others at 0.05 GB.
+      'hexabid-dev-k8s CloudWatch Logs: ingestion': (2 + 0.5 + 0.75 + 9 * 0.05) * 0.5,
+      'hexabid-dev-k8s CloudWatch Logs: storage': (2 + 0.5 + 0.75 + 9 * 0.05) * retained * 0.15 * 0.03,
+      'hexabid-dev CloudWatch alarms': 12 * 0.1,
+      'hexabid-dev-k8s CloudWatch alarms': 3 * 0.1,
+      'hexabid-dev-k8s Prometheus volumes (kube-prometheus-stack)': 1 * 20 * 0.0912,
+      'hexabid-dev-k8s Alertmanager volumes (kube-prometheus-stack)': 1 * 5 * 0.0912,
+      'hexabid-dev Lambda hexabid-dev-alarm-forwarder: requests': (200 / 1e6) * 0.2,
+      'hexabid-dev Lambda hexabid-dev-alarm-forwarder: compute': 200 * 0.3 * (128 / 1024) * 0.0000133334,
+      'hexabid-dev SNS topics: publishes': ((2 * 200) / 1e6) * 0.5, // two topics, 200 publishes each
+      'hexabid-dev SQS standard queues: requests': 0,
+    };
+    const lines = env('dev').estimate.lines;
+    const actual = Object.fromEntries(lines.map((l) => [`${l.stack} ${l.component}`, l.monthlyUsd]));
+    expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
+    for (const [key, amount] of Object.entries(expected)) expect(actual[key], key).toBeCloseTo(amount, 9);
+    for (const line of lines) expect(line.monthlyUsd, line.component).toBeCloseTo(line.quantity * line.unitPriceUsd, 9);
+    expect(env('dev').estimate.monthlyUsd).toBeCloseTo(Object.values(expected).reduce((a, b) => a + b, 0), 9);
+  });
+
+  it('marks the lines whose quantities come from the usage file', () => {
+    const lines = env('dev').estimate.lines;
+    const usage = lines.filter((l) => l.usageBased).map((l) => l.component);
+    expect(usage).toContain('NAT gateways: data processed');
+    expect(usage).toContain('Data transfer out to the internet');
+    expect(usage).toContain('CloudWatch Logs: ingestion');
+    expect(usage).toContain('S3 hexabid-dev-documents-<…>');
+    expect(lines.filter((l) => !l.usageBased).map((l) => l.component)).toContain('NAT gateways');
+  });
+
+  it('prices a Multi-AZ primary, its standby and storage twice, and a read replica on its source storage', () => {
+    const lines = env('production').estimate.lines;
+    const primary = lines.find((l) => l.component === 'RDS postgres hexabid-production')!;
+    expect(primary.quantity).toBe(2 * H);
+    expect(lines.find((l) => l.component === 'RDS postgres hexabid-production: storage')!.quantity).toBe(2 * 200);
+    expect(lines.find((l) => l.component === 'RDS postgres hexabid-production-replica-1: storage')!.quantity).toBe(200);
+  });
+
+  it('finds the cross-Region replica source of the DR standby, and keeps the failover stacks out of its monthly total', () => {
+    const dr = env('production-dr').estimate;
+    expect(dr.failoverOnlyStacks).toEqual(['hexabid-production-dr', 'hexabid-production-dr-k8s']);
+    expect(dr.lines.every((l) => l.stack === 'hexabid-production-dr-standby')).toBe(true);
+    const replica = dr.lines.find((l) => l.component === 'RDS postgres hexabid-production-dr')!;
+    expect(replica.facts).toMatchObject({ crossRegion: true, role: 'replica', instanceClass: 'db.r6g.xlarge' });
+    expect(dr.lines.find((l) => l.component === 'RDS postgres hexabid-production-dr: replication traffic')!.region).toBe('ap-south-1');
+    expect(dr.failoverLines.some((l) => l.priceKey === 'eks.cluster-hour.standard')).toBe(true);
+    expect(dr.failoverMonthlyUsd).toBeCloseTo(dr.monthlyUsd + dr.failoverLines.reduce((s, l) => s + l.monthlyUsd, 0), 9);
+  });
+
+  it('explains from the data why production differs from the design', () => {
+    const reasons = env('production').design!.differences;
+    const byCategory = Object.fromEntries(reasons.map((d) => [d.category, d.reason]));
+    expect(byCategory.database).toMatch(/Multi-AZ db\.r5\.xlarge at list is \$876; the design has \$580 \(66% of list\)/);
+    expect(byCategory.network).toMatch(/NAT gateways \$\d+.*not in the design/);
+    expect(byCategory.security).toMatch(/KMS keys \$\d+.*not in the design/);
+    expect(byCategory.edge).toMatch(/WAF web ACL hexabid-production .*CloudFront CDN \$50/);
+    expect(env('production-1000-tenants').design!.differences.find((d) => d.category === 'database')!.reason).toMatch(/2 read replicas at list \$3,504; the design has 2 at \$1,160 \(33% of list\)/);
+  });
+});
+
+describe('every resource type', () => {
+  it('of every synthesized stack is priced or in the free list, never both', () => {
+    const types = new Set(environmentsIn(outdir).flatMap((e) => e.stacks.flatMap((s) => Object.keys(s.json.resource ?? {}))));
+    const unknown = [...types].filter((t) => !(t in PRICED_TYPES) && !(t in FREE_TYPES));
+    expect(unknown, `unpriced types: ${unknown.join(', ')}`).toEqual([]);
+    expect(Object.keys(PRICED_TYPES).filter((t) => t in FREE_TYPES)).toEqual([]);
+  });
+
+  it('priced in a synthesized stack has its prices in the table (no MissingPriceError)', () => {
+    const keys = new Set(report.environments.flatMap((e) => [...e.estimate.lines, ...e.estimate.failoverLines].map((l) => `${l.priceKey}@${l.region}`)));
+    expect(keys.size).toBeGreaterThan(40);
+  });
+
+  it('stops the estimate, named, when a stack holds a type that is neither priced nor free', async () => {
+    const copy = alteredCopy((stacks) =>
+      editStack(stacks, 'hexabid-dev', (json) => {
+        json.resource.aws_mq_broker = { Broker: { broker_name: 'x', host_instance_type: 'mq.m5.large' } };
+      }),
+    );
+    expect(() => buildReport({ outdir: copy, usageDir, prices: PRICES })).toThrow(UnpricedResourceTypeError);
+    expect(() => buildReport({ outdir: copy, usageDir, prices: PRICES, only: ['staging'] })).toThrow(/aws_mq_broker \(e\.g\. hexabid-dev\/aws_mq_broker\.Broker\)/);
+    const cli = await run(process.execPath, ['--import', 'tsx', 'scripts/cost.ts', '--from', copy], { cwd: root }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(cli.code).toBe(3);
+    expect(cli.stderr).toContain('aws_mq_broker');
+  }, 60_000);
+
+  it('stops the estimate, named, when a price is missing from the table', () => {
+    const copy = alteredCopy((stacks) =>
+      editStack(stacks, 'hexabid-dev', (json) => {
+        for (const group of Object.values(json.resource.aws_eks_node_group!)) group.instance_types = ['c7i.large'];
+      }),
+    );
+    expect(() => buildReport({ outdir: copy, usageDir, prices: PRICES, only: ['dev'] })).toThrow(MissingPriceError);
+    expect(() => buildReport({ outdir: copy, usageDir, prices: PRICES, only: ['dev'] })).toThrow(/no price for ec2\.instance-hour\.c7i\.large in ap-south-1 \(needed by hexabid-dev\/aws_eks_node_group\./);
+  });
+
+  it('prices no ALB for an environment whose release turns the Ingress off', () => {
+    const copy = alteredCopy((stacks) =>
+      editStack(stacks, 'hexabid-dev-k8s', (json) => {
+        const release = Object.values(json.resource.helm_release!).find((r) => r.name === 'hexabid')!;
+        release.set = [...(release.set as unknown[]), { name: 'ingress.enabled', value: 'false' }];
+      }),
+    );
+    const lines = buildReport({ outdir: copy, usageDir, prices: PRICES, only: ['dev'] }).environments[0]!.estimate.lines;
+    expect(lines.some((l) => l.resourceType === 'aws_lb')).toBe(false);
+    expect(env('dev').estimate.lines.filter((l) => l.resourceType === 'aws_lb')).toHaveLength(3);
+  });
+});
+
+describe('usage files', () => {
+  it('exist for every environment and scenario the output holds', () => {
+    const files = readdirSync(usageDir).map((f) => f.replace(/\.yaml$/, ''));
+    expect(files.sort()).toEqual(report.environments.map((e) => e.estimate.environment).sort());
+  });
+
+  it('fail the estimate when a resource_usage address matches nothing, naming it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hexabid-cost-usage-'));
+    scratch.push(dir);
+    cpSync(usageDir, dir, { recursive: true });
+    writeFileSync(join(dir, 'dev.yaml'), `${readFileSync(join(usageDir, 'dev.yaml'), 'utf8')}\n# a renamed bucket\nresource_usage_extra: {}\n`);
+    expect(() => buildReport({ outdir, usageDir: dir, prices: PRICES, only: ['dev'] })).toThrow(/unknown top-level key resource_usage_extra/);
+    writeFileSync(join(dir, 'dev.yaml'), readFileSync(join(usageDir, 'dev.yaml'), 'utf8').replace('aws_s3_bucket.Documents_Bucket_*', 'aws_s3_bucket.Invoices_Bucket_*'));
+    expect(() => buildReport({ outdir, usageDir: dir, prices: PRICES, only: ['dev'] })).toThrow(UsageFileError);
+    expect(() => buildReport({ outdir, usageDir: dir, prices: PRICES, only: ['dev'] })).toThrow(/aws_s3_bucket\.Invoices_Bucket_\* matches no resource of dev/);
+  });
+});
+
+describe('outputs', () => {
+  it('prints a terminal table per environment with totals, the design beside them, and the unverified prices', () => {
+    const text = formatTable(report);
+    expect(text).toContain('dev (hexabid-dev, hexabid-dev-k8s; ap-south-1)');
+    expect(text).toMatch(/Total \$442\.24 a month; design ~\$190: \+\$252\.24 \(\+133%\)/);
+    expect(text).toMatch(/^ {2}\* {2}NAT gateways: data processed +30 GB +\$0\.056 +\$1\.68/m);
+    expect(text).toContain('Why it differs from the design:');
+    expect(text).toContain(`Unverified prices used (${report.unverifiedPrices.length};`);
+    expect(text).toContain('After a failover (hexabid-production-dr, hexabid-production-dr-k8s applied): $2,141.19 a month');
+  });
+
+  it('writes Markdown for the PR comment: the sticky marker, a summary table, usage marks, and under the size limit', () => {
+    const md = formatMarkdown(report);
+    expect(md.split('\n')[0]).toBe(COMMENT_MARKER);
+    expect(md).toContain('| dev | $442.24 | ~$190 | +$252.24 (+133%) | — |');
+    expect(md).toContain('| NAT gateways: data processed * | 30 GB through 1 gateway | 30 GB | $0.056 | $1.68 |');
+    expect(md).toContain(`<details><summary>Unverified prices (${report.unverifiedPrices.length})`);
+    expect(md.length).toBeLessThanOrEqual(MARKDOWN_BUDGET);
+  });
+
+  it('writes JSON that machines, and the next --compare, can read', () => {
+    const json = JSON.parse(formatJson(report));
+    expect(json.format).toBe(JSON_FORMAT);
+    expect(json.hoursPerMonth).toBe(730);
+    expect(json.priceTable.asOf).toBe(PRICES.asOf);
+    const dev = json.environments.find((e: { name: string }) => e.name === 'dev');
+    expect(dev.monthlyUsd).toBeCloseTo(442.24, 2);
+    expect(dev.design.totalUsd).toBe(190);
+    expect(dev.lines[0]).toMatchObject({ component: 'EKS control plane hexabid-dev', quantity: 730, unitPriceUsd: 0.1, monthlyUsd: 73, usageBased: false, priceKey: 'eks.cluster-hour.standard' });
+    expect(json.unverifiedPrices.every((p: { source: string }) => p.source.startsWith('unverified:'))).toBe(true);
+    expect(parseBase(json, 'self.json').map((e) => e.name)).toEqual(report.environments.map((e) => e.estimate.environment));
+  });
+});
+
+describe('--compare', () => {
+  it('gives each environment its monthly change against a base, with the lines that moved', () => {
+    const base = JSON.parse(formatJson(report));
+    const dev = base.environments.find((e: { name: string }) => e.name === 'dev');
+    dev.monthlyUsd -= 40.88;
+    dev.lines = dev.lines.filter((l: { component: string }) => l.component !== 'NAT gateways');
+    base.environments = base.environments.filter((e: { name: string }) => e.name !== 'shared');
+    base.environments.push({ name: 'qa', monthlyUsd: 100, lines: [] });
+    const comparison = compare(report, parseBase(base, 'base.json'), 'base.json');
+    const by = Object.fromEntries(comparison.environments.map((d) => [d.environment, d]));
+    expect(by.dev).toMatchObject({ status: 'changed', deltaUsd: expect.closeTo(40.88, 6) });
+    expect(by.dev!.lines).toEqual([{ stack: 'hexabid-dev', component: 'NAT gateways', baseUsd: 0, headUsd: expect.closeTo(40.88, 6), deltaUsd: expect.closeTo(40.88, 6) }]);
+    expect(by.staging).toMatchObject({ status: 'unchanged', deltaUsd: 0, lines: [] });
+    expect(by.shared).toMatchObject({ status: 'added', headUsd: expect.closeTo(9.1, 2) });
+    expect(by.qa).toMatchObject({ status: 'removed', baseUsd: 100, deltaUsd: -100 });
+    const md = formatMarkdown(report, comparison);
+    expect(md).toContain('| Environment | Monthly | Design | Difference | Change vs base | Budget |');
+    expect(md).toContain('| dev | $442.24 | ~$190 | +$252.24 (+133%) | +$40.88 | — |');
+    expect(md).toContain('| qa (removed) | — | — | — | -$100.00 | — |');
+    expect(md).toContain('| dev | hexabid-dev | NAT gateways | $0.00 | $40.88 | +$40.88 |');
+    expect(formatTable(report, comparison)).toContain('+$40.88 vs the base ($401.36)');
+    expect(JSON.parse(formatJson(report, comparison)).compare.environments.find((d: { environment: string }) => d.environment === 'dev').deltaUsd).toBeCloseTo(40.88, 6);
+  });
+});
+
+describe('budgets', () => {
+  it('holds every environment that sets budgetUsdPerMonth under it', () => {
+    for (const e of report.environments) {
+      const budget = budgetOf(configFor(e.estimate.environment));
+      if (budget === undefined) {
+        expect(e.budget).toBeUndefined();
+        continue;
+      }
+      expect(e.budget, e.estimate.environment).toMatchObject({ budgetUsd: budget });
+      expect(e.estimate.monthlyUsd, `${e.estimate.environment} is over its budget of $${budget}`).toBeLessThanOrEqual(budget);
+    }
+  });
+});
+
+describe('npm run cost', () => {
+  it('estimates every stack of an existing cdktf.out in under 2 seconds', async () => {
+    // The fastest of three runs: the machine is shared, and the budget is for the tool, not the neighbours.
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const start = process.hrtime.bigint();
+      const { stdout } = await run('npm', ['run', '-s', 'cost', '--', '--from', outdir, '--format', 'json'], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
+      times.push(Number(process.hrtime.bigint() - start) / 1e9);
+      expect(JSON.parse(stdout).environments).toHaveLength(report.environments.length);
+    }
+    expect(Math.min(...times)).toBeLessThan(2);
+  }, 60_000);
+
+  it('answers bad arguments with exit code 2 and the usage', async () => {
+    const result = await run(process.execPath, ['--import', 'tsx', 'scripts/cost.ts', '--from', outdir, '--format', 'xml'], { cwd: root }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--format must be one of table, markdown, json[\s\S]*usage: npm run cost/);
+    const unknown = await run(process.execPath, ['--import', 'tsx', 'scripts/cost.ts', '--from', outdir, '--env', 'qa'], { cwd: root }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no stacks for "qa"');
+  }, 60_000);
+});

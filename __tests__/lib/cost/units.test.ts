@@ -1,0 +1,248 @@
+/**
+ * The estimator's parts on small hand-made stacks: usage files, tiered
+ * prices, the price table's own rules, replicas across Regions, health
+ * checks, inferred load balancers, budgets and the compare input.
+ */
+import { describe, expect, it } from 'vitest';
+import { PRICES } from '../../../cost/prices.ts';
+import { budgetOf, budgetStatus } from '../../../lib/cost/budget.ts';
+import { CompareInputError, parseBase } from '../../../lib/cost/compare.ts';
+import { estimateEnvironment } from '../../../lib/cost/estimate.ts';
+import { usd, signedUsd, unitPrice } from '../../../lib/cost/money.ts';
+import { charge, HOURS_PER_MONTH, isUnverified, PriceBook, type PriceTable } from '../../../lib/cost/price-table.ts';
+import { resourcesOf } from '../../../lib/cost/resources.ts';
+import { groupByEnvironment, type JsonObject, type SynthesizedStack } from '../../../lib/cost/stacks.ts';
+import { parseUsage, Usage, UsageFileError } from '../../../lib/cost/usage.ts';
+
+const H = HOURS_PER_MONTH;
+const prices = new PriceBook(PRICES);
+
+function stack(name: string, resource: Record<string, Record<string, JsonObject>>, regions: Record<string, string> = { '': 'ap-south-1' }): SynthesizedStack {
+  const aws = Object.entries(regions).map(([alias, region]) => ({ ...(alias ? { alias } : {}), region, default_tags: [{ tags: { environment: 'test' } }] }));
+  return { name, dir: '', json: { provider: { aws }, resource } };
+}
+
+function estimate(stacks: SynthesizedStack[], usageYaml = 'version: 0.1\n') {
+  const [environment] = groupByEnvironment(stacks);
+  return estimateEnvironment(environment!, { prices, usage: new Usage(parseUsage(usageYaml, 'test.yaml')), everything: stacks.flatMap(resourcesOf) });
+}
+
+describe('usage files', () => {
+  it('take per-type defaults, and an address (with * for the hash) over them', () => {
+    const usage = new Usage(
+      parseUsage(
+        ['version: 0.1', 'resource_type_default_usage:', '  aws_nat_gateway: { monthly_data_processed_gb: 10 }', 'resource_usage:', '  aws_nat_gateway.Network_NatGateway0_*: { monthly_data_processed_gb: 99 }'].join('\n'),
+        'u.yaml',
+      ),
+    );
+    expect(usage.value({ type: 'aws_nat_gateway', name: 'Network_NatGateway0_0824BA8F' }, 'monthly_data_processed_gb')).toBe(99);
+    expect(usage.value({ type: 'aws_nat_gateway', name: 'Network_NatGateway1_ABCDEF12' }, 'monthly_data_processed_gb')).toBe(10);
+    expect(usage.value({ type: 'aws_kms_key', name: 'K' }, 'monthly_requests')).toBeUndefined();
+    expect(usage.unmatched([{ type: 'aws_nat_gateway', name: 'Other' }])).toEqual(['aws_nat_gateway.Network_NatGateway0_*']);
+  });
+
+  it.each([
+    ['version: 0.2\n', /version must be 0\.1/],
+    ['version: 0.1\nresource_type_default_usage:\n  aws_vpc: { size: 1 }\n', /no usage is priced for aws_vpc/],
+    ['version: 0.1\nresource_type_default_usage:\n  aws_nat_gateway: { gb: 1 }\n', /aws_nat_gateway\.gb is not a usage key; known keys: monthly_data_processed_gb/],
+    ['version: 0.1\nresource_type_default_usage:\n  aws_nat_gateway: { monthly_data_processed_gb: -1 }\n', /must be a number ≥ 0/],
+    ['version: 0.1\nresource_usage:\n  not an address: {}\n', /must be a Terraform address/],
+    ['version: 0.1\ndata_transfer: { monthly_inbound_gb: 1 }\n', /data_transfer\.monthly_inbound_gb is not a usage key/],
+    ['version: 0.1\nextra: 1\n', /unknown top-level key extra/],
+  ])('refuse %j', (text, message) => {
+    expect(() => parseUsage(text, 'bad.yaml')).toThrow(UsageFileError);
+    expect(() => parseUsage(text, 'bad.yaml')).toThrow(message);
+  });
+});
+
+describe('the price table', () => {
+  it('names a source for every row, and marks each unverified one as such', () => {
+    for (const row of PRICES.rows) {
+      expect(row.source.trim().length, `${row.key}@${row.region}`).toBeGreaterThan(20);
+      if (row.region === 'ap-south-2') expect(isUnverified(row), `${row.key}@ap-south-2`).toBe(true);
+      if (isUnverified(row)) expect(row.source).toMatch(/^unverified: .*(check|https:\/\/)/);
+    }
+    expect(PRICES.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it('has a row in ap-south-1 and ap-south-2 for every regional key', () => {
+    const regional = PRICES.rows.filter((r) => r.region !== 'global');
+    const keys = new Set(regional.map((r) => r.key));
+    for (const key of keys) for (const region of ['ap-south-1', 'ap-south-2']) expect(prices.has(key, region), `${key}@${region}`).toBe(true);
+  });
+
+  it('refuses a key given twice for one Region', () => {
+    const row = PRICES.rows[0]!;
+    expect(() => new PriceBook({ ...PRICES, rows: [row, row] } satisfies PriceTable)).toThrow(/lists eks\.cluster-hour\.standard for global twice/);
+  });
+
+  it('walks tiers: S3 Standard past 50 TB', () => {
+    const row = prices.row('s3.standard.gb-month', 'ap-south-1', 'test');
+    expect(charge(row, 100).monthlyUsd).toBeCloseTo(100 * 0.025, 9);
+    expect(charge(row, 60_000).monthlyUsd).toBeCloseTo(51_200 * 0.025 + 8_800 * 0.024, 9);
+    expect(charge(row, 0).monthlyUsd).toBe(0);
+  });
+});
+
+describe('pricing hand-made stacks', () => {
+  it('prices a cross-Region read replica on its source storage, and its replication traffic to the source Region', () => {
+    const primary = stack('hexabid-p', {
+      aws_db_instance: { Primary: { identifier: 'hexabid-p', engine: 'postgres', instance_class: 'db.r5.xlarge', allocated_storage: 300, storage_type: 'gp3', multi_az: true, backup_retention_period: 7 } },
+    });
+    const standby = stack(
+      'hexabid-p-dr-standby',
+      { aws_db_instance: { Replica: { identifier: 'hexabid-p-dr', instance_class: 'db.r6g.xlarge', replicate_source_db: 'arn:aws:rds:ap-south-1:111122223333:db:hexabid-p', multi_az: false } } },
+      { '': 'ap-south-2' },
+    );
+    const [environment] = groupByEnvironment([standby]);
+    const result = estimateEnvironment(environment!, {
+      prices,
+      usage: new Usage(parseUsage('version: 0.1\nresource_type_default_usage:\n  aws_db_instance: { monthly_cross_region_replication_gb: 100 }\n', 'u.yaml')),
+      everything: [primary, standby].flatMap(resourcesOf),
+    });
+    const by = Object.fromEntries(result.lines.map((l) => [l.component, l]));
+    expect(by['RDS postgres hexabid-p-dr']).toMatchObject({ region: 'ap-south-2', quantity: H, facts: { crossRegion: true, role: 'replica' } });
+    expect(by['RDS postgres hexabid-p-dr: storage']).toMatchObject({ quantity: 300, usageBased: false });
+    expect(by['RDS postgres hexabid-p-dr: replication traffic']).toMatchObject({ region: 'ap-south-1', quantity: 100, priceKey: 'transfer.inter-region.gb' });
+    expect(by['RDS postgres hexabid-p-dr: backups']).toBeUndefined();
+  });
+
+  it('warns, and takes the usage file, when a replica source is nowhere to be found', () => {
+    const stacks = [stack('hexabid-x', { aws_db_instance: { R: { identifier: 'r', instance_class: 'db.t3.small', storage_type: 'gp3', replicate_source_db: 'arn:aws:rds:ap-south-1:1:db:elsewhere' } } })];
+    expect(estimate(stacks).warnings.join()).toMatch(/storage size is not in the stacks .*set resource_usage aws_db_instance\.R: storage_gb/);
+    const withUsage = estimate(stacks, 'version: 0.1\nresource_usage:\n  aws_db_instance.R: { storage_gb: 50 }\n');
+    expect(withUsage.lines.find((l) => l.component === 'RDS postgres r: storage')).toMatchObject({ quantity: 50, usageBased: true });
+    expect(withUsage.warnings).toEqual([]);
+  });
+
+  it('prices health checks by endpoint (an alias record of the environment is in AWS) and optional features', () => {
+    const result = estimate([
+      stack('hexabid-x', {
+        aws_route53_record: { Origin: { name: 'origin.example.in', type: 'A', alias: { name: '${data.aws_lb.Lb.dns_name}', zone_id: 'z', evaluate_target_health: true } } },
+        aws_route53_health_check: {
+          InAws: { fqdn: 'origin.example.in', type: 'HTTPS', measure_latency: true, request_interval: 30 },
+          Outside: { fqdn: 'status.example.com', type: 'HTTP_STR_MATCH', request_interval: 10 },
+        },
+      }),
+    ]);
+    const monthly = Object.fromEntries(result.lines.map((l) => [l.component, l.monthlyUsd]));
+    expect(monthly['Route 53 health check origin.example.in']).toBe(0.5);
+    expect(monthly['Route 53 health check origin.example.in: options']).toBe(2 * 1);
+    expect(monthly['Route 53 health check status.example.com']).toBe(0.75);
+    expect(monthly['Route 53 health check status.example.com: options']).toBe(2 * 2); // string matching and the fast interval
+    expect(result.warnings.join()).toMatch(/status\.example\.com is not an alias record/);
+  });
+
+  it('prices Spot node groups at the on-demand list rate, and says so', () => {
+    const result = estimate([
+      stack('hexabid-x', {
+        aws_eks_node_group: { Spot: { node_group_name: 'spot', instance_types: ['t3.large'], capacity_type: 'SPOT', disk_size: 40, scaling_config: { desired_size: 2, min_size: 1, max_size: 5 } } },
+      }),
+    ]);
+    const nodes = result.lines.find((l) => l.component === 'EKS node group spot')!;
+    expect(nodes.monthlyUsd).toBeCloseTo(2 * H * 0.0896, 9);
+    expect(nodes.atMinUsd).toBeCloseTo(1 * H * 0.0896, 9);
+    expect(nodes.atMaxUsd).toBeCloseTo(5 * H * 0.0896, 9);
+    expect(nodes.detail).toMatch(/Spot capacity priced at the on-demand list rate/);
+    expect(result.lines.find((l) => l.component === 'EKS node group spot: volumes')!.quantity).toBe(2 * 40);
+  });
+
+  it('prices an EKS version out of standard support at the extended rate', () => {
+    const result = estimate([stack('hexabid-x', { aws_eks_cluster: { C: { name: 'c', version: '1.30' } } })]);
+    expect(result.lines[0]).toMatchObject({ priceKey: 'eks.cluster-hour.extended', monthlyUsd: H * 0.6 });
+  });
+
+  it('counts metric-math and anomaly-detection alarms by their metrics, and high resolution apart', () => {
+    const result = estimate([
+      stack('hexabid-x', {
+        aws_cloudwatch_metric_alarm: {
+          Plain: { metric_name: 'CPUUtilization', period: 300 },
+          Math: { metric_query: [{ id: 'a', metric: { metric_name: 'x' } }, { id: 'b', metric: { metric_name: 'y' } }, { id: 'e', expression: 'a+b' }] },
+          Anomaly: { metric_query: [{ id: 'm', metric: { metric_name: 'x' } }, { id: 'ad', expression: 'ANOMALY_DETECTION_BAND(m)' }], threshold_metric_id: 'ad' },
+          Fast: { metric_name: 'x', period: 10 },
+        },
+      }),
+    ]);
+    const standard = result.lines.find((l) => l.priceKey === 'cloudwatch.alarm-metric-month')!;
+    expect(standard.quantity).toBe(1 + 2 + 3);
+    expect(result.lines.find((l) => l.priceKey === 'cloudwatch.alarm-metric-month.high-resolution')!.quantity).toBe(1);
+  });
+
+  it('prices secret replicas in their own Region, and S3 replication to another Region as transfer out of the source', () => {
+    const result = estimate(
+      [
+        stack(
+          'hexabid-x',
+          {
+            aws_secretsmanager_secret: { S: { name: 's', replica: [{ region: 'ap-south-2' }] } },
+            aws_s3_bucket: { Src: { bucket: 'src' }, Dst: { bucket: 'dst', provider: 'aws.dr' } },
+            aws_s3_bucket_replication_configuration: { R: { bucket: '${aws_s3_bucket.Src.id}', rule: [{ destination: { bucket: '${aws_s3_bucket.Dst.arn}' } }] } },
+          },
+          { '': 'ap-south-1', dr: 'ap-south-2' },
+        ),
+      ],
+      'version: 0.1\nresource_usage:\n  aws_s3_bucket_replication_configuration.R: { monthly_replicated_gb: 50 }\n',
+    );
+    expect(result.lines.find((l) => l.component === 'Secrets Manager replica secrets')).toMatchObject({ region: 'ap-south-2', quantity: 1 });
+    expect(result.lines.find((l) => l.component === 'S3 dst')!.region).toBe('ap-south-2');
+    expect(result.lines.find((l) => l.component === 'S3 replication src')).toMatchObject({ region: 'ap-south-1', quantity: 50, monthlyUsd: 50 * 0.086 });
+  });
+
+  it('infers no ALB without the controller, and warns', () => {
+    const result = estimate([stack('hexabid-x-k8s', { helm_release: { App: { name: 'app', chart: 'app', values: ['ingress:\n  enabled: true\n  className: alb\n'] } } })]);
+    expect(result.lines).toEqual([]);
+    expect(result.warnings.join()).toMatch(/no aws-load-balancer-controller release/);
+  });
+
+  it('infers an internal ALB (the controller default) without public addresses, and takes its LCUs from usage', () => {
+    const result = estimate(
+      [
+        stack('hexabid-x-k8s', {
+          helm_release: {
+            Lbc: { name: 'aws-load-balancer-controller', chart: 'aws-load-balancer-controller', repository: 'https://aws.github.io/eks-charts' },
+            App: { name: 'app', chart: 'app', values: ['{"ingress":{"enabled":true,"className":"alb"}}'] },
+          },
+        }),
+      ],
+      'version: 0.1\nresource_type_default_usage:\n  aws_lb: { new_connections: 50, processed_bytes_gb: 1, active_connections: 0, rule_evaluations: 0 }\n',
+    );
+    expect(result.lines.map((l) => l.component)).toEqual(['ALB for helm release app', 'ALB for helm release app: capacity units']);
+    expect(result.lines[1]).toMatchObject({ quantity: 2 * H, usageBased: true }); // 50 new connections a second is 2 LCUs
+    expect(result.lines[0]!.facts).toMatchObject({ scheme: 'internal' });
+  });
+});
+
+describe('budgets', () => {
+  it('are read from a config only when it has budgetUsdPerMonth', () => {
+    expect(budgetOf({ name: 'dev' })).toBeUndefined();
+    expect(budgetOf({ name: 'dev', budgetUsdPerMonth: 500 })).toBe(500);
+    expect(budgetOf(undefined)).toBeUndefined();
+    expect(() => budgetOf({ budgetUsdPerMonth: '500' })).toThrow(/must be a positive number/);
+    expect(budgetStatus(500, 442.24)).toEqual({ budgetUsd: 500, estimateUsd: 442.24, status: 'under', headroomUsd: expect.closeTo(57.76, 6) });
+    expect(budgetStatus(400, 442.24).status).toBe('over');
+  });
+});
+
+describe('--compare input', () => {
+  it.each([
+    [null, /expected the JSON output/],
+    [{ format: 'infracost' }, /format is "infracost", expected "hexabid-cost\/1"/],
+    [{ format: 'hexabid-cost/1', environments: {} }, /environments must be a list/],
+    [{ format: 'hexabid-cost/1', environments: [{ name: 'dev' }] }, /environments\[0\] needs a name and a monthlyUsd/],
+  ])('refuses %j', (json, message) => {
+    expect(() => parseBase(json, 'base.json')).toThrow(CompareInputError);
+    expect(() => parseBase(json, 'base.json')).toThrow(message);
+  });
+});
+
+describe('money', () => {
+  it('reads as dollars', () => {
+    expect(usd(1234.567)).toBe('$1,234.57');
+    expect(usd(12873, { cents: false })).toBe('$12,873');
+    expect(signedUsd(-3.5)).toBe('-$3.50');
+    expect(signedUsd(0.001)).toBe('$0.00');
+    expect(unitPrice(0.0448)).toBe('$0.0448');
+    expect(unitPrice(0.1)).toBe('$0.10');
+    expect(unitPrice(0.0000133334)).toBe('$0.0000133334');
+  });
+});
