@@ -14,6 +14,7 @@ import { InvalidPropsError } from './modules/invalid-props-error.ts';
 import { BootstrapStack } from './stacks/bootstrap-stack.ts';
 import { InfrastructureStack } from './stacks/infrastructure-stack.ts';
 import { KubernetesStack } from './stacks/kubernetes-stack.ts';
+import { StandbyStack } from './stacks/standby-stack.ts';
 
 /**
  * Synthesizes the account's bootstrap stack and the stacks of every
@@ -36,7 +37,10 @@ function main(): void {
   const app = new App();
   new BootstrapStack(app, bootstrap, { localState: localBootstrapState });
   for (const config of environments) {
+    // A standby's always-on stack (network, database replica) comes before what a failover builds on it.
+    const standby = config.standbyFor ? new StandbyStack(app, config) : undefined;
     const infrastructure = new InfrastructureStack(app, config);
+    if (standby) infrastructure.addDependency(standby);
     // `cdktf deploy` applies the cluster before what runs in it.
     new KubernetesStack(app, config).addDependency(infrastructure);
   }

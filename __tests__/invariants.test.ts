@@ -5,10 +5,11 @@ import { ipsPerNode, postgresMaxConnections } from '../lib/aws-catalog.ts';
 import { parseCidr, usableSubnetAddresses } from '../lib/cidr.ts';
 import { runbookAnchorOf } from '../monitoring/runbook-sections.ts';
 import type { EnvironmentConfig } from '../environments/types.ts';
-import { parsePolicy, resourcesOf, synthBootstrap, synthEnvironment, synthKubernetesEnvironment, type TfJson } from './helpers/synth.ts';
+import { parsePolicy, resourcesOf, synthBootstrap, synthEnvironment, synthFootprint, synthKubernetesEnvironment, type TfJson } from './helpers/synth.ts';
 
+// Each environment's AWS footprint: a standby's always-on stack and its failover stack together.
 const stacks: [string, TfJson][] = [
-  ...ENVIRONMENTS.map((e) => [e.name, synthEnvironment(e).json] as [string, TfJson]),
+  ...ENVIRONMENTS.map((e) => [e.name, synthFootprint(e)] as [string, TfJson]),
   ['production-scaled', synthEnvironment(productionAt('scaled1000Tenants'), 'production-scaled').json],
 ];
 const productionStacks = stacks.filter(([name]) => name.startsWith('production'));
@@ -146,7 +147,7 @@ describe.each(stacks)('invariants of %s', (_name, json) => {
 });
 
 describe.each(configs)('alarms of %s', (name, config) => {
-  const { json } = synthEnvironment(config, name);
+  const json = synthFootprint(config, name);
   const t = config.monitoring.alarms;
   const alarms = resourcesOf(json, 'aws_cloudwatch_metric_alarm');
   /** metric name → threshold, of the alarms on one dimension value. */
@@ -184,6 +185,8 @@ describe.each(configs)('alarms of %s', (name, config) => {
 
     const topics = Object.keys(json.resource.aws_sns_topic ?? {}).map((id) => `\${aws_sns_topic.${id}.arn}`);
     expect(topics).toHaveLength(2);
+    // A standby's failover stack alarms to the topics of its always-on stack, read from its state.
+    if (config.standbyFor) topics.push(...['critical', 'warning'].map((s) => `\${data.terraform_remote_state.Standby_State_1D99A03C.outputs.alerts_${s}_topic_arn}`));
     for (const alarm of alarms) {
       expect(alarm.alarm_actions, alarm.alarm_name).toHaveLength(1);
       expect(topics).toContain(alarm.alarm_actions[0]);
@@ -238,7 +241,13 @@ describe.each(kubernetesStacks)('invariants of %s', (_name, json) => {
 describe.each(productionStacks)('production guard rails of %s', (_name, json) => {
   it('protects, snapshots and backs up every database', () => {
     const dbs = resourcesOf(json, 'aws_db_instance');
+    expect(dbs.length).toBeGreaterThan(0);
     for (const db of dbs) expect(db.deletion_protection).toBe(true);
+    if (_name === 'production-dr') {
+      // A standby's database is a cross-region replica of production's, which the failover promotes.
+      expect(dbs.map((d) => d.replicate_source_db)).toEqual(['arn:aws:rds:ap-south-1:111122223333:db:hexabid-production']);
+      return;
+    }
     const primary = dbs.find((d) => d.replicate_source_db === undefined)!;
     expect(primary).toMatchObject({ multi_az: true, skip_final_snapshot: false, backup_retention_period: 30, delete_automated_backups: false });
     expect(primary.final_snapshot_identifier).toBe('hexabid-production-final-${formatdate("YYYYMMDDhhmmss", timestamp())}');

@@ -27,8 +27,8 @@ afterAll(() => outdirs.forEach((d) => rmSync(d, { recursive: true, force: true }
 
 describe('environment selection', () => {
   it('selects every environment when HEXABID_ENV is unset or empty', () => {
-    expect(selectEnvironments(undefined).map((e) => e.name)).toEqual(['dev', 'staging', 'production']);
-    expect(selectEnvironments(' ').map((e) => e.name)).toEqual(['dev', 'staging', 'production']);
+    expect(selectEnvironments(undefined).map((e) => e.name)).toEqual(['dev', 'staging', 'production', 'production-dr']);
+    expect(selectEnvironments(' ').map((e) => e.name)).toEqual(['dev', 'staging', 'production', 'production-dr']);
   });
 
   it('selects a comma-separated list', () => {
@@ -37,7 +37,7 @@ describe('environment selection', () => {
 
   it('rejects an unknown name and lists the valid ones', () => {
     expect(() => selectEnvironments('dev,prod')).toThrow(UnknownEnvironmentError);
-    expect(() => selectEnvironments('dev,prod')).toThrow('Unknown environment "prod" in HEXABID_ENV; valid names are: dev, staging, production');
+    expect(() => selectEnvironments('dev,prod')).toThrow('Unknown environment "prod" in HEXABID_ENV; valid names are: dev, staging, production, production-dr');
   });
 });
 
@@ -46,8 +46,13 @@ describe('main.ts', () => {
     const result = await synth(undefined);
     expect(result.code).toBe(0);
     expect(result.stacks).toEqual([
-      'hexabid-bootstrap', 'hexabid-dev', 'hexabid-dev-k8s', 'hexabid-production', 'hexabid-production-k8s', 'hexabid-staging', 'hexabid-staging-k8s',
+      'hexabid-bootstrap', 'hexabid-dev', 'hexabid-dev-k8s', 'hexabid-production', 'hexabid-production-dr', 'hexabid-production-dr-k8s', 'hexabid-production-dr-standby',
+      'hexabid-production-k8s', 'hexabid-staging', 'hexabid-staging-k8s',
     ]);
+    // A standby's failover stacks build on its always-on stack.
+    const manifest = JSON.parse(readFileSync(join(result.outdir, 'manifest.json'), 'utf8'));
+    expect(manifest.stacks['hexabid-production-dr'].dependencies).toEqual(['hexabid-production-dr-standby']);
+    expect(manifest.stacks['hexabid-production-dr-k8s'].dependencies).toEqual(['hexabid-production-dr']);
   });
 
   it('synthesizes only the environments HEXABID_ENV names', async () => {
@@ -83,6 +88,6 @@ describe('main.ts', () => {
   it('exits non-zero with the valid names, and no stack trace, for an unknown environment', async () => {
     const result = await synth('qa');
     expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toBe('Unknown environment "qa" in HEXABID_ENV; valid names are: dev, staging, production');
+    expect(result.stderr.trim()).toBe('Unknown environment "qa" in HEXABID_ENV; valid names are: dev, staging, production, production-dr');
   });
 });

@@ -141,8 +141,10 @@ describe('account and bootstrap validation', () => {
   it('derives every environment\'s account, state and registry from the one account setting', () => {
     for (const environment of ENVIRONMENTS) {
       expect(environment.accountId).toBe(ACCOUNT.accountId);
-      expect(environment.state).toEqual(stateBackendConfig());
-      expect(environment.app.imageRegistry).toBe(`${ACCOUNT.accountId}.dkr.ecr.ap-south-1.amazonaws.com`);
+      // A standby keeps its state and pulls its images in its own region, so a failover reads nothing from the one that failed.
+      const region = environment.standbyFor ? ACCOUNT.drRegion : ACCOUNT.region;
+      expect(environment.state).toEqual(stateBackendConfig(ACCOUNT, region));
+      expect(environment.app.imageRegistry).toBe(`${ACCOUNT.accountId}.dkr.ecr.${region}.amazonaws.com`);
     }
   });
 });

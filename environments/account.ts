@@ -98,13 +98,14 @@ export function clusterPlanRoleArns(account: AccountConfig = ACCOUNT): string[] 
 }
 
 /**
- * Where every stack keeps its state. Bucket names are global, so the account
- * and region make it unique.
+ * Where a stack keeps its state: the primary region's bucket, or the DR
+ * region's for stacks that must work while the primary region is down. Bucket
+ * names are global, so the account and region make each unique.
  */
-export function stateBackendConfig(account: AccountConfig = ACCOUNT): StateBackendConfig {
+export function stateBackendConfig(account: AccountConfig = ACCOUNT, region: string = account.region): StateBackendConfig {
   return {
-    bucket: `hexabid-tfstate-${account.accountId}-${account.region}`,
-    region: account.region,
+    bucket: `hexabid-tfstate-${account.accountId}-${region}`,
+    region,
     kmsKeyId: 'alias/hexabid-terraform-state',
   };
 }
@@ -118,9 +119,9 @@ export function imageRepositoryName(component: ImageComponent): string {
   return `hexabid/${component}`;
 }
 
-/** The account's private registry host. */
-export function imageRegistry(account: AccountConfig = ACCOUNT): string {
-  return `${account.accountId}.dkr.ecr.${account.region}.amazonaws.com`;
+/** The account's private registry host in a region: the primary's, or the DR region's replica of it. */
+export function imageRegistry(account: AccountConfig = ACCOUNT, region: string = account.region): string {
+  return `${account.accountId}.dkr.ecr.${region}.amazonaws.com`;
 }
 
 /** The namespace of the platform's own workloads (monitoring, logging, the search security job). */

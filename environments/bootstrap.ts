@@ -9,6 +9,15 @@ import { ACCOUNT, ciApplyRoleName, IMAGE_COMPONENTS, imageRepositoryName, ROLE_N
 import { COMMON } from './common.ts';
 import type { EnvironmentConfig, NodeGroupConfig, StateBackendConfig } from './types.ts';
 import { ConfigValidationError, type ConfigProblem } from './validate.ts';
+import { environmentStackNames, standbyStackName } from '../stacks/stack-names.ts';
+
+/** A state bucket, who may touch it, and which keys each apply role may write. */
+export interface StateBucketConfig {
+  readonly state: StateBackendConfig;
+  readonly accessRoleArns: readonly string[];
+  /** Apply role ARN → the stacks (`<stack>/`) whose state it may write; every other key is denied to it. */
+  readonly keyPrefixesByRole: Readonly<Record<string, readonly string[]>>;
+}
 
 export interface BootstrapConfig {
   readonly account: AccountConfig;
@@ -25,6 +34,18 @@ export interface BootstrapConfig {
   readonly appNamespaces: Readonly<Record<string, string>>;
   /** The roles that may read and write state, and why each needs it. */
   readonly stateAccessRoleArns: readonly string[];
+  /** Apply role ARN → the stacks whose state it may write in the primary bucket. */
+  readonly stateKeyPrefixesByRole: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The DR region's state bucket, for the stacks that must work while the
+   * primary region is down (a standby's).
+   * @default - none: no environment keeps state in the DR region
+   */
+  readonly drState?: StateBucketConfig;
+  /** Regions the image repositories replicate to: where standby environments pull from. */
+  readonly imageReplicationRegions: readonly string[];
+  /** Regions HexaBid clusters run in, whose nodes the tunnel may go through. */
+  readonly clusterRegions: readonly string[];
   readonly imageRepositories: readonly string[];
   /** The public zone of the apex domain, created here; its name servers go to the registrar. */
   readonly hostedZone: { readonly create: boolean; readonly zoneName: string };
@@ -73,14 +94,20 @@ export function bootstrapConfig(environments: readonly EnvironmentConfig[], acco
     operatorPrincipalArns: [`arn:aws:iam::${account.accountId}:root`],
     environmentNames: names,
     appNamespaces: Object.fromEntries(environments.map((e) => [e.name, e.kubernetes.appNamespace])),
-    // The read-only role is left out on purpose: state holds generated credentials.
-    stateAccessRoleArns: [ROLE_NAMES.platformAdmin, ROLE_NAMES.ciPlan, ...names.map(ciApplyRoleName)].map((n) => roleArn(n, account)),
+    // The read-only role is left out on purpose: state holds generated credentials. An apply role
+    // with no stack in this bucket (a standby's, whose state is in its own region) gets nothing here.
+    stateAccessRoleArns: [roleArn(ROLE_NAMES.platformAdmin, account), roleArn(ROLE_NAMES.ciPlan, account), ...Object.keys(stateKeyPrefixes(environments, account.region, account))],
+    stateKeyPrefixesByRole: stateKeyPrefixes(environments, account.region, account),
+    drState: drStateBucket(environments, account),
+    imageReplicationRegions: [...new Set(environments.filter((e) => e.standbyFor).map((e) => e.region))],
+    clusterRegions: [...new Set(environments.map((e) => e.region))],
     imageRepositories: IMAGE_COMPONENTS.map(imageRepositoryName),
     hostedZone: { create: account.createApexZone, zoneName: account.apexDomain },
     optInRegions: [...new Set([account.drRegion, ...drRegions])].filter((r) => OPT_IN_REGIONS.includes(r)),
     // OpenSearch inside a VPC needs its service-linked role, and does not create it itself.
     serviceLinkedRoles: ['opensearchservice.amazonaws.com'],
     quotas: [
+      ...drRegionQuotas(environments, account),
       {
         ...ELASTIC_IP_QUOTA,
         description: `Elastic IPs in ${account.region}: one per NAT gateway (${inRegion.map((e) => `${e.name} ${natGatewayCount(e)}`).join(', ')})`,
@@ -92,6 +119,59 @@ export function bootstrapConfig(environments: readonly EnvironmentConfig[], acco
         minimum: inRegion.reduce((sum, e) => sum + nodeGroupVcpus(e), 0),
       },
     ],
+  };
+}
+
+/**
+ * Which stacks' state each environment's apply role may write in the bucket
+ * of one region: its own stacks kept there, and for a primary with disaster
+ * recovery its standby's always-on stack, which its deploys apply.
+ */
+export function stateKeyPrefixes(environments: readonly EnvironmentConfig[], region: string, account: AccountConfig = ACCOUNT): Record<string, string[]> {
+  const prefixes: Record<string, string[]> = {};
+  for (const environment of environments) {
+    const own = environment.state.region === region ? environmentStackNames(environment) : [];
+    const standby = environments.find((e) => e.name === environment.disasterRecovery?.standbyEnvironment);
+    const alwaysOn = standby && standby.state.region === region ? [standbyStackName(standby)] : [];
+    const stacks = [...own, ...alwaysOn];
+    if (stacks.length > 0) prefixes[roleArn(ciApplyRoleName(environment.name), account)] = stacks.map((stack) => `${stack}/`);
+  }
+  return prefixes;
+}
+
+/**
+ * The quotas a standby needs in its own region, requested now: a failover
+ * must not wait on a quota increase, and a new region's defaults are low.
+ */
+function drRegionQuotas(environments: readonly EnvironmentConfig[], account: AccountConfig): QuotaRequirement[] {
+  const elsewhere = environments.filter((e) => e.region !== account.region);
+  return [...new Set(elsewhere.map((e) => e.region))].flatMap((region) => {
+    const here = elsewhere.filter((e) => e.region === region);
+    return [
+      {
+        ...ELASTIC_IP_QUOTA,
+        region,
+        description: `Elastic IPs in ${region}: one per NAT gateway (${here.map((e) => `${e.name} ${natGatewayCount(e)}`).join(', ')})`,
+        minimum: here.reduce((sum, e) => sum + natGatewayCount(e), 0),
+      },
+      {
+        ...ON_DEMAND_STANDARD_VCPU_QUOTA,
+        region,
+        description: `On-Demand standard vCPUs in ${region}, for a failover: every node group at maxSize plus update surge (${here.map((e) => `${e.name} ${nodeGroupVcpus(e)}`).join(', ')})`,
+        minimum: here.reduce((sum, e) => sum + nodeGroupVcpus(e), 0),
+      },
+    ];
+  });
+}
+
+/** The DR region's state bucket, when some environment keeps its state there. */
+function drStateBucket(environments: readonly EnvironmentConfig[], account: AccountConfig): StateBucketConfig | undefined {
+  if (!environments.some((e) => e.state.region === account.drRegion)) return undefined;
+  const keyPrefixesByRole = stateKeyPrefixes(environments, account.drRegion, account);
+  return {
+    state: stateBackendConfig(account, account.drRegion),
+    accessRoleArns: [roleArn(ROLE_NAMES.platformAdmin, account), roleArn(ROLE_NAMES.ciPlan, account), ...Object.keys(keyPrefixesByRole)],
+    keyPrefixesByRole,
   };
 }
 

@@ -18,14 +18,14 @@ export const COMMON = {
  * /24 public and database subnets, and /19 private subnets that leave
  * room for a VPC CNI address per pod.
  */
-export function threeZoneNetwork(secondOctet: number): Pick<
+export function threeZoneNetwork(secondOctet: number, region: string = ACCOUNT.region): Pick<
   NetworkConfig,
   'vpcCidr' | 'availabilityZones' | 'publicSubnets' | 'privateSubnets' | 'databaseSubnets'
 > {
   const net = `10.${secondOctet}`;
   return {
     vpcCidr: `${net}.0.0/16`,
-    availabilityZones: ['ap-south-1a', 'ap-south-1b', 'ap-south-1c'],
+    availabilityZones: ['a', 'b', 'c'].map((zone) => `${region}${zone}`),
     publicSubnets: [`${net}.0.0/24`, `${net}.1.0/24`, `${net}.2.0/24`],
     databaseSubnets: [`${net}.3.0/24`, `${net}.4.0/24`, `${net}.5.0/24`],
     privateSubnets: [`${net}.32.0/19`, `${net}.64.0/19`, `${net}.96.0/19`],

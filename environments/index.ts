@@ -1,13 +1,18 @@
 import { dev } from './dev.ts';
 import { production } from './production.ts';
+import { productionDr } from './production-dr.ts';
 import { staging } from './staging.ts';
 import type { EnvironmentConfig } from './types.ts';
 
 export type { EnvironmentConfig } from './types.ts';
 export { ConfigValidationError, validateDistinctEnvironments, validateEnvironment } from './validate.ts';
 
-/** Every deployable environment, in deploy order. */
-export const ENVIRONMENTS: readonly EnvironmentConfig[] = [dev, staging, production];
+/**
+ * Every environment, in deploy order. A standby (production-dr) is
+ * synthesized, planned and tested like the others; only its standby stack is
+ * applied before a failover (docs/DISASTER-RECOVERY.md).
+ */
+export const ENVIRONMENTS: readonly EnvironmentConfig[] = [dev, staging, production, productionDr];
 
 /** Raised for a HEXABID_ENV that names no environment. */
 export class UnknownEnvironmentError extends Error {

@@ -44,6 +44,15 @@ export function productionAt(sizingName: ProductionSizingName): EnvironmentConfi
     monitoring: { charts: MONITORING_CHARTS, prometheus: { retentionDays: 30, storageGiB: 200, replicas: 2 }, alertmanagerReplicas: 2, containerLogRetentionDays: 90, receivers: { critical: 'pagerduty', warning: 'slack' }, alarms: ALARM_THRESHOLDS },
     credentialRotationDays: 30,
     secretRecoveryWindowDays: 30,
+    // RPO 15 minutes, RTO 4 hours: docs/DISASTER-RECOVERY.md.
+    disasterRecovery: {
+      standbyEnvironment: 'production-dr',
+      // The design's daily snapshots kept two weeks, taken after the database's backup window.
+      searchSnapshotRetentionDays: 14,
+      searchSnapshotSchedule: '30 4 * * *',
+      // Three failures 30 s apart: DNS moves after about 90 s of a dead primary, not on one lost probe.
+      healthCheck: { intervalSeconds: 30, failureThreshold: 3 },
+    },
   });
 }
 

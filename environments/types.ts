@@ -224,6 +224,33 @@ export interface MonitoringConfig {
   readonly alarms: AlarmThresholds;
 }
 
+/**
+ * What a primary environment keeps ready in its disaster-recovery region so
+ * that its standby environment can take over (docs/DISASTER-RECOVERY.md).
+ */
+export interface DisasterRecoveryConfig {
+  /** The standby environment that takes over, built in `documents.replicationRegion`. */
+  readonly standbyEnvironment: string;
+  /** Days the daily search snapshots are kept. */
+  readonly searchSnapshotRetentionDays: number;
+  /** UTC cron schedule of the daily search snapshot. */
+  readonly searchSnapshotSchedule: string;
+  /** Route53's health check of the primary's `/health`, which DNS failover follows. */
+  readonly healthCheck: { readonly intervalSeconds: 10 | 30; readonly failureThreshold: number };
+}
+
+/**
+ * A standby environment: its database is a cross-region replica of the
+ * primary's, kept running; everything else is built on failover from the
+ * primary's replicas (documents, search snapshots, secrets).
+ */
+export interface StandbyConfig {
+  /** The environment this one stands by for. */
+  readonly primary: string;
+  /** The primary's region, where the replicated database and secrets come from. */
+  readonly primaryRegion: string;
+}
+
 export interface EnvironmentConfig {
   /** Short name: `hexabid-<name>` prefixes every resource. */
   readonly name: string;
@@ -248,6 +275,16 @@ export interface EnvironmentConfig {
   readonly secretRecoveryWindowDays: number;
   /** Days between automatic rotations of every database and cache credential. */
   readonly credentialRotationDays: number;
+  /**
+   * What this environment keeps ready in its DR region for its standby.
+   * @default - no disaster recovery beyond the documents' replication
+   */
+  readonly disasterRecovery?: DisasterRecoveryConfig;
+  /**
+   * Set on a standby environment only: the primary whose replicas it takes over.
+   * @default - a primary environment
+   */
+  readonly standbyFor?: StandbyConfig;
 }
 
 /** The sizing part of an environment, so production can switch presets in one line. */

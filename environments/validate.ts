@@ -85,7 +85,8 @@ const SQL_IDENTIFIER = /^[a-zA-Z][a-zA-Z0-9_]{0,62}$/;
 /** Validates an environment and throws {@link ConfigValidationError} listing every problem. */
 export function validateEnvironment(config: EnvironmentConfig): void {
   const c = new Checker();
-  c.pattern('name', config.name, /^[a-z][a-z0-9-]{1,11}$/, 'must be 2-12 lowercase letters, digits or hyphens, starting with a letter');
+  // hexabid-<name> must fit OpenSearch's 28-character domain names with room to spare.
+  c.pattern('name', config.name, /^[a-z][a-z0-9-]{1,12}$/, 'must be 2-13 lowercase letters, digits or hyphens, starting with a letter');
   c.pattern('accountId', config.accountId, /^\d{12}$/, 'must be a 12-digit AWS account ID');
   c.pattern('region', config.region, REGION, 'must be an AWS region code such as ap-south-1');
   c.pattern('costCenter', config.costCenter, /^\S.{0,127}$/, 'must be a non-empty tag value');
@@ -383,7 +384,8 @@ function checkMonitoring(c: Checker, config: EnvironmentConfig): void {
 function checkProductionGuardRails(c: Checker, config: EnvironmentConfig): void {
   if (config.monitoring.receivers.critical !== 'pagerduty') c.fail('monitoring.receivers.critical', config.monitoring.receivers.critical, 'must be "pagerduty" in production: critical alerts page someone');
   if (config.monitoring.prometheus.replicas < 2) c.fail('monitoring.prometheus.replicas', config.monitoring.prometheus.replicas, 'must be at least 2 in production, so an upgrade or a lost node keeps scraping');
-  if (!config.database.multiAz) c.fail('database.multiAz', false, 'must be true in production');
+  // A standby's database is a single-AZ replica until failover turns Multi-AZ on (docs/DISASTER-RECOVERY.md).
+  if (!config.database.multiAz && !config.standbyFor) c.fail('database.multiAz', false, 'must be true in production (a standby excepted)');
   if (!config.database.deletionProtection) c.fail('database.deletionProtection', false, 'must be true in production');
   if (config.database.backupRetentionDays < 7) {
     c.fail('database.backupRetentionDays', config.database.backupRetentionDays, 'must be at least 7 in production');
@@ -403,7 +405,8 @@ export function validateDistinctEnvironments(configs: readonly EnvironmentConfig
     const c = new Checker();
     for (const other of configs.slice(0, i)) {
       if (other.name === config.name) c.fail('name', config.name, 'must be unique across environments');
-      if (other.edge.domainName === config.edge.domainName) {
+      const standbyPair = config.standbyFor?.primary === other.name || other.standbyFor?.primary === config.name;
+      if (other.edge.domainName === config.edge.domainName && !standbyPair) {
         c.fail('edge.domainName', config.edge.domainName, `must not be shared with environment "${other.name}"`);
       }
       const mine = parseCidr(config.network.vpcCidr);
@@ -412,6 +415,35 @@ export function validateDistinctEnvironments(configs: readonly EnvironmentConfig
         c.fail('network.vpcCidr', config.network.vpcCidr, `must not overlap environment "${other.name}" (${other.network.vpcCidr})`);
       }
     }
+    checkStandbyPairing(c, config, configs);
     if (c.problems.length > 0) throw new ConfigValidationError(config.name, c.problems);
   });
+}
+
+/** A primary's DR settings and its standby must name each other, in the same two regions. */
+function checkStandbyPairing(c: Checker, config: EnvironmentConfig, configs: readonly EnvironmentConfig[]): void {
+  const dr = config.disasterRecovery;
+  if (dr) {
+    const standby = configs.find((e) => e.name === dr.standbyEnvironment);
+    if (!standby || standby.standbyFor?.primary !== config.name) {
+      c.fail('disasterRecovery.standbyEnvironment', dr.standbyEnvironment, `must name an environment whose standbyFor.primary is "${config.name}"`);
+    } else if (standby.region !== config.documents.replicationRegion) {
+      c.fail('documents.replicationRegion', config.documents.replicationRegion ?? null, `must be the standby's region (${standby.region}): its documents and snapshots are replicated there`);
+    }
+    c.integer('disasterRecovery.searchSnapshotRetentionDays', dr.searchSnapshotRetentionDays, 1, 365);
+    c.pattern('disasterRecovery.searchSnapshotSchedule', dr.searchSnapshotSchedule, /^(\S+\s+){4}\S+$/, 'must be a five-field cron schedule in UTC');
+    c.integer('disasterRecovery.healthCheck.failureThreshold', dr.healthCheck.failureThreshold, 1, 10);
+  }
+  const standbyFor = config.standbyFor;
+  if (standbyFor) {
+    const primary = configs.find((e) => e.name === standbyFor.primary);
+    if (!primary || primary.disasterRecovery?.standbyEnvironment !== config.name) {
+      c.fail('standbyFor.primary', standbyFor.primary, `must name an environment whose disasterRecovery.standbyEnvironment is "${config.name}"`);
+    } else if (primary.region !== standbyFor.primaryRegion) {
+      c.fail('standbyFor.primaryRegion', standbyFor.primaryRegion, `must be the primary's region (${primary.region})`);
+    }
+    if (config.state.region !== config.region) {
+      c.fail('state.region', config.state.region, `must be the standby's own region (${config.region}): a failover cannot read state from the region that failed`);
+    }
+  }
 }

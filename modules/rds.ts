@@ -13,6 +13,7 @@ import { requireProps, withDefaults } from './internal/props.ts';
 import { managedPolicyArn, serviceTrustPolicy } from './internal/iam.ts';
 import { IngressSecurityGroup } from './internal/ingress-security-group.ts';
 import { EncryptionKey } from './security/kms-key.ts';
+import type { SecretReplica } from './security/secret-replica.ts';
 
 /** PostgreSQL log streams exported to CloudWatch. */
 export const POSTGRES_LOG_EXPORTS = ['postgresql', 'upgrade'] as const;
@@ -60,6 +61,21 @@ export interface PostgresDatabaseProps {
   readonly backupWindow?: string;
   /** @default 'sun:04:30-sun:05:30' (UTC) */
   readonly maintenanceWindow?: string;
+  /**
+   * ARN of an instance in another region to replicate: this construct then
+   * builds a cross-region read replica, encrypted with its own key, which a
+   * failover promotes. It creates no master credential (`masterSecretName`
+   * names the primary's secret, replicated to this region), no backups until
+   * promotion (RDS for PostgreSQL backs up no replica), and ignores the
+   * promotion, Multi-AZ and backup changes the failover makes.
+   * @default - a primary instance
+   */
+  readonly replicateSourceDbArn?: string;
+  /**
+   * A copy of the master credential in another region, for a standby whose replica takes over.
+   * @default - this region only
+   */
+  readonly masterSecretReplica?: SecretReplica;
 }
 
 /** Every default of {@link PostgresDatabaseProps}, applied in one place. */
@@ -115,6 +131,8 @@ export class PostgresDatabase extends Construct {
       identifier,
       `readReplicas (${p.readReplicas}) needs backupRetentionPeriod of at least 1, not ${p.backupRetentionPeriod}: replicas copy from backups`,
     );
+    const replicaOf = p.replicateSourceDbArn;
+    requireProps(replicaOf === undefined || p.readReplicas === 0, 'PostgresDatabase', identifier, `a cross-region replica (replicateSourceDbArn) cannot have readReplicas (got ${p.readReplicas})`);
     const { accountId, partition } = awsContext(this);
     const allocatedStorage = p.allocatedStorage;
     const insights = DB_INSTANCE_CLASSES[p.instanceClass]?.performanceInsights ?? true;
@@ -129,16 +147,18 @@ export class PostgresDatabase extends Construct {
     // AWS's rotation functions read the engine, host, port and database beside the
     // credential. The host is the instance's, which needs this password first: resolved late.
     let primaryAddress = '';
-    const credential = new GeneratedCredential(this, 'MasterCredential', {
+    const credential = replicaOf ? undefined : new GeneratedCredential(this, 'MasterCredential', {
       secretName: p.masterSecretName,
       description: `Master credential of ${identifier} (username, password and where they work)`,
       kmsKeyArn: key.keyArn,
       username: p.username,
       version: p.masterPasswordVersion,
       recoveryWindowInDays: p.secretRecoveryWindowDays,
+      replica: p.masterSecretReplica,
       extraFields: { engine: 'postgres', host: Lazy.stringValue({ produce: () => primaryAddress }), port: '5432', dbname: p.dbName },
     });
-    this.masterSecretArn = credential.secretArn;
+    // A replica's credential is the primary's, in the secret replicated to this region (by name: its ARN is AWS's to suffix).
+    this.masterSecretArn = credential?.secretArn ?? p.masterSecretName;
 
     const securityGroup = new IngressSecurityGroup(this, 'SecurityGroup', {
       name: `${identifier}-rds`,
@@ -207,33 +227,51 @@ export class PostgresDatabase extends Construct {
           }),
       );
 
-    const primary = new DbInstance(this, 'Primary', {
-      ...common,
-      identifier,
-      engine: 'postgres',
-      engineVersion: p.engineVersion,
-      // No paid extended support: an end-of-life major is upgraded, not billed.
-      engineLifecycleSupport: 'open-source-rds-extended-support-disabled',
-      allocatedStorage,
-      maxAllocatedStorage: p.maxAllocatedStorage ?? allocatedStorage * 5,
-      dbName: p.dbName,
-      username: p.username,
-      passwordWo: credential.passwordForWriteOnly,
-      passwordWoVersion: credential.version,
-      iamDatabaseAuthenticationEnabled: true,
-      multiAz: p.multiAz,
-      dbSubnetGroupName: subnetGroup.name,
-      backupRetentionPeriod: p.backupRetentionPeriod,
-      backupWindow: p.backupWindow,
-      skipFinalSnapshot: false,
-      // Named for the creation time: a fixed name would collide, on the next destroy, with the
-      // snapshot the last destroy left. Ignored after create, so the name never shows as a diff.
-      finalSnapshotIdentifier: `${identifier}-final-${Fn.formatdate('YYYYMMDDhhmmss', Fn.timestamp())}`,
-      deleteAutomatedBackups: false,
-      lifecycle: { ignoreChanges: ['final_snapshot_identifier'] },
-      // RDS rejects a monitoring role whose policy is not attached yet.
-      dependsOn: [...logGroups(identifier), monitoringPolicy],
-    });
+    const primary = replicaOf
+      ? new DbInstance(this, 'Primary', {
+          ...common,
+          identifier,
+          // Across regions the source is named by ARN, and the engine, version, name and master user come from it.
+          replicateSourceDb: replicaOf,
+          allocatedStorage,
+          maxAllocatedStorage: p.maxAllocatedStorage ?? allocatedStorage * 5,
+          iamDatabaseAuthenticationEnabled: true,
+          multiAz: p.multiAz,
+          dbSubnetGroupName: subnetGroup.name,
+          backupRetentionPeriod: 0,
+          // RDS takes no final snapshot of a replica; deletion protection guards it instead.
+          skipFinalSnapshot: true,
+          // The failover promotes the replica and turns on backups and Multi-AZ outside Terraform (docs/DISASTER-RECOVERY.md).
+          lifecycle: { ignoreChanges: ['replicate_source_db', 'backup_retention_period', 'multi_az'] },
+          dependsOn: [...logGroups(identifier), monitoringPolicy],
+        })
+      : new DbInstance(this, 'Primary', {
+          ...common,
+          identifier,
+          engine: 'postgres',
+          engineVersion: p.engineVersion,
+          // No paid extended support: an end-of-life major is upgraded, not billed.
+          engineLifecycleSupport: 'open-source-rds-extended-support-disabled',
+          allocatedStorage,
+          maxAllocatedStorage: p.maxAllocatedStorage ?? allocatedStorage * 5,
+          dbName: p.dbName,
+          username: p.username,
+          passwordWo: credential?.passwordForWriteOnly,
+          passwordWoVersion: credential?.version,
+          iamDatabaseAuthenticationEnabled: true,
+          multiAz: p.multiAz,
+          dbSubnetGroupName: subnetGroup.name,
+          backupRetentionPeriod: p.backupRetentionPeriod,
+          backupWindow: p.backupWindow,
+          skipFinalSnapshot: false,
+          // Named for the creation time: a fixed name would collide, on the next destroy, with the
+          // snapshot the last destroy left. Ignored after create, so the name never shows as a diff.
+          finalSnapshotIdentifier: `${identifier}-final-${Fn.formatdate('YYYYMMDDhhmmss', Fn.timestamp())}`,
+          deleteAutomatedBackups: false,
+          lifecycle: { ignoreChanges: ['final_snapshot_identifier'] },
+          // RDS rejects a monitoring role whose policy is not attached yet.
+          dependsOn: [...logGroups(identifier), monitoringPolicy],
+        });
 
     const replicas = Array.from({ length: p.readReplicas }, (_, i) => {
       const replicaId = `${identifier}-replica-${i + 1}`;

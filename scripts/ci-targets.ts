@@ -9,11 +9,13 @@
  * staging_region=ap-south-1
  * staging_apply_role=arn:aws:iam::…:role/hexabid-ci-apply-staging
  * staging_stacks=hexabid-staging hexabid-staging-k8s
+ * production_stacks=hexabid-production hexabid-production-k8s hexabid-production-dr-standby
+ * production-dr_stacks=hexabid-production-dr-standby   (the rest apply on failover only)
  * plan_role=arn:aws:iam::…:role/hexabid-ci-plan
  */
 import { ciApplyRoleName, ROLE_NAMES, roleArn } from '../environments/account.ts';
 import { ENVIRONMENTS } from '../environments/index.ts';
-import { environmentStackNames } from '../stacks/stack-names.ts';
+import { deployedStackNames } from '../stacks/stack-names.ts';
 
 /** The outputs, as ordered key/value pairs. */
 export function ciTargets(): [string, string][] {
@@ -21,7 +23,7 @@ export function ciTargets(): [string, string][] {
   for (const environment of ENVIRONMENTS) {
     lines.push([`${environment.name}_region`, environment.region]);
     lines.push([`${environment.name}_apply_role`, roleArn(ciApplyRoleName(environment.name))]);
-    lines.push([`${environment.name}_stacks`, environmentStackNames(environment).join(' ')]);
+    lines.push([`${environment.name}_stacks`, deployedStackNames(environment).join(' ')]);
   }
   return lines;
 }

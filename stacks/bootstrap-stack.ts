@@ -1,7 +1,7 @@
 import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { PolicyStatement } from '../modules/internal/iam.ts';
-import { ciApplyRoleName, ROLE_NAMES, roleArn } from '../environments/account.ts';
+import { ciApplyRoleName, ROLE_NAMES } from '../environments/account.ts';
 import type { BootstrapConfig } from '../environments/bootstrap.ts';
 import { AccessRole, githubActionsTrust, principalsTrust } from '../modules/identity/access-role.ts';
 import { AccountPrerequisites } from '../modules/account/account-prerequisites.ts';
@@ -10,8 +10,9 @@ import { generatedCredentialPlanStatements } from '../modules/security/generated
 import { GithubOidcProvider } from '../modules/identity/github-oidc-provider.ts';
 import { ImageRepositories } from '../modules/account/image-repositories.ts';
 import { TerraformStateStorage } from '../modules/account/state-storage.ts';
-import { BOOTSTRAP_STACK_NAME, containerLogGroupName, environmentStackNames } from './stack-names.ts';
+import { BOOTSTRAP_STACK_NAME, containerLogGroupName } from './stack-names.ts';
 import { awsProvider, requireTerraformVersion, stateBackend, type StackFoundationConfig } from './stack-foundation.ts';
+import { dependOn } from '../modules/internal/depend-on.ts';
 
 /** The account-wide stack, applied once before any environment. */
 export { BOOTSTRAP_STACK_NAME };
@@ -60,10 +61,22 @@ export class BootstrapStack extends TerraformStack {
       keyAliasName: config.state.kmsKeyId.replace(/^alias\//, ''),
       stateAccessRoleArns: config.stateAccessRoleArns,
       // Each environment's apply role reaches that environment's state only.
-      keyPrefixesByRole: Object.fromEntries(
-        config.environmentNames.map((name) => [roleArn(ciApplyRoleName(name), account), environmentStackNames({ name }).map((stack) => `${stack}/`)]),
-      ),
+      keyPrefixesByRole: config.stateKeyPrefixesByRole,
     });
+    // The DR region's bucket: a standby's stacks must plan and apply while the primary region is down.
+    // Its credentials are not checked against the region at init: on the first apply the region is still being enabled.
+    const drProvider = config.drState ? awsProvider(this, foundation, { id: 'aws-dr', alias: 'dr', region: config.drState.state.region, skipCredentialsValidation: true }) : undefined;
+    const drState = config.drState && drProvider
+      ? new TerraformStateStorage(this, 'DrState', {
+          bucketName: config.drState.state.bucket,
+          keyAliasName: config.drState.state.kmsKeyId.replace(/^alias\//, ''),
+          stateAccessRoleArns: config.drState.accessRoleArns,
+          keyPrefixesByRole: config.drState.keyPrefixesByRole,
+          provider: drProvider,
+        })
+      : undefined;
+    // A region must be enabled before anything is built in it.
+    if (drState) dependOn(drState, prerequisites.enabledRegions);
 
     const admin = new AccessRole(this, 'PlatformAdmin', {
       roleName: ROLE_NAMES.platformAdmin,
@@ -99,8 +112,9 @@ export class BootstrapStack extends TerraformStack {
       managedPolicies: ['ReadOnlyAccess'],
       statements: [
         ...state.planStatements(),
+        ...(drState?.planStatements('Dr') ?? []),
         ...generatedCredentialPlanStatements([`arn:aws:secretsmanager:${account.region}:${account.accountId}:secret:hexabid/*/cache/auth-*`]),
-        ...clusterTunnelStatements(account.region, account.accountId),
+        ...config.clusterRegions.flatMap((region, i) => clusterTunnelStatements(region, account.accountId, i === 0 ? '' : region)),
       ],
     });
     const apply = config.environmentNames.map(
@@ -114,7 +128,7 @@ export class BootstrapStack extends TerraformStack {
         }),
     );
 
-    const images = new ImageRepositories(this, 'Images', { repositoryNames: config.imageRepositories, keyAliasName: 'hexabid-images' });
+    const images = new ImageRepositories(this, 'Images', { repositoryNames: config.imageRepositories, keyAliasName: 'hexabid-images', replicationRegions: config.imageReplicationRegions });
     const imagePush = new AccessRole(this, 'CiImagePush', {
       roleName: ROLE_NAMES.imagePush,
       description: `The app's pipeline pushes images, from the main branch of ${account.appRepository}`,
@@ -127,6 +141,7 @@ export class BootstrapStack extends TerraformStack {
       state_bucket: { value: state.bucketName, description: 'Terraform state of every stack' },
       state_kms_key_arn: { value: state.kmsKeyArn, description: 'KMS key of the state bucket' },
       state_access_logs_bucket: { value: state.accessLogsBucketName, description: 'Server access logs of the state bucket' },
+      ...(drState ? { dr_state_bucket: { value: drState.bucketName, description: "Terraform state of the stacks that must work while the primary region is down (a standby's)" } } : {}),
       platform_admin_role_arn: { value: admin.roleArn, description: 'Role for platform operators (cluster-admin everywhere)' },
       read_only_role_arn: { value: readOnly.roleArn, description: 'Read-only role (no state access)' },
       developer_role_arn: { value: developer.roleArn, description: 'Developers: edit in each app namespace (EKS access entries), container logs' },
@@ -147,16 +162,17 @@ export class BootstrapStack extends TerraformStack {
  * a node (`npm run tunnel`), so the plan role may start that one session
  * document, on the nodes of HexaBid's clusters only.
  */
-function clusterTunnelStatements(region: string, accountId: string): PolicyStatement[] {
+function clusterTunnelStatements(region: string, accountId: string, sidSuffix = ''): PolicyStatement[] {
+  const sid = (name: string) => `${name}${sidSuffix.replace(/[^A-Za-z0-9]/g, '')}`;
   return [
     {
-      Sid: 'TunnelThroughClusterNodes',
+      Sid: sid('TunnelThroughClusterNodes'),
       Effect: 'Allow',
       Action: 'ssm:StartSession',
       Resource: `arn:aws:ec2:${region}:${accountId}:instance/*`,
       Condition: { StringLike: { 'ssm:resourceTag/eks:cluster-name': 'hexabid-*' } },
     },
-    { Sid: 'TunnelDocument', Effect: 'Allow', Action: 'ssm:StartSession', Resource: `arn:aws:ssm:${region}::document/AWS-StartPortForwardingSessionToRemoteHost` },
+    { Sid: sid('TunnelDocument'), Effect: 'Allow', Action: 'ssm:StartSession', Resource: `arn:aws:ssm:${region}::document/AWS-StartPortForwardingSessionToRemoteHost` },
   ];
 }
 

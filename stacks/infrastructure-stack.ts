@@ -14,7 +14,12 @@ import { awsProvider, requireTerraformVersion, secretNamePrefix, stateBackend } 
 import { clusterAccessGrants } from './cluster-access.ts';
 import { postgresMaxConnections } from '../lib/aws-catalog.ts';
 import { infrastructureStackName } from './stack-names.ts';
-import { DatabaseUsers } from '../modules/security/database-users.ts';
+import { databaseUserSecretNames, DatabaseUsers } from '../modules/security/database-users.ts';
+import { EncryptionKey } from '../modules/security/kms-key.ts';
+import { SearchSnapshotStorage } from '../modules/search-snapshots.ts';
+import { ReplicationAlarms } from '../modules/monitoring/replication-alarms.ts';
+import { StandbyOutputs } from './infrastructure-outputs.ts';
+import { adoptStandbyNetwork, adoptPromotedDatabase, adoptReplicatedDocuments, adoptStandbyAlerting, type AlertingAttributes, type DatabaseAttributes, type DocumentsAttributes, type NetworkAttributes } from './standby-adoption.ts';
 
 export { infrastructureStackName };
 
@@ -31,21 +36,24 @@ export const INFRASTRUCTURE_OUTPUTS = [
   'access_logs_bucket_name', 'access_logs_bucket_arn', 'alb_access_logs_prefix',
   'opensearch_endpoint', 'opensearch_domain_arn', 'opensearch_master_role_arn', 'opensearch_security_group_id', 'opensearch_kms_key_arn',
   'alerts_critical_topic_arn', 'alerts_warning_topic_arn', 'alerting_kms_key_arn', 'alerting_pagerduty_secret_name', 'alerting_slack_secret_name',
+  'db_secrets_kms_key_arn',
 ] as const;
-export type InfrastructureOutputName = (typeof INFRASTRUCTURE_OUTPUTS)[number];
+/** Outputs only an environment with disaster recovery has. */
+export const DISASTER_RECOVERY_OUTPUTS = ['documents_replica_bucket_arn', 'dr_secrets_kms_key_arn', 'search_snapshot_bucket_name', 'search_snapshot_role_arn'] as const;
+export type InfrastructureOutputName = (typeof INFRASTRUCTURE_OUTPUTS)[number] | (typeof DISASTER_RECOVERY_OUTPUTS)[number];
 
 /**
  * The AWS side of one environment: network, cluster and data stores. The
  * Kubernetes layer is a separate stack that reads this one's outputs.
  */
 export class InfrastructureStack extends TerraformStack {
-  readonly network: Vpc;
+  readonly network: NetworkAttributes;
   readonly cluster: EksCluster;
-  readonly database: PostgresDatabase;
+  readonly database: DatabaseAttributes;
   readonly cache: CacheReplicationGroup;
   readonly search: SearchDomain;
-  readonly documents: DocumentStorage;
-  readonly alerting: Alerting;
+  readonly documents: DocumentsAttributes;
+  readonly alerting: AlertingAttributes;
 
   constructor(scope: Construct, config: EnvironmentConfig) {
     const id = infrastructureStackName(config);
@@ -57,9 +65,11 @@ export class InfrastructureStack extends TerraformStack {
     const drRegion = config.documents.replicationRegion;
     const drProvider = drRegion ? awsProvider(this, config, { id: 'aws-dr', alias: 'dr', region: drRegion }) : undefined;
     stateBackend(this, config, id);
+    // A standby takes its network, database and alerting from its always-on stack, and its documents from the primary's replica.
+    const standby = config.standbyFor ? new StandbyOutputs(this, 'Standby', config) : undefined;
 
     const clusterName = prefix;
-    const network = new Vpc(this, 'Network', {
+    const network: NetworkAttributes = standby ? adoptStandbyNetwork(standby, config) : new Vpc(this, 'Network', {
       namePrefix: prefix,
       cidr: config.network.vpcCidr,
       availabilityZones: config.network.availabilityZones,
@@ -87,7 +97,17 @@ export class InfrastructureStack extends TerraformStack {
     const clusterSources = [cluster.clusterSecurityGroupId];
     const secretPrefix = secretNamePrefix(config);
 
-    const database = new PostgresDatabase(this, 'Database', {
+    // The key of the secrets a standby reads in the DR region, which Secrets Manager keeps in sync.
+    const secretsReplicaKey = drProvider && config.disasterRecovery
+      ? new EncryptionKey(this, 'SecretsReplicaKey', {
+          aliasName: `${prefix}-secrets-replica`,
+          description: `Encrypts the copies of ${secretPrefix} secrets that ${config.disasterRecovery.standbyEnvironment} reads in ${drRegion}`,
+          provider: drProvider,
+        })
+      : undefined;
+    const secretReplica = secretsReplicaKey && drRegion ? { region: drRegion, kmsKeyArn: secretsReplicaKey.keyArn } : undefined;
+
+    const database: DatabaseAttributes = standby ? adoptPromotedDatabase(this, standby, { config, clusterSecurityGroupId: cluster.clusterSecurityGroupId }) : new PostgresDatabase(this, 'Database', {
       identifier: prefix,
       instanceClass: config.database.instanceClass,
       engineVersion: config.database.engineVersion,
@@ -106,9 +126,11 @@ export class InfrastructureStack extends TerraformStack {
       masterPasswordVersion: config.database.masterPasswordVersion,
       logRetentionDays: config.cluster.logRetentionDays,
       secretRecoveryWindowDays: config.secretRecoveryWindowDays,
+      masterSecretReplica: secretReplica,
     });
     // The app's own users (schema owner, read-write, read-only), each rotated, and the master's rotation.
-    const databaseUsers = new DatabaseUsers(this, 'DatabaseUsers', {
+    // A standby's users are the primary's: they came over with the data, and their secrets are the replicated copies.
+    const databaseUsers = standby ? { secretNames: databaseUserSecretNames(secretPrefix) } : new DatabaseUsers(this, 'DatabaseUsers', {
       secretPrefix,
       namePrefix: prefix,
       vpcId: network.vpcId,
@@ -120,6 +142,7 @@ export class InfrastructureStack extends TerraformStack {
       masterSecretArn: database.masterSecretArn,
       rotationDays: config.credentialRotationDays,
       recoveryWindowInDays: config.secretRecoveryWindowDays,
+      secretReplica,
     });
 
     const cache = new CacheReplicationGroup(this, 'Cache', {
@@ -157,7 +180,7 @@ export class InfrastructureStack extends TerraformStack {
       masterRoleServiceAccount: { clusterName, namespace: SYSTEM_NAMESPACE, name: OPENSEARCH_SECURITY_SERVICE_ACCOUNT },
     });
 
-    const documents = new DocumentStorage(this, 'Documents', {
+    const documents: DocumentsAttributes = config.standbyFor ? adoptReplicatedDocuments(this, config) : new DocumentStorage(this, 'Documents', {
       namePrefix: prefix,
       forceDestroy: config.documents.forceDestroy,
       noncurrentVersionExpirationDays: config.documents.noncurrentVersionExpirationDays,
@@ -167,7 +190,7 @@ export class InfrastructureStack extends TerraformStack {
     });
 
     // CloudWatch alarms to SNS and on to PagerDuty or Slack: they page when the cluster cannot.
-    const alerting = new Alerting(this, 'Alerting', {
+    const alerting: AlertingAttributes = standby ? adoptStandbyAlerting(standby) : new Alerting(this, 'Alerting', {
       namePrefix: prefix,
       secretNamePrefix: secretPrefix,
       receivers: config.monitoring.receivers,
@@ -178,11 +201,32 @@ export class InfrastructureStack extends TerraformStack {
       namePrefix: prefix,
       topics: alerting.topicArns,
       thresholds: { ...config.monitoring.alarms, databaseConnections: Math.floor((postgresMaxConnections(config.database.instanceClass) * config.monitoring.alarms.databaseConnectionsPercent) / 100) },
-      database: { primaryIdentifier: database.dbInstanceIdentifier, replicaIdentifiers: database.replicaIdentifiers },
+      // A standby's database alarms are its always-on stack's, set up before the failover.
+      database: standby ? undefined : { primaryIdentifier: database.dbInstanceIdentifier, replicaIdentifiers: database.replicaIdentifiers },
       cache: { replicationGroupId: cache.replicationGroupId, numCacheClusters: cache.numCacheClusters },
       search: { domainName: search.domainName },
-      natGatewayIds: network.natGatewayIds,
+      // …and so are its NAT gateways'.
+      natGatewayIds: standby ? [] : network.natGatewayIds,
     });
+
+    // Disaster recovery: search snapshots replicate beside the documents, and both replications alarm past their 15 minutes.
+    const snapshots = drProvider && drRegion && config.disasterRecovery
+      ? new SearchSnapshotStorage(this, 'SearchSnapshots', {
+          namePrefix: prefix,
+          replication: { provider: drProvider, region: drRegion },
+          accessLogs: { bucketId: documents.accessLogsBucketName, prefix: 'search-snapshots/' },
+        })
+      : undefined;
+    if (snapshots && documents instanceof DocumentStorage && documents.replicaBucketName && documents.replicationRuleId) {
+      new ReplicationAlarms(this, 'ReplicationAlarms', {
+        namePrefix: prefix,
+        topics: alerting.topicArns,
+        buckets: [
+          { label: 'documents', sourceBucket: documents.documentsBucketName, destinationBucket: documents.replicaBucketName, ruleId: documents.replicationRuleId },
+          { label: 'search-snapshots', sourceBucket: snapshots.bucketName, destinationBucket: snapshots.replicaBucketName, ruleId: snapshots.replicationRuleId },
+        ],
+      });
+    }
 
     this.network = network;
     this.cluster = cluster;
@@ -193,7 +237,7 @@ export class InfrastructureStack extends TerraformStack {
     this.alerting = alerting;
 
     // What the Kubernetes layer (hexabid-<env>-k8s) reads from this stack.
-    const outputs: Record<InfrastructureOutputName, { value: string | number | string[]; description: string }> & Record<string, { value: string | number | string[]; description: string }> = {
+    const outputs: Record<(typeof INFRASTRUCTURE_OUTPUTS)[number], { value: string | number | string[]; description: string }> & Partial<Record<InfrastructureOutputName, { value: string | number | string[]; description: string }>> = {
       vpc_id: { value: network.vpcId, description: 'VPC ID' },
       private_subnet_ids: { value: network.privateSubnetIds, description: 'Private (node and pod) subnet IDs' },
       public_subnet_ids: { value: network.publicSubnetIds, description: 'Public (load balancer) subnet IDs' },
@@ -244,7 +288,15 @@ export class InfrastructureStack extends TerraformStack {
       alerting_kms_key_arn: { value: alerting.kmsKeyArn, description: 'KMS key of the alerting credential secrets (External Secrets needs kms:Decrypt on it)' },
       alerting_pagerduty_secret_name: { value: alerting.secretNames.pagerduty, description: 'Secrets Manager name of the PagerDuty Events API v2 routing key' },
       alerting_slack_secret_name: { value: alerting.secretNames.slack, description: 'Secrets Manager name of the Slack incoming webhook URL' },
+      db_secrets_kms_key_arn: { value: database.secretsKmsKeyArn ?? database.kmsKeyArn, description: "KMS key of the database credentials' secrets in this region (External Secrets needs kms:Decrypt on it)" },
     };
+    if (snapshots) {
+      outputs.search_snapshot_bucket_name = { value: snapshots.bucketName, description: `Search snapshot repository (replicated to ${drRegion})` };
+      outputs.search_snapshot_role_arn = { value: snapshots.roleArn, description: 'Role OpenSearch assumes to read and write the snapshot repositories' };
+    }
+    if (secretsReplicaKey) {
+      outputs.dr_secrets_kms_key_arn = { value: secretsReplicaKey.keyArn, description: `KMS key of the secrets' copies in ${drRegion}` };
+    }
     if (documents.replicaBucketArn) {
       outputs.documents_replica_bucket_arn = { value: documents.replicaBucketArn, description: `DR replica of the documents bucket (${drRegion})` };
     }

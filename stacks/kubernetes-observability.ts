@@ -97,16 +97,17 @@ export function observeCluster(scope: Construct, w: ObservabilityWiring): { moni
  * from the release's Ingress. The lookup waits for the release, so on the
  * first apply it runs once the ALB exists.
  */
-export function loadBalancerAlarms(scope: Construct, w: { config: EnvironmentConfig; infra: InfrastructureOutputs; clusterName: string; appNamespace: string; ingressName: string; release: ITerraformDependable }): LoadBalancerAlarms {
+export function loadBalancerAlarms(scope: Construct, w: { config: EnvironmentConfig; infra: InfrastructureOutputs; clusterName: string; appNamespace: string; ingressName: string; release: ITerraformDependable }): { alarms: LoadBalancerAlarms; loadBalancer: DataAwsLb } {
   const alb = new DataAwsLb(scope, 'AppLoadBalancer', {
     // The AWS Load Balancer Controller tags what it makes with the cluster and `<namespace>/<ingress>`.
     tags: { 'elbv2.k8s.aws/cluster': w.clusterName, 'ingress.k8s.aws/stack': `${w.appNamespace}/${w.ingressName}` },
     dependsOn: [w.release],
   });
-  return new LoadBalancerAlarms(scope, 'LoadBalancerAlarms', {
+  const alarms = new LoadBalancerAlarms(scope, 'LoadBalancerAlarms', {
     namePrefix: `${w.clusterName}-alb`,
     loadBalancerArnSuffix: alb.arnSuffix,
     topics: { critical: w.infra.string('alerts_critical_topic_arn'), warning: w.infra.string('alerts_warning_topic_arn') },
     thresholds: w.config.monitoring.alarms,
   });
+  return { alarms, loadBalancer: alb };
 }

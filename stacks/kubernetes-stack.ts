@@ -1,7 +1,7 @@
 import { Fn, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { imageRepositoryName, OPENSEARCH_SECURITY_SERVICE_ACCOUNT, SYSTEM_NAMESPACE } from '../environments/account.ts';
-import type { EnvironmentConfig } from '../environments/types.ts';
+import type { DisasterRecoveryConfig, EnvironmentConfig } from '../environments/types.ts';
 import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from '../lib/aws-catalog.ts';
 import { CHART_DIR, PLATFORM_CHART_DIR } from '../lib/chart-path.ts';
 import { AWS_LOAD_BALANCER_CONTROLLER_DEFAULTS, AwsLoadBalancerController } from '../modules/kubernetes/addons/aws-load-balancer-controller.ts';
@@ -12,10 +12,12 @@ import { METRICS_SERVER_DEFAULTS, MetricsServer } from '../modules/kubernetes/ad
 import { AppSecrets } from '../modules/security/app-secrets.ts';
 import { DnsValidatedCertificate } from '../modules/edge/certificate.ts';
 import { DnsZone } from '../modules/edge/dns-zone.ts';
+import { RegionalOrigin } from '../modules/edge/regional-origin.ts';
 import { AppRole } from '../modules/identity/app-role.ts';
 import { AWS_COMPONENTS, HEXABID_COMPONENTS, HexabidRelease, hexabidServiceAccountNames, type HexabidComponent } from '../modules/kubernetes/hexabid-release.ts';
 import { KubernetesNamespace } from '../modules/kubernetes/namespace.ts';
 import { SearchRoleMapping } from '../modules/kubernetes/search-role-mapping.ts';
+import { SearchSnapshots } from '../modules/kubernetes/search-snapshots.ts';
 import { WebApplicationFirewall } from '../modules/edge/waf.ts';
 import { configureClusterProviders } from './cluster-connection.ts';
 import { InfrastructureOutputs } from './infrastructure-outputs.ts';
@@ -23,7 +25,7 @@ import { imageTagVariable } from './image-tag-variable.ts';
 import { awsProvider, requireTerraformVersion, secretNamePrefix, stateBackend } from './stack-foundation.ts';
 import { TerraformPlanAccess } from '../modules/kubernetes/terraform-plan-access.ts';
 import { TERRAFORM_PLANNERS_GROUP } from './cluster-access.ts';
-import { kubernetesStackName } from './stack-names.ts';
+import { infrastructureStackName, kubernetesStackName } from './stack-names.ts';
 import { loadBalancerAlarms, observeCluster } from './kubernetes-observability.ts';
 import { createDatabaseUsers } from './kubernetes-database.ts';
 
@@ -45,6 +47,59 @@ export const THIRD_PARTY_SECRETS = [
   { name: 'sendgrid', description: 'SendGrid API key. JSON: {"api-key": "..."}' },
   { name: 'twilio', description: 'Twilio credentials. JSON: {"account-sid": "...", "auth-token": "..."}' },
 ] as const;
+
+/**
+ * The environment's part in DNS failover: a primary with disaster recovery
+ * answers first, its standby second; both keep the primary's health-check
+ * settings. Undefined for environments without a standby.
+ */
+export function dnsFailover(config: EnvironmentConfig): { role: 'PRIMARY' | 'SECONDARY'; healthCheck: DisasterRecoveryConfig['healthCheck'] } | undefined {
+  if (config.disasterRecovery) return { role: 'PRIMARY', healthCheck: config.disasterRecovery.healthCheck };
+  if (config.standbyFor) return { role: 'SECONDARY', healthCheck: STANDBY_HEALTH_CHECK };
+  return undefined;
+}
+
+/**
+ * The search domain's snapshots: a primary with disaster recovery takes them
+ * daily into the bucket that replicates to its standby's region; the standby
+ * keeps the same job suspended and a restore job from that replica, which
+ * on-call starts on failover (docs/DISASTER-RECOVERY.md).
+ */
+function searchSnapshots(scope: Construct, config: EnvironmentConfig, infra: InfrastructureOutputs, w: { clusterName: string; namespace: string }): SearchSnapshots | undefined {
+  const common = {
+    clusterName: w.clusterName,
+    namespace: w.namespace,
+    domainArn: infra.string('opensearch_domain_arn'),
+    domainEndpoint: infra.string('opensearch_endpoint'),
+    region: config.region,
+    image: config.kubernetes.awsCliImage,
+  };
+  if (config.disasterRecovery) {
+    return new SearchSnapshots(scope, 'SearchSnapshots', {
+      ...common,
+      bucketName: infra.string('search_snapshot_bucket_name'),
+      repositoryRoleArn: infra.string('search_snapshot_role_arn'),
+      schedule: config.disasterRecovery.searchSnapshotSchedule,
+      retentionDays: config.disasterRecovery.searchSnapshotRetentionDays,
+    });
+  }
+  if (config.standbyFor) {
+    // Named as the primary's stack names them: the primary region may be down, its state unreadable.
+    const primary = infrastructureStackName({ name: config.standbyFor.primary });
+    const replica = { bucketName: `${primary}-search-snapshots-replica-${config.accountId}`, region: config.region };
+    return new SearchSnapshots(scope, 'SearchSnapshots', {
+      ...common,
+      ...replica,
+      repositoryRoleArn: `arn:aws:iam::${config.accountId}:role/${primary}-search-snapshots`,
+      suspendSnapshots: true,
+      restore: replica,
+    });
+  }
+  return undefined;
+}
+
+/** A standby's origin check: as the primary's, so failback reads the same signal. */
+const STANDBY_HEALTH_CHECK = { intervalSeconds: 30, failureThreshold: 3 } as const;
 
 /**
  * Everything inside the cluster of `hexabid-<env>`, plus the edge in front of
@@ -98,12 +153,18 @@ export class KubernetesStack extends TerraformStack {
     });
 
     // Secrets: the two the infrastructure made, plus third-party containers.
+    // A standby reads the primary's copies (same names, its own region); a primary with DR keeps copies there.
     const secretPrefix = secretNamePrefix(config);
-    const appSecrets = new AppSecrets(this, 'AppSecrets', {
-      namePrefix: secretPrefix,
-      secrets: THIRD_PARTY_SECRETS,
-      recoveryWindowInDays: config.secretRecoveryWindowDays,
-    });
+    const drRegion = config.disasterRecovery ? config.documents.replicationRegion : undefined;
+    const appSecrets = config.standbyFor
+      ? undefined
+      : new AppSecrets(this, 'AppSecrets', {
+          namePrefix: secretPrefix,
+          secrets: THIRD_PARTY_SECRETS,
+          recoveryWindowInDays: config.secretRecoveryWindowDays,
+          replica: drRegion ? { region: drRegion, kmsKeyArn: infra.string('dr_secrets_kms_key_arn') } : undefined,
+        });
+    const secretsKmsKeyArn = appSecrets?.kmsKeyArn ?? infra.string('db_secrets_kms_key_arn');
 
     // Platform add-ons.
     const addons = config.kubernetes.addons;
@@ -118,7 +179,7 @@ export class KubernetesStack extends TerraformStack {
       clusterName,
       chart: addons.externalSecrets,
       secretNamePrefix: secretPrefix,
-      kmsKeyArns: [infra.string('db_kms_key_arn'), infra.string('cache_kms_key_arn'), infra.string('alerting_kms_key_arn'), appSecrets.kmsKeyArn],
+      kmsKeyArns: [...new Set([infra.string('db_kms_key_arn'), infra.string('db_secrets_kms_key_arn'), infra.string('cache_kms_key_arn'), infra.string('alerting_kms_key_arn'), secretsKmsKeyArn])],
       storeChartDirectory: PLATFORM_CHART_DIR,
       allowedNamespaces: [app.namespaceName, system.namespaceName],
     });
@@ -151,7 +212,7 @@ export class KubernetesStack extends TerraformStack {
       },
       secretStoreName: externalSecrets.storeName,
       secretStore: externalSecrets.storeRelease,
-      secretsKmsKeyArn: appSecrets.kmsKeyArn,
+      secretsKmsKeyArn,
       secretNamePrefix: secretPrefix,
     });
 
@@ -165,8 +226,11 @@ export class KubernetesStack extends TerraformStack {
       search: { domainArn: infra.string('opensearch_domain_arn') },
       cache: { replicationGroupArn: infra.string('cache_replication_group_arn'), userArn: infra.string('cache_app_user_arn') },
     });
+    // Daily search snapshots into the replicated repository; a standby restores from its replica instead.
+    const snapshots = searchSnapshots(this, config, infra, { clusterName, namespace: system.namespaceName });
     // Fine-grained access control admits the app's role only once it is mapped inside the domain.
     const searchAccess = new SearchRoleMapping(this, 'SearchRoleMapping', {
+      snapshotRoleArns: snapshots ? [snapshots.roleArn] : undefined,
       clusterName,
       namespace: system.namespaceName,
       domainEndpoint: infra.string('opensearch_endpoint'),
@@ -192,6 +256,18 @@ export class KubernetesStack extends TerraformStack {
       dependsOn: [externalSecrets.storeRelease],
     });
 
+    // DNS failover: each region's origin has a health check, and the release's records are failover records.
+    const failover = dnsFailover(config);
+    const origin = failover
+      ? new RegionalOrigin(this, 'Origin', {
+          hostedZoneId: zone.zoneId,
+          domainName: edge.domainName,
+          region: config.region,
+          requestIntervalSeconds: failover.healthCheck.intervalSeconds,
+          failureThreshold: failover.healthCheck.failureThreshold,
+        })
+      : undefined;
+
     const imageTag = imageTagVariable(this, config);
     const replicas = config.database.readReplicas;
     this.release = new HexabidRelease(this, 'Hexabid', {
@@ -212,13 +288,16 @@ export class KubernetesStack extends TerraformStack {
       },
       imageRepositories: imageRepositoryUrls(config),
       searchSigningRegion: config.region,
+      vpcCidr: config.network.vpcCidr,
       monitoringNamespace: SYSTEM_NAMESPACE,
       cacheIamSignIn: { user: infra.string('cache_app_user_name'), replicationGroupId: infra.string('cache_replication_group_id'), region: config.region },
+      dnsFailover: failover && origin ? { setIdentifier: config.region, role: failover.role, healthCheckId: origin.healthCheckId } : undefined,
       // The controller's webhooks, the store, the HPAs' metrics, the DNS writer and the pods' roles come first.
       // …and Prometheus's CRDs, for the chart's PodMonitor.
       dependsOn: [loadBalancers.release, externalSecrets.storeRelease, metrics.release, dns.release, ...appRole.associations, searchAccess.job, monitoring, databaseUsers.job],
     });
-    loadBalancerAlarms(this, { config, infra, clusterName, appNamespace: app.namespaceName, ingressName: this.release.releaseName, release: this.release.release });
+    const { loadBalancer } = loadBalancerAlarms(this, { config, infra, clusterName, appNamespace: app.namespaceName, ingressName: this.release.releaseName, release: this.release.release });
+    origin?.routeTo({ dnsName: loadBalancer.dnsName, zoneId: loadBalancer.zoneId });
 
     // CI's plan role refreshes every release, and Helm keeps each release's record in a Secret of its namespace.
     new TerraformPlanAccess(this, 'TerraformPlanAccess', {
@@ -230,18 +309,19 @@ export class KubernetesStack extends TerraformStack {
       app_namespace: { value: app.namespaceName, description: 'Namespace HexaBid runs in' },
       // CI re-applies with the tag that is serving when a change brings no new one.
       release_image_tag: { value: imageTag.stringValue, description: 'Image tag of the release as last applied' },
+      ...(origin ? { origin_host_name: { value: origin.hostName, description: "This region's origin name, which Route53's failover health check probes" }, origin_health_check_id: { value: origin.healthCheckId, description: 'Route53 health check of the origin' } } : {}),
       hosted_zone_id: { value: zone.zoneId, description: `Route53 zone of ${edge.domainName}` },
       hosted_zone_name_servers: { value: zone.nameServers, description: 'Name servers of the zone (for delegation)' },
       certificate_arn: { value: certificate.certificateArn, description: `ACM certificate for ${certificate.domainNames.join(', ')}` },
       web_acl_arn: { value: waf.webAclArn, description: 'WAFv2 web ACL on the ALB' },
       app_role_arn: { value: appRole.roleArn, description: 'Pod Identity role of the api, worker and scraper' },
-      app_secret_arns: { value: appSecrets.secretArns, description: 'Third-party secret containers; ops put their values' },
       aws_load_balancer_controller_role_arn: { value: loadBalancers.roleArn, description: 'Pod Identity role of the AWS Load Balancer Controller' },
       external_secrets_role_arn: { value: externalSecrets.roleArn, description: 'Pod Identity role of external-secrets' },
       external_dns_role_arn: { value: dns.roleArn, description: 'Pod Identity role of external-dns' },
       grafana_admin_secret_arn: { value: monitoring.grafanaAdminSecretArn, description: "Grafana's generated admin credential (docs/OBSERVABILITY.md, Reaching Grafana)" },
       container_log_groups: { value: logs.logGroupNames, description: 'CloudWatch log group of each namespace' },
     };
+    if (appSecrets) outputs.app_secret_arns = { value: appSecrets.secretArns, description: 'Third-party secret containers; ops put their values' };
     for (const [name, output] of Object.entries(outputs)) new TerraformOutput(this, name, output);
   }
 }

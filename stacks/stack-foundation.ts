@@ -12,10 +12,11 @@ export function defaultTags(config: StackFoundationConfig): { tags: Record<strin
 }
 
 /** The environment's AWS provider, locked to its account so a wrong profile fails at plan. */
-export function awsProvider(scope: Construct, config: StackFoundationConfig, options: { id?: string; alias?: string; region?: string } = {}): AwsProvider {
+export function awsProvider(scope: Construct, config: StackFoundationConfig, options: { id?: string; alias?: string; region?: string; skipCredentialsValidation?: boolean } = {}): AwsProvider {
   return new AwsProvider(scope, options.id ?? 'aws', {
     alias: options.alias,
     region: options.region ?? config.region,
+    skipCredentialsValidation: options.skipCredentialsValidation,
     allowedAccountIds: [config.accountId],
     defaultTags: defaultTags(config),
   });
@@ -49,7 +50,11 @@ export function requireTerraformVersion(stack: TerraformStack): void {
   stack.addOverride('terraform.required_version', REQUIRED_TERRAFORM_VERSION);
 }
 
-/** Every Secrets Manager name of an environment starts with this: `hexabid/<env>`. */
-export function secretNamePrefix(config: EnvironmentConfig): string {
-  return `hexabid/${config.name}`;
+/**
+ * Every Secrets Manager name of an environment starts with this:
+ * `hexabid/<env>`. A standby shares its primary's (in its own region), so the
+ * secrets replicated to it and the app's values file name the same secrets.
+ */
+export function secretNamePrefix(config: Pick<EnvironmentConfig, 'name' | 'standbyFor'>): string {
+  return `hexabid/${config.standbyFor?.primary ?? config.name}`;
 }

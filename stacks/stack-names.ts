@@ -3,6 +3,13 @@
 /** The account's bootstrap stack, applied once before any environment. */
 export const BOOTSTRAP_STACK_NAME = 'hexabid-bootstrap';
 
+/** What stack names depend on: the environment's name, and whether it is a standby. */
+export interface NamedEnvironment {
+  readonly name: string;
+  readonly standbyFor?: { readonly primary: string };
+  readonly disasterRecovery?: { readonly standbyEnvironment: string };
+}
+
 /** Name of the AWS infrastructure stack of an environment. */
 export function infrastructureStackName(environment: { readonly name: string }): string {
   return `hexabid-${environment.name}`;
@@ -13,9 +20,34 @@ export function kubernetesStackName(environment: { readonly name: string }): str
   return `${infrastructureStackName(environment)}-k8s`;
 }
 
-/** An environment's stacks, in the order they apply. */
-export function environmentStackNames(environment: { readonly name: string }): [infrastructure: string, kubernetes: string] {
-  return [infrastructureStackName(environment), kubernetesStackName(environment)];
+/**
+ * Name of a standby environment's always-on stack (network and database
+ * replica), applied with its primary, long before any failover.
+ */
+export function standbyStackName(environment: { readonly name: string }): string {
+  return `${infrastructureStackName(environment)}-standby`;
+}
+
+/** An environment's stacks, in the order they apply: a standby's always-on stack first. */
+export function environmentStackNames(environment: NamedEnvironment): string[] {
+  const stacks = [infrastructureStackName(environment), kubernetesStackName(environment)];
+  return environment.standbyFor ? [standbyStackName(environment), ...stacks] : stacks;
+}
+
+/**
+ * The stacks a deploy of an environment applies: its own two, and for a
+ * primary with disaster recovery its standby's always-on stack. A standby's
+ * other stacks are applied on failover only.
+ */
+export function deployedStackNames(environment: NamedEnvironment): string[] {
+  if (environment.standbyFor) return [standbyStackName(environment)];
+  const standby = environment.disasterRecovery?.standbyEnvironment;
+  return [...environmentStackNames(environment), ...(standby ? [standbyStackName({ name: standby })] : [])];
+}
+
+/** True for the stacks of a standby that nothing applies until a failover, so CI never plans them. */
+export function isFailoverOnlyStack(environment: NamedEnvironment, stack: string): boolean {
+  return environment.standbyFor !== undefined && stack !== standbyStackName(environment);
 }
 
 /** Where the container logs of one namespace of an environment land (CloudWatch Logs). */

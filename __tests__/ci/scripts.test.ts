@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ciApplyRoleName, ROLE_NAMES, roleArn } from '../../environments/account.ts';
 import { ENVIRONMENTS } from '../../environments/index.ts';
 import { ciTargets } from '../../scripts/ci-targets.ts';
-import { environmentStackNames } from '../../stacks/stack-names.ts';
+import { deployedStackNames, environmentStackNames } from '../../stacks/stack-names.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const script = (name: string) => join(ROOT, 'scripts', 'ci', name);
@@ -94,8 +94,11 @@ describe('npm run ci:targets', () => {
     for (const environment of ENVIRONMENTS) {
       expect(targets[`${environment.name}_region`]).toBe(environment.region);
       expect(targets[`${environment.name}_apply_role`]).toBe(roleArn(ciApplyRoleName(environment.name)));
-      expect(targets[`${environment.name}_stacks`]).toBe(environmentStackNames(environment).join(' '));
+      expect(targets[`${environment.name}_stacks`]).toBe(deployedStackNames(environment).join(' '));
     }
+    // Production's deploys keep its standby's always-on stack current; the standby's own deploy is that stack alone.
+    expect(targets.production_stacks).toBe('hexabid-production hexabid-production-k8s hexabid-production-dr-standby');
+    expect(targets['production-dr_stacks']).toBe('hexabid-production-dr-standby');
   });
 });
 

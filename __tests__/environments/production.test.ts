@@ -32,7 +32,12 @@ describe('production', () => {
     expect(search.zone_awareness_enabled).toBe(true);
     expect(search.zone_awareness_config.availability_zone_count).toBe(3);
     expect(json.provider.aws!.map((p) => p.region)).toEqual(['ap-south-1', 'ap-south-2']);
-    expect(onlyResource(json, 'aws_s3_bucket_replication_configuration').rule[0].destination.encryption_configuration).toBeDefined();
+    // The documents and the search snapshots, each with Replication Time Control's 15 minutes.
+    const replications = resourcesOf(json, 'aws_s3_bucket_replication_configuration');
+    expect(replications).toHaveLength(2);
+    for (const replication of replications) {
+      expect(replication.rule[0].destination).toMatchObject({ encryption_configuration: expect.anything(), replication_time: { status: 'Enabled', time: { minutes: 15 } } });
+    }
   });
 
   it('owns 10.0.0.0/16, as in the design', () => {

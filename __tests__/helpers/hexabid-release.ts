@@ -19,6 +19,7 @@ export const TERRAFORM_SAMPLES: Readonly<Record<string, string>> = {
   'ingress.alb.accessLogs.prefix': 'alb',
   'redis.auth.user': 'hexabid-production-app',
   'redis.auth.replicationGroupId': 'hexabid-production',
+  'ingress.annotations.external-dns\\.alpha\\.kubernetes\\.io/aws-health-check-id': '0f3c2b1a-5d4e-4f60-8a9b-0c1d2e3f4a5b',
 };
 
 /** The release's `set` list with each Terraform reference replaced by a sample of what it resolves to. */

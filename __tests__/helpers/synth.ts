@@ -11,6 +11,7 @@ import type { EnvironmentConfig } from '../../environments/types.ts';
 import { BootstrapStack, type BootstrapStackOptions } from '../../stacks/bootstrap-stack.ts';
 import { InfrastructureStack } from '../../stacks/infrastructure-stack.ts';
 import { KubernetesStack } from '../../stacks/kubernetes-stack.ts';
+import { StandbyStack } from '../../stacks/standby-stack.ts';
 
 /** A synthesized stack: Terraform JSON. */
 export interface TfJson {
@@ -35,6 +36,40 @@ export function synthEnvironment(config: EnvironmentConfig, cacheKey: string = c
     cache.set(cacheKey, hit);
   }
   return hit;
+}
+
+const standbyCache = new Map<string, { json: TfJson; text: string }>();
+
+/** Validates and synthesizes a standby environment's always-on stack, once per test worker. */
+export function synthStandby(config: EnvironmentConfig): { json: TfJson; text: string } {
+  let hit = standbyCache.get(config.name);
+  if (!hit) {
+    validateEnvironment(config);
+    const text = Testing.synth(new StandbyStack(new App({ stackTraces: false }), config));
+    hit = { json: JSON.parse(text) as TfJson, text };
+    standbyCache.set(config.name, hit);
+  }
+  return hit;
+}
+
+/**
+ * Everything an environment builds in AWS: its infrastructure stack, plus a
+ * standby's always-on stack, merged (a resource address in both fails).
+ */
+export function synthFootprint(config: EnvironmentConfig, cacheKey: string = config.name): TfJson {
+  const infrastructure = synthEnvironment(config, cacheKey).json;
+  if (!config.standbyFor) return infrastructure;
+  const standby = synthStandby(config).json;
+  const resource: TfJson['resource'] = {};
+  for (const part of [standby, infrastructure]) {
+    for (const [type, byId] of Object.entries(part.resource)) {
+      for (const [id, body] of Object.entries(byId)) {
+        if (resource[type]?.[id]) throw new Error(`${type}.${id} is in both stacks of ${config.name}`);
+        (resource[type] ??= {})[id] = body;
+      }
+    }
+  }
+  return { ...infrastructure, resource, data: { ...standby.data, ...infrastructure.data }, output: { ...standby.output, ...infrastructure.output } };
 }
 
 /** Synthesizes whatever `build` adds to a bare stack with an AWS provider. */

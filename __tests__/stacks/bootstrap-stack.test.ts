@@ -60,7 +60,8 @@ describe('hexabid-bootstrap', () => {
       const policy = resourcesOf(json, 'aws_s3_bucket_policy').find((p) => p.bucket === stateBucketRef('id'))!;
       const statements = parsePolicy(policy.policy).Statement;
       const onlyNamed = statements.find((s) => s.Sid === 'OnlyNamedRolesTouchState')!;
-      const expected = [roleArn(ROLE_NAMES.platformAdmin), roleArn(ROLE_NAMES.ciPlan), ...ENVIRONMENTS.map((e) => roleArn(ciApplyRoleName(e.name)))];
+      // The standby's apply role keeps its state in its own region's bucket, so it has nothing here.
+      const expected = [roleArn(ROLE_NAMES.platformAdmin), roleArn(ROLE_NAMES.ciPlan), ...ENVIRONMENTS.filter((e) => !e.standbyFor).map((e) => roleArn(ciApplyRoleName(e.name)))];
       expect(onlyNamed).toEqual({
         Sid: 'OnlyNamedRolesTouchState',
         Effect: 'Deny',
@@ -109,7 +110,12 @@ describe('hexabid-bootstrap', () => {
       const { managed, inline } = policiesOf(ROLE_NAMES.ciPlan);
       expect(managed).toEqual([expect.stringMatching(/:iam::aws:policy\/ReadOnlyAccess$/)]);
       const writes = inline.filter((s) => [s.Action].flat().some((a: string) => /^s3:(Put|Delete)/.test(a)));
-      expect(writes).toEqual([expect.objectContaining({ Resource: `${stateBucketRef('arn')}/*.tflock` })]);
+      // The lock files of both state buckets: the primary region's, and the DR region's (a standby's stacks).
+      const drBucket = Object.entries(json.resource.aws_s3_bucket!).find(([, b]) => b.bucket === stateBackendConfig(ACCOUNT, ACCOUNT.drRegion).bucket)![0];
+      expect(writes).toEqual([
+        expect.objectContaining({ Resource: `${stateBucketRef('arn')}/*.tflock` }),
+        expect.objectContaining({ Resource: `\${aws_s3_bucket.${drBucket}.arn}/*.tflock` }),
+      ]);
       expect(inline.find((s) => s.Sid === 'ReadBackGeneratedCredentials')!.Resource).toEqual([
         `arn:aws:secretsmanager:ap-south-1:${ACCOUNT.accountId}:secret:hexabid/*/cache/auth-*`,
       ]);
@@ -134,8 +140,11 @@ describe('hexabid-bootstrap', () => {
     const lifecycles = resourcesOf(json, 'aws_ecr_lifecycle_policy');
     expect(lifecycles).toHaveLength(4);
     expect(JSON.parse(lifecycles[0]!.policy).rules.map((r: any) => r.selection.tagStatus)).toEqual(['untagged', 'any']);
-    // The release pulls from these repositories in every environment.
-    for (const environment of ENVIRONMENTS) expect(environment.app.imageRegistry).toBe(imageRegistry());
+    // The release pulls from these repositories in every environment; a standby from their copies in its region.
+    for (const environment of ENVIRONMENTS) expect(environment.app.imageRegistry).toBe(imageRegistry(ACCOUNT, environment.region));
+    expect(onlyResource(json, 'aws_ecr_replication_configuration').replication_configuration).toEqual({
+      rule: [{ destination: [{ region: 'ap-south-2', registry_id: expect.any(String) }], repository_filter: [{ filter: 'hexabid/', filter_type: 'PREFIX_MATCH' }] }],
+    });
   });
 
   it('creates the apex zone and outputs its name servers for the registrar, unless the account says it exists', () => {
@@ -153,15 +162,20 @@ describe('hexabid-bootstrap', () => {
   });
 
   it('raises the Elastic IP and On-Demand vCPU quotas to what the environments need, never below the current value', () => {
-    const quotas: Record<string, any> = Object.fromEntries(resourcesOf(json, 'aws_servicequotas_service_quota').map((q) => [q.quota_code, q]));
-    const natGateways = ENVIRONMENTS.reduce((n, e) => n + (e.network.natGateways === 'single' ? 1 : e.network.availabilityZones.length), 0);
+    const quotas: Record<string, any> = Object.fromEntries(resourcesOf(json, 'aws_servicequotas_service_quota').map((q) => [`${q.quota_code}${q.region ? `-${q.region}` : ''}`, q]));
+    const primary = ENVIRONMENTS.filter((e) => e.region === ACCOUNT.region);
+    const natGateways = primary.reduce((n, e) => n + (e.network.natGateways === 'single' ? 1 : e.network.availabilityZones.length), 0);
     expect(quotas['L-0263D0A3']!.value).toMatch(new RegExp(`^\\$\\{max\\(data\\.aws_servicequotas_service_quota\\.[^)]*\\.value, ${natGateways}\\)\\}$`));
-    const vcpus = ENVIRONMENTS.flatMap((e) =>
+    const vcpus = primary.flatMap((e) =>
       Object.values(e.cluster.nodeGroups).map((g) => (g.maxSize + e.network.availabilityZones.length) * NODE_INSTANCE_TYPES[g.instanceTypes[0]!]!.vcpus),
     ).reduce((a, b) => a + b, 0);
     expect(quotas['L-1216C47A']!.value).toContain(`, ${vcpus})`);
     for (const quota of Object.values(quotas)) expect(quota.lifecycle).toEqual({ ignore_changes: ['value'] });
-    expect(bootstrapConfig(ENVIRONMENTS).quotas[0]!.minimum).toBe(natGateways);
+    expect(bootstrapConfig(ENVIRONMENTS).quotas.find((q) => q.region === undefined)!.minimum).toBe(natGateways);
+    // The standby's region gets its own, requested before any failover needs them: production-dr's one NAT gateway, and its nodes.
+    expect(quotas['L-0263D0A3-ap-south-2']!.value).toMatch(/, 1\)\}$/);
+    expect(quotas['L-1216C47A-ap-south-2']!.value).toContain(`, ${(10 + 3) * 4 + (10 + 3) * 2})`);
+    expect(quotas['L-1216C47A-ap-south-2']!.depends_on).toEqual([expect.stringMatching(/^aws_account_region\./)]);
   });
 
   it('encrypts with rotating keys, blocks public access everywhere, and tags through the provider', () => {
@@ -179,7 +193,7 @@ describe('hexabid-bootstrap scoping of CI', () => {
   const stateBucketKey = Object.entries(json.resource.aws_s3_bucket!).find(([, b]) => b.bucket === state.bucket)![0];
   const statements = parsePolicy(resourcesOf(json, 'aws_s3_bucket_policy').find((p) => p.bucket === `\${aws_s3_bucket.${stateBucketKey}.id}`)!.policy).Statement;
 
-  it.each(ENVIRONMENTS)("denies $name's apply role every state but its own two stacks'", (environment) => {
+  it.each(ENVIRONMENTS.filter((e) => e.region === ACCOUNT.region))("denies $name's apply role every state but its own two stacks'", (environment) => {
     const apply = roleArn(ciApplyRoleName(environment.name));
     const scoped = statements.filter((s) => s.Condition?.ArnEquals?.['aws:PrincipalArn'] === apply);
     expect(scoped).toEqual([
@@ -195,10 +209,35 @@ describe('hexabid-bootstrap scoping of CI', () => {
     const roleKey = Object.entries(json.resource.aws_iam_role!).find(([, r]) => r.name === ROLE_NAMES.ciPlan)![0];
     const inline = resourcesOf(json, 'aws_iam_role_policy').filter((p) => p.role === `\${aws_iam_role.${roleKey}.name}`).flatMap((p) => parsePolicy(p.policy).Statement);
     const ssm = inline.filter((s) => [s.Action].flat().some((a: string) => a.startsWith('ssm:')));
-    expect(ssm).toEqual([
-      expect.objectContaining({ Action: 'ssm:StartSession', Resource: expect.stringMatching(/:instance\/\*$/), Condition: { StringLike: { 'ssm:resourceTag/eks:cluster-name': 'hexabid-*' } } }),
-      expect.objectContaining({ Action: 'ssm:StartSession', Resource: 'arn:aws:ssm:ap-south-1::document/AWS-StartPortForwardingSessionToRemoteHost' }),
-    ]);
+    // In each region a cluster runs: production's, and its standby's once it fails over.
+    expect(ssm).toEqual(['ap-south-1', 'ap-south-2'].flatMap((region) => [
+      expect.objectContaining({ Action: 'ssm:StartSession', Resource: expect.stringMatching(new RegExp(`:ec2:${region}:\\d+:instance/\\*$`)), Condition: { StringLike: { 'ssm:resourceTag/eks:cluster-name': 'hexabid-*' } } }),
+      expect.objectContaining({ Action: 'ssm:StartSession', Resource: `arn:aws:ssm:${region}::document/AWS-StartPortForwardingSessionToRemoteHost` }),
+    ]));
+  });
+});
+
+describe('hexabid-bootstrap state in the DR region', () => {
+  const { json } = synthBootstrap();
+  const dr = stateBackendConfig(ACCOUNT, ACCOUNT.drRegion);
+  const bucketKey = Object.entries(json.resource.aws_s3_bucket!).find(([, b]) => b.bucket === dr.bucket)![0];
+  const bucket = `\${aws_s3_bucket.${bucketKey}.arn}`;
+  const statements = parsePolicy(resourcesOf(json, 'aws_s3_bucket_policy').find((p) => p.bucket === `\${aws_s3_bucket.${bucketKey}.id}`)!.policy).Statement;
+  const scopedTo = (environment: string) => statements.filter((s) => s.Condition?.ArnEquals?.['aws:PrincipalArn'] === roleArn(ciApplyRoleName(environment))).flatMap((s) => s.NotResource);
+
+  it("is built in the DR region, once it is enabled, under the same key alias", () => {
+    expect(json.resource.aws_s3_bucket![bucketKey]).toMatchObject({ provider: 'aws.dr', depends_on: [expect.stringMatching(/^aws_account_region\./)] });
+    expect(resourcesOf(json, 'aws_kms_alias').filter((a) => a.name === dr.kmsKeyId)).toHaveLength(2);
+    expect(json.output!.dr_state_bucket!.value).toBe(`\${aws_s3_bucket.${bucketKey}.id}`);
+  });
+
+  it("lets production's deploys write the standby's always-on stack, and the standby's role its own three stacks, nothing else", () => {
+    expect(scopedTo('production')).toEqual([`${bucket}/hexabid-production-dr-standby/*`]);
+    expect(scopedTo('production-dr')).toEqual(['hexabid-production-dr-standby', 'hexabid-production-dr', 'hexabid-production-dr-k8s'].map((s) => `${bucket}/${s}/*`));
+    // dev and staging have no state here, so no access at all.
+    const allowed = statements.find((s) => s.Sid === 'OnlyNamedRolesTouchState')!.Condition.ArnNotLike['aws:PrincipalArn'];
+    expect(allowed).not.toContain(roleArn(ciApplyRoleName('staging')));
+    expect(allowed).not.toContain(roleArn(ciApplyRoleName('dev')));
   });
 });
 

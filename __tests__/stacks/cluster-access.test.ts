@@ -83,7 +83,7 @@ describe.each(ENVIRONMENTS)('what the planners can read in $name', (config) => {
     kubernetes_role_binding_v1: ['rbac.authorization.k8s.io', 'rolebindings'],
   };
   // What the EKS view policy already reads: the namespaced kinds of the Kubernetes `view` role.
-  const VIEWED = new Set(['kubernetes_config_map_v1', 'kubernetes_job_v1', 'kubernetes_limit_range_v1', 'kubernetes_resource_quota_v1', 'kubernetes_service_account_v1']);
+  const VIEWED = new Set(['kubernetes_config_map_v1', 'kubernetes_cron_job_v1', 'kubernetes_job_v1', 'kubernetes_limit_range_v1', 'kubernetes_resource_quota_v1', 'kubernetes_service_account_v1']);
 
   it('covers every kind of object the Kubernetes stack manages, so a plan can refresh it', () => {
     const rules = resourcesOf(k8s, 'kubernetes_cluster_role_v1').filter((r) => r.metadata.name === 'hexabid:plan-reader').flatMap((r) => r.rule);

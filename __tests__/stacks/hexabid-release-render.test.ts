@@ -66,7 +66,7 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('the hexabid releas
         REDIS_HOST: SAMPLES['redis.host'],
         OPENSEARCH_URL: `https://${SAMPLES['search.endpoint']}`,
         OPENSEARCH_SIGNING: 'aws-sigv4',
-        OPENSEARCH_AWS_REGION: 'ap-south-1',
+        OPENSEARCH_AWS_REGION: config.region,
         OPENSEARCH_AWS_SERVICE: 'es',
         S3_BUCKET: SAMPLES['storage.bucket'],
       });
@@ -94,8 +94,11 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('the hexabid releas
   });
 
   it('syncs only secrets that exist, through the store the stack installs', async () => {
-    const infraSecrets = resourcesOf(synthEnvironment(config).json, 'aws_secretsmanager_secret').map((s) => s.name);
-    const appSecrets = resourcesOf(json, 'aws_secretsmanager_secret').map((s) => s.name);
+    // A standby reads the copies its primary's secrets keep in its region.
+    const primary = config.standbyFor ? ENVIRONMENTS.find((e) => e.name === config.standbyFor!.primary)! : undefined;
+    const replicated = (secrets: Record<string, any>[]) => secrets.filter((s) => !primary || (s.replica ?? []).some((r: { region: string }) => r.region === config.region)).map((s) => s.name);
+    const infraSecrets = replicated(resourcesOf(synthEnvironment(primary ?? config).json, 'aws_secretsmanager_secret'));
+    const appSecrets = replicated(resourcesOf(primary ? synthKubernetesEnvironment(primary).json : json, 'aws_secretsmanager_secret'));
     const store = JSON.parse(resourcesOf(json, 'helm_release').find((r) => r.name === 'cluster-secret-store')!.values[0]).clusterSecretStore.name;
     const external = (await rendered()).filter((o) => o.kind === 'ExternalSecret');
     // The app's and the migrator's database users, the read-only user where a replica exists, and the three third-party secrets;

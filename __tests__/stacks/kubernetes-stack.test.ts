@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../../environments/index.ts';
 import { CHART_DIR } from '../../lib/chart-path.ts';
 import { unscopedWriteActions } from '../../modules/internal/iam.ts';
-import { INFRASTRUCTURE_OUTPUTS } from '../../stacks/infrastructure-stack.ts';
+import { DISASTER_RECOVERY_OUTPUTS, INFRASTRUCTURE_OUTPUTS } from '../../stacks/infrastructure-stack.ts';
+import { secretNamePrefix } from '../../stacks/stack-foundation.ts';
 import { IMAGE_TAG_PATTERN } from '../../stacks/image-tag-variable.ts';
 import { onlyDataSource, onlyResource, parsePolicy, referencesIn, resourcesOf, synthEnvironment, synthKubernetesEnvironment } from '../helpers/synth.ts';
 
@@ -21,10 +22,13 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
   const { json, stackDir } = synthKubernetesEnvironment(config);
   const clusterName = `hexabid-${name}`;
   const appNamespace = config.kubernetes.appNamespace;
+  // Environments with a standby take search snapshots (the primary) or restore them (the standby).
+  const snapshots = config.disasterRecovery !== undefined || config.standbyFor !== undefined;
+  const secretPrefix = secretNamePrefix(config);
 
   describe('providers', () => {
     it('authenticate with an aws eks get-token exec block and no static credentials', () => {
-      const exec = { api_version: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', clusterName, '--region', 'ap-south-1', '--output', 'json'] };
+      const exec = { api_version: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', clusterName, '--region', config.region, '--output', 'json'] };
       const kubernetes = json.provider.kubernetes![0];
       const helm = json.provider.helm![0].kubernetes;
       expect(kubernetes.exec).toEqual([exec]);
@@ -81,7 +85,7 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
       const read = new Set([...JSON.stringify(json.resource).matchAll(/terraform_remote_state\.[A-Za-z0-9_]+\.outputs\.([a-z_]+)/g)].map((m) => m[1]!));
       expect(read.size).toBeGreaterThan(5);
       for (const output of read) {
-        expect(INFRASTRUCTURE_OUTPUTS).toContain(output);
+        expect([...INFRASTRUCTURE_OUTPUTS, ...DISASTER_RECOVERY_OUTPUTS]).toContain(output);
         expect(infraOutputs).toContain(output);
       }
     });
@@ -139,7 +143,7 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
     it('give every AWS role to Pod Identity, for this cluster and named service accounts only', () => {
       const roles = resourcesOf(json, 'aws_iam_role');
       expect(roles.map((r) => r.name).sort()).toEqual(
-        ['app', 'aws-load-balancer-controller', 'cluster-autoscaler', 'external-dns', 'external-secrets', 'fluent-bit', 'grafana'].map((r) => `${clusterName}-${r}`).sort(),
+        ['app', 'aws-load-balancer-controller', 'cluster-autoscaler', 'external-dns', 'external-secrets', 'fluent-bit', 'grafana', ...(snapshots ? ['search-snapshots'] : [])].map((r) => `${clusterName}-${r}`).sort(),
       );
       for (const role of roles) {
         const [statement, ...rest] = parsePolicy(role.assume_role_policy).Statement;
@@ -153,7 +157,7 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
 
     it('allow no write action on every resource', () => {
       const policies = resourcesOf(json, 'aws_iam_role_policy');
-      expect(policies).toHaveLength(7);
+      expect(policies).toHaveLength(snapshots ? 8 : 7);
       for (const policy of policies) {
         for (const statement of parsePolicy(policy.policy).Statement) expect(unscopedWriteActions(statement as never)).toEqual([]);
       }
@@ -161,7 +165,9 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
 
     it('bind each role to service accounts the charts actually create', () => {
       const associations = resourcesOf(json, 'aws_eks_pod_identity_association').map((a) => a.service_account).sort();
-      expect(associations).toEqual(['aws-for-fluent-bit', 'aws-load-balancer-controller', 'cluster-autoscaler', 'external-dns', 'external-secrets', 'grafana', 'hexabid-api', 'hexabid-scraper', 'hexabid-worker', 'opensearch-security']);
+      expect(associations).toEqual(
+        ['aws-for-fluent-bit', 'aws-load-balancer-controller', 'cluster-autoscaler', 'external-dns', 'external-secrets', 'grafana', 'hexabid-api', 'hexabid-scraper', 'hexabid-worker', 'opensearch-security', ...(snapshots ? ['search-snapshots'] : [])].sort(),
+      );
       const values = (chart: string) => JSON.parse(release(json, chart).values[0]);
       expect(values('aws-load-balancer-controller').serviceAccount.name).toBe('aws-load-balancer-controller');
       expect(values('external-secrets').serviceAccount.name).toBe('external-secrets');
@@ -173,7 +179,8 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
     it('let external-secrets read only this environment\'s secrets', () => {
       const policy = resourcesOf(json, 'aws_iam_role_policy').find((p) => p.role.includes('ExternalSecrets'))!;
       const [read, decrypt] = parsePolicy(policy.policy).Statement;
-      expect(read!.Resource).toMatch(new RegExp(`:secret:hexabid/${name}/\\*$`));
+      // A standby shares its primary's secret names, in its own region.
+      expect(read!.Resource).toMatch(new RegExp(`:secret:${secretPrefix}/\\*$`));
       expect(decrypt!.Condition).toEqual({ StringEquals: { 'kms:ViaService': 'secretsmanager.${data.aws_region.AwsContext_Region_51268B9B.region}.amazonaws.com' } });
     });
 
@@ -263,8 +270,14 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
   describe('app secrets and IAM', () => {
     it('creates KMS-encrypted, empty containers for the third-party secrets, and Grafana\'s generated admin credential', () => {
       const secrets = resourcesOf(json, 'aws_secretsmanager_secret');
-      expect(secrets.map((s) => s.name).sort()).toEqual(['grafana/admin', 'llm', 'sendgrid', 'twilio'].map((s) => `hexabid/${name}/${s}`));
-      for (const secret of secrets) expect(secret.kms_key_id).toMatch(/aws_kms_key\.AppSecrets_Key/);
+      // A standby makes no third-party containers: it reads the copies its primary keeps in its region.
+      const thirdParty = config.standbyFor ? [] : ['llm', 'sendgrid', 'twilio'];
+      expect(secrets.map((s) => s.name).sort()).toEqual(['grafana/admin', ...thirdParty].map((s) => `${secretPrefix}/${s}`));
+      if (!config.standbyFor) for (const secret of secrets) expect(secret.kms_key_id).toMatch(/aws_kms_key\.AppSecrets_Key/);
+      // A primary with a standby keeps a copy of each third-party secret in the standby's region.
+      for (const secret of secrets.filter((s) => thirdParty.some((t) => s.name.endsWith(`/${t}`)))) {
+        expect(secret.replica ?? []).toEqual(config.disasterRecovery ? [{ region: config.documents.replicationRegion, kms_key_id: expect.stringMatching(/outputs\.dr_secrets_kms_key_arn\}$/) }] : []);
+      }
       // Grafana's password is written write-only: the version's state never holds it.
       for (const version of resourcesOf(json, 'aws_secretsmanager_secret_version')) {
         expect(version.secret_string).toBeUndefined();
@@ -326,7 +339,7 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
     it('starts the release only after the mapping, with the settings pods need to sign requests', () => {
       expect(release(json, 'hexabid').depends_on).toContain(`kubernetes_job_v1.${Object.keys(json.resource.kubernetes_job_v1!)[0]}`);
       const sets = Object.fromEntries(release(json, 'hexabid').set.map((s: any) => [s.name, s.value]));
-      expect(sets).toMatchObject({ 'search.auth.type': 'aws-sigv4', 'search.auth.region': 'ap-south-1', 'search.endpoint': expect.stringMatching(/^https:\/\//) });
+      expect(sets).toMatchObject({ 'search.auth.type': 'aws-sigv4', 'search.auth.region': config.region, 'search.endpoint': expect.stringMatching(/^https:\/\//) });
     });
   });
 
@@ -360,13 +373,24 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
         'frontend.image.repository': `${config.app.imageRegistry}/hexabid/frontend`,
         'scraper.image.repository': `${config.app.imageRegistry}/hexabid/scraper`,
         'search.auth.type': 'aws-sigv4',
-        'search.auth.region': 'ap-south-1',
+        'search.auth.region': config.region,
         'networkPolicy.monitoringNamespace': 'hexabid-system',
+        // The network policies admit this environment's VPC, whatever the shared values file says.
+        'networkPolicy.ingressCidrs[0]': config.network.vpcCidr,
+        'networkPolicy.dataCidrs[0]': config.network.vpcCidr,
         'redis.auth.type': 'iam',
         'redis.auth.user': output('cache_app_user_name'),
         'redis.auth.replicationGroupId': output('cache_replication_group_id'),
-        'redis.auth.region': 'ap-south-1',
+        'redis.auth.region': config.region,
         'metrics.podMonitor.enabled': 'true',
+        // Production answers first for its domain, tied to its origin's health check; its standby second.
+        ...(snapshots
+          ? {
+              'ingress.annotations.external-dns\\.alpha\\.kubernetes\\.io/set-identifier': config.region,
+              'ingress.annotations.external-dns\\.alpha\\.kubernetes\\.io/aws-failover': config.standbyFor ? 'SECONDARY' : 'PRIMARY',
+              'ingress.annotations.external-dns\\.alpha\\.kubernetes\\.io/aws-health-check-id': expect.stringMatching(/^\$\{aws_route53_health_check\.\w+\.id\}$/),
+            }
+          : {}),
       });
       for (const s of hexabid().set) expect(s.type).toBe(s.name === 'metrics.podMonitor.enabled' ? 'auto' : 'string');
     });
@@ -425,7 +449,8 @@ describe('the README bootstrap of a new environment', () => {
 
   it('targets exactly the third-party secret containers, at addresses every environment has', () => {
     expect(targets.map(([, name]) => name.replace(/_[A-F0-9]{8}$/, ''))).toEqual(['AppSecrets_Secret-llm', 'AppSecrets_Secret-sendgrid', 'AppSecrets_Secret-twilio']);
-    for (const config of ENVIRONMENTS) {
+    // A standby has none: it reads its primary's copies.
+    for (const config of ENVIRONMENTS.filter((e) => !e.standbyFor)) {
       const { json } = synthKubernetesEnvironment(config);
       for (const [type, name] of targets) expect(json.resource[type]?.[name], `${type}.${name} in hexabid-${config.name}-k8s`).toBeDefined();
     }

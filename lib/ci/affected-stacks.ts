@@ -6,7 +6,7 @@
  */
 import { ACCOUNT, ROLE_NAMES, roleArn, type AccountConfig } from '../../environments/account.ts';
 import { ENVIRONMENTS } from '../../environments/index.ts';
-import { BOOTSTRAP_STACK_NAME, infrastructureStackName, kubernetesStackName } from '../../stacks/stack-names.ts';
+import { BOOTSTRAP_STACK_NAME, infrastructureStackName, kubernetesStackName, standbyStackName } from '../../stacks/stack-names.ts';
 
 export type StackKind = 'bootstrap' | 'infrastructure' | 'kubernetes';
 
@@ -117,6 +117,8 @@ export interface AffectedStacksResult {
 export interface StackEnvironment {
   readonly name: string;
   readonly region: string;
+  /** Set on a standby, whose only planned stack is its always-on one. */
+  readonly standbyFor?: { readonly primary: string };
 }
 
 /** Every stack the app synthesizes, in apply order, named as the app names them. */
@@ -125,6 +127,11 @@ export function allStacks(environments: readonly StackEnvironment[] = ENVIRONMEN
   const stacks: Omit<AffectedStack, 'order' | 'planRoleArn'>[] = [{ stack: BOOTSTRAP_STACK_NAME, environment: null, kind: 'bootstrap', region: account.region }];
   for (const environment of environments) {
     const { name, region } = environment;
+    // A standby's failover stacks read state that exists only after a failover: synthesized and tested, never planned.
+    if (environment.standbyFor) {
+      stacks.push({ stack: standbyStackName(environment), environment: name, kind: 'infrastructure', region });
+      continue;
+    }
     stacks.push({ stack: infrastructureStackName(environment), environment: name, kind: 'infrastructure', region });
     stacks.push({ stack: kubernetesStackName(environment), environment: name, kind: 'kubernetes', region });
   }

@@ -2,7 +2,7 @@ import { AccountRegion } from '@cdktf/provider-aws/lib/account-region';
 import { DataAwsServicequotasServiceQuota } from '@cdktf/provider-aws/lib/data-aws-servicequotas-service-quota';
 import { IamServiceLinkedRole } from '@cdktf/provider-aws/lib/iam-service-linked-role';
 import { ServicequotasServiceQuota } from '@cdktf/provider-aws/lib/servicequotas-service-quota';
-import { Fn } from 'cdktf';
+import { Fn, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { requireProps, withDefaults } from '../internal/props.ts';
 
@@ -15,6 +15,11 @@ export interface QuotaRequirement {
   /** What the quota is, for the plan reader. */
   readonly description: string;
   readonly minimum: number;
+  /**
+   * The region the quota applies in; one of `optInRegions` is enabled first.
+   * @default - the stack's region
+   */
+  readonly region?: string;
 }
 
 export interface AccountPrerequisitesProps {
@@ -57,26 +62,36 @@ export const ACCOUNT_PREREQUISITES_DEFAULTS = {
 export class AccountPrerequisites extends Construct {
   /** Requested value per quota code, as Terraform expressions. */
   readonly quotaValues: Readonly<Record<string, number>>;
+  /** The opt-in regions' enablement: anything built in one of them must depend on it. */
+  readonly enabledRegions: readonly ITerraformDependable[];
 
   constructor(scope: Construct, id: string, props: AccountPrerequisitesProps = {}) {
     super(scope, id);
     const p = withDefaults(props, ACCOUNT_PREREQUISITES_DEFAULTS);
-    for (const region of p.optInRegions) new AccountRegion(this, `Region-${region}`, { regionName: region, enabled: true });
+    const enabled = new Map(p.optInRegions.map((region) => [region, new AccountRegion(this, `Region-${region}`, { regionName: region, enabled: true })]));
+    this.enabledRegions = [...enabled.values()];
     for (const service of p.serviceLinkedRoles) {
       new IamServiceLinkedRole(this, `ServiceLinkedRole-${service}`, { awsServiceName: service, description: `Created before the first ${service} resource` });
     }
     const values: Record<string, number> = {};
     for (const quota of p.quotas) {
       requireProps(Number.isInteger(quota.minimum) && quota.minimum > 0, 'AccountPrerequisites', id, `quotas ${quota.quotaCode}: minimum must be a positive whole number (got ${quota.minimum})`);
-      const current = new DataAwsServicequotasServiceQuota(this, `Current-${quota.quotaCode}`, { serviceCode: quota.serviceCode, quotaCode: quota.quotaCode });
+      // The stack's own region keeps the plain IDs (and addresses); another region's are suffixed with it.
+      const key = quota.region ? `${quota.quotaCode}-${quota.region}` : quota.quotaCode;
+      const region = quota.region;
+      const regionEnabled = region ? enabled.get(region) : undefined;
+      const dependsOn = regionEnabled ? [regionEnabled] : undefined;
+      const current = new DataAwsServicequotasServiceQuota(this, `Current-${key}`, { serviceCode: quota.serviceCode, quotaCode: quota.quotaCode, region, dependsOn });
       const value = Fn.max([current.value, quota.minimum]);
-      new ServicequotasServiceQuota(this, `Quota-${quota.quotaCode}`, {
+      new ServicequotasServiceQuota(this, `Quota-${key}`, {
         serviceCode: quota.serviceCode,
         quotaCode: quota.quotaCode,
+        region,
         value,
         lifecycle: { ignoreChanges: ['value'] },
+        dependsOn,
       });
-      values[quota.quotaCode] = value;
+      values[key] = value;
     }
     this.quotaValues = values;
   }

@@ -1,6 +1,8 @@
+import { EcrReplicationConfiguration } from '@cdktf/provider-aws/lib/ecr-replication-configuration';
 import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
 import { Construct } from 'constructs';
+import { awsContext } from '../internal/aws-context.ts';
 import type { PolicyStatement } from '../internal/iam.ts';
 import { requireProps, withDefaults } from '../internal/props.ts';
 import { EncryptionKey } from '../security/kms-key.ts';
@@ -20,12 +22,19 @@ export interface ImageRepositoriesProps {
    * @default 200
    */
   readonly taggedImagesKept?: number;
+  /**
+   * Regions every push is replicated to, so a standby environment there pulls
+   * from its own region's registry while this one is down.
+   * @default [] - no replication
+   */
+  readonly replicationRegions?: readonly string[];
 }
 
 /** Every default of {@link ImageRepositoriesProps}, applied in one place. */
 export const IMAGE_REPOSITORIES_DEFAULTS = {
   untaggedImageExpiryDays: 7,
   taggedImagesKept: 200,
+  replicationRegions: [],
 } as const satisfies Partial<ImageRepositoriesProps>;
 
 /**
@@ -47,6 +56,21 @@ export class ImageRepositories extends Construct {
     requireProps(p.untaggedImageExpiryDays >= 1, 'ImageRepositories', id, `untaggedImageExpiryDays must be at least 1 (got ${p.untaggedImageExpiryDays})`);
     requireProps(p.taggedImagesKept >= 1, 'ImageRepositories', id, `taggedImagesKept must be at least 1 (got ${p.taggedImagesKept})`);
     const key = new EncryptionKey(this, 'Key', { aliasName: p.keyAliasName, description: 'Encrypts HexaBid container images' });
+    if (p.replicationRegions.length > 0) {
+      const { accountId } = awsContext(this);
+      const prefixes = [...new Set(p.repositoryNames.map((name) => name.split('/')[0]!))];
+      // One configuration per registry; the replicas are created on the first push, AES-256 encrypted by ECR.
+      new EcrReplicationConfiguration(this, 'Replication', {
+        replicationConfiguration: {
+          rule: [
+            {
+              destination: p.replicationRegions.map((region) => ({ region, registryId: accountId })),
+              repositoryFilter: prefixes.map((prefix) => ({ filter: `${prefix}/`, filterType: 'PREFIX_MATCH' })),
+            },
+          ],
+        },
+      });
+    }
     this.kmsKeyArn = key.keyArn;
 
     const lifecycle = JSON.stringify({

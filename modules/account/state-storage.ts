@@ -1,3 +1,4 @@
+import type { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { accessLogsBucket } from '../internal/access-logs-bucket.ts';
 import type { PolicyStatement } from '../internal/iam.ts';
@@ -34,6 +35,12 @@ export interface TerraformStateStorageProps {
    * @default 365
    */
   readonly accessLogRetentionDays?: number;
+  /**
+   * The provider of the bucket's region: another region's bucket holds the
+   * state of stacks that must work while the primary region is down.
+   * @default - the stack's default AWS provider
+   */
+  readonly provider?: TerraformProvider;
 }
 
 /** Every default of {@link TerraformStateStorageProps}, applied in one place. */
@@ -74,14 +81,17 @@ export class TerraformStateStorage extends Construct {
     }
     const abortMultipart = { id: 'abort-incomplete-multipart-uploads', status: 'Enabled', filter: [{ prefix: '' }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }] };
 
-    const key = new EncryptionKey(this, 'Key', { aliasName: p.keyAliasName, description: 'Encrypts Terraform state, which holds generated credentials' });
+    const provider = p.provider;
+    const key = new EncryptionKey(this, 'Key', { aliasName: p.keyAliasName, description: 'Encrypts Terraform state, which holds generated credentials', provider });
     const logs = accessLogsBucket(this, 'AccessLogs', {
+      provider,
       bucketName: `${p.bucketName}-logs`,
       retentionDays: p.accessLogRetentionDays,
       forceDestroy: false,
       abortIncompleteMultipartUploadDays: 7,
     });
     const state = new SecureBucket(this, 'State', {
+      provider,
       bucketName: p.bucketName,
       kmsKeyArn: key.keyArn,
       forceDestroy: false,
@@ -120,12 +130,12 @@ export class TerraformStateStorage extends Construct {
    * What `terraform plan` needs of state: read every stack's state, and take
    * and release the S3 lock file beside it (`<key>.tflock`), never write state.
    */
-  planStatements(): PolicyStatement[] {
+  planStatements(/** Distinguishes the statements of a second bucket in the same policy. */ sidPrefix = ''): PolicyStatement[] {
     return [
-      { Sid: 'ListState', Effect: 'Allow', Action: 's3:ListBucket', Resource: this.bucketArn },
-      { Sid: 'ReadState', Effect: 'Allow', Action: 's3:GetObject', Resource: `${this.bucketArn}/*` },
-      { Sid: 'TakeStateLock', Effect: 'Allow', Action: ['s3:PutObject', 's3:DeleteObject'], Resource: `${this.bucketArn}/*.tflock` },
-      { Sid: 'UseStateKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: this.kmsKeyArn },
+      { Sid: `${sidPrefix}ListState`, Effect: 'Allow', Action: 's3:ListBucket', Resource: this.bucketArn },
+      { Sid: `${sidPrefix}ReadState`, Effect: 'Allow', Action: 's3:GetObject', Resource: `${this.bucketArn}/*` },
+      { Sid: `${sidPrefix}TakeStateLock`, Effect: 'Allow', Action: ['s3:PutObject', 's3:DeleteObject'], Resource: `${this.bucketArn}/*.tflock` },
+      { Sid: `${sidPrefix}UseStateKey`, Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: this.kmsKeyArn },
     ];
   }
 }

@@ -61,6 +61,21 @@ export interface HexabidReleaseProps {
    * @default - no PodMonitor (the chart's default)
    */
   readonly monitoringNamespace?: string;
+  /**
+   * Route53 failover for the Ingress hosts: external-dns writes them as
+   * failover records with this set identifier, the primary's tied to its
+   * health check, so traffic moves to the secondary when the primary fails.
+   * @default - simple records
+   */
+  readonly dnsFailover?: { readonly setIdentifier: string; readonly role: 'PRIMARY' | 'SECONDARY'; readonly healthCheckId?: string };
+  /**
+   * The VPC's range, which the network policies admit traffic from and to
+   * (the load balancer, the data stores): set from the environment so a
+   * values file shared by two regions (production and its standby) cannot
+   * name the wrong one.
+   * @default - the values file's `networkPolicy.ingressCidrs` and `dataCidrs`
+   */
+  readonly vpcCidr?: string;
   /** @default 'hexabid' */
   readonly releaseName?: string;
   /**
@@ -146,6 +161,8 @@ export class HexabidRelease extends Construct {
       ...(p.imageRepositories ? Object.fromEntries(HEXABID_COMPONENTS.map((c) => [`${c}.image.repository`, p.imageRepositories![c]])) : {}),
       ...(p.searchSigningRegion !== undefined ? { 'search.auth.type': 'aws-sigv4', 'search.auth.region': p.searchSigningRegion } : {}),
       ...(p.monitoringNamespace !== undefined ? { 'networkPolicy.monitoringNamespace': p.monitoringNamespace } : {}),
+      ...(p.vpcCidr !== undefined ? { 'networkPolicy.ingressCidrs[0]': p.vpcCidr, 'networkPolicy.dataCidrs[0]': p.vpcCidr } : {}),
+      ...(p.dnsFailover !== undefined ? dnsFailoverAnnotations(p.dnsFailover) : {}),
       ...(p.cacheIamSignIn !== undefined
         ? { 'redis.auth.type': 'iam', 'redis.auth.user': p.cacheIamSignIn.user, 'redis.auth.replicationGroupId': p.cacheIamSignIn.replicationGroupId, 'redis.auth.region': p.cacheIamSignIn.region }
         : {}),
@@ -169,4 +186,14 @@ export class HexabidRelease extends Construct {
     this.namespace = p.namespace;
     this.serviceAccountNames = serviceAccountNames;
   }
+}
+
+/** external-dns's AWS routing annotations on the Ingress, as `--set` paths (dots in the keys escaped). */
+function dnsFailoverAnnotations(f: NonNullable<HexabidReleaseProps['dnsFailover']>): Record<string, string> {
+  const key = (name: string) => `ingress.annotations.external-dns\\.alpha\\.kubernetes\\.io/${name}`;
+  return {
+    [key('set-identifier')]: f.setIdentifier,
+    [key('aws-failover')]: f.role,
+    ...(f.healthCheckId !== undefined ? { [key('aws-health-check-id')]: f.healthCheckId } : {}),
+  };
 }

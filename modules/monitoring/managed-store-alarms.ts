@@ -42,6 +42,13 @@ export interface DatabaseAlarmsProps extends AlarmsBaseProps {
   readonly primaryIdentifier: string;
   /** `DBInstanceIdentifier` of each read replica. @default [] */
   readonly replicaIdentifiers?: readonly string[];
+  /**
+   * The "primary" is a cross-region replica standing by for a failover: it is
+   * labelled `standby` and also gets the replica-lag alarm, which is how the
+   * DR side's recovery point is watched.
+   * @default false
+   */
+  readonly standby?: boolean;
 }
 
 /**
@@ -59,7 +66,7 @@ export class DatabaseAlarms extends Construct {
     requirePositive('DatabaseAlarms', id, 'databaseConnections', t.databaseConnections);
     requirePositive('DatabaseAlarms', id, 'replicaLagSeconds', t.replicaLagSeconds);
     const instances = [
-      { label: 'primary', identifier: props.primaryIdentifier, replica: false },
+      props.standby ? { label: 'standby', identifier: props.primaryIdentifier, replica: true } : { label: 'primary', identifier: props.primaryIdentifier, replica: false },
       ...(props.replicaIdentifiers ?? []).map((identifier, i) => ({ label: `replica-${i + 1}`, identifier, replica: true })),
     ];
     const specs = instances.flatMap(({ label, identifier, replica }) => {

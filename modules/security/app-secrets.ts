@@ -2,6 +2,7 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { Construct } from 'constructs';
 import { requireProps, withDefaults } from '../internal/props.ts';
 import { EncryptionKey } from './kms-key.ts';
+import { replicaBlocks, type SecretReplica } from './secret-replica.ts';
 
 /** A secret the app needs and what its value must hold. */
 export interface AppSecretSpec {
@@ -20,6 +21,11 @@ export interface AppSecretsProps {
    * @default 30
    */
   readonly recoveryWindowInDays?: number;
+  /**
+   * A read-only copy of every secret in another region, which a standby environment reads.
+   * @default - this region only
+   */
+  readonly replica?: SecretReplica;
 }
 
 /** Every default of {@link AppSecretsProps}, applied in one place. */
@@ -60,6 +66,7 @@ export class AppSecrets extends Construct {
         description: spec.description,
         kmsKeyId: key.keyArn,
         recoveryWindowInDays: p.recoveryWindowInDays,
+        replica: replicaBlocks(p.replica),
       });
       arns[spec.name] = secret.arn;
       fullNames[spec.name] = name;

@@ -10,6 +10,7 @@ import { awsContext } from '../internal/aws-context.ts';
 import { IngressSecurityGroup } from '../internal/ingress-security-group.ts';
 import { requireProps, withDefaults } from '../internal/props.ts';
 import { GeneratedCredential } from './generated-credential.ts';
+import type { SecretReplica } from './secret-replica.ts';
 
 /**
  * The PostgreSQL roles of the app's database. Privileges go to the two
@@ -41,6 +42,15 @@ export const DATABASE_USER_SECRET_SUFFIXES: Readonly<Record<DatabaseUser, string
   app: 'app',
   appReadonly: 'app-readonly',
 };
+
+/** Each user's secret name under a prefix: also where a standby finds the replicated copies. */
+export function databaseUserSecretNames(secretPrefix: string): Readonly<Record<DatabaseUser, string>> {
+  return {
+    migrator: `${secretPrefix}/database/${DATABASE_USER_SECRET_SUFFIXES.migrator}`,
+    app: `${secretPrefix}/database/${DATABASE_USER_SECRET_SUFFIXES.app}`,
+    appReadonly: `${secretPrefix}/database/${DATABASE_USER_SECRET_SUFFIXES.appReadonly}`,
+  };
+}
 
 /** What AWS's multi-user function appends to the user it clones (`get_alt_username`). */
 export const CLONE_SUFFIX = '_clone';
@@ -115,6 +125,11 @@ export interface DatabaseUsersProps {
    * @default POSTGRES_ROTATION_APPLICATIONS.semanticVersion ('1.1.671')
    */
   readonly rotationApplicationVersion?: string;
+  /**
+   * A read-only copy of every user's secret in another region, kept in sync through rotations.
+   * @default - this region only
+   */
+  readonly secretReplica?: SecretReplica;
 }
 
 /** Every default of {@link DatabaseUsersProps}, applied in one place. */
@@ -301,7 +316,8 @@ export class DatabaseUsers extends Construct {
     for (const [user, spec] of Object.entries(users) as [DatabaseUser, (typeof users)[DatabaseUser]][]) {
       const suffix = DATABASE_USER_SECRET_SUFFIXES[user];
       const credential = new GeneratedCredential(this, `Credential-${suffix}`, {
-        secretName: `${p.secretPrefix}/database/${suffix}`,
+        secretName: databaseUserSecretNames(p.secretPrefix)[user],
+        replica: p.secretReplica,
         description: `PostgreSQL user ${spec.username}${spec.alternating ? ` (or ${spec.username}${CLONE_SUFFIX})` : ''} and its connection details; rotated every ${p.rotationDays} days`,
         kmsKeyArn: p.kmsKeyArn,
         username: spec.username,

@@ -6,6 +6,7 @@ import { Fn, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { PolicyStatement } from '../internal/iam.ts';
 import { requireProps, withDefaults } from '../internal/props.ts';
+import { replicaBlocks, type SecretReplica } from './secret-replica.ts';
 
 export interface GeneratedCredentialProps {
   /** Secrets Manager name, e.g. `hexabid/prod/database/master`. */
@@ -36,6 +37,11 @@ export interface GeneratedCredentialProps {
    * @default {} - nothing else
    */
   readonly extraFields?: Readonly<Record<string, string>>;
+  /**
+   * A read-only copy in another region, kept in sync by Secrets Manager (rotations included).
+   * @default - this region only
+   */
+  readonly replica?: SecretReplica;
 }
 
 /** Every default of {@link GeneratedCredentialProps}, applied in one place. */
@@ -78,6 +84,7 @@ export class GeneratedCredential extends Construct {
       description: p.description,
       kmsKeyId: p.kmsKeyArn,
       recoveryWindowInDays: p.recoveryWindowInDays,
+      replica: replicaBlocks(p.replica),
     });
     // Alphanumeric only: RDS and ElastiCache each reject some punctuation.
     const generated = new DataAwsSecretsmanagerRandomPassword(this, 'Generator', {

@@ -1,0 +1,72 @@
+import { Route53HealthCheck } from '@cdktf/provider-aws/lib/route53-health-check';
+import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { Construct } from 'constructs';
+import { requireProps, withDefaults } from '../internal/props.ts';
+
+export interface RegionalOriginProps {
+  /** The zone of `domainName`. */
+  readonly hostedZoneId: string;
+  /** The app's domain, e.g. `hexabid.in`. */
+  readonly domainName: string;
+  /** The region this origin serves from; it names the origin (`origin-ap-south-1.hexabid.in`). */
+  readonly region: string;
+  /** @default '/health' */
+  readonly resourcePath?: string;
+  /** Seconds between probes from each checker: 10 or 30. @default 30 */
+  readonly requestIntervalSeconds?: 10 | 30;
+  /** Consecutive failed probes before the origin counts as down. @default 3 */
+  readonly failureThreshold?: number;
+}
+
+/** Every default of {@link RegionalOriginProps}, applied in one place. */
+export const REGIONAL_ORIGIN_DEFAULTS = { resourcePath: '/health', requestIntervalSeconds: 30, failureThreshold: 3 } as const satisfies Partial<RegionalOriginProps>;
+
+/**
+ * One region's way in, named apart from the app's domain so Route53 can
+ * probe it: the apex and wildcard are failover records that resolve to
+ * whichever region is healthy, so a health check on them would probe
+ * itself. The origin name is a plain alias of this region's load balancer;
+ * the wildcard Ingress rule serves it, and the certificate's wildcard covers it.
+ *
+ * The health check exists before the load balancer does (it probes a name),
+ * so the app's release can carry its ID; {@link routeTo} adds the alias once
+ * the controller has made the load balancer.
+ */
+export class RegionalOrigin extends Construct {
+  /** `origin-<region>.<domain>`. */
+  readonly hostName: string;
+  readonly healthCheckId: string;
+  private readonly props: RegionalOriginProps;
+
+  constructor(scope: Construct, id: string, props: RegionalOriginProps) {
+    super(scope, id);
+    const p = withDefaults(props, REGIONAL_ORIGIN_DEFAULTS);
+    requireProps(p.resourcePath.startsWith('/'), 'RegionalOrigin', id, `resourcePath must start with / (got "${p.resourcePath}")`);
+    requireProps(Number.isInteger(p.failureThreshold) && p.failureThreshold >= 1 && p.failureThreshold <= 10, 'RegionalOrigin', id, `failureThreshold must be 1 to 10, Route53's range (got ${p.failureThreshold})`);
+    this.props = props;
+    this.hostName = `origin-${p.region}.${p.domainName}`;
+    const check = new Route53HealthCheck(this, 'HealthCheck', {
+      type: 'HTTPS',
+      fqdn: this.hostName,
+      port: 443,
+      resourcePath: p.resourcePath,
+      // The ALB picks the certificate by SNI; without it the handshake fails before the path is asked for.
+      enableSni: true,
+      requestInterval: p.requestIntervalSeconds,
+      failureThreshold: p.failureThreshold,
+      measureLatency: true,
+      tags: { Name: this.hostName },
+    });
+    this.healthCheckId = check.id;
+  }
+
+  /** Points the origin name at this region's load balancer. */
+  routeTo(loadBalancer: { readonly dnsName: string; readonly zoneId: string }): Route53Record {
+    return new Route53Record(this, 'Record', {
+      zoneId: this.props.hostedZoneId,
+      name: this.hostName,
+      type: 'A',
+      alias: { name: loadBalancer.dnsName, zoneId: loadBalancer.zoneId, evaluateTargetHealth: true },
+    });
+  }
+}

@@ -1,0 +1,125 @@
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../environments/types.ts';
+import { postgresMaxConnections } from '../lib/aws-catalog.ts';
+import { Alerting } from '../modules/monitoring/alerting.ts';
+import { DatabaseAlarms, NatGatewayAlarms } from '../modules/monitoring/managed-store-alarms.ts';
+import { PostgresDatabase } from '../modules/rds.ts';
+import { Vpc } from '../modules/vpc.ts';
+import { awsProvider, requireTerraformVersion, secretNamePrefix, stateBackend } from './stack-foundation.ts';
+import { infrastructureStackName, standbyStackName } from './stack-names.ts';
+
+/** The outputs of `hexabid-<standby>-standby` that the standby's infrastructure stack reads on failover. */
+export const STANDBY_OUTPUTS = [
+  'vpc_id', 'private_subnet_ids', 'public_subnet_ids', 'database_subnet_ids', 'nat_gateway_ids',
+  'db_instance_identifier', 'db_instance_arn', 'db_instance_address', 'db_instance_endpoint', 'db_instance_port', 'db_security_group_id', 'db_kms_key_arn', 'db_master_secret_name',
+  'alerts_critical_topic_arn', 'alerts_warning_topic_arn', 'alerting_kms_key_arn', 'alerting_pagerduty_secret_name', 'alerting_slack_secret_name',
+] as const;
+export type StandbyOutputName = (typeof STANDBY_OUTPUTS)[number];
+
+/** The ARN of an environment's primary database, from its name alone: the standby must not read the primary region's state. */
+export function primaryDatabaseArn(config: EnvironmentConfig): string {
+  const standbyFor = config.standbyFor;
+  if (!standbyFor) throw new Error(`${config.name} is not a standby environment`);
+  return `arn:aws:rds:${standbyFor.primaryRegion}:${config.accountId}:db:${infrastructureStackName({ name: standbyFor.primary })}`;
+}
+
+/**
+ * What a standby environment keeps running before any failover, in its own
+ * region with its own state: the network, a cross-region read replica of the
+ * primary's database (the recovery point), the alerting that watches it, and
+ * its alarms. Everything else is built on failover by the standby's
+ * infrastructure and Kubernetes stacks, which read this stack's outputs.
+ */
+export class StandbyStack extends TerraformStack {
+  readonly network: Vpc;
+  readonly database: PostgresDatabase;
+
+  constructor(scope: Construct, config: EnvironmentConfig) {
+    const id = standbyStackName(config);
+    super(scope, id);
+    if (!config.standbyFor) throw new Error(`${config.name} is not a standby environment`);
+    awsProvider(this, config);
+    requireTerraformVersion(this);
+    stateBackend(this, config, id);
+    // Resource names are the environment's (hexabid-production-dr), as its other stacks expect.
+    const prefix = infrastructureStackName(config);
+    const secretPrefix = secretNamePrefix(config);
+
+    const network = new Vpc(this, 'Network', {
+      namePrefix: prefix,
+      cidr: config.network.vpcCidr,
+      availabilityZones: config.network.availabilityZones,
+      publicSubnets: config.network.publicSubnets,
+      privateSubnets: config.network.privateSubnets,
+      databaseSubnets: config.network.databaseSubnets,
+      eksClusterName: prefix,
+      natGateways: config.network.natGateways,
+      flowLogRetentionDays: config.network.flowLogRetentionDays,
+    });
+
+    const database = new PostgresDatabase(this, 'Database', {
+      identifier: prefix,
+      replicateSourceDbArn: primaryDatabaseArn(config),
+      instanceClass: config.database.instanceClass,
+      engineVersion: config.database.engineVersion,
+      vpcId: network.vpcId,
+      subnetIds: network.databaseSubnetIds,
+      // The cluster that will connect does not exist yet: the failover's infrastructure stack admits it.
+      allowedSecurityGroupIds: [],
+      masterSecretName: `${secretPrefix}/database/master`,
+      allocatedStorage: config.database.allocatedStorageGiB,
+      maxAllocatedStorage: config.database.maxAllocatedStorageGiB,
+      multiAz: config.database.multiAz,
+      deletionProtection: config.database.deletionProtection,
+      dbName: config.database.databaseName,
+      logRetentionDays: config.cluster.logRetentionDays,
+    });
+
+    // The region's own alerting, so the replica is watched now and the failed-over environment pages later.
+    const alerting = new Alerting(this, 'Alerting', {
+      namePrefix: prefix,
+      secretNamePrefix: secretPrefix,
+      receivers: config.monitoring.receivers,
+      logRetentionDays: config.cluster.logRetentionDays,
+      secretRecoveryWindowDays: config.secretRecoveryWindowDays,
+    });
+    const alarms = config.monitoring.alarms;
+    new DatabaseAlarms(this, 'DatabaseAlarms', {
+      namePrefix: prefix,
+      topics: alerting.topicArns,
+      primaryIdentifier: database.dbInstanceIdentifier,
+      standby: true,
+      thresholds: {
+        ...alarms,
+        databaseConnections: Math.floor((postgresMaxConnections(config.database.instanceClass) * alarms.databaseConnectionsPercent) / 100),
+      },
+    });
+
+    new NatGatewayAlarms(this, 'NatGatewayAlarms', { namePrefix: prefix, topics: alerting.topicArns, natGatewayIds: network.natGatewayIds });
+
+    this.network = network;
+    this.database = database;
+    const outputs: Record<StandbyOutputName, { value: string | number | string[]; description: string }> = {
+      vpc_id: { value: network.vpcId, description: 'VPC ID' },
+      private_subnet_ids: { value: network.privateSubnetIds, description: 'Private (node and pod) subnet IDs' },
+      public_subnet_ids: { value: network.publicSubnetIds, description: 'Public (load balancer) subnet IDs' },
+      database_subnet_ids: { value: network.databaseSubnetIds, description: 'Database subnet IDs' },
+      nat_gateway_ids: { value: network.natGatewayIds, description: 'NAT gateway IDs' },
+      db_instance_identifier: { value: database.dbInstanceIdentifier, description: 'The cross-region replica, promoted on failover' },
+      db_instance_arn: { value: database.dbInstanceArn, description: 'ARN of the cross-region replica' },
+      db_instance_address: { value: database.dbInstanceAddress, description: 'Hostname of the replica (the database after promotion)' },
+      db_instance_endpoint: { value: database.dbInstanceEndpoint, description: 'host:port of the replica' },
+      db_instance_port: { value: database.dbInstancePort, description: 'RDS port' },
+      db_security_group_id: { value: database.securityGroupId, description: 'Security group of the replica' },
+      db_kms_key_arn: { value: database.kmsKeyArn, description: 'KMS key of the replica' },
+      db_master_secret_name: { value: database.masterSecretArn, description: "The master credential: the primary's secret, replicated to this region" },
+      alerts_critical_topic_arn: { value: alerting.criticalTopicArn, description: 'SNS topic of critical CloudWatch alarms in this region' },
+      alerts_warning_topic_arn: { value: alerting.warningTopicArn, description: 'SNS topic of warning CloudWatch alarms in this region' },
+      alerting_kms_key_arn: { value: alerting.kmsKeyArn, description: 'KMS key of the alerting credential secrets' },
+      alerting_pagerduty_secret_name: { value: alerting.secretNames.pagerduty, description: 'PagerDuty routing key of this region (ops put the value once)' },
+      alerting_slack_secret_name: { value: alerting.secretNames.slack, description: 'Slack webhook URL of this region (ops put the value once)' },
+    };
+    for (const [name, output] of Object.entries(outputs)) new TerraformOutput(this, name, output);
+  }
+}
