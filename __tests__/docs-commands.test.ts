@@ -125,6 +125,6 @@ describe('commands in the README and docs/', () => {
     const args = words.slice(words.indexOf('--') + 1).filter((w) => w !== '--print');
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/cluster-tunnel.ts', ...args, '--print'], { cwd: root });
     expect(stdout).toContain('AWS-StartPortForwardingSessionToRemoteHost');
-    expect(stdout).toMatch(/--name hexabid-\w+ /);
+    expect(stdout).toMatch(/--name hexabid-[\w-]+ /);
   });
 });

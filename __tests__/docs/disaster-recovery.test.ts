@@ -1,0 +1,143 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ACCOUNT } from '../../environments/account.ts';
+import { ENVIRONMENTS } from '../../environments/index.ts';
+import { cidrsOverlap, parseCidr } from '../../lib/cidr.ts';
+import { environmentStackNames } from '../../stacks/stack-names.ts';
+import { parsePolicy, resourcesOf, synthBootstrap, synthEnvironment, synthKubernetesEnvironment, synthStandby, type TfJson } from '../helpers/synth.ts';
+
+/**
+ * docs/DISASTER-RECOVERY.md is run under pressure, by someone who cannot ask
+ * what a name meant: every name it quotes must be one the stacks create.
+ */
+const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'DISASTER-RECOVERY.md'), 'utf8');
+const primary = ENVIRONMENTS.find((e) => e.disasterRecovery)!;
+const standby = ENVIRONMENTS.find((e) => e.standbyFor)!;
+
+const stacks: TfJson[] = [
+  synthBootstrap().json,
+  ...ENVIRONMENTS.flatMap((e) => [synthEnvironment(e).json, synthKubernetesEnvironment(e).json, ...(e.standbyFor ? [synthStandby(e).json] : [])]),
+];
+
+/** Every literal name the stacks give AWS or Kubernetes objects, with the account ID written as the document writes it. */
+const known = new Set<string>([
+  ...ENVIRONMENTS.flatMap((e) => environmentStackNames(e)),
+  ...stacks.flatMap((json) =>
+    [...JSON.stringify(json.resource).matchAll(/"(?:name|identifier|bucket|alarm_name|fqdn|replication_group_id|domain_name|name_prefix)":"([^"$]+)"/g)].map((m) => m[1]!),
+  ),
+  ...stacks.flatMap((json) => Object.values(json.data?.aws_s3_bucket ?? {}).map((b) => String(b.bucket))),
+].map((name) => name.replaceAll(ACCOUNT.accountId, '<account>')));
+// Buckets named with the account from the caller-identity data source.
+for (const json of stacks) {
+  for (const bucket of resourcesOf(json, 'aws_s3_bucket')) known.add(String(bucket.bucket).replace(/\$\{data\.aws_caller_identity\.[^}]+\}/, '<account>'));
+}
+
+/** The `hexabid…` names the document quotes, in backticks or in commands. */
+function quotedNames(): string[] {
+  const code = [...doc.matchAll(/`([^`\n]+)`/g), ...doc.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  const names = code.flatMap((text) => [...text.matchAll(/(?<![\w/.-])(hexabid-[a-z0-9<>-]+)(?![\w/])/g)].map((m) => m[1]!));
+  return [...new Set(names)];
+}
+
+describe('docs/DISASTER-RECOVERY.md', () => {
+  it('quotes only names the synthesized stacks create', () => {
+    const names = quotedNames();
+    expect(names.length).toBeGreaterThan(15);
+    // Names that exist only during a failback, created by the commands beside them.
+    const madeByTheDocument = new Set(['hexabid-production-old', 'hexabid-staging-drill', 'hexabid-tfstate-<account>-ap-south-2', 'hexabid-ci-apply-production-dr']);
+    for (const name of names.filter((n) => !madeByTheDocument.has(n))) expect(known, name).toContain(name);
+    // The exceptions are real too: the DR state bucket and the standby's apply role come from the bootstrap.
+    expect(known).toContain(`hexabid-tfstate-<account>-${standby.region}`);
+    expect(known).toContain('hexabid-ci-apply-production-dr');
+  });
+
+  it('quotes the secrets, CronJobs, namespaces and hosts that exist', () => {
+    const secrets = new Set(stacks.flatMap((json) => resourcesOf(json, 'aws_secretsmanager_secret').map((s) => String(s.name))));
+    for (const [, name] of doc.matchAll(/--secret-id (\S+)/g)) expect(secrets, name).toContain(name);
+    const cronJobs = new Set(resourcesOf(synthKubernetesEnvironment(standby).json, 'kubernetes_cron_job_v1').map((c) => c.metadata.name));
+    for (const [, name] of doc.matchAll(/cronjob[/ ]([a-z-]+)/g)) expect(cronJobs, name).toContain(name);
+    const origins = ENVIRONMENTS.flatMap((e) => resourcesOf(synthKubernetesEnvironment(e).json, 'aws_route53_health_check').map((c) => c.fqdn));
+    for (const [, host] of doc.matchAll(/`(origin-[a-z0-9-]+\.[a-z.]+)`/g)) expect(origins, host).toContain(host);
+  });
+
+  it('adds its failover steps up to under the 4-hour RTO', () => {
+    const table = doc.slice(doc.indexOf('| Step | What | Estimate |'), doc.indexOf('### 1.'));
+    const minutes = [...table.matchAll(/^\| \d+ \|[^|]+\| (?:(\d+) h )?(\d+) min \|$/gm)].map((m) => Number(m[1] ?? 0) * 60 + Number(m[2]));
+    expect(minutes).toHaveLength(8);
+    const total = minutes.reduce((a, b) => a + b, 0);
+    expect(total).toBeLessThan(240);
+    expect(table).toContain(`**${Math.floor(total / 60)} h ${total % 60} min**`);
+  });
+});
+
+describe('the DR side', () => {
+  it('costs dev and staging nothing: replicas, snapshots, secret copies and health checks are production only', () => {
+    for (const environment of ENVIRONMENTS.filter((e) => !e.disasterRecovery && !e.standbyFor)) {
+      const infra = synthEnvironment(environment).json;
+      const k8s = synthKubernetesEnvironment(environment).json;
+      expect(resourcesOf(infra, 'aws_s3_bucket_replication_configuration'), environment.name).toEqual([]);
+      expect(resourcesOf(infra, 'aws_secretsmanager_secret').filter((s) => s.replica), environment.name).toEqual([]);
+      expect(resourcesOf(k8s, 'aws_secretsmanager_secret').filter((s) => s.replica), environment.name).toEqual([]);
+      expect(resourcesOf(k8s, 'aws_route53_health_check'), environment.name).toEqual([]);
+      expect(resourcesOf(k8s, 'kubernetes_cron_job_v1'), environment.name).toEqual([]);
+      expect(Object.keys(infra.provider.aws!), environment.name).toHaveLength(1);
+    }
+  });
+
+  it('gives the standby a VPC range no other environment has', () => {
+    const mine = parseCidr(standby.network.vpcCidr)!;
+    for (const other of ENVIRONMENTS.filter((e) => e !== standby)) expect(cidrsOverlap(mine, parseCidr(other.network.vpcCidr)!), other.name).toBe(false);
+    expect(standby.network.availabilityZones.every((z) => z.startsWith(standby.region))).toBe(true);
+  });
+
+  it("replicates production's database across regions, under a key of the standby's region", () => {
+    const [replica, ...rest] = resourcesOf(synthStandby(standby).json, 'aws_db_instance');
+    expect(rest).toEqual([]);
+    expect(replica).toMatchObject({
+      identifier: 'hexabid-production-dr',
+      replicate_source_db: `arn:aws:rds:${primary.region}:${ACCOUNT.accountId}:db:hexabid-production`,
+      storage_encrypted: true,
+      kms_key_id: expect.stringMatching(/^\$\{aws_kms_key\./),
+      deletion_protection: true,
+      lifecycle: { ignore_changes: ['replicate_source_db', 'backup_retention_period', 'multi_az'] },
+    });
+    expect(synthStandby(standby).json.provider.aws![0].region).toBe(standby.region);
+    expect(synthStandby(standby).json.terraform.backend.s3).toMatchObject({ region: standby.region, bucket: `hexabid-tfstate-${ACCOUNT.accountId}-${standby.region}` });
+  });
+
+  it('reads nothing from the primary region on failover: no state, no provider there', () => {
+    for (const json of [synthStandby(standby).json, synthEnvironment(standby).json, synthKubernetesEnvironment(standby).json]) {
+      expect(json.terraform.backend.s3.region).toBe(standby.region);
+      for (const state of Object.values(json.data?.terraform_remote_state ?? {})) expect(state.config.region).toBe(standby.region);
+      for (const provider of json.provider.aws!) expect(provider.region).toBe(standby.region);
+    }
+  });
+
+  it("gives the snapshot job only the snapshot API of its domain, and the repository role passed to OpenSearch", () => {
+    for (const environment of [primary, standby]) {
+      const k8s = synthKubernetesEnvironment(environment).json;
+      const role = Object.entries(k8s.resource.aws_iam_role!).find(([, r]) => String(r.name).endsWith('-search-snapshots'))![0];
+      const statements = resourcesOf(k8s, 'aws_iam_role_policy').filter((p) => p.role === `\${aws_iam_role.${role}.name}`).flatMap((p) => parsePolicy(p.policy).Statement);
+      const actions = statements.flatMap((s) => [s.Action].flat()).sort();
+      expect([...new Set(actions)]).toEqual(['es:ESHttpDelete', 'es:ESHttpGet', 'es:ESHttpPost', 'es:ESHttpPut', 'iam:PassRole']);
+      for (const statement of statements.filter((s) => [s.Action].flat().some((a: string) => a.startsWith('es:')))) {
+        for (const resource of [statement.Resource].flat()) expect(resource, environment.name).toMatch(/\/(_snapshot(\/\*)?|_cluster\/health)$/);
+      }
+      const pass = statements.find((s) => [s.Action].flat().includes('iam:PassRole'))!;
+      expect(pass.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'es.amazonaws.com' } });
+      expect(String(pass.Resource)).toMatch(/search_snapshot_role_arn\}$|:role\/hexabid-production-search-snapshots$/);
+    }
+  });
+
+  it('sends the domain to the standby only when the primary fails: PRIMARY with a health check, SECONDARY with its own', () => {
+    const failover = (environment: typeof primary) => {
+      const release = resourcesOf(synthKubernetesEnvironment(environment).json, 'helm_release').find((r) => r.name === 'hexabid')!;
+      return Object.fromEntries(release.set.filter((s: { name: string }) => s.name.includes('external-dns')).map((s: { name: string; value: string }) => [s.name.split('/')[1], s.value]));
+    };
+    expect(failover(primary)).toMatchObject({ 'aws-failover': 'PRIMARY', 'set-identifier': primary.region, 'aws-health-check-id': expect.stringMatching(/aws_route53_health_check/) });
+    expect(failover(standby)).toMatchObject({ 'aws-failover': 'SECONDARY', 'set-identifier': standby.region });
+    const [check] = resourcesOf(synthKubernetesEnvironment(primary).json, 'aws_route53_health_check');
+    expect(check).toMatchObject({ type: 'HTTPS', fqdn: `origin-${primary.region}.${primary.edge.domainName}`, resource_path: '/health', enable_sni: true, request_interval: 30, failure_threshold: 3 });
+  });
+});
