@@ -65,5 +65,7 @@ export const productionDr: EnvironmentConfig = defineEnvironment({
   app: { valuesFile: production.app.valuesFile, requireImageTag: true, imageRegistry: imageRegistry(ACCOUNT, ACCOUNT.drRegion) },
   monitoring: { ...production.monitoring, charts: MONITORING_CHARTS, alarms: ALARM_THRESHOLDS },
   credentialRotationDays: production.credentialRotationDays,
+  // Standing by: the network, the replica and alerting. A failover's stacks are priced apart by `npm run cost`.
+  budgetUsdPerMonth: 550,
   secretRecoveryWindowDays: production.secretRecoveryWindowDays,
 });

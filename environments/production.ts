@@ -44,6 +44,7 @@ export function productionAt(sizingName: ProductionSizingName): EnvironmentConfi
     monitoring: { charts: MONITORING_CHARTS, prometheus: { retentionDays: 30, storageGiB: 200, replicas: 2 }, alertmanagerReplicas: 2, containerLogRetentionDays: 90, receivers: { critical: 'pagerduty', warning: 'slack' }, alarms: ALARM_THRESHOLDS },
     credentialRotationDays: 30,
     secretRecoveryWindowDays: 30,
+    budgetUsdPerMonth: sizing.budgetUsdPerMonth,
     // RPO 15 minutes, RTO 4 hours: docs/DISASTER-RECOVERY.md.
     disasterRecovery: {
       standbyEnvironment: 'production-dr',
@@ -56,5 +57,5 @@ export function productionAt(sizingName: ProductionSizingName): EnvironmentConfi
   });
 }
 
-/** Switch to 'scaled1000Tenants' when HexaBid nears a thousand tenants. */
+/** Switch to 'scaled1000Tenants' when HexaBid nears a thousand tenants, or to 'costOptimised' for the launch capacity with Graviton data stores and Spot workers (presets.ts). */
 export const production = productionAt('initial');

@@ -276,6 +276,12 @@ export interface EnvironmentConfig {
   /** Days between automatic rotations of every database and cache credential. */
   readonly credentialRotationDays: number;
   /**
+   * What the environment may cost a month at list prices, in US dollars: a
+   * test fails when `npm run cost`'s estimate exceeds it, and CI's cost check
+   * does too. Raise it in the same change that makes the environment dearer.
+   */
+  readonly budgetUsdPerMonth: number;
+  /**
    * What this environment keeps ready in its DR region for its standby.
    * @default - no disaster recovery beyond the documents' replication
    */
@@ -289,6 +295,8 @@ export interface EnvironmentConfig {
 
 /** The sizing part of an environment, so production can switch presets in one line. */
 export interface SizingPreset {
+  /** The budget that goes with this size (see {@link EnvironmentConfig.budgetUsdPerMonth}). */
+  readonly budgetUsdPerMonth: number;
   readonly nodeGroups: ClusterConfig['nodeGroups'];
   readonly database: Pick<DatabaseConfig, 'instanceClass' | 'readReplicas' | 'allocatedStorageGiB' | 'maxAllocatedStorageGiB'>;
   readonly cache: Pick<CacheConfig, 'nodeType' | 'numCacheClusters'>;

@@ -96,6 +96,7 @@ export function validateEnvironment(config: EnvironmentConfig): void {
   if (config.secretRecoveryWindowDays !== 0) c.integer('secretRecoveryWindowDays', config.secretRecoveryWindowDays, 7, 30);
   // Secrets Manager schedules rotations from 4 hours to 1000 days; a month or so is the norm.
   c.integer('credentialRotationDays', config.credentialRotationDays, 1, 365);
+  c.integer('budgetUsdPerMonth', config.budgetUsdPerMonth, 1, 1_000_000);
 
   checkNetwork(c, config);
   checkCluster(c, config);

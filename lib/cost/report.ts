@@ -114,7 +114,8 @@ export function buildReport(options: ReportOptions): CostReport {
     const estimated = estimateEnvironment(environment, { prices, usage: new Usage(file), everything });
     const estimate = { ...estimated, usageFile: repositoryPath(estimated.usageFile) };
     const scenario = SCENARIOS.find((s) => s.name === environment.name);
-    const design = DESIGN_ESTIMATES[environment.name];
+    // A scenario at production's capacity (cost-optimised) is held to production's estimate.
+    const design = DESIGN_ESTIMATES[environment.name] ?? (environment.name === 'production-cost-optimised' ? DESIGN_ESTIMATES.production : undefined);
     const budget = budgetOf(configFor(environment.name));
     return {
       estimate,

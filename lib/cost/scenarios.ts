@@ -23,6 +23,12 @@ export const SCENARIOS: readonly CostScenario[] = [
     description: "production at the capacity plan's scaled1000Tenants sizing (environments/presets.ts)",
     config: () => productionAt('scaled1000Tenants'),
   },
+  {
+    name: 'production-cost-optimised',
+    basedOn: 'production',
+    description: 'production at the launch capacity with Graviton data stores and Spot workers (costOptimised in environments/presets.ts)',
+    config: () => productionAt('costOptimised'),
+  },
 ];
 
 /** Where a scenario's stacks are synthesized under an output directory. */

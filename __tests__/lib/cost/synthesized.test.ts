@@ -63,7 +63,7 @@ function editStack(stacksDir: string, stack: string, edit: (json: { resource: Re
 
 describe('the estimate of the synthesized stacks', () => {
   it('covers every environment, the 1000-tenant scenario and the shared stack', () => {
-    expect(report.environments.map((e) => e.estimate.environment)).toEqual(['dev', 'staging', 'production', 'production-1000-tenants', 'production-dr', 'shared']);
+    expect(report.environments.map((e) => e.estimate.environment)).toEqual(['dev', 'staging', 'production', 'production-1000-tenants', 'production-cost-optimised', 'production-dr', 'shared']);
     expect(ENVIRONMENTS.map((e) => e.name).every((name) => report.environments.some((e) => e.estimate.environment === name))).toBe(true);
     expect(report.missing).toEqual([]);
   });
@@ -72,9 +72,11 @@ describe('the estimate of the synthesized stacks', () => {
     const totals = Object.fromEntries(report.environments.map((e) => [e.estimate.environment, Math.round(e.estimate.monthlyUsd * 100) / 100]));
     expect(totals).toEqual({
       dev: 442.24,
-      staging: 826.13,
+      staging: 604.13,
       production: 3724.22,
       'production-1000-tenants': 21022.33,
+      // Graviton data stores; the Spot workers are priced at the on-demand rate, an upper bound.
+      'production-cost-optimised': 3533.69,
       'production-dr': 485.85,
       shared: 9.1,
     });
@@ -88,6 +90,7 @@ describe('the estimate of the synthesized stacks', () => {
       staging: 430,
       production: 2768,
       'production-1000-tenants': 12873,
+      'production-cost-optimised': 2768,
     });
     for (const e of report.environments.filter((x) => x.design)) {
       expect(e.design!.deltaUsd).toBeCloseTo(e.estimate.monthlyUsd - e.design!.totalUsd, 6);
@@ -290,7 +293,7 @@ describe('outputs', () => {
   it('writes Markdown for the PR comment: the sticky marker, a summary table, usage marks, and under the size limit', () => {
     const md = formatMarkdown(report);
     expect(md.split('\n')[0]).toBe(COMMENT_MARKER);
-    expect(md).toContain('| dev | $442.24 | ~$190 | +$252.24 (+133%) | — |');
+    expect(md).toContain('| dev | $442.24 | ~$190 | +$252.24 (+133%) | under $500 |');
     expect(md).toContain('| NAT gateways: data processed * | 30 GB through 1 gateway | 30 GB | $0.056 | $1.68 |');
     expect(md).toContain(`<details><summary>Unverified prices (${report.unverifiedPrices.length})`);
     expect(md.length).toBeLessThanOrEqual(MARKDOWN_BUDGET);
@@ -327,7 +330,7 @@ describe('--compare', () => {
     expect(by.qa).toMatchObject({ status: 'removed', baseUsd: 100, deltaUsd: -100 });
     const md = formatMarkdown(report, comparison);
     expect(md).toContain('| Environment | Monthly | Design | Difference | Change vs base | Budget |');
-    expect(md).toContain('| dev | $442.24 | ~$190 | +$252.24 (+133%) | +$40.88 | — |');
+    expect(md).toContain('| dev | $442.24 | ~$190 | +$252.24 (+133%) | +$40.88 | under $500 |');
     expect(md).toContain('| qa (removed) | — | — | — | -$100.00 | — |');
     expect(md).toContain('| dev | hexabid-dev | NAT gateways | $0.00 | $40.88 | +$40.88 |');
     expect(formatTable(report, comparison)).toContain('+$40.88 vs the base ($401.36)');
