@@ -26,7 +26,7 @@ const quoted = (usageType: string, service: string) =>
   `unverified: the ap-south-1 rate third-party cost write-ups quote for usage type ${usageType}, not read from the offer file; check ${offerFile(service, 'ap-south-1')}`;
 
 /** An estimate, with how it was made. */
-const estimated = (how: string, service: string) => `unverified: estimate (${how}); check ${offerFile(service, 'ap-south-1')}`;
+const estimated = (how: string, service: string, region = 'ap-south-1') => `unverified: estimate (${how}); check ${offerFile(service, region)}`;
 
 const SECRETS_MANAGER_PAGE =
   'https://aws.amazon.com/secrets-manager/pricing/, as transcribed 2026-09-20 in github.com/api-evangelist/amazon-secrets-manager plans/amazon-secrets-manager-plans-pricing.yml (same rate in every Region; a replica is billed as a secret of its own)';
@@ -122,9 +122,18 @@ const HYDERABAD: PriceRow[] = MUMBAI.map((row) => ({
   source: `unverified: no ap-south-2 figure found, assumed equal to ap-south-1's; ap-south-1: ${row.source.replace(/^unverified: /, '').replace('/current/ap-south-1/', '/current/ap-south-2/')}`,
 }));
 
+/**
+ * us-east-1, where Route53 publishes health-check metrics: the failover
+ * health check's alarm and its relay topics live there.
+ */
+const VIRGINIA: PriceRow[] = [
+  { key: 'sns.requests-1m', region: 'us-east-1', usd: 0.5, unit: 'million requests', source: estimated('from memory of the SNS pricing page, standard topics', 'AmazonSNS', 'us-east-1') },
+  { key: 'cloudwatch.alarm-metric-month', region: 'us-east-1', usd: 0.1, unit: 'alarm metric-month', source: estimated('from memory of the CloudWatch pricing page, standard resolution', 'AmazonCloudWatch', 'us-east-1') },
+];
+
 export const PRICES: PriceTable = {
   asOf: '2026-11-30',
   currency: 'USD',
   basis: 'on-demand list prices, before Savings Plans, Reserved Instances, credits and the free tier',
-  rows: [...GLOBAL, ...MUMBAI, ...HYDERABAD],
+  rows: [...GLOBAL, ...MUMBAI, ...HYDERABAD, ...VIRGINIA],
 };

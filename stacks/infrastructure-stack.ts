@@ -18,6 +18,8 @@ import { databaseUserSecretNames, DatabaseUsers } from '../modules/security/data
 import { EncryptionKey } from '../modules/security/kms-key.ts';
 import { SearchSnapshotStorage } from '../modules/search-snapshots.ts';
 import { ReplicationAlarms } from '../modules/monitoring/replication-alarms.ts';
+import { AlarmRelay } from '../modules/monitoring/alarm-relay.ts';
+import { HEALTH_CHECK_METRICS_REGION } from '../modules/edge/regional-origin.ts';
 import { StandbyOutputs } from './infrastructure-outputs.ts';
 import { adoptStandbyNetwork, adoptPromotedDatabase, adoptReplicatedDocuments, adoptStandbyAlerting, type AlertingAttributes, type DatabaseAttributes, type DocumentsAttributes, type NetworkAttributes } from './standby-adoption.ts';
 
@@ -39,7 +41,10 @@ export const INFRASTRUCTURE_OUTPUTS = [
   'db_secrets_kms_key_arn',
 ] as const;
 /** Outputs only an environment with disaster recovery has. */
-export const DISASTER_RECOVERY_OUTPUTS = ['documents_replica_bucket_arn', 'dr_secrets_kms_key_arn', 'search_snapshot_bucket_name', 'search_snapshot_role_arn'] as const;
+export const DISASTER_RECOVERY_OUTPUTS = [
+  'documents_replica_bucket_arn', 'dr_secrets_kms_key_arn', 'search_snapshot_bucket_name', 'search_snapshot_role_arn',
+  'health_check_alerts_critical_topic_arn', 'health_check_alerts_warning_topic_arn',
+] as const;
 export type InfrastructureOutputName = (typeof INFRASTRUCTURE_OUTPUTS)[number] | (typeof DISASTER_RECOVERY_OUTPUTS)[number];
 
 /**
@@ -228,6 +233,16 @@ export class InfrastructureStack extends TerraformStack {
       });
     }
 
+    // Route53 publishes health-check metrics in us-east-1 only: the failover health check's alarm is relayed from there.
+    const healthCheckAlarms = config.disasterRecovery && alerting instanceof Alerting
+      ? new AlarmRelay(this, 'HealthCheckAlarmRelay', {
+          namePrefix: prefix,
+          provider: awsProvider(this, config, { id: 'aws-us-east-1', alias: 'us-east-1', region: HEALTH_CHECK_METRICS_REGION }),
+          region: HEALTH_CHECK_METRICS_REGION,
+          forwarder: { functionName: alerting.forwarderFunctionName, functionArn: alerting.forwarderFunctionArn },
+        })
+      : undefined;
+
     this.network = network;
     this.cluster = cluster;
     this.database = database;
@@ -290,6 +305,10 @@ export class InfrastructureStack extends TerraformStack {
       alerting_slack_secret_name: { value: alerting.secretNames.slack, description: 'Secrets Manager name of the Slack incoming webhook URL' },
       db_secrets_kms_key_arn: { value: database.secretsKmsKeyArn ?? database.kmsKeyArn, description: "KMS key of the database credentials' secrets in this region (External Secrets needs kms:Decrypt on it)" },
     };
+    if (healthCheckAlarms) {
+      outputs.health_check_alerts_critical_topic_arn = { value: healthCheckAlarms.topicArns.critical, description: `SNS topic in ${HEALTH_CHECK_METRICS_REGION} for the Route53 health checks' critical alarms` };
+      outputs.health_check_alerts_warning_topic_arn = { value: healthCheckAlarms.topicArns.warning, description: `SNS topic in ${HEALTH_CHECK_METRICS_REGION} for the Route53 health checks' warning alarms` };
+    }
     if (snapshots) {
       outputs.search_snapshot_bucket_name = { value: snapshots.bucketName, description: `Search snapshot repository (replicated to ${drRegion})` };
       outputs.search_snapshot_role_arn = { value: snapshots.roleArn, description: 'Role OpenSearch assumes to read and write the snapshot repositories' };

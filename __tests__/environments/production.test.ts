@@ -31,7 +31,7 @@ describe('production', () => {
     const search = onlyResource(json, 'aws_opensearch_domain').cluster_config;
     expect(search.zone_awareness_enabled).toBe(true);
     expect(search.zone_awareness_config.availability_zone_count).toBe(3);
-    expect(json.provider.aws!.map((p) => p.region)).toEqual(['ap-south-1', 'ap-south-2']);
+    expect(json.provider.aws!.map((p) => p.region)).toEqual(['ap-south-1', 'ap-south-2', 'us-east-1']);
     // The documents and the search snapshots, each with Replication Time Control's 15 minutes.
     const replications = resourcesOf(json, 'aws_s3_bucket_replication_configuration');
     expect(replications).toHaveLength(2);

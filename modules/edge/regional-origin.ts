@@ -2,6 +2,11 @@ import { Route53HealthCheck } from '@cdktf/provider-aws/lib/route53-health-check
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { Construct } from 'constructs';
 import { requireProps, withDefaults } from '../internal/props.ts';
+import type { AlarmTopics } from '../monitoring/alarm-topics.ts';
+import { metricAlarm } from '../monitoring/internal/metric-alarm.ts';
+
+/** Where Route53 publishes its health-check metrics, whatever region the checks are for. */
+export const HEALTH_CHECK_METRICS_REGION = 'us-east-1';
 
 export interface RegionalOriginProps {
   /** The zone of `domainName`. */
@@ -16,6 +21,12 @@ export interface RegionalOriginProps {
   readonly requestIntervalSeconds?: 10 | 30;
   /** Consecutive failed probes before the origin counts as down. @default 3 */
   readonly failureThreshold?: number;
+  /**
+   * Topics in {@link HEALTH_CHECK_METRICS_REGION} that a failing check pages
+   * (critical): DNS is failing over, or about to.
+   * @default - no alarm
+   */
+  readonly alarm?: { readonly topics: AlarmTopics; /** e.g. `hexabid-production`: the alarm is `<prefix>-origin-health-check-failing`. */ readonly namePrefix: string };
 }
 
 /** Every default of {@link RegionalOriginProps}, applied in one place. */
@@ -58,6 +69,26 @@ export class RegionalOrigin extends Construct {
       tags: { Name: this.hostName },
     });
     this.healthCheckId = check.id;
+    if (props.alarm) {
+      metricAlarm(this, 'Alarm', {
+        alarmName: `${props.alarm.namePrefix}-origin-health-check-failing`,
+        summary: `${this.hostName} fails Route53's health check: DNS sends ${p.domainName} to the standby region if it has one.`,
+        detail: `HTTPS ${p.resourcePath} on ${this.hostName} failed ${p.failureThreshold} probes in a row from most checker regions. Start from the incident checklist; a regional outage is docs/DISASTER-RECOVERY.md.`,
+        runbook: 'incident-response',
+        severity: 'critical',
+        namespace: 'AWS/Route53',
+        metricName: 'HealthCheckStatus',
+        dimensions: { HealthCheckId: check.id },
+        statistic: 'Minimum',
+        periodSeconds: 60,
+        evaluationPeriods: 2,
+        comparisonOperator: 'LessThanThreshold',
+        threshold: 1,
+        // Route53 reports every minute; silence means the check itself is gone.
+        treatMissingData: 'breaching',
+        region: HEALTH_CHECK_METRICS_REGION,
+      }, props.alarm.topics);
+    }
   }
 
   /** Points the origin name at this region's load balancer. */

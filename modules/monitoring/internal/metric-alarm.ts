@@ -42,6 +42,12 @@ export interface MetricAlarmSpec {
   readonly treatMissingData: TreatMissingData;
   /** For percentiles over few samples. @default - CloudWatch's default, 'evaluate' */
   readonly evaluateLowSampleCountPercentiles?: 'evaluate' | 'ignore';
+  /**
+   * The region the alarm lives in, when its metric exists in one region only
+   * (Route53 health checks: us-east-1); its topics must be of that region.
+   * @default - the provider's region
+   */
+  readonly region?: string;
 }
 
 /** CloudWatch's limit on alarm descriptions. */
@@ -75,6 +81,7 @@ export function metricAlarm(scope: Construct, id: string, spec: MetricAlarmSpec,
     threshold: spec.threshold,
     treatMissingData: spec.treatMissingData,
     evaluateLowSampleCountPercentiles: spec.evaluateLowSampleCountPercentiles,
+    region: spec.region,
     alarmActions: [topic],
     okActions: [topic],
   });
