@@ -41,6 +41,14 @@ export class ConfigValidationError extends Error {
   }
 }
 
+/** Every environment's problems at once, each under its environment's name. */
+export class ConfigValidationErrors extends Error {
+  constructor(readonly errors: readonly ConfigValidationError[]) {
+    super(errors.map((e) => e.message).join('\n\n'));
+    this.name = 'ConfigValidationErrors';
+  }
+}
+
 class Checker {
   readonly problems: ConfigProblem[] = [];
 
@@ -84,6 +92,27 @@ const SQL_IDENTIFIER = /^[a-zA-Z][a-zA-Z0-9_]{0,62}$/;
 
 /** Validates an environment and throws {@link ConfigValidationError} listing every problem. */
 export function validateEnvironment(config: EnvironmentConfig): void {
+  const problems = environmentProblems(config);
+  if (problems.length > 0) throw new ConfigValidationError(config.name, problems);
+}
+
+/**
+ * Validates the selected environments, and every environment against the
+ * others (names, domains, VPC ranges, standby pairs), and throws
+ * {@link ConfigValidationErrors} with every problem of every environment: a
+ * mistake in one never hides another's.
+ */
+export function validateAll(all: readonly EnvironmentConfig[], selected: readonly EnvironmentConfig[] = all): void {
+  const across = crossEnvironmentProblems(all);
+  const errors = all.flatMap((config, i) => {
+    const problems = [...(selected.includes(config) ? environmentProblems(config) : []), ...across[i]!];
+    return problems.length > 0 ? [new ConfigValidationError(config.name, problems)] : [];
+  });
+  if (errors.length > 0) throw new ConfigValidationErrors(errors);
+}
+
+/** Every problem of one environment on its own. */
+function environmentProblems(config: EnvironmentConfig): readonly ConfigProblem[] {
   const c = new Checker();
   // hexabid-<name> must fit OpenSearch's 28-character domain names with room to spare.
   c.pattern('name', config.name, /^[a-z][a-z0-9-]{1,12}$/, 'must be 2-13 lowercase letters, digits or hyphens, starting with a letter');
@@ -109,8 +138,7 @@ export function validateEnvironment(config: EnvironmentConfig): void {
   checkApp(c, config);
   checkMonitoring(c, config);
   if (config.isProduction) checkProductionGuardRails(c, config);
-
-  if (c.problems.length > 0) throw new ConfigValidationError(config.name, c.problems);
+  return c.problems;
 }
 
 function checkNetwork(c: Checker, config: EnvironmentConfig): void {
@@ -398,13 +426,20 @@ function checkProductionGuardRails(c: Checker, config: EnvironmentConfig): void 
 }
 
 /**
- * Environments share an account and may one day be peered, so no two may
- * claim the same name or overlapping VPC ranges.
+ * Environments may one day be peered, and share DNS, so no two may claim the
+ * same name, domain or overlapping VPC ranges. A clash is reported against
+ * both environments: either may be the one that changed.
  */
 export function validateDistinctEnvironments(configs: readonly EnvironmentConfig[]): void {
-  configs.forEach((config, i) => {
+  const errors = crossEnvironmentProblems(configs).flatMap((problems, i) => (problems.length > 0 ? [new ConfigValidationError(configs[i]!.name, problems)] : []));
+  if (errors.length > 0) throw new ConfigValidationErrors(errors);
+}
+
+/** The problems each environment has with the others, by index. */
+function crossEnvironmentProblems(configs: readonly EnvironmentConfig[]): ConfigProblem[][] {
+  return configs.map((config) => {
     const c = new Checker();
-    for (const other of configs.slice(0, i)) {
+    for (const other of configs.filter((o) => o !== config)) {
       if (other.name === config.name) c.fail('name', config.name, 'must be unique across environments');
       const standbyPair = config.standbyFor?.primary === other.name || other.standbyFor?.primary === config.name;
       if (other.edge.domainName === config.edge.domainName && !standbyPair) {
@@ -417,7 +452,7 @@ export function validateDistinctEnvironments(configs: readonly EnvironmentConfig
       }
     }
     checkStandbyPairing(c, config, configs);
-    if (c.problems.length > 0) throw new ConfigValidationError(config.name, c.problems);
+    return c.problems;
   });
 }
 

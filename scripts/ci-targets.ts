@@ -14,6 +14,7 @@
  * plan_role=arn:aws:iam::…:role/hexabid-ci-plan
  */
 import { ciApplyRoleName, ROLE_NAMES, roleArn } from '../environments/account.ts';
+import { noArguments, startCli, type CliDefinition } from '../lib/cli.ts';
 import { ENVIRONMENTS } from '../environments/index.ts';
 import { deployedStackNames } from '../stacks/stack-names.ts';
 
@@ -28,6 +29,11 @@ export function ciTargets(): [string, string][] {
   return lines;
 }
 
-if (process.argv[1]?.endsWith('ci-targets.ts')) {
-  for (const [key, value] of ciTargets()) console.log(`${key}=${value}`);
-}
+export const cli: CliDefinition<void> = {
+  usage: 'usage: npm run --silent ci:targets >> "$GITHUB_OUTPUT"   (takes no arguments)',
+  parse: noArguments,
+  run: () => {
+    for (const [key, value] of ciTargets()) console.log(`${key}=${value}`);
+  },
+};
+if (require.main === module) startCli(cli);

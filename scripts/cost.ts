@@ -34,20 +34,18 @@ import { formatJson, formatMarkdown, formatTable } from '../lib/cost/format.ts';
 import { MissingPriceError } from '../lib/cost/price-table.ts';
 import { buildReport, UnknownEnvironmentError } from '../lib/cost/report.ts';
 import { StackInputError } from '../lib/cost/stacks.ts';
-import { SynthesisError, synthesize } from '../lib/cost/synth.ts';
+import { synthesize } from '../lib/cost/synth.ts';
 import { UsageFileError } from '../lib/cost/usage.ts';
+import { EXIT_USAGE, startCli, UsageError, type CliDefinition } from '../lib/cli.ts';
 
 const USAGE =
   'usage: npm run cost -- [--from <cdktf.out> | --synth-to <dir>] [--env <name>[,<name>...]] [--format table|markdown|json]\n' +
   '         [--compare <base.json>] [--usage-dir <dir>] [--output <file>] [--check-budgets]';
 
-const EXIT_USAGE = 2;
 const EXIT_UNPRICED = 3;
 const EXIT_OVER_BUDGET = 4;
 const FORMATS = ['table', 'markdown', 'json'] as const;
 type Format = (typeof FORMATS)[number];
-
-class UsageError extends Error {}
 
 interface Request {
   readonly from: string | undefined;
@@ -107,8 +105,7 @@ function readBase(path: string): ReturnType<typeof parseBase> {
   }
 }
 
-async function main(): Promise<number> {
-  const request = parse(process.argv.slice(2));
+async function run(request: Request): Promise<number> {
   const base = request.compare === undefined ? undefined : readBase(request.compare);
   let outdir = request.from ?? request.synthTo;
   let temporary: string | undefined;
@@ -131,23 +128,14 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
+export const cli: CliDefinition<Request> = {
+  usage: USAGE,
+  parse,
+  run,
+  exitCodeOf: (error) => {
+    if (error instanceof UnpricedResourceTypeError || error instanceof MissingPriceError) return EXIT_UNPRICED;
+    if (error instanceof StackInputError || error instanceof UsageFileError || error instanceof CompareInputError || error instanceof UnknownEnvironmentError) return EXIT_USAGE;
+    return undefined;
   },
-  (error: unknown) => {
-    if (error instanceof UsageError) {
-      console.error(`${error.message}\n${USAGE}`);
-      process.exitCode = EXIT_USAGE;
-    } else if (error instanceof UnpricedResourceTypeError || error instanceof MissingPriceError) {
-      console.error(error.message);
-      process.exitCode = EXIT_UNPRICED;
-    } else if (error instanceof StackInputError || error instanceof UsageFileError || error instanceof CompareInputError || error instanceof UnknownEnvironmentError) {
-      console.error(error.message);
-      process.exitCode = EXIT_USAGE;
-    } else if (error instanceof SynthesisError) {
-      console.error(error.message);
-      process.exitCode = 1;
-    } else throw error;
-  },
-);
+};
+if (require.main === module) startCli(cli);

@@ -1,5 +1,8 @@
 /** Stack names, kept apart from the stacks so that light tools (CI, bootstrap) need not load them. */
 
+/** The variable that points a `-k8s` stack's Kubernetes and Helm providers at a local tunnel to the private API endpoint. */
+export const TUNNEL_PORT_VARIABLE = 'cluster_api_tunnel_port';
+
 /** The account's bootstrap stack, applied once before any environment. */
 export const BOOTSTRAP_STACK_NAME = 'hexabid-bootstrap';
 

@@ -131,7 +131,7 @@ describe('npm run ci:affected', () => {
 
   it('prints one stack per line with --format lines, and writes the matrix to $GITHUB_OUTPUT', async () => {
     const output = join(dir, 'output');
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/affected-stacks.ts', '--files', 'environments/staging.ts', 'docs/x.md', '--format', 'lines'], {
+    const { stdout, stderr } = await run(process.execPath, ['--require', 'tsx/cjs', 'scripts/affected-stacks.ts', '--files', 'environments/staging.ts', 'docs/x.md', '--format', 'lines'], {
       cwd: join(__dirname, '..', '..'),
       env: { ...process.env, GITHUB_OUTPUT: output, GITHUB_ACTIONS: '' },
     });

@@ -432,7 +432,7 @@ describe('npm run plan:summary', () => {
   /** Runs the CLI; resolves with its exit code and output, whatever the code. */
   function cli(args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((done) => {
-      const child = execFile(process.execPath, ['--import', 'tsx', 'scripts/plan-summary.ts', ...args], { cwd: root }, (error, stdout, stderr) => {
+      const child = execFile(process.execPath, ['--require', 'tsx/cjs', 'scripts/plan-summary.ts', ...args], { cwd: root }, (error, stdout, stderr) => {
         done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
       });
       child.stdin!.end(stdin ?? '');

@@ -331,7 +331,7 @@ describe('npm run ci:comment', () => {
     const file = join(dir, 'plan.md');
     writeFileSync(file, 'x'.repeat(MAX_BODY_CHARS));
     const env = { ...process.env, GITHUB_TOKEN: '', GITHUB_EVENT_PATH: '' };
-    const failure = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/pr-comment.ts', '--marker', MARKER, '--body-file', file], {
+    const failure = await promisify(execFile)(process.execPath, ['--require', 'tsx/cjs', 'scripts/pr-comment.ts', '--marker', MARKER, '--body-file', file], {
       cwd: join(__dirname, '..', '..'),
       env,
     }).then(
