@@ -89,8 +89,8 @@ describe('main.ts', () => {
   });
 
   it('exits non-zero with the valid names, and no stack trace, for an unknown environment', async () => {
-    const result = await synth('qa');
+    const result = await synth('no-such-environment');
     expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toBe(`Unknown environment "qa" in HEXABID_ENV; ${validNames}`);
+    expect(result.stderr.trim()).toBe(`Unknown environment "no-such-environment" in HEXABID_ENV; ${validNames}`);
   });
 });

@@ -1,29 +1,29 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ACCOUNT, ROLE_NAMES, roleArn } from '../../environments/account.ts';
 import { ENVIRONMENTS } from '../../environments/index.ts';
 import { affectedStacks, allStacks, matchRule, AFFECT_RULES } from '../../lib/ci/affected-stacks.ts';
+import { BOOTSTRAP_STACK_NAME, infrastructureStackName, kubernetesStackName, standbyStackName } from '../../stacks/stack-names.ts';
+import { scratchDir } from '../helpers/synth.ts';
 
 const run = promisify(execFile);
 const stacksOf = (files: string[]): string[] => affectedStacks(files).include.map((s) => s.stack);
 
+/** The primaries' stacks, in deploy order: each environment's infrastructure, then its Kubernetes stack, then a standby's always-on stack with its primary. */
 const EVERY_STACK = [
-  'hexabid-bootstrap',
-  'hexabid-dev',
-  'hexabid-dev-k8s',
-  'hexabid-staging',
-  'hexabid-staging-k8s',
-  'hexabid-production',
-  'hexabid-production-k8s',
-  // A standby's always-on stack; its failover stacks are never planned (they read state that exists only after a failover).
-  'hexabid-production-dr-standby',
+  BOOTSTRAP_STACK_NAME,
+  ...ENVIRONMENTS.filter((e) => !e.standbyFor).flatMap((e) => [
+    infrastructureStackName(e),
+    kubernetesStackName(e),
+    // A standby's always-on stack; its failover stacks are never planned (they read state that exists only after a failover).
+    ...ENVIRONMENTS.filter((s) => s.standbyFor?.primary === e.name).map(standbyStackName),
+  ]),
 ];
-const FAILOVER_ONLY_STACKS = ['hexabid-production-dr', 'hexabid-production-dr-k8s'];
-const K8S_STACKS = ['hexabid-dev-k8s', 'hexabid-staging-k8s', 'hexabid-production-k8s'];
+const FAILOVER_ONLY_STACKS = ENVIRONMENTS.filter((e) => e.standbyFor).flatMap((e) => [infrastructureStackName(e), kubernetesStackName(e)]);
+const K8S_STACKS = ENVIRONMENTS.filter((e) => !e.standbyFor).map(kubernetesStackName);
 
 describe('the stacks a change affects', () => {
   it('knows every stack the app synthesizes, named as the app names them, in apply order', async () => {
@@ -100,13 +100,14 @@ describe('the stacks a change affects', () => {
 
   it('orders the union: bootstrap, then each environment in deploy order, infrastructure before Kubernetes', () => {
     const result = affectedStacks(['helm/hexabid/Chart.yaml', 'environments/production.ts', 'docs/x.md']);
-    expect(result.include.map((s) => [s.order, s.stack, s.kind])).toEqual([
-      [0, 'hexabid-bootstrap', 'bootstrap'],
-      [1, 'hexabid-dev-k8s', 'kubernetes'],
-      [2, 'hexabid-staging-k8s', 'kubernetes'],
-      [3, 'hexabid-production', 'infrastructure'],
-      [4, 'hexabid-production-k8s', 'kubernetes'],
-    ]);
+    const expected: [string, string][] = [
+      [BOOTSTRAP_STACK_NAME, 'bootstrap'],
+      ...ENVIRONMENTS.filter((e) => !e.standbyFor).flatMap((e): [string, string][] => [
+        ...(e.name === 'production' ? [[infrastructureStackName(e), 'infrastructure'] as [string, string]] : []),
+        [kubernetesStackName(e), 'kubernetes'],
+      ]),
+    ];
+    expect(result.include.map((s) => [s.order, s.stack, s.kind])).toEqual(expected.map(([stack, kind], order) => [order, stack, kind]));
   });
 
   it('takes paths as given on the command line: ./ prefixes, blank lines and repeats', () => {
@@ -126,7 +127,7 @@ describe('the stacks a change affects', () => {
 });
 
 describe('npm run ci:affected', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hexabid-affected-'));
+  const dir = scratchDir('hexabid-affected');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('prints one stack per line with --format lines, and writes the matrix to $GITHUB_OUTPUT', async () => {

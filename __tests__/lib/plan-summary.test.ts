@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { reportSaysNoChanges } from '../../lib/ci/drift-issue.ts';
@@ -10,6 +9,7 @@ import { DATA_BEARING_TYPES, isDataBearingType } from '../../lib/plan-summary/da
 import { parsePlan, PlanFormatError, type JsonValue, type Plan } from '../../lib/plan-summary/plan-format.ts';
 import { isSensitiveAt, looksLikeCredential, touchesMark } from '../../lib/plan-summary/sensitive.ts';
 import { codeSpan, COMMENT_LIMIT, environmentOfStack, escapeText, isGated, planFingerprint, summarizePlan, SummaryOptionsError, type SummaryOptions } from '../../lib/plan-summary/summarize.ts';
+import { scratchDir } from '../helpers/synth.ts';
 
 const root = resolve(__dirname, '..', '..');
 const fixtures = join(root, '__tests__', 'fixtures', 'plans');
@@ -426,7 +426,7 @@ describe('Markdown escaping', () => {
 });
 
 describe('npm run plan:summary', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'plan-summary-'));
+  const dir = scratchDir('plan-summary');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   /** Runs the CLI; resolves with its exit code and output, whatever the code. */
