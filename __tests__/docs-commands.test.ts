@@ -167,6 +167,8 @@ describe('commands in the README and docs/', () => {
       if (words[0] === 'npm' && words[1] === 'run') expect(scripts, where).toContain(words[2]);
       const flag = (name: string) => words[words.indexOf(name) + 1];
       if (words.includes('--secret-id')) expect(secrets, where).toContain(flag('--secret-id'));
+      // A secret's value on the command line lands in shell history and the process list: only files.
+      if (words.includes('--secret-string')) expect(flag('--secret-string'), where).toMatch(/^file:\/\//);
       if (['kubectl', 'helm'].includes(words[0]!) && words.includes('-n')) expect(namespaces, where).toContain(flag('-n'));
       if (words[0] === 'aws' && words[1] === 'eks' && words.includes('--name')) expect(clusters, where).toContain(flag('--name'));
     }
