@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Terraform string templates as they appear in synthesized JSON: literal
  * text with `${expression}` interpolations, `$${` for a literal `${` and
@@ -322,6 +324,14 @@ function call(name: string, args: TfValue[], expression: string): TfValue {
       const s = toText(args[0]!, expression);
       const prefix = toText(args[1]!, expression);
       return s.startsWith(prefix) ? s.slice(prefix.length) : s;
+    }
+    case 'sha256':
+      return createHash('sha256').update(toText(args[0]!, expression)).digest('hex');
+    case 'substr': {
+      const s = toText(args[0]!, expression);
+      const offset = Number(args[1]);
+      const length = Number(args[2]);
+      return length < 0 ? s.slice(offset) : s.slice(offset, offset + length);
     }
     case 'replace':
       return toText(args[0]!, expression).split(toText(args[1]!, expression)).join(toText(args[2]!, expression));
