@@ -51,7 +51,7 @@ export class AccessModel {
     return matches[0]!;
   }
 
-  /** The resource with this ARN, or the one resource of a type and stack whose ARN ends with `suffix`. */
+  /** The resource the stacks create with exactly this ARN (secret ARNs carry their six-character suffix: see {@link findResources}). */
   resource(arn: string): ResourceEntry {
     const entry = this.index.get(arn);
     if (!entry) throw new Error(`no resource ${arn} in the stacks`);

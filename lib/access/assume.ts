@@ -1,4 +1,4 @@
-import { type Actor, podIdentitySessionTags, resolveActor, serviceActor, workloadSession } from './actor.ts';
+import { type Actor, podIdentitySessionTags, resolveActor, serviceActor } from './actor.ts';
 import { evaluateActor } from './evaluate.ts';
 import type { Inventory, Workload } from './inventory.ts';
 import type { ResourceIndex } from './resource-index.ts';
@@ -82,7 +82,7 @@ export function canAssume(inventory: Inventory, index: ResourceIndex, caller: As
 
   if (isWorkload(caller)) {
     if (caller.kind === 'pod-identity' || caller.kind === 'eks-addon') {
-      const tags = podIdentitySessionTags(caller, workloadSession(caller).sessionName);
+      const tags = podIdentitySessionTags(caller);
       const context = { 'aws:SourceAccount': caller.account, 'aws:SourceArn': caller.clusterArn ?? '', ...tagContext(tags), ...given };
       return decide(serviceActor('pods.eks.amazonaws.com'), ['sts:AssumeRole', 'sts:TagSession'], context);
     }
