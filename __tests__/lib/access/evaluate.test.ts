@@ -101,6 +101,39 @@ describe('policy evaluation within one account (IAM User Guide, "Policy evaluati
     expect(model.evaluate({ principal: roleArn('power'), action: 's3:GetObject', resource: 'arn:aws:s3:::other/k', context: ctx }).decision).toBe('explicit-deny');
   });
 
+  it('NotPrincipal excludes only what it names exactly: a role ARN does not exclude the role sessions (IAM User Guide, "NotPrincipal")', () => {
+    const session = `arn:aws:sts::${ACCOUNT}:assumed-role/keeper/ops`;
+    const model = loadAccessModel([
+      tinyStack('s', {
+        aws_iam_role: { R: role('keeper', [[{ Effect: 'Allow', Action: 's3:*', Resource: '*' }]]) },
+        aws_s3_bucket: { B: { bucket: 'tiny-bucket' } },
+        aws_s3_bucket_policy: {
+          P: {
+            bucket: '${aws_s3_bucket.B.id}',
+            policy: doc({ Sid: 'OnlyTheOpsSession', Effect: 'Deny', NotPrincipal: { AWS: [roleArn('keeper'), session] }, Action: 's3:DeleteBucket', Resource: '${aws_s3_bucket.B.arn}' }),
+          },
+        },
+      }),
+    ]);
+    expect(model.evaluate({ principal: { session: { roleArn: roleArn('keeper'), sessionName: 'ops' } }, action: 's3:DeleteBucket', resource: BUCKET }).decision).toBe('allow');
+    expect(model.evaluate({ principal: { session: { roleArn: roleArn('keeper'), sessionName: 'ci' } }, action: 's3:DeleteBucket', resource: BUCKET }).decision).toBe('explicit-deny');
+  });
+
+  it('a resource policy to "*" with an aws:PrincipalArn condition grants to that principal only', () => {
+    const model = loadAccessModel([
+      tinyStack('s', {
+        aws_iam_role: { A: role('a'), B: role('b') },
+        aws_sqs_queue: { Q: { name: 'q' } },
+        aws_sqs_queue_policy: {
+          P: { queue_url: '${aws_sqs_queue.Q.url}', policy: doc({ Effect: 'Allow', Principal: '*', Action: 'sqs:SendMessage', Resource: '${aws_sqs_queue.Q.arn}', Condition: { ArnEquals: { 'aws:PrincipalArn': '${aws_iam_role.A.arn}' } } }) },
+        },
+      }),
+    ]);
+    const queue = `arn:aws:sqs:ap-south-1:${ACCOUNT}:q`;
+    expect(model.evaluate({ principal: roleArn('a'), action: 'sqs:SendMessage', resource: queue }).decision).toBe('allow');
+    expect(model.evaluate({ principal: roleArn('b'), action: 'sqs:SendMessage', resource: queue }).decision).toBe('implicit-deny');
+  });
+
   it('action names match case-insensitively with wildcards ("IAM JSON policy elements: Action")', () => {
     const model = loadAccessModel([tinyStack('s', { aws_iam_role: { R: role('r', [[{ Effect: 'Allow', Action: 'Secretsmanager:get*', Resource: '*' }]]) } })]);
     const secret = `arn:aws:secretsmanager:ap-south-1:${ACCOUNT}:secret:x-AbCdEf`;
