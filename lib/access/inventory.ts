@@ -255,6 +255,28 @@ export function buildInventory(set: StackSet): Inventory {
       }
     }
   }
+  // Keys that encrypt a resource through a nested block: bucket default encryption, domain at rest, repository.
+  const nestedKeys: [string, string, (body: Record<string, TfValue>) => TfValue | undefined, (res: StackResource) => string][] = [
+    ['aws_s3_bucket_server_side_encryption_configuration', 'rule', (b) => firstBlock(firstBlock(b['rule'])?.['apply_server_side_encryption_by_default'])?.['kms_master_key_id'],
+      (res) => `arn:${set.location(res).partition}:s3:::${str(set.field(res, 'bucket'), res, 'bucket')}`],
+  ];
+  for (const [type, field, pick, target] of nestedKeys) {
+    for (const res of set.resources(type)) {
+      const key = pick({ [field]: set.field(res, field) });
+      const entry = resources.get(target(res));
+      if (typeof key === 'string' && entry) (entry as { kmsKeyArn?: string }).kmsKeyArn = key.startsWith('arn:') && !key.includes(':alias/') ? key : keyArnFromAlias(set, key, set.location(res)) ?? key;
+    }
+  }
+  for (const [type, pick] of [
+    ['aws_opensearch_domain', (res: StackResource) => firstBlock(set.has(res, 'encrypt_at_rest') ? set.field(res, 'encrypt_at_rest') : undefined)?.['kms_key_id']],
+    ['aws_ecr_repository', (res: StackResource) => firstBlock(set.has(res, 'encryption_configuration') ? set.field(res, 'encryption_configuration') : undefined)?.['kms_key']],
+  ] as const) {
+    for (const res of set.resources(type)) {
+      const key = pick(res);
+      const entry = resources.get(attr(res, 'arn'));
+      if (typeof key === 'string' && entry) (entry as { kmsKeyArn?: string }).kmsKeyArn = key;
+    }
+  }
   for (const res of set.resources('aws_kms_key_policy')) {
     resourceFor(res, str(set.field(res, 'key_id'), res, 'key_id'), 'aws_kms_key').policies.push(parse(res, 'policy', 'resource'));
   }
@@ -419,6 +441,11 @@ export function buildInventory(set: StackSet): Inventory {
   }
 
   return { roles, resources: [...resources.values()], workloads, oidcProviders, policies, logResourcePolicies, problems };
+}
+
+function firstBlock(value: TfValue | undefined): Record<string, TfValue> | undefined {
+  if (value === undefined || value === null) return undefined;
+  return (Array.isArray(value) ? value[0] : value) as Record<string, TfValue> | undefined;
 }
 
 function hashName(seed: string): string {

@@ -67,6 +67,19 @@ describe('the access model over every stack of every environment', () => {
     for (const r of model.roles) expect(r.trust.statements.length, r.arn).toBeGreaterThan(0);
   });
 
+  it('composes a KMS-through-service read: each app pod gets its documents with s3:GetObject and kms:Decrypt via S3, and not the key directly', () => {
+    const pods = model.workloads.filter((w) => w.kind === 'pod-identity' && w.serviceAccount === 'hexabid-api');
+    expect(pods.length).toBe(ENVIRONMENTS.length);
+    for (const pod of pods) {
+      const granted = model.role(pod.roleArn).policies.flatMap((p) => p.statements).find((st) => st.sid === 'ReadWriteDocuments')!.resource![0]!;
+      const bucket = model.resource(granted.replace(/\/\*$/, ''));
+      expect(bucket.kmsKeyArn, pod.name).toMatch(/:key\//);
+      expect(model.evaluate({ principal: pod, action: 's3:GetObject', resource: `${bucket.arn}/tenant/doc.pdf` }).decision, pod.name).toBe('allow');
+      expect(model.evaluate({ principal: pod, action: 'kms:Decrypt', resource: bucket.kmsKeyArn!, context: { 'kms:ViaService': `s3.${pod.region}.amazonaws.com` } }).decision, pod.name).toBe('allow');
+      expect(model.evaluate({ principal: pod, action: 'kms:Decrypt', resource: bucket.kmsKeyArn! }).decision, pod.name).toBe('implicit-deny');
+    }
+  });
+
   it('every action, condition key, operator and Resource ARN is in AWS service reference', async () => {
     const findings = await validateNames(model.inventory.policies, { oidcIssuers: model.inventory.oidcProviders.map((p) => p.issuer) });
     expect(findings).toEqual([]);
