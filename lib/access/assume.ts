@@ -117,6 +117,12 @@ export function reachableRoles(inventory: Inventory, index: ResourceIndex, calle
   const found = new Map<string, ReachableRole>();
   const candidates = [...new Set(inventory.roles.map((r) => r.arn))];
   let frontier: { caller: AssumeCaller; path: string[]; options: AssumeOptions }[] = [{ caller, path: [], options }];
+  // AWS assumes only a workload's own role for it (its association, its function's role).
+  if (isWorkload(caller)) {
+    if (canAssume(inventory, index, caller, caller.roleArn, options, now).decision !== 'allow') return [];
+    found.set(caller.roleArn, { roleArn: caller.roleArn, path: [caller.roleArn] });
+    frontier = [{ caller: caller.roleArn, path: [caller.roleArn], options: {} }];
+  }
   while (frontier.length > 0) {
     const next: typeof frontier = [];
     for (const step of frontier) {

@@ -362,6 +362,8 @@ describe('services and workloads as callers', () => {
     const ctx = { 'aws:ResourceAccount': ACCOUNT };
     expect(model.evaluate({ principal: api, action: 's3:GetObject', resource: 'arn:aws:s3:::data/web/x', context: ctx }).decision).toBe('allow');
     expect(model.evaluate({ principal: api, action: 's3:GetObject', resource: 'arn:aws:s3:::data/batch/x', context: ctx }).decision).toBe('implicit-deny');
+    expect(model.reachableRoles(api).map((r) => r.path)).toEqual([[roleArn('app')]]);
+    expect(model.reachableRoles(other)).toEqual([]);
   });
 
   it('GitHub Actions assume a role through the account OIDC provider; a wrong audience is refused by STS', () => {
