@@ -85,21 +85,6 @@ describe('the access model over every stack of every environment', () => {
     expect(findings).toEqual([]);
   });
 
-  it('loads all stacks and answers 1,000 requests well under 2 s', () => {
-    // The better of two runs: the machine is shared, and a neighbour's burst is not the engine's cost.
-    const run = (): number => {
-      const start = performance.now();
-      const fresh = loadAccessModel(stacks);
-      const apps = fresh.workloads.filter((w) => w.kind === 'pod-identity');
-      const secrets = fresh.findResources((r) => r.type === 'aws_secretsmanager_secret');
-      for (let i = 0; i < 1000; i++) {
-        fresh.evaluate({ principal: apps[i % apps.length]!, action: 'secretsmanager:GetSecretValue', resource: secrets[i % secrets.length]!.arn });
-      }
-      return performance.now() - start;
-    };
-    expect(Math.min(run(), run())).toBeLessThan(2000);
-  });
-
   it('loads production at the 1000-tenant sizing', () => {
     const config = productionAt('scaled1000Tenants');
     const sized = loadAccessModel([named(synthBootstrap().json), named(synthEnvironment(config, 'production-1000-tenants').json), named(synthKubernetesEnvironment(config, 'production-1000-tenants').json)]);
