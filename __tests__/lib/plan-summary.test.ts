@@ -215,16 +215,27 @@ describe('summarizePlan options', () => {
 });
 
 describe('planFingerprint', () => {
-  it('changes with what the plan touches, not with the values', () => {
+  it('changes with every value a change would write, not only with what it touches: an approval pins the values too', () => {
     const base = raw('production-db-destroy');
     const fingerprint = planFingerprint(parsePlan(base));
-    const values = structuredClone(base) as { resource_changes: { address: string; change: { before: Record<string, unknown> } }[] };
+    expect(fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    const values = structuredClone(base) as { resource_changes: { address: string; change: { before: Record<string, unknown>; after: Record<string, unknown> | null } }[] };
     values.resource_changes[2]!.change.before.force_destroy = true;
-    expect(planFingerprint(parsePlan(values))).toBe(fingerprint);
-    const other = structuredClone(values);
+    expect(planFingerprint(parsePlan(values))).not.toBe(fingerprint);
+    const other = structuredClone(base) as typeof values;
     other.resource_changes[0]!.address = 'module.database.aws_db_instance.other';
     expect(planFingerprint(parsePlan(other))).not.toBe(fingerprint);
-    expect(fingerprint).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('ignores the order of the changes and entries that change nothing', () => {
+    const base = raw('mixed') as { resource_changes: { change: { actions: string[] } }[] };
+    const fingerprint = planFingerprint(parsePlan(base));
+    const reordered = structuredClone(base);
+    reordered.resource_changes.reverse();
+    expect(planFingerprint(parsePlan(reordered))).toBe(fingerprint);
+    const noOp = structuredClone(base);
+    noOp.resource_changes.push({ ...structuredClone(base.resource_changes[0]!), address: 'aws_s3_bucket.untouched', change: { ...structuredClone(base.resource_changes[0]!.change), actions: ['no-op'] } } as never);
+    expect(planFingerprint(parsePlan(noOp))).toBe(fingerprint);
   });
 });
 
