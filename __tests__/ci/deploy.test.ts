@@ -31,7 +31,8 @@ function workspace(plans: Record<string, unknown>): { dir: string; log: string }
   };
   // stack.sh: plan copies the recorded plan into .plans/<stack>/ and reports changes (exit 2); apply only logs.
   script(join(ci, 'stack.sh'), `echo "$1 $2" >> "${log}"\nif [[ $1 == plan ]]; then mkdir -p ".plans/$2"; cp "recorded/$2.json" ".plans/$2/plan.json"; exit 2; fi`);
-  script(join(ci, 'summarize.sh'), 'echo "gate=0" >> "$GITHUB_OUTPUT"');
+  // summarize.sh: the data gate passes; Access Analyzer's verdict is ACCESS (0 unless a test says otherwise).
+  script(join(ci, 'summarize.sh'), 'echo "gate=0" >> "$GITHUB_OUTPUT"; echo "access=${ACCESS:-0}" >> "$GITHUB_OUTPUT"');
   // npm run --silent plan:summary -- <args>: the real tool, started directly.
   script(join(bin, 'npm'), `[[ "$1 $2 $3 $4" == "run --silent plan:summary --" ]] || { echo "unexpected npm $*" >&2; exit 9; }\nshift 4\nexec "${process.execPath}" --require tsx/cjs "${join(ROOT, 'scripts', 'plan-summary.ts')}" "$@"`);
   return { dir, log };
@@ -87,6 +88,16 @@ describe('a production deploy applies exactly the plan that was approved (script
       const result = deploy(ws, 'apply-approved', fingerprints === undefined ? {} : { APPROVED_FINGERPRINTS: fingerprints });
       expect(result.status, String(fingerprints)).toBe(1);
       expect(calls(ws.log).filter((c) => c.startsWith('apply')), String(fingerprints)).toEqual(fingerprints?.startsWith('{') ? ['apply hexabid-production'] : []);
+    }
+  });
+
+  it('applies nothing when IAM Access Analyzer finds an error or a security warning, or cannot check', () => {
+    for (const access of ['1', '2']) {
+      const ws = workspace(approvedPlans);
+      const result = deploy(ws, 'apply-approved', { APPROVED_FINGERPRINTS: approved, ACCESS: access });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('IAM Access Analyzer');
+      expect(calls(ws.log)).toEqual(['plan hexabid-production']);
     }
   });
 

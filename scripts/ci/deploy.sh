@@ -43,6 +43,11 @@ for stack in "$@"; do
     echo "::error::$stack destroys or replaces data; nothing of it was applied. Allow it with an entry in ci/allowed-data-destroys.json, or the allow-data-loss label on the pull request." >&2
     exit 1
   fi
+  access=$(sed -n 's/^access=//p' "$outputs")
+  if [[ $access != 0 ]]; then
+    echo "::error::IAM Access Analyzer found an error or a security warning in a policy $stack would write, or could not check them (exit ${access:-none}); nothing of it was applied. The job summary lists the findings." >&2
+    exit 1
+  fi
   fingerprint=$(npm run --silent plan:summary -- ".plans/$stack/plan.json" --stack "$stack" --fingerprint)
   fingerprints=$(jq -c --arg s "$stack" --arg f "$fingerprint" '. + {($s): $f}' <<<"$fingerprints")
   [[ $mode != plan-only ]] || continue
