@@ -50,7 +50,7 @@ describe('SearchSnapshots', () => {
   const files = onlyResource(json, 'kubernetes_config_map_v1').data;
 
   it('runs as a Pod Identity role that may call only the snapshot API and pass the repository role to OpenSearch Service', () => {
-    expect(onlyResource(json, 'aws_iam_role').name).toBe('hexabid-test-search-snapshots');
+    expect(onlyResource(json, 'aws_iam_role').name).toBe('hexabid-test-search-snapshot-job');
     expect(policy(json)).toEqual([
       {
         Sid: 'SnapshotApi',

@@ -12,6 +12,7 @@ import { parsePolicy, resourcesOf, synthConstruct, scratchDir } from '../../../h
 const props: ClusterMonitoringProps = {
   clusterName: 'hexabid-test',
   region: 'ap-south-1',
+  readableLogGroupNames: ['/hexabid/test/*'],
   namespace: 'hexabid-system',
   nodeAgentsNamespace: 'hexabid-node-agents',
   appNamespace: 'hexabid-test',
