@@ -128,6 +128,21 @@ function actorFromArn(arn: string): Actor {
       notes: [],
     };
   }
+  // A role outside the stacks (an IAM Identity Center permission set's, with its path): a session of it.
+  // aws:PrincipalArn carries the path, as trust conditions on such roles rely on (IAM User Guide, "AWS global condition context keys").
+  const role = /^role\/(?:.*\/)?([^/]+)$/.exec(parsed.resource);
+  if (parsed.service === 'iam' && role) {
+    return {
+      caller: { kind: 'role-session', arn: `arn:${parsed.partition}:sts::${parsed.account}:assumed-role/${role[1]}/person`, account: parsed.account, roleArn: arn },
+      identityPolicies: [],
+      context: {
+        'aws:PrincipalArn': arn, 'aws:PrincipalAccount': parsed.account, 'aws:PrincipalType': 'AssumedRole', 'aws:PrincipalIsAWSService': false,
+        'aws:userid': `AROA${new Placeholders(arn).alnum('unique-id', 17, true)}:person`,
+      },
+      label: arn,
+      notes: [],
+    };
+  }
   throw new Error(`${arn} is not a user, role, assumed-role or root ARN`);
 }
 

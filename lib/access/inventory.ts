@@ -34,6 +34,8 @@ export interface ResourceEntry {
   readonly address: string;
   readonly account: string;
   readonly region: string;
+  /** Its name, where the stacks give one (a zone's without the trailing dot). */
+  readonly name?: string;
   readonly tags: Readonly<Record<string, string>>;
   /** Resource-based policies (bucket, key, secret, topic, queue, domain, repository, function, log, trust). */
   readonly policies: readonly Policy[];
@@ -132,7 +134,12 @@ export function buildInventory(set: StackSet): Inventory {
     const loc = set.location(res);
     const existing = resources.get(arn);
     if (existing) return existing;
-    const entry = { arn, type: res.type, stack: res.stack, address: res.address, account: loc.account, region: loc.region, tags: set.tags(res), policies: [] as Policy[], ...extra } as ResourceEntry & { policies: Policy[] };
+    const name = set.has(res, 'name') ? set.field(res, 'name') : undefined;
+    const entry = {
+      arn, type: res.type, stack: res.stack, address: res.address, account: loc.account, region: loc.region, tags: set.tags(res), policies: [] as Policy[],
+      ...(typeof name === 'string' ? { name: name.replace(/\.$/, '') } : {}),
+      ...extra,
+    } as ResourceEntry & { policies: Policy[] };
     resources.set(arn, entry);
     return entry;
   };
@@ -220,6 +227,7 @@ export function buildInventory(set: StackSet): Inventory {
     aws_opensearch_domain: 'access_policies', aws_ecr_repository: undefined, aws_lambda_function: undefined,
     aws_cloudwatch_log_group: undefined, aws_eks_cluster: undefined, aws_db_instance: undefined,
     aws_elasticache_replication_group: undefined, aws_elasticache_user: undefined, aws_kms_key: 'policy',
+    aws_route53_zone: undefined,
   };
   const keyArnOf = (res: StackResource, field: string, where: Location): string | undefined => {
     if (!set.has(res, field)) return undefined;
