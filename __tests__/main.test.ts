@@ -3,14 +3,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
-import { ACCOUNT, isExampleAccount } from '../environments/account.ts';
+import { ACCOUNTS, isExampleAccount } from '../environments/account.ts';
 import { ENVIRONMENTS, selectEnvironments, UnknownEnvironmentError } from '../environments/index.ts';
-import { BOOTSTRAP_LOCAL_STATE_PATH } from '../stacks/bootstrap-stack.ts';
-import { BOOTSTRAP_STACK_NAME, environmentStackNames, infrastructureStackName, kubernetesStackName, standbyStackName } from '../stacks/stack-names.ts';
+import { bootstrapLocalStatePath } from '../stacks/bootstrap-stack.ts';
+import { bootstrapStackName, environmentStackNames, infrastructureStackName, kubernetesStackName, standbyStackName } from '../stacks/stack-names.ts';
 import { scratchDir, synthOutdir } from './helpers/synth.ts';
 
 const run = promisify(execFile);
 const names = ENVIRONMENTS.map((e) => e.name);
+const bootstraps = ACCOUNTS.map(bootstrapStackName);
 const validNames = `valid names are: ${names.join(', ')}`;
 
 /** Runs main.ts as `cdktf synth` would, into a fresh output directory. */
@@ -47,8 +48,8 @@ describe('environment selection', () => {
 
 describe('main.ts', () => {
   // The run's global setup ran main.ts once with HEXABID_ENV unset (__tests__/setup/global.ts).
-  it('synthesizes the bootstrap stack and the stacks of every environment', () => {
-    const expected = [BOOTSTRAP_STACK_NAME, ...ENVIRONMENTS.flatMap(environmentStackNames)].sort();
+  it("synthesizes each account's bootstrap stack and the stacks of every environment", () => {
+    const expected = [...bootstraps, ...ENVIRONMENTS.flatMap(environmentStackNames)].sort();
     expect(readdirSync(join(synthOutdir(), 'stacks')).sort()).toEqual(expected);
     const manifest = manifestOf(synthOutdir());
     for (const environment of ENVIRONMENTS) {
@@ -67,14 +68,16 @@ describe('main.ts', () => {
     const environment = ENVIRONMENTS.find((e) => !e.standbyFor)!;
     const result = await synth(environment.name, { HEXABID_BOOTSTRAP_STATE: 'local' });
     expect(result.code).toBe(0);
-    // The account-wide bootstrap is always there: every environment assumes it.
-    expect(result.stacks).toEqual([BOOTSTRAP_STACK_NAME, ...environmentStackNames(environment)].sort());
-    expect(manifestOf(result.outdir).stacks[BOOTSTRAP_STACK_NAME]!.dependencies).toEqual([]);
-    expect(JSON.parse(readFileSync(join(result.outdir, 'stacks', BOOTSTRAP_STACK_NAME, 'cdk.tf.json'), 'utf8')).terraform.backend).toEqual({
-      local: { path: BOOTSTRAP_LOCAL_STATE_PATH },
-    });
+    // The accounts' bootstraps are always there: every environment assumes its account's.
+    expect(result.stacks).toEqual([...bootstraps, ...environmentStackNames(environment)].sort());
+    for (const bootstrap of bootstraps) {
+      expect(manifestOf(result.outdir).stacks[bootstrap]!.dependencies).toEqual([]);
+      expect(JSON.parse(readFileSync(join(result.outdir, 'stacks', bootstrap, 'cdk.tf.json'), 'utf8')).terraform.backend).toEqual({
+        local: { path: bootstrapLocalStatePath(bootstrap) },
+      });
+    }
     if (isExampleAccount()) {
-      expect(result.stdout).toContain(`Note: synthesizing for the example account ${ACCOUNT.accountId}. Set your account ID in environments/account.ts`);
+      expect(result.stdout).toContain(`Note: synthesizing for the example accounts ${ACCOUNTS.map((a) => `${a.accountId} (${a.name})`).join(' and ')}. Set your account IDs in environments/account.ts`);
     } else {
       expect(result.stdout).not.toContain('example account');
     }

@@ -15,7 +15,7 @@ const scripts = Object.entries(JSON.parse(readFileSync(join(root, 'package.json'
 
 /** The TypeScript entry point of a script run with tsx, and the arguments package.json gives it. */
 function entryOf(command: string): { file: string; fixedArgs: string[] } | undefined {
-  const match = /^tsx (scripts\/[\w-]+\.ts)((?: --?[\w-]+)*)$/.exec(command);
+  const match = /^tsx ((?:scripts|tools\/[\w-]+)\/[\w-]+\.ts)((?: --?[\w-]+)*)$/.exec(command);
   return match ? { file: match[1]!, fixedArgs: match[2]!.trim().split(' ').filter(Boolean) } : undefined;
 }
 

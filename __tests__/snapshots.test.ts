@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../environments/index.ts';
-import { BOOTSTRAP_STACK_NAME } from '../stacks/stack-names.ts';
-import { infrastructureStackName, kubernetesStackName, standbyStackName } from '../stacks/stack-names.ts';
+import { ACCOUNTS } from '../environments/account.ts';
+import { bootstrapStackName, infrastructureStackName, kubernetesStackName, standbyStackName } from '../stacks/stack-names.ts';
 import { synthBootstrap, synthEnvironment, synthKubernetesEnvironment, synthStandby } from './helpers/synth.ts';
 
 /**
@@ -23,8 +23,8 @@ async function expectSnapshot(stack: string, text: string): Promise<void> {
 }
 
 describe('synthesized stacks', () => {
-  it(`${BOOTSTRAP_STACK_NAME} matches its committed snapshot`, async () => {
-    await expectSnapshot(BOOTSTRAP_STACK_NAME, synthBootstrap().text);
+  it.each(ACCOUNTS.map((a) => [bootstrapStackName(a), a] as const))('%s matches its committed snapshot', async (stack, account) => {
+    await expectSnapshot(stack, synthBootstrap(account).text);
   });
 
   it.each(ENVIRONMENTS.map((e) => [infrastructureStackName(e), e] as const))('%s matches its committed snapshot', async (stack, config) => {

@@ -1,19 +1,19 @@
-import { clusterAdminRoleArns, clusterDeveloperRoleArns, clusterPlanRoleArns, clusterViewRoleArns, imageRegistry } from './account.ts';
-import { ALARM_THRESHOLDS, AWS_CLI_IMAGE, MONITORING_CHARTS, PLATFORM_ADDONS, delegatedEdge, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, COMMON, threeZoneNetwork, WORKER_TAINTS } from './common.ts';
+import { clusterAdminRoleArns, clusterDeveloperRoleArns, clusterPlanRoleArns, clusterViewRoleArns, imageRegistry, NON_PRODUCTION_ACCOUNT } from './account.ts';
+import { ALARM_THRESHOLDS, AWS_CLI_IMAGE, MONITORING_CHARTS, PLATFORM_ADDONS, delegatedEdge, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, inAccount, threeZoneNetwork, WORKER_TAINTS } from './common.ts';
 import { defineEnvironment } from './define.ts';
 
 /** Development: 3 × t3.medium (2 app, 1 worker), a single NAT gateway, no deletion protection. */
 export const dev = defineEnvironment({
-  ...COMMON,
+  ...inAccount(NON_PRODUCTION_ACCOUNT),
   name: 'dev',
   isProduction: false,
   network: { ...threeZoneNetwork(2), natGateways: 'single', flowLogRetentionDays: 14 },
   cluster: {
     kubernetesVersion: '1.35',
-    adminRoleArns: clusterAdminRoleArns('dev'),
-    viewRoleArns: clusterViewRoleArns(),
-    developerRoleArns: clusterDeveloperRoleArns(),
-    planRoleArns: clusterPlanRoleArns(),
+    adminRoleArns: clusterAdminRoleArns('dev', NON_PRODUCTION_ACCOUNT),
+    viewRoleArns: clusterViewRoleArns(NON_PRODUCTION_ACCOUNT),
+    developerRoleArns: clusterDeveloperRoleArns(NON_PRODUCTION_ACCOUNT),
+    planRoleArns: clusterPlanRoleArns(NON_PRODUCTION_ACCOUNT),
     publicAccessCidrs: [],
     logRetentionDays: 14,
     nodeGroups: {
@@ -42,7 +42,7 @@ export const dev = defineEnvironment({
   documents: { forceDestroy: true, noncurrentVersionExpirationDays: 30, intelligentTieringAfterDays: 30, accessLogRetentionDays: 30 },
   edge: delegatedEdge('dev'),
   kubernetes: { appNamespace: 'hexabid-dev', addons: PLATFORM_ADDONS, awsCliImage: AWS_CLI_IMAGE, appQuota: { requestsCpu: '2', requestsMemory: '4Gi', limitsCpu: '6', limitsMemory: '8Gi', pods: 20 } },
-  app: { valuesFile: 'values-dev.yaml', requireImageTag: false, imageRegistry: imageRegistry() },
+  app: { valuesFile: 'values-dev.yaml', requireImageTag: false, imageRegistry: imageRegistry(NON_PRODUCTION_ACCOUNT) },
   monitoring: { charts: MONITORING_CHARTS, prometheus: { retentionDays: 7, storageGiB: 20, replicas: 1 }, alertmanagerReplicas: 1, containerLogRetentionDays: 14, receivers: { critical: 'slack', warning: 'slack' }, alarms: { ...ALARM_THRESHOLDS, databaseFreeStorageGiB: 4, searchFreeStorageGiB: 2 } },
   credentialRotationDays: 30,
   budgetUsdPerMonth: 500,

@@ -12,7 +12,7 @@ import {
 } from '../lib/aws-catalog.ts';
 import { cidrContains, cidrsOverlap, parseCidr, usableSubnetAddresses, type Ipv4Cidr } from '../lib/cidr.ts';
 import { existsSync } from 'node:fs';
-import { SYSTEM_NAMESPACE } from './account.ts';
+import { ACCOUNTS, SYSTEM_NAMESPACE } from './account.ts';
 import { chartFile } from '../lib/chart-path.ts';
 import type { EnvironmentConfig, NodeGroupConfig } from './types.ts';
 
@@ -116,7 +116,7 @@ function environmentProblems(config: EnvironmentConfig): readonly ConfigProblem[
   const c = new Checker();
   // hexabid-<name> must fit OpenSearch's 28-character domain names with room to spare.
   c.pattern('name', config.name, /^[a-z][a-z0-9-]{1,12}$/, 'must be 2-13 lowercase letters, digits or hyphens, starting with a letter');
-  c.pattern('accountId', config.accountId, /^\d{12}$/, 'must be a 12-digit AWS account ID');
+  if (c.pattern('accountId', config.accountId, /^\d{12}$/, 'must be a 12-digit AWS account ID')) checkAccount(c, config);
   c.pattern('region', config.region, REGION, 'must be an AWS region code such as ap-south-1');
   c.pattern('costCenter', config.costCenter, /^\S.{0,127}$/, 'must be a non-empty tag value');
   c.pattern('state.bucket', config.state.bucket, /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name');
@@ -139,6 +139,18 @@ function environmentProblems(config: EnvironmentConfig): readonly ConfigProblem[
   checkMonitoring(c, config);
   if (config.isProduction) checkProductionGuardRails(c, config);
   return c.problems;
+}
+
+/** Production runs in the production account and nothing else does: its isolation is the account boundary (docs/ACCESS.md). */
+function checkAccount(c: Checker, config: EnvironmentConfig): void {
+  const account = ACCOUNTS.find((a) => a.accountId === config.accountId);
+  if (!account) {
+    c.fail('accountId', config.accountId, `must be one of the accounts of environments/account.ts (${ACCOUNTS.map((a) => `${a.name} ${a.accountId}`).join(', ')})`);
+  } else if (config.isProduction && account.name !== 'production') {
+    c.fail('accountId', config.accountId, `must be the production account (${ACCOUNTS.find((a) => a.name === 'production')?.accountId}): production runs apart from dev and staging`);
+  } else if (!config.isProduction && account.name === 'production') {
+    c.fail('accountId', config.accountId, 'must not be the production account: only production and its standby run there');
+  }
 }
 
 function checkNetwork(c: Checker, config: EnvironmentConfig): void {

@@ -2,6 +2,10 @@
  * Prints the stacks a pull request affects, as the matrix of CI's plan job.
  * The rules, and why each stack is in or out, are in lib/ci/affected-stacks.ts.
  *
+ * A pull request plans only the non-production account's stacks: the
+ * production account's plan role trusts only the protected environment of
+ * production's plans. Those are listed as `after_merge`.
+ *
  *   npm run ci:affected -- --base origin/main                 # git diff --name-only origin/main...HEAD
  *   npm run ci:affected -- --base "$BASE_SHA" --head "$HEAD_SHA"
  *   npm run ci:affected -- --files modules/rds.ts helm/hexabid/values.yaml
@@ -108,11 +112,15 @@ function run(request: Request): void {
     source.kind === 'git' ? changedFiles(source.base, source.head) : source.kind === 'files' ? source.files : readFileSync(0, 'utf8').split(/\r?\n/);
   const result = affectedStacks(files);
   report(result);
-  const matrix = JSON.stringify({ include: result.include });
+  // A pull request plans what its plan role may read; production's stacks are planned after the merge, for the approver.
+  const planned = result.include.filter((s) => s.plannedInPullRequests);
+  const afterMerge = result.include.filter((s) => !s.plannedInPullRequests).map((s) => s.stack);
+  if (afterMerge.length > 0) console.error(`Planned after the merge by the deploy workflow, not in a pull request: ${afterMerge.join(', ')}`);
+  const matrix = JSON.stringify({ include: planned });
   if (request.format === 'json') console.log(matrix);
-  else if (result.include.length > 0) console.log(result.include.map((s) => s.stack).join('\n'));
+  else if (planned.length > 0) console.log(planned.map((s) => s.stack).join('\n'));
   const output = process.env.GITHUB_OUTPUT;
-  if (output) appendFileSync(output, `matrix=${matrix}\naffected=${result.include.length > 0}\n`);
+  if (output) appendFileSync(output, `matrix=${matrix}\naffected=${planned.length > 0}\nafter_merge=${afterMerge.join(' ')}\n`);
 }
 
 export const cli: CliDefinition<Request> = { usage: USAGE, parse, run };

@@ -12,7 +12,8 @@ import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { ENVIRONMENTS } from '../environments/index.ts';
 import { startCli, UsageError, type CliDefinition } from '../lib/cli.ts';
-import { BOOTSTRAP_STACK_NAME, environmentStackNames } from '../stacks/stack-names.ts';
+import { ACCOUNTS } from '../environments/account.ts';
+import { bootstrapStackName, environmentStackNames } from '../stacks/stack-names.ts';
 
 const ROOT = resolve(__dirname, '..');
 const USAGE = [
@@ -27,7 +28,7 @@ const VALUE_OPTIONS = ['--var', '--var-file', '--parallelism', '--outputs-file']
 
 /** Every stack main.ts synthesizes when HEXABID_ENV is unset. */
 export function knownStacks(): string[] {
-  return [BOOTSTRAP_STACK_NAME, ...ENVIRONMENTS.flatMap(environmentStackNames)];
+  return [...ACCOUNTS.map(bootstrapStackName), ...ENVIRONMENTS.flatMap(environmentStackNames)];
 }
 
 /** The known stacks a name or glob (`*`) selects, as the cdktf CLI matches them. */

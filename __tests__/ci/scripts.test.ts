@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ciApplyRoleName, ROLE_NAMES, roleArn } from '../../environments/account.ts';
+import { accountOf, ciApplyRoleName, ROLE_NAMES, roleArn } from '../../environments/account.ts';
 import { ENVIRONMENTS } from '../../environments/index.ts';
 import { ciTargets } from '../../scripts/ci-targets.ts';
 import { deployedStackNames, environmentStackNames } from '../../stacks/stack-names.ts';
@@ -88,12 +88,13 @@ describe('the stacks a deploy applies (scripts/ci/scope.sh)', () => {
 });
 
 describe('npm run ci:targets', () => {
-  it("gives each environment's region, apply role and stacks, from the config", () => {
+  it("gives each environment's region, its account's plan role, its apply role and stacks, from the config", () => {
     const targets = Object.fromEntries(ciTargets());
-    expect(targets.plan_role).toBe(roleArn(ROLE_NAMES.ciPlan));
     for (const environment of ENVIRONMENTS) {
+      const account = accountOf(environment);
       expect(targets[`${environment.name}_region`]).toBe(environment.region);
-      expect(targets[`${environment.name}_apply_role`]).toBe(roleArn(ciApplyRoleName(environment.name)));
+      expect(targets[`${environment.name}_plan_role`]).toBe(roleArn(ROLE_NAMES.ciPlan, account));
+      expect(targets[`${environment.name}_apply_role`]).toBe(roleArn(ciApplyRoleName(environment.name), account));
       expect(targets[`${environment.name}_stacks`]).toBe(deployedStackNames(environment).join(' '));
     }
     // Production's deploys keep its standby's always-on stack current; the standby's own deploy is that stack alone.

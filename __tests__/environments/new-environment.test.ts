@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterAdminRoleArns, ciApplyRoleName, roleArn } from '../../environments/account.ts';
+import { clusterAdminRoleArns, ciApplyRoleName, NON_PRODUCTION_ACCOUNT, roleArn } from '../../environments/account.ts';
 import { bootstrapConfig, validateBootstrap } from '../../environments/bootstrap.ts';
 import { delegatedEdge, threeZoneNetwork } from '../../environments/common.ts';
 import { defineEnvironment } from '../../environments/define.ts';
@@ -22,7 +22,7 @@ const qa = defineEnvironment({
   ...staging,
   name: 'qa',
   network: { ...staging.network, ...threeZoneNetwork(9) },
-  cluster: { ...staging.cluster, adminRoleArns: clusterAdminRoleArns('qa') },
+  cluster: { ...staging.cluster, adminRoleArns: clusterAdminRoleArns('qa', NON_PRODUCTION_ACCOUNT) },
   edge: delegatedEdge('qa'),
   kubernetes: { ...staging.kubernetes, appNamespace: 'hexabid-qa' },
 });
@@ -33,12 +33,13 @@ describe('adding an environment: a config file, a usage file and a snapshot refr
     expect(() => validateAll(withQa)).not.toThrow();
   });
 
-  it('gets its CI apply role, its state keys and its share of the quotas from the bootstrap', () => {
-    const bootstrap = bootstrapConfig(withQa);
+  it("gets its CI apply role, its state keys, its zone and its share of the quotas from its account's bootstrap", () => {
+    const bootstrap = bootstrapConfig(withQa, NON_PRODUCTION_ACCOUNT);
     validateBootstrap(bootstrap);
-    expect(bootstrap.environmentNames).toContain('qa');
-    expect(bootstrap.stateKeyPrefixesByRole[roleArn(ciApplyRoleName('qa'))]).toEqual(environmentStackNames(qa).map((s) => `${s}/`));
-    expect(bootstrap.appNamespaces.qa).toBe('hexabid-qa');
+    expect(bootstrap.environments.map((e) => e.name)).toContain('qa');
+    expect(bootstrap.stateKeyPrefixesByRole[roleArn(ciApplyRoleName('qa'), NON_PRODUCTION_ACCOUNT)]).toEqual(environmentStackNames(qa).map((s) => `${s}/`));
+    expect(bootstrap.environments.find((e) => e.name === 'qa')!.appNamespace).toBe('hexabid-qa');
+    expect(bootstrap.dns.environmentZones).toContain('qa.hexabid.in');
     expect(bootstrap.quotas.map((q) => q.description).join('\n')).toContain('qa');
   });
 

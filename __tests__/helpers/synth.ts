@@ -8,10 +8,11 @@ import { bootstrapConfig, validateBootstrap } from '../../environments/bootstrap
 import { ENVIRONMENTS } from '../../environments/index.ts';
 import { validateEnvironment } from '../../environments/validate.ts';
 import type { EnvironmentConfig } from '../../environments/types.ts';
-import { BootstrapStack, BOOTSTRAP_STACK_NAME, type BootstrapStackOptions } from '../../stacks/bootstrap-stack.ts';
+import { ACCOUNTS, type AccountConfig } from '../../environments/account.ts';
+import { BootstrapStack, type BootstrapStackOptions } from '../../stacks/bootstrap-stack.ts';
 import { InfrastructureStack } from '../../stacks/infrastructure-stack.ts';
 import { KubernetesStack } from '../../stacks/kubernetes-stack.ts';
-import { infrastructureStackName, kubernetesStackName, standbyStackName } from '../../stacks/stack-names.ts';
+import { bootstrapStackName, infrastructureStackName, kubernetesStackName, standbyStackName } from '../../stacks/stack-names.ts';
 import { StandbyStack } from '../../stacks/standby-stack.ts';
 
 /** A synthesized stack: Terraform JSON. */
@@ -184,17 +185,23 @@ export function referencesIn(value: unknown): string[] {
 
 const bootstrapCache = new Map<string, { json: TfJson; text: string }>();
 
-/** Validates and synthesizes the account's bootstrap stack for every environment, once per test worker. */
-export function synthBootstrap(options: BootstrapStackOptions = {}): { json: TfJson; text: string } {
-  const cacheKey = JSON.stringify(options);
+/** Validates and synthesizes an account's bootstrap stack for its environments, once per test worker. */
+export function synthBootstrap(account: AccountConfig, options: BootstrapStackOptions = {}): { json: TfJson; text: string } {
+  const cacheKey = JSON.stringify([account.name, options]);
   let hit = bootstrapCache.get(cacheKey);
-  if (!hit && !options.localState) hit = sharedStack(BOOTSTRAP_STACK_NAME);
+  if (!hit && !options.localState && ACCOUNTS.includes(account)) hit = sharedStack(bootstrapStackName(account));
   if (!hit) {
-    const config = bootstrapConfig(ENVIRONMENTS);
+    const config = bootstrapConfig(ENVIRONMENTS, account);
     validateBootstrap(config);
     const text = Testing.synth(new BootstrapStack(new App({ stackTraces: false }), config, options));
     hit = { json: JSON.parse(text) as TfJson, text };
   }
   bootstrapCache.set(cacheKey, hit);
   return hit;
+}
+
+/** Every stack main.ts synthesized, named: the input of the access model (lib/access). */
+export function synthesizedStacks(): { stackName: string; json: TfJson }[] {
+  const manifest = JSON.parse(readFileSync(join(synthOutdir(), 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> };
+  return Object.keys(manifest.stacks).sort().map((stackName) => ({ stackName, json: sharedStack(stackName).json }));
 }

@@ -145,7 +145,7 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
     it('give every AWS role to Pod Identity, for this cluster and named service accounts only', () => {
       const roles = resourcesOf(json, 'aws_iam_role');
       expect(roles.map((r) => r.name).sort()).toEqual(
-        ['app', 'aws-load-balancer-controller', 'cluster-autoscaler', 'external-dns', 'external-secrets', 'fluent-bit', 'grafana', ...(snapshots ? ['search-snapshots'] : [])].map((r) => `${clusterName}-${r}`).sort(),
+        ['app', 'aws-load-balancer-controller', 'cluster-autoscaler', 'external-dns', 'external-secrets', 'fluent-bit', 'grafana', ...(snapshots ? ['search-snapshot-job'] : [])].map((r) => `${clusterName}-${r}`).sort(),
       );
       for (const role of roles) {
         const [statement, ...rest] = parsePolicy(role.assume_role_policy).Statement;

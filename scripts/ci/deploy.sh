@@ -30,7 +30,8 @@ fingerprints='{}'
 for stack in "$@"; do
   echo "::group::plan $stack"
   set +e
-  "$here/stack.sh" plan "$stack"
+  # plan-only runs as the plan role, which may not lock state (stack.sh).
+  "$here/stack.sh" plan "$stack" $([[ $mode == plan-only ]] && echo --no-lock)
   plan_exit=$?
   set -e
   echo "::endgroup::"

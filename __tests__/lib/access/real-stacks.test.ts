@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapConfig } from '../../../environments/bootstrap.ts';
+import { ACCOUNTS } from '../../../environments/account.ts';
 import { ENVIRONMENTS } from '../../../environments/index.ts';
 import { productionAt } from '../../../environments/production.ts';
 import { findDuplicateNames, loadAccessModel, type StackInput, validateNames } from '../../../lib/access/index.ts';
-import { synthBootstrap, synthEnvironment, synthKubernetesEnvironment, synthStandby, type TfJson } from '../../helpers/synth.ts';
+import { synthBootstrap, synthEnvironment, synthKubernetesEnvironment, synthesizedStacks, type TfJson } from '../../helpers/synth.ts';
 
 /** A synthesized stack, named by its state key (`<stack>/terraform.tfstate`). */
 function named(json: TfJson): StackInput {
@@ -11,16 +11,8 @@ function named(json: TfJson): StackInput {
   return { stackName: key.slice(0, key.indexOf('/')), json };
 }
 
-/** Every stack of every environment, and the account's bootstrap stack. */
-function allStacks(): StackInput[] {
-  const stacks = [named(synthBootstrap().json)];
-  for (const environment of ENVIRONMENTS) {
-    stacks.push(named(synthEnvironment(environment).json));
-    if (environment.standbyFor) stacks.push(named(synthStandby(environment).json));
-    stacks.push(named(synthKubernetesEnvironment(environment).json));
-  }
-  return stacks;
-}
+/** Every stack of every environment, and the accounts' bootstrap stacks. */
+const allStacks = (): StackInput[] => synthesizedStacks();
 
 /** A policy left with a `${...}` that is not an IAM policy variable (`${aws:...}`, `${*}`) holds an unresolved reference. */
 const UNRESOLVED = /\$\{(?![*?$]\})(?![A-Za-z0-9-]+:)[^}]*\}/;
@@ -85,88 +77,13 @@ describe('the access model over every stack of every environment', () => {
     expect(findings).toEqual([]);
   });
 
+  it('finds no fixed name that two stacks, or two resources, both create (in one account, region or cluster, or globally)', () => {
+    expect(findDuplicateNames(stacks)).toEqual([]);
+  });
+
   it('loads production at the 1000-tenant sizing', () => {
     const config = productionAt('scaled1000Tenants');
-    const sized = loadAccessModel([named(synthBootstrap().json), named(synthEnvironment(config, 'production-1000-tenants').json), named(synthKubernetesEnvironment(config, 'production-1000-tenants').json)]);
+    const sized = loadAccessModel([...ACCOUNTS.map((a) => named(synthBootstrap(a).json)), named(synthEnvironment(config, 'production-1000-tenants').json), named(synthKubernetesEnvironment(config, 'production-1000-tenants').json)]);
     expect(sized.workloads.filter((w) => w.kind === 'pod-identity').length).toBeGreaterThan(0);
-  });
-});
-
-/**
- * Issue 18 on today's stacks: each assertion states today's behaviour, which
- * is the bug. The fix flips it.
- */
-describe('findings on the current stacks', () => {
-  const model = loadAccessModel(allStacks());
-  const account = bootstrapConfig(ENVIRONMENTS).account.accountId;
-  const production = ENVIRONMENTS.find((e) => e.name === 'production')!;
-  const role = (name: string) => `arn:aws:iam::${account}:role/${name}`;
-  const secret = (name: string, region = production.region) =>
-    model.findResources((r) => r.type === 'aws_secretsmanager_secret' && r.region === region && r.arn.includes(`:secret:${name}-`))[0]!.arn;
-
-  it('item 1: hexabid-ci-plan cannot read the database master, user and Grafana admin secrets (ReadOnlyAccess has no GetSecretValue)', () => {
-    for (const name of [`hexabid/${production.name}/database/master`, `hexabid/${production.name}/database/app`, `hexabid/${production.name}/grafana/admin`]) {
-      expect(model.evaluate({ principal: role('hexabid-ci-plan'), action: 'secretsmanager:GetSecretValue', resource: secret(name) }).decision, name).toBe('implicit-deny');
-    }
-    expect(model.evaluate({ principal: role('hexabid-ci-plan'), action: 'secretsmanager:GetSecretValue', resource: secret(`hexabid/${production.name}/cache/auth`) }).decision).toBe('allow');
-  });
-
-  it('item 2: every OpenSearch master role, as its role-mapping pod, cannot call its domain (the domain policy defers to IAM, and the role has no policy)', () => {
-    const pods = model.workloads.filter((w) => w.kind === 'pod-identity' && w.serviceAccount === 'opensearch-security');
-    expect(pods.length).toBe(ENVIRONMENTS.length);
-    for (const pod of pods) {
-      expect(model.canAssume(pod, pod.roleArn).decision, pod.name).toBe('allow');
-      const domain = model.findResources((r) => r.type === 'aws_opensearch_domain' && r.account === pod.account && r.region === pod.region && r.arn.endsWith(`domain/${pod.cluster}`))[0]!;
-      const put = model.evaluate({ principal: pod, action: 'es:ESHttpPut', resource: `${domain.arn}/_plugins/_security/api/rolesmapping/all_access` });
-      expect(put.decision, pod.name).toBe('implicit-deny');
-      expect(put.because.join()).toMatch(/only delegates to the account's IAM policies/);
-    }
-  });
-
-  it('item 3: hexabid-production and hexabid-production-k8s both create role hexabid-production-search-snapshots, and nothing else collides', () => {
-    const stacks = allStacks();
-    expect(findDuplicateNames(stacks).map((d) => `${d.kind} ${d.name}: ${d.takenBy.map((t) => t.split(' ')[0]).sort().join(' & ')}`)).toEqual([
-      `IAM role hexabid-${production.name}-search-snapshots: hexabid-${production.name} & hexabid-${production.name}-k8s`,
-    ]);
-  });
-
-  it('item 4: the dev apply role can read production secrets and become platform admin', () => {
-    expect(model.evaluate({ principal: role('hexabid-ci-apply-dev'), action: 'secretsmanager:GetSecretValue', resource: secret(`hexabid/${production.name}/database/master`) }).decision).toBe('allow');
-    expect(model.reachableRoles(role('hexabid-ci-apply-dev')).map((r) => r.roleArn)).toContain(role('hexabid-platform-admin'));
-    expect(model.canAssume(role('hexabid-ci-apply-staging'), role('hexabid-platform-admin')).decision).toBe('allow');
-  });
-
-  it('item 5: a same-repository pull request becomes hexabid-ci-plan, reads production state and the Kubernetes Secrets of hexabid-system', () => {
-    const pr = { webIdentity: { provider: 'token.actions.githubusercontent.com', claims: { sub: 'repo:hexabid/hexabid-infrastructure:pull_request', aud: 'sts.amazonaws.com' } } };
-    expect(model.canAssume(pr, role('hexabid-ci-plan')).decision).toBe('allow');
-    const stateBucket = model.findResources((r) => r.type === 'aws_s3_bucket' && r.stack === 'hexabid-bootstrap' && r.region === production.region && !r.arn.endsWith('-logs'))[0]!.arn;
-    expect(model.evaluate({ principal: role('hexabid-ci-plan'), action: 's3:GetObject', resource: `${stateBucket}/hexabid-${production.name}/terraform.tfstate` }).decision).toBe('allow');
-    expect(model.canKube({ principalArn: role('hexabid-ci-plan'), cluster: `hexabid-${production.name}`, verb: 'get', resource: 'secrets', namespace: 'hexabid-system' }).decision).toBe('allow');
-  });
-
-  it('item 6: developers may start a session on a node without the session document check', () => {
-    const instance = `arn:aws:ec2:${production.region}:${account}:instance/i-0123456789abcdef0`;
-    const d = model.evaluate({ principal: role('hexabid-developer'), action: 'ssm:StartSession', resource: instance, context: { 'ssm:resourceTag/eks:cluster-name': `hexabid-${production.name}` } });
-    expect(d.decision).toBe('allow');
-  });
-
-  it('item 9: each Grafana role reads every log group in its region, another environment\'s included', () => {
-    const grafana = model.workload((w) => w.kind === 'pod-identity' && w.cluster === `hexabid-${production.name}` && w.serviceAccount === 'grafana');
-    const foreign = model.findResources((r) => r.type === 'aws_cloudwatch_log_group' && r.region === production.region && r.arn.includes(':log-group:/hexabid/dev/'))[0]!;
-    expect(model.evaluate({ principal: grafana, action: 'logs:StartQuery', resource: foreign.arn }).decision).toBe('allow');
-  });
-
-  it('item 10: developers read Secrets and exec into pods in the production app namespace', () => {
-    const cluster = `hexabid-${production.name}`;
-    expect(model.canKube({ principalArn: role('hexabid-developer'), cluster, verb: 'get', resource: 'secrets', namespace: 'hexabid-prod' }).decision).toBe('allow');
-    expect(model.canKube({ principalArn: role('hexabid-developer'), cluster, verb: 'create', resource: 'pods', subresource: 'exec', namespace: 'hexabid-prod' }).decision).toBe('allow');
-  });
-
-  it('item 11: after a failover developers can neither read production-dr container logs nor tunnel in its region', () => {
-    const dr = ENVIRONMENTS.find((e) => e.standbyFor)!;
-    const group = model.findResources((r) => r.type === 'aws_cloudwatch_log_group' && r.region === dr.region && r.arn.includes(`:log-group:/hexabid/${dr.name}/containers/`))[0]!;
-    expect(model.evaluate({ principal: role('hexabid-developer'), action: 'logs:FilterLogEvents', resource: group.arn }).decision).toBe('implicit-deny');
-    const instance = `arn:aws:ec2:${dr.region}:${account}:instance/i-0123456789abcdef0`;
-    expect(model.evaluate({ principal: role('hexabid-developer'), action: 'ssm:StartSession', resource: instance, context: { 'ssm:resourceTag/eks:cluster-name': `hexabid-${dr.name}` } }).decision).toBe('implicit-deny');
   });
 });
