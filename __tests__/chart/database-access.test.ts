@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHART_DIR, CHART_ENVIRONMENTS, find, podSpecOf, render, template, type KubeObject } from './helm.ts';
+import { PRODUCTION_ACCOUNT } from '../../environments/account.ts';
 import { schemaProblems } from './kubernetes-schema.ts';
 
 /** What Terraform sets, so the reader URL and every ExternalSecret render. */
@@ -148,7 +149,7 @@ describe.each(CHART_ENVIRONMENTS)('the migration Job in %s', (env) => {
   });
 
   it('runs as a service account of its own with no AWS role and no token', async () => {
-    const role = 'arn:aws:iam::111122223333:role/hexabid-app';
+    const role = `arn:aws:iam::${PRODUCTION_ACCOUNT.accountId}:role/hexabid-app`;
     const { objects } = await render(env, [...ENDPOINTS, `api.serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn=${role}`]);
     const pod = podSpecOf(find(objects, 'Job', 'hexabid-migrations')).spec;
     expect(pod.serviceAccountName).toBe('hexabid-migrations');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHART_ENVIRONMENTS, find, podSpecOf, render, type KubeObject } from './helm.ts';
+import { PRODUCTION_ACCOUNT } from '../../environments/account.ts';
 
 const WORKLOAD_KINDS = ['Deployment', 'CronJob', 'Job'];
 const byKind = (objects: KubeObject[], kind: string) => objects.filter((o) => o.kind === kind);
@@ -235,8 +236,8 @@ describe('ingress', () => {
   });
 
   it('configures the ALB: ACM certificate, TLS 1.3 policy, HTTPS redirect, WAF, HSTS, dropped invalid headers', async () => {
-    const certificate = 'arn:aws:acm:ap-south-1:111122223333:certificate/0d7a1c5e-1b2c-4d3e-8f90-123456789abc';
-    const waf = 'arn:aws:wafv2:ap-south-1:111122223333:regional/webacl/hexabid-production/1a2b3c4d';
+    const certificate = `arn:aws:acm:ap-south-1:${PRODUCTION_ACCOUNT.accountId}:certificate/0d7a1c5e-1b2c-4d3e-8f90-123456789abc`;
+    const waf = `arn:aws:wafv2:ap-south-1:${PRODUCTION_ACCOUNT.accountId}:regional/webacl/hexabid-production/1a2b3c4d`;
     const { objects } = await render('production', [`ingress.alb.certificateArn=${certificate}`, `ingress.alb.wafAclArn=${waf}`]);
     expect(find(objects, 'Ingress', 'hexabid').metadata.annotations).toEqual({
       'alb.ingress.kubernetes.io/scheme': 'internet-facing',
@@ -253,10 +254,10 @@ describe('ingress', () => {
   });
 
   it('sends ALB access logs to the bucket Terraform names, after the values file attributes', async () => {
-    const { objects } = await render('production', ['ingress.alb.accessLogs.bucket=hexabid-production-access-logs-111122223333']);
+    const { objects } = await render('production', [`ingress.alb.accessLogs.bucket=hexabid-production-access-logs-${PRODUCTION_ACCOUNT.accountId}`]);
     expect(find(objects, 'Ingress', 'hexabid').metadata.annotations?.['alb.ingress.kubernetes.io/load-balancer-attributes']).toBe(
       'routing.http.drop_invalid_header_fields.enabled=true,deletion_protection.enabled=true,' +
-        'access_logs.s3.enabled=true,access_logs.s3.bucket=hexabid-production-access-logs-111122223333,access_logs.s3.prefix=alb',
+        `access_logs.s3.enabled=true,access_logs.s3.bucket=hexabid-production-access-logs-${PRODUCTION_ACCOUNT.accountId},access_logs.s3.prefix=alb`,
     );
   });
 
@@ -277,7 +278,7 @@ describe('ingress', () => {
 
 describe('service accounts and metrics', () => {
   it('gives api, worker and scraper their own service accounts, annotatable for IRSA', async () => {
-    const role = 'arn:aws:iam::111122223333:role/hexabid-production-app';
+    const role = `arn:aws:iam::${PRODUCTION_ACCOUNT.accountId}:role/hexabid-production-app`;
     const { objects } = await render('production', [`api.serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn=${role}`]);
     for (const name of ['api', 'worker', 'scraper']) {
       const account = find(objects, 'ServiceAccount', `hexabid-${name}`);

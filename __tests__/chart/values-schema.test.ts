@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { template } from './helm.ts';
+import { PRODUCTION_ACCOUNT } from '../../environments/account.ts';
 
 /** Each bad value, and what the failure must say about it. */
 const badValues: [string, string[], RegExp][] = [
@@ -28,8 +29,8 @@ describe('values validation', () => {
     const result = await template('production', [
       'global.imageTag=1.4.2',
       'database.host=hexabid-production.abc123.ap-south-1.rds.amazonaws.com',
-      'ingress.alb.certificateArn=arn:aws:acm:ap-south-1:111122223333:certificate/0d7a1c5e-1b2c-4d3e-8f90-123456789abc',
-      'ingress.alb.wafAclArn=arn:aws:wafv2:ap-south-1:111122223333:regional/webacl/hexabid-production/1a2b3c4d',
+      `ingress.alb.certificateArn=arn:aws:acm:ap-south-1:${PRODUCTION_ACCOUNT.accountId}:certificate/0d7a1c5e-1b2c-4d3e-8f90-123456789abc`,
+      `ingress.alb.wafAclArn=arn:aws:wafv2:ap-south-1:${PRODUCTION_ACCOUNT.accountId}:regional/webacl/hexabid-production/1a2b3c4d`,
     ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
