@@ -9,7 +9,11 @@ import {
   SEARCH_ENGINE_VERSIONS,
   SEARCH_INSTANCE_TYPES,
   ipsPerNode,
+  MIN_POD_LIMIT,
+  nodeInstanceType,
+  prefixDelegationMaxPods,
 } from '../lib/aws-catalog.ts';
+import { parseWeeklyCron } from '../lib/weekly-cron.ts';
 import { cidrContains, cidrsOverlap, parseCidr, usableSubnetAddresses, type Ipv4Cidr } from '../lib/cidr.ts';
 import { existsSync } from 'node:fs';
 import { SYSTEM_NAMESPACE } from './account.ts';
@@ -145,6 +149,9 @@ function checkNetwork(c: Checker, config: EnvironmentConfig): void {
     });
   }
   c.oneOf('network.natGateways', net.natGateways, ['single', 'one-per-az'] as const);
+  if (net.interfaceEndpointZones !== undefined && c.oneOf('network.interfaceEndpointZones', net.interfaceEndpointZones, ['one', 'every'] as const)) {
+    if (config.isProduction && net.interfaceEndpointZones === 'one') c.fail('network.interfaceEndpointZones', net.interfaceEndpointZones, "must be 'every' in production, so a zone failure leaves the other zones their endpoint");
+  }
   c.oneOf('network.flowLogRetentionDays', net.flowLogRetentionDays, LOG_RETENTION_DAYS);
   checkPodCapacity(c, config);
 }
@@ -156,7 +163,7 @@ function checkNetwork(c: Checker, config: EnvironmentConfig): void {
 function checkPodCapacity(c: Checker, config: EnvironmentConfig): void {
   const groups = Object.values(config.cluster.nodeGroups) as NodeGroupConfig[];
   if (groups.some((g) => g.instanceTypes.some((t) => !NODE_INSTANCE_TYPES[t]))) return; // reported elsewhere
-  const demand = groups.reduce((sum, g) => sum + g.maxSize * Math.max(...g.instanceTypes.map(ipsPerNode)), 0);
+  const demand = groups.reduce((sum, g) => sum + g.maxSize * Math.max(...g.instanceTypes.map((t) => ipsPerNode(t, g.maxPods))), 0);
   const sizes = config.network.privateSubnets
     .map(parseCidr)
     .filter((s): s is Ipv4Cidr => s !== undefined)
@@ -168,7 +175,7 @@ function checkPodCapacity(c: Checker, config: EnvironmentConfig): void {
     c.fail(
       'network.privateSubnets',
       config.network.privateSubnets,
-      `must hold ${demand} pod and node IPs (every node group at maxSize × (max pods + ENIs)) with one zone lost, ` +
+      `must hold ${demand} pod and node IPs (every node group at maxSize × (max pods + ENIs), or with prefix delegation its /28 prefixes and one warm) with one zone lost, ` +
         `but hold only ${withOneZoneLost}; use larger subnets or fewer nodes`,
     );
   }
@@ -202,6 +209,7 @@ function checkCluster(c: Checker, config: EnvironmentConfig): void {
     const cidr = c.cidr(field, text);
     if (cidr && cidr.prefixLength === 0) c.fail(field, text, 'must not open the API endpoint to the whole internet; leave the list empty to keep it private');
   });
+  if (cluster.offHours) checkOffHours(c, config);
   for (const [name, group] of Object.entries(cluster.nodeGroups) as [string, NodeGroupConfig][]) {
     const f = `cluster.nodeGroups.${name}`;
     if (group.instanceTypes.length === 0) c.fail(`${f}.instanceTypes`, group.instanceTypes, 'must name at least one instance type');
@@ -216,7 +224,44 @@ function checkCluster(c: Checker, config: EnvironmentConfig): void {
     }
     c.oneOf(`${f}.capacityType`, group.capacityType, ['ON_DEMAND', 'SPOT'] as const);
     c.integer(`${f}.diskSizeGiB`, group.diskSizeGiB, 20, 16384);
+    checkMaxPods(c, f, group, cluster.prefixDelegation ?? false);
   }
+}
+
+/** An off-hours schedule: two weekly crons in a real time zone, and never in production. */
+function checkOffHours(c: Checker, config: EnvironmentConfig): void {
+  const offHours = config.cluster.offHours!;
+  if (config.isProduction) c.fail('cluster.offHours', offHours, 'must be left out in production: it stops every node, and the app with them');
+  for (const key of ['scaleDown', 'scaleUp'] as const) {
+    const parsed = parseWeeklyCron(offHours[key]);
+    if (typeof parsed === 'string') c.fail(`cluster.offHours.${key}`, offHours[key], `${parsed} (a cron such as "0 20 * * 1-5")`);
+  }
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: offHours.timeZone });
+  } catch {
+    c.fail('cluster.offHours.timeZone', offHours.timeZone, 'must be an IANA time zone such as Asia/Kolkata');
+  }
+}
+
+/**
+ * With prefix delegation every group states its pods per node, within what
+ * the smallest of its types can address and EKS allows; without it none does.
+ */
+function checkMaxPods(c: Checker, f: string, group: NodeGroupConfig, prefixDelegation: boolean): void {
+  if (!prefixDelegation) {
+    if (group.maxPods !== undefined) c.fail(`${f}.maxPods`, group.maxPods, 'must be left out unless cluster.prefixDelegation is true: without prefixes the ENIs set the pod limit');
+    return;
+  }
+  const known = group.instanceTypes.filter((t) => NODE_INSTANCE_TYPES[t]);
+  if (group.maxPods === undefined) {
+    c.fail(`${f}.maxPods`, group.maxPods, 'must be set when cluster.prefixDelegation is true, or EKS allows 110 pods while nodeadm reserves memory for far fewer');
+    return;
+  }
+  if (known.length === 0) return; // reported with the instance types
+  const ceiling = Math.min(...known.map(prefixDelegationMaxPods));
+  c.integer(`${f}.maxPods`, group.maxPods, MIN_POD_LIMIT, ceiling);
+  const vcpus = new Set(known.map((t) => nodeInstanceType(t).vcpus));
+  if (vcpus.size > 1) c.fail(`${f}.instanceTypes`, group.instanceTypes, 'must share one vCPU count when maxPods is set: kube-reserved CPU is written for one size');
 }
 
 function checkDatabase(c: Checker, config: EnvironmentConfig): void {

@@ -1,5 +1,6 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
+import { Ec2SubnetCidrReservation } from '@cdktf/provider-aws/lib/ec2-subnet-cidr-reservation';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
@@ -15,6 +16,7 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc as AwsVpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { Construct } from 'constructs';
+import { upperHalf } from '../lib/cidr.ts';
 import { awsContext } from './internal/aws-context.ts';
 import { policyDocument, serviceTrustPolicy } from './internal/iam.ts';
 import { requireProps, withDefaults } from './internal/props.ts';
@@ -49,6 +51,14 @@ export interface VpcProps {
    * @default [5432, 6379, 443] (PostgreSQL, Redis/Valkey, OpenSearch)
    */
   readonly databasePorts?: readonly number[];
+  /**
+   * Reserves the upper half of each private subnet for VPC CNI prefixes (a
+   * subnet CIDR reservation of type `prefix`), so node and ENI addresses
+   * scattered over the subnet never leave it without a free, aligned /28:
+   * EKS's advice for prefix delegation.
+   * @default false
+   */
+  readonly prefixReservation?: boolean;
 }
 
 /** Every default of {@link VpcProps}, applied in one place. */
@@ -56,6 +66,7 @@ export const VPC_DEFAULTS = {
   natGateways: 'one-per-az',
   flowLogRetentionDays: 365,
   databasePorts: [5432, 6379, 443],
+  prefixReservation: false,
 } as const satisfies Partial<VpcProps>;
 
 /**
@@ -122,6 +133,18 @@ export class Vpc extends Construct {
     this.publicSubnetIds = publicSubnets.map((s) => s.id);
     this.privateSubnetIds = privateSubnets.map((s) => s.id);
     this.databaseSubnetIds = databaseSubnets.map((s) => s.id);
+    if (p.prefixReservation) {
+      p.privateSubnets.forEach((cidr, i) => {
+        const reserved = upperHalf(cidr);
+        requireProps(reserved !== undefined, 'Vpc', name, `privateSubnets[${i}] ${cidr} is not a CIDR block that can be halved for prefixReservation`);
+        new Ec2SubnetCidrReservation(this, `PrivatePrefixReservation${i}`, {
+          subnetId: privateSubnets[i]!.id,
+          cidrBlock: reserved!,
+          reservationType: 'prefix',
+          description: `VPC CNI /28 prefixes for pods in ${zones[i]}`,
+        });
+      });
+    }
 
     const publicRoutes = new RouteTable(this, 'PublicRouteTable', { vpcId: vpc.id, tags: { Name: `${name}-public` } });
     new Route(this, 'PublicInternetRoute', { routeTableId: publicRoutes.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: igw.id });

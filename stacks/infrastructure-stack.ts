@@ -84,6 +84,7 @@ export class InfrastructureStack extends TerraformStack {
       eksClusterName: clusterName,
       natGateways: config.network.natGateways,
       flowLogRetentionDays: config.network.flowLogRetentionDays,
+      prefixReservation: config.cluster.prefixDelegation ?? false,
     });
 
     const cluster = new EksCluster(this, 'Cluster', {
@@ -91,11 +92,14 @@ export class InfrastructureStack extends TerraformStack {
       kubernetesVersion: config.cluster.kubernetesVersion,
       vpcId: network.vpcId,
       subnetIds: network.privateSubnetIds,
-      nodeGroups: config.cluster.nodeGroups,
+      nodeGroups: Object.fromEntries(
+        Object.entries(config.cluster.nodeGroups).map(([name, group]) => [name, { ...group, ...(config.cluster.offHours ? { offHours: config.cluster.offHours } : {}) }]),
+      ),
       adminRoleArns: config.cluster.adminRoleArns,
       accessGrants: clusterAccessGrants(config),
       publicAccessCidrs: config.cluster.publicAccessCidrs,
       logRetentionDays: config.cluster.logRetentionDays,
+      prefixDelegation: config.cluster.prefixDelegation ?? false,
     });
 
     // Every node and pod carries the cluster security group, so it is the one source data stores admit.
@@ -140,6 +144,7 @@ export class InfrastructureStack extends TerraformStack {
       namePrefix: prefix,
       vpcId: network.vpcId,
       subnetIds: network.privateSubnetIds,
+      ...(config.network.interfaceEndpointZones === 'one' ? { endpointSubnetIds: network.privateSubnetIds.slice(0, 1) } : {}),
       dbInstanceAddress: database.dbInstanceAddress,
       dbName: database.dbName,
       databaseSecurityGroupId: database.securityGroupId,

@@ -37,6 +37,18 @@ describe('Vpc', () => {
     expect(resourcesOf(single, 'aws_route').filter((r) => r.nat_gateway_id)).toHaveLength(3);
   });
 
+  it('reserves the upper half of each private subnet for /28 pod prefixes when asked, and nothing by default', () => {
+    expect(resourcesOf(json, 'aws_ec2_subnet_cidr_reservation')).toEqual([]);
+    const reserved = synthConstruct((scope) => new Vpc(scope, 'Vpc', { ...props, prefixReservation: true }));
+    const reservations = resourcesOf(reserved, 'aws_ec2_subnet_cidr_reservation');
+    expect(reservations.map((r) => [r.cidr_block, r.reservation_type])).toEqual([
+      ['10.9.48.0/20', 'prefix'],
+      ['10.9.80.0/20', 'prefix'],
+      ['10.9.112.0/20', 'prefix'],
+    ]);
+    expect(reservations.map((r) => r.subnet_id)).toEqual([0, 1, 2].map((i) => expect.stringMatching(new RegExp(`^\\$\\{aws_subnet\\.Vpc_PrivateSubnet${i}_`))));
+  });
+
   it('locks the default security group down to no rules', () => {
     const sg = onlyResource(json, 'aws_default_security_group');
     expect(sg.ingress).toBeUndefined();

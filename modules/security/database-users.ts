@@ -121,6 +121,13 @@ export interface DatabaseUsersProps {
    */
   readonly endpointClientSecurityGroupIds?: readonly string[];
   /**
+   * Subnets the Secrets Manager endpoint has an interface in: one zone is a
+   * third of the hourly charge, and functions in other zones reach it across
+   * zones, with no interface of their own left when that zone fails.
+   * @default - every subnet in `subnetIds`
+   */
+  readonly endpointSubnetIds?: readonly string[];
+  /**
    * Serverless Application Repository version of both rotation applications.
    * @default POSTGRES_ROTATION_APPLICATIONS.semanticVersion ('1.1.671')
    */
@@ -259,7 +266,7 @@ export class DatabaseUsers extends Construct {
       vpcId: p.vpcId,
       serviceName: `com.amazonaws.${region}.secretsmanager`,
       vpcEndpointType: 'Interface',
-      subnetIds: [...p.subnetIds],
+      subnetIds: [...(p.endpointSubnetIds ?? p.subnetIds)],
       securityGroupIds: [endpointGroup.securityGroupId],
       privateDnsEnabled: p.privateDnsEnabled,
       tags: { Name: `${p.namePrefix}-secretsmanager` },
