@@ -3,8 +3,10 @@ import { ENVIRONMENTS } from '../environments/index.ts';
 import { productionAt } from '../environments/production.ts';
 import { ipsPerNode, postgresMaxConnections } from '../lib/aws-catalog.ts';
 import { parseCidr, usableSubnetAddresses } from '../lib/cidr.ts';
+import { maxPodsOf } from '../modules/internal/node-config.ts';
 import { runbookAnchorOf } from '../monitoring/runbook-sections.ts';
 import type { EnvironmentConfig } from '../environments/types.ts';
+import { launchTemplateOf } from './environments/sizing.ts';
 import { parsePolicy, resourcesOf, synthBootstrap, synthEnvironment, synthFootprint, synthKubernetesEnvironment, type TfJson } from './helpers/synth.ts';
 
 // Each environment's AWS footprint: a standby's always-on stack and its failover stack together.
@@ -104,14 +106,26 @@ describe.each(stacks)('invariants of %s', (_name, json) => {
   });
 
   it('gives the private subnets room for every pod IP, even with one zone lost', () => {
-    const demand = resourcesOf(json, 'aws_eks_node_group').reduce(
-      (n, g) => n + g.scaling_config.max_size * Math.max(...(g.instance_types as string[]).map(ipsPerNode)),
-      0,
-    );
+    // With prefix delegation a group's launch template sets its maxPods, and its pods take /28 prefixes.
+    const demand = resourcesOf(json, 'aws_eks_node_group').reduce((n, g) => {
+      const maxPods = maxPodsOf(launchTemplateOf(json, g).user_data ?? '');
+      return n + g.scaling_config.max_size * Math.max(...(g.instance_types as string[]).map((t) => ipsPerNode(t, maxPods)));
+    }, 0);
     const sizes = resourcesOf(json, 'aws_subnet')
       .filter((s) => s.tags.tier === 'private')
       .map((s) => usableSubnetAddresses(parseCidr(s.cidr_block)!));
     expect(sizes.reduce((a, b) => a + b, 0) - Math.max(...sizes)).toBeGreaterThanOrEqual(demand);
+  });
+
+  it('turns prefix delegation on with an explicit maxPods in every group, and reserves prefix room in every private subnet, or neither', () => {
+    const cni = resourcesOf(json, 'aws_eks_addon').filter((a) => a.addon_name === 'vpc-cni');
+    for (const addon of cni) {
+      const prefixes = JSON.parse(addon.configuration_values).env?.ENABLE_PREFIX_DELEGATION === 'true';
+      const groups = resourcesOf(json, 'aws_eks_node_group').map((g) => maxPodsOf(launchTemplateOf(json, g).user_data ?? ''));
+      expect(groups.every((maxPods) => (maxPods !== undefined) === prefixes)).toBe(true);
+      const privateSubnets = resourcesOf(json, 'aws_subnet').filter((s) => s.tags.tier === 'private');
+      expect(resourcesOf(json, 'aws_ec2_subnet_cidr_reservation').filter((r) => r.reservation_type === 'prefix')).toHaveLength(prefixes ? privateSubnets.length : 0);
+    }
   });
 
   it('keeps the database tier off the internet', () => {

@@ -44,14 +44,14 @@ describe('environment validation', () => {
       c.network.privateSubnets = ['10.0.32.0/19'];
       c.network.databaseSubnets = ['10.0.3.0/24'];
     }), /network\.availabilityZones = \["ap-south-1a"\]: must name at least 2 zones because database\.multiAz is true/],
-    ['node group min > max', variant(dev, (c) => (c.cluster.nodeGroups.app.minSize = 5)), /cluster\.nodeGroups\.app\.minSize = 5: must not exceed maxSize \(4\)/],
+    ['node group min > max', variant(dev, (c) => (c.cluster.nodeGroups.app.minSize = 5)), /cluster\.nodeGroups\.app\.minSize = 5: must not exceed maxSize \(3\)/],
     ['desired outside [min, max]', variant(dev, (c) => (c.cluster.nodeGroups.worker.desiredSize = 9)), /cluster\.nodeGroups\.worker\.desiredSize = 9: must lie within \[minSize, maxSize\] = \[1, 2\]/],
     ['backup retention over 35', variant(dev, (c) => (c.database.backupRetentionDays = 40)), /database\.backupRetentionDays = 40: must be a whole number from 0 to 35/],
     ['negative backup retention', variant(dev, (c) => (c.database.backupRetentionDays = -1)), /database\.backupRetentionDays = -1: must be a whole number from 0 to 35/],
     ['production without Multi-AZ', variant(production, (c) => (c.database.multiAz = false)), /database\.multiAz = false: must be true in production/],
     ['production without deletion protection', variant(production, (c) => (c.database.deletionProtection = false)), /database\.deletionProtection = false: must be true in production/],
     ['production with 3 days of backups', variant(production, (c) => (c.database.backupRetentionDays = 3)), /database\.backupRetentionDays = 3: must be at least 7 in production/],
-    ['private subnets too small for pods', variant(production, (c) => (c.network.privateSubnets = ['10.0.32.0/24', '10.0.33.0/24', '10.0.34.0/24'])), /network\.privateSubnets = .*: must hold 1000 pod and node IPs .* but hold only 502/],
+    ['private subnets too small for pods', variant(production, (c) => (c.network.privateSubnets = ['10.0.32.0/24', '10.0.33.0/24', '10.0.34.0/24'])), /network\.privateSubnets = .*: must hold 1300 pod and node IPs .* but hold only 502/],
     ['unknown node instance type', variant(dev, (c) => (c.cluster.nodeGroups.app.instanceTypes = ['t3.mega'])), /cluster\.nodeGroups\.app\.instanceTypes\[0\] = "t3\.mega": must be one of "t3\.medium"/],
     ['unknown DB instance class', variant(dev, (c) => (c.database.instanceClass = 'db.t9.huge')), /database\.instanceClass = "db\.t9\.huge": must be one of/],
     ['unsupported PostgreSQL version', variant(dev, (c) => (c.database.engineVersion = '14')), /database\.engineVersion = "14": must be a PostgreSQL version in RDS standard support/],
@@ -93,6 +93,14 @@ describe('environment validation', () => {
     ['an image registry of another account', variant(dev, (c) => (c.app.imageRegistry = '999988887777.dkr.ecr.ap-south-1.amazonaws.com')), /app\.imageRegistry = "999988887777\.dkr\.ecr\.ap-south-1\.amazonaws\.com": must be this environment's own registry, in account 111122223333 and region ap-south-1/],
     ['an image registry that is not ECR', variant(dev, (c) => (c.app.imageRegistry = 'docker.io/hexabid')), /app\.imageRegistry = "docker\.io\/hexabid": must be an ECR registry host/],
     ['an app namespace of the system', variant(dev, (c) => (c.kubernetes.appNamespace = 'kube-system')), /kubernetes\.appNamespace = "kube-system": must not be a namespace Kubernetes or the platform uses/],
+    ['prefix delegation without a group\'s maxPods', variant(dev, (c) => delete (c.cluster.nodeGroups.app as { maxPods?: number }).maxPods), /cluster\.nodeGroups\.app\.maxPods = undefined: must be set when cluster\.prefixDelegation is true/],
+    ['maxPods above what the type may run', variant(dev, (c) => (c.cluster.nodeGroups.app.maxPods = 200)), /cluster\.nodeGroups\.app\.maxPods = 200: must be a whole number from 8 to 110/],
+    ['maxPods without prefix delegation', variant(dev, (c) => (c.cluster.prefixDelegation = false)), /cluster\.nodeGroups\.app\.maxPods = 32: must be left out unless cluster\.prefixDelegation is true/],
+    ['maxPods over types of two sizes', variant(dev, (c) => (c.cluster.nodeGroups.worker.instanceTypes = ['t3.medium', 't3.xlarge'])), /cluster\.nodeGroups\.worker\.instanceTypes = \["t3\.medium","t3\.xlarge"\]: must share one vCPU count/],
+    ['off hours in production', variant(production, (c) => (c.cluster.offHours = { scaleDown: '0 20 * * 1-5', scaleUp: '0 8 * * 1-5', timeZone: 'Asia/Kolkata' })), /cluster\.offHours = .*: must be left out in production/],
+    ['an off-hours cron that is not weekly', variant(dev, (c) => (c.cluster.offHours = { ...c.cluster.offHours!, scaleDown: '0 20 1 * *' })), /cluster\.offHours\.scaleDown = "0 20 1 \* \*": must repeat every week/],
+    ['an off-hours time zone that does not exist', variant(dev, (c) => (c.cluster.offHours = { ...c.cluster.offHours!, timeZone: 'Mars/Olympus' })), /cluster\.offHours\.timeZone = "Mars\/Olympus": must be an IANA time zone/],
+    ['one-zone endpoints in production', variant(production, (c) => (c.network.interfaceEndpointZones = 'one')), /network\.interfaceEndpointZones = "one": must be 'every' in production/],
     ['an app namespace that is no DNS label', variant(dev, (c) => (c.kubernetes.appNamespace = 'HexaBid_Prod')), /kubernetes\.appNamespace = "HexaBid_Prod": must be a Kubernetes namespace name/],
   ];
 

@@ -161,15 +161,21 @@ describe('hexabid-bootstrap', () => {
     expect(onlyResource(json, 'aws_iam_service_linked_role').aws_service_name).toBe('opensearchservice.amazonaws.com');
   });
 
-  it('raises the Elastic IP and On-Demand vCPU quotas to what the environments need, never below the current value', () => {
+  it('raises the Elastic IP, On-Demand and Spot vCPU quotas to what the environments need, never below the current value', () => {
     const quotas: Record<string, any> = Object.fromEntries(resourcesOf(json, 'aws_servicequotas_service_quota').map((q) => [`${q.quota_code}${q.region ? `-${q.region}` : ''}`, q]));
     const primary = ENVIRONMENTS.filter((e) => e.region === ACCOUNT.region);
     const natGateways = primary.reduce((n, e) => n + (e.network.natGateways === 'single' ? 1 : e.network.availabilityZones.length), 0);
     expect(quotas['L-0263D0A3']!.value).toMatch(new RegExp(`^\\$\\{max\\(data\\.aws_servicequotas_service_quota\\.[^)]*\\.value, ${natGateways}\\)\\}$`));
-    const vcpus = primary.flatMap((e) =>
-      Object.values(e.cluster.nodeGroups).map((g) => (g.maxSize + e.network.availabilityZones.length) * NODE_INSTANCE_TYPES[g.instanceTypes[0]!]!.vcpus),
-    ).reduce((a, b) => a + b, 0);
-    expect(quotas['L-1216C47A']!.value).toContain(`, ${vcpus})`);
+    const vcpus = (capacityType: string) =>
+      primary.flatMap((e) =>
+        Object.values(e.cluster.nodeGroups)
+          .filter((g) => g.capacityType === capacityType)
+          .map((g) => (g.maxSize + e.network.availabilityZones.length) * Math.max(...g.instanceTypes.map((t) => NODE_INSTANCE_TYPES[t]!.vcpus))),
+      ).reduce((a, b) => a + b, 0);
+    expect(quotas['L-1216C47A']!.value).toContain(`, ${vcpus('ON_DEMAND')})`);
+    // Spot groups draw on a quota of their own, which the on-demand one leaves out.
+    expect(vcpus('SPOT')).toBeGreaterThan(0);
+    expect(quotas['L-34B43A08']!.value).toContain(`, ${vcpus('SPOT')})`);
     for (const quota of Object.values(quotas)) expect(quota.lifecycle).toEqual({ ignore_changes: ['value'] });
     expect(bootstrapConfig(ENVIRONMENTS).quotas.find((q) => q.region === undefined)!.minimum).toBe(natGateways);
     // The standby's region gets its own, requested before any failover needs them: production-dr's one NAT gateway, and its nodes.
