@@ -16,7 +16,7 @@ export interface ExpectedSizing {
 }
 
 /** The launch template a node group references. */
-export function launchTemplateOf(json: TfJson, group: { launch_template: { id: string } }): Record<string, any> {
+export function launchTemplateOf(json: TfJson, group: Record<string, any>): Record<string, any> {
   const name = /^\$\{aws_launch_template\.([^.]+)\.id\}$/.exec(group.launch_template.id)?.[1];
   const template = name ? json.resource.aws_launch_template?.[name] : undefined;
   if (!template) throw new Error(`no launch template for ${group.launch_template.id}`);
