@@ -100,6 +100,7 @@ describe('environment validation', () => {
     ['off hours in production', variant(production, (c) => (c.cluster.offHours = { scaleDown: '0 20 * * 1-5', scaleUp: '0 8 * * 1-5', timeZone: 'Asia/Kolkata' })), /cluster\.offHours = .*: must be left out in production/],
     ['an off-hours cron that is not weekly', variant(dev, (c) => (c.cluster.offHours = { ...c.cluster.offHours!, scaleDown: '0 20 1 * *' })), /cluster\.offHours\.scaleDown = "0 20 1 \* \*": must repeat every week/],
     ['an off-hours time zone that does not exist', variant(dev, (c) => (c.cluster.offHours = { ...c.cluster.offHours!, timeZone: 'Mars/Olympus' })), /cluster\.offHours\.timeZone = "Mars\/Olympus": must be an IANA time zone/],
+    ['a NAT instance in production', variant(production, (c) => (c.network.natGateways = 'instance')), /network\.natGateways = "instance": must be 'single' or 'one-per-az' in production: a NAT instance has no managed failover/],
     ['one-zone endpoints in production', variant(production, (c) => (c.network.interfaceEndpointZones = 'one')), /network\.interfaceEndpointZones = "one": must be 'every' in production/],
     ['an app namespace that is no DNS label', variant(dev, (c) => (c.kubernetes.appNamespace = 'HexaBid_Prod')), /kubernetes\.appNamespace = "HexaBid_Prod": must be a Kubernetes namespace name/],
   ];

@@ -72,8 +72,9 @@ export const ON_DEMAND_STANDARD_VCPU_QUOTA = { serviceCode: 'ec2', quotaCode: 'L
  */
 export const SPOT_STANDARD_VCPU_QUOTA = { serviceCode: 'ec2', quotaCode: 'L-34B43A08' } as const;
 
+/** Elastic IPs of an environment's egress: one per NAT gateway, or the NAT instance's one. */
 function natGatewayCount(config: EnvironmentConfig): number {
-  return config.network.natGateways === 'single' ? 1 : config.network.availabilityZones.length;
+  return config.network.natGateways === 'one-per-az' ? config.network.availabilityZones.length : 1;
 }
 
 /**

@@ -4,7 +4,8 @@ import { defineEnvironment } from './define.ts';
 
 /**
  * Development: 2 × t3.medium app nodes (2–3) and 1 Spot worker (1–2), all
- * stopped out of hours; one NAT gateway; no deletion protection.
+ * stopped out of hours; a NAT instance instead of a NAT gateway; no deletion
+ * protection.
  *
  * Prefix delegation lets two app nodes hold dev's 25 app, add-on and system
  * pods with six DaemonSet pods each (a t3.medium admits 17 without it, which
@@ -21,7 +22,7 @@ export const dev = defineEnvironment({
   ...COMMON,
   name: 'dev',
   isProduction: false,
-  network: { ...threeZoneNetwork(2), natGateways: 'single', flowLogRetentionDays: 14, interfaceEndpointZones: 'one' },
+  network: { ...threeZoneNetwork(2), natGateways: 'instance', flowLogRetentionDays: 14, interfaceEndpointZones: 'one' },
   cluster: {
     kubernetesVersion: '1.35',
     adminRoleArns: clusterAdminRoleArns('dev'),

@@ -3,8 +3,11 @@
  * dev, staging and production lives here; modules never branch on names.
  */
 
-/** How NAT gateways are laid out across the availability zones. */
-export type NatGatewayStrategy = 'single' | 'one-per-az';
+/**
+ * How the private subnets reach the internet: a NAT gateway per zone, one
+ * shared gateway, or a NAT instance (a t4g.nano; no managed failover, not in production).
+ */
+export type NatGatewayStrategy = 'single' | 'one-per-az' | 'instance';
 
 /** Cache engines that ElastiCache offers with the Redis protocol. */
 export type CacheEngine = 'valkey' | 'redis';

@@ -148,7 +148,12 @@ function checkNetwork(c: Checker, config: EnvironmentConfig): void {
       subnets.push({ field, cidr });
     });
   }
-  c.oneOf('network.natGateways', net.natGateways, ['single', 'one-per-az'] as const);
+  if (c.oneOf('network.natGateways', net.natGateways, ['single', 'one-per-az', 'instance'] as const) && config.isProduction && net.natGateways === 'instance') {
+    c.fail('network.natGateways', net.natGateways, "must be 'single' or 'one-per-az' in production: a NAT instance has no managed failover");
+  }
+  if (config.standbyFor && net.natGateways === 'instance') {
+    c.fail('network.natGateways', net.natGateways, "must be 'single' or 'one-per-az' for a standby: its stacks hand NAT gateways to the failover");
+  }
   if (net.interfaceEndpointZones !== undefined && c.oneOf('network.interfaceEndpointZones', net.interfaceEndpointZones, ['one', 'every'] as const)) {
     if (config.isProduction && net.interfaceEndpointZones === 'one') c.fail('network.interfaceEndpointZones', net.interfaceEndpointZones, "must be 'every' in production, so a zone failure leaves the other zones their endpoint");
   }

@@ -18,6 +18,7 @@ import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { Construct } from 'constructs';
 import { upperHalf } from '../lib/cidr.ts';
 import { awsContext } from './internal/aws-context.ts';
+import { NatInstance } from './internal/nat-instance.ts';
 import { policyDocument, serviceTrustPolicy } from './internal/iam.ts';
 import { requireProps, withDefaults } from './internal/props.ts';
 import { EncryptionKey } from './security/kms-key.ts';
@@ -36,11 +37,13 @@ export interface VpcProps {
   /** EKS cluster that will discover these subnets through their tags. */
   readonly eksClusterName: string;
   /**
-   * One NAT gateway for every zone, or a single shared one (cheaper, but a
-   * zone outage cuts the others' egress).
+   * One NAT gateway for every zone, a single shared one (cheaper, but a zone
+   * outage cuts the others' egress), or a NAT instance (a t4g.nano in the
+   * first public subnet: a fraction of a gateway's price, and no managed
+   * failover, for an environment that can lose egress for a while).
    * @default 'one-per-az'
    */
-  readonly natGateways?: 'single' | 'one-per-az';
+  readonly natGateways?: 'single' | 'one-per-az' | 'instance';
   /**
    * Retention of the VPC flow log group.
    * @default 365
@@ -150,7 +153,7 @@ export class Vpc extends Construct {
     new Route(this, 'PublicInternetRoute', { routeTableId: publicRoutes.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: igw.id });
     publicSubnets.forEach((s, i) => new RouteTableAssociation(this, `PublicRouteAssociation${i}`, { subnetId: s.id, routeTableId: publicRoutes.id }));
 
-    const natCount = natStrategy === 'single' ? 1 : zones.length;
+    const natCount = natStrategy === 'instance' ? 0 : natStrategy === 'single' ? 1 : zones.length;
     const nats = Array.from({ length: natCount }, (_, i) => {
       const eip = new Eip(this, `NatEip${i}`, { domain: 'vpc', tags: { Name: `${name}-nat-${zones[i]}` } });
       return new NatGateway(this, `NatGateway${i}`, {
@@ -161,13 +164,14 @@ export class Vpc extends Construct {
       });
     });
     this.natGatewayIds = nats.map((n) => n.id);
+    const natInstance = natStrategy === 'instance' ? new NatInstance(this, 'NatInstance', { namePrefix: name, vpcId: vpc.id, vpcCidr: p.cidr, subnetId: publicSubnets[0]!.id }) : undefined;
 
     const privateRouteTables = privateSubnets.map((s, i) => {
       const table = new RouteTable(this, `PrivateRouteTable${i}`, { vpcId: vpc.id, tags: { Name: `${name}-private-${zones[i]}` } });
       new Route(this, `PrivateNatRoute${i}`, {
         routeTableId: table.id,
         destinationCidrBlock: '0.0.0.0/0',
-        natGatewayId: nats[Math.min(i, nats.length - 1)]!.id,
+        ...(natInstance ? { networkInterfaceId: natInstance.networkInterfaceId } : { natGatewayId: nats[Math.min(i, nats.length - 1)]!.id }),
       });
       new RouteTableAssociation(this, `PrivateRouteAssociation${i}`, { subnetId: s.id, routeTableId: table.id });
       return table;

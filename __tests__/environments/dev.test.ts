@@ -38,7 +38,13 @@ describe('dev', () => {
   });
 
   it('saves money where durability matters less', () => {
-    expect(resourcesOf(json, 'aws_nat_gateway')).toHaveLength(1);
+    // A NAT instance, not a NAT gateway: every private route table sends the internet to its interface.
+    expect(resourcesOf(json, 'aws_nat_gateway')).toEqual([]);
+    const nat = onlyResource(json, 'aws_instance');
+    expect(nat).toMatchObject({ instance_type: 't4g.nano', source_dest_check: false, metadata_options: { http_tokens: 'required' }, root_block_device: { encrypted: true } });
+    const internet = resourcesOf(json, 'aws_route').filter((r) => r.destination_cidr_block === '0.0.0.0/0' && r.network_interface_id);
+    expect(internet).toHaveLength(3);
+    for (const route of internet) expect(route.network_interface_id).toMatch(/^\$\{aws_instance\.[^.]+\.primary_network_interface_id\}$/);
     // The Secrets Manager endpoint in one zone of three.
     expect(resourcesOf(json, 'aws_vpc_endpoint').filter((e) => e.vpc_endpoint_type === 'Interface').map((e) => e.subnet_ids.length)).toEqual([1]);
     expect(onlyResource(json, 'aws_opensearch_domain').cluster_config.zone_awareness_enabled).toBe(false);

@@ -164,7 +164,7 @@ describe('hexabid-bootstrap', () => {
   it('raises the Elastic IP, On-Demand and Spot vCPU quotas to what the environments need, never below the current value', () => {
     const quotas: Record<string, any> = Object.fromEntries(resourcesOf(json, 'aws_servicequotas_service_quota').map((q) => [`${q.quota_code}${q.region ? `-${q.region}` : ''}`, q]));
     const primary = ENVIRONMENTS.filter((e) => e.region === ACCOUNT.region);
-    const natGateways = primary.reduce((n, e) => n + (e.network.natGateways === 'single' ? 1 : e.network.availabilityZones.length), 0);
+    const natGateways = primary.reduce((n, e) => n + (e.network.natGateways === 'one-per-az' ? e.network.availabilityZones.length : 1), 0);
     expect(quotas['L-0263D0A3']!.value).toMatch(new RegExp(`^\\$\\{max\\(data\\.aws_servicequotas_service_quota\\.[^)]*\\.value, ${natGateways}\\)\\}$`));
     const vcpus = (capacityType: string) =>
       primary.flatMap((e) =>

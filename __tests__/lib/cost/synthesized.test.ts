@@ -74,7 +74,7 @@ describe('the estimate of the synthesized stacks', () => {
   it('gives the known totals for the known stacks, at list and committed', () => {
     const totals = Object.fromEntries(report.environments.map((e) => [e.estimate.environment, [Math.round(e.estimate.monthlyUsd * 100) / 100, Math.round(e.estimate.committedMonthlyUsd * 100) / 100]]));
     expect(totals).toMatchObject({
-      dev: [316.37, 289.09],
+      dev: [277.61, 249.44],
       staging: [571.81, 503.31],
       // With its standby's standing cost.
       production: [4053.25, 3238.76],
@@ -127,9 +127,9 @@ describe('the estimate of the synthesized stacks', () => {
   it('prices dev line by line as a hand calculation does (quantity × unit price, 730 h a month)', () => {
     // dev: one cluster; app 2 × t3.medium on demand and a Spot worker priced as a t3.medium, each with 20 GiB
     // gp3, running weekdays 08:00-20:00 (60 of 168 hours); db.t4g.small Single-AZ with 20 GiB; one
-    // cache.t4g.micro; one t3.small.search with 10 GiB; one NAT gateway and its Elastic IP; the Secrets Manager
+    // cache.t4g.micro; one t3.small.search with 10 GiB; a t4g.nano NAT instance with an 8 GiB root volume and its Elastic IP; the Secrets Manager
     // endpoint in one zone; the hexabid release's internet-facing ALB in 3 public subnets; a delegated zone; a
-    // web ACL with 5 rules; 8 + 4 KMS keys; 7 + 4 secrets; 12 + 3 alarms; Prometheus 10 GiB and Alertmanager 5 GiB.
+    // web ACL with 5 rules; 8 + 4 KMS keys; 7 + 4 secrets; 10 + 3 alarms; Prometheus 10 GiB and Alertmanager 5 GiB.
     // Usage from cost/usage/dev.yaml: 10% sustained CPU is under a t3.medium's 20% baseline, so no surplus credits.
     const retained = (14 * 12) / 365; // months of logs a 14-day retention keeps
     const up = 60 / 168;
@@ -155,8 +155,8 @@ describe('the estimate of the synthesized stacks', () => {
       'hexabid-dev S3 hexabid-dev-documents-<…>: GET and other': (500_000 / 1000) * 0.0004,
       'hexabid-dev-k8s Data transfer out to the internet': 90 * 0.1093,
       'hexabid-dev Data transfer between zones': 2 * 20 * 0.01,
-      'hexabid-dev NAT gateways': 1 * H * 0.056,
-      'hexabid-dev NAT gateways: data processed': 30 * 0.056,
+      'hexabid-dev EC2 instance hexabid-dev-nat': 1 * H * 0.00448,
+      'hexabid-dev EC2 instance hexabid-dev-nat: root volume': 8 * 0.0912,
       'hexabid-dev Public IPv4 addresses (Elastic IPs)': 1 * H * 0.005,
       'hexabid-dev VPC interface endpoint secretsmanager': 1 * H * 0.011,
       'hexabid-dev VPC interface endpoint secretsmanager: data': 1 * 0.01,
@@ -183,7 +183,7 @@ describe('the estimate of the synthesized stacks', () => {
       // 12 log groups: hexabid-dev 2 GB, kube-system 0.5 GB, WAF 0.75 GB, 9 others at 0.05 GB.
       'hexabid-dev-k8s CloudWatch Logs: ingestion': (2 + 0.5 + 0.75 + 9 * 0.05) * 0.5,
       'hexabid-dev-k8s CloudWatch Logs: storage': (2 + 0.5 + 0.75 + 9 * 0.05) * retained * 0.15 * 0.03,
-      'hexabid-dev CloudWatch alarms': 12 * 0.1,
+      'hexabid-dev CloudWatch alarms': 10 * 0.1, // no NAT gateway alarms: EC2 recovers the NAT instance itself
       'hexabid-dev-k8s CloudWatch alarms': 3 * 0.1,
       'hexabid-dev-k8s Prometheus volumes (kube-prometheus-stack)': 1 * 10 * 0.0912,
       'hexabid-dev-k8s Alertmanager volumes (kube-prometheus-stack)': 1 * 5 * 0.0912,
@@ -208,16 +208,18 @@ describe('the estimate of the synthesized stacks', () => {
     expect(lines['EKS node group app']!.committedMonthlyUsd).toBeCloseTo(2 * H * up * committed('ec2.instance-hour.t3.medium'), 9);
     expect(lines['EKS node group worker']!.committedMonthlyUsd).toBe(lines['EKS node group worker']!.monthlyUsd);
     expect(lines['RDS postgres hexabid-dev']!.committedMonthlyUsd).toBeCloseTo(H * committed('rds.postgres.instance-hour.db.t4g.small'), 9);
-    expect(lines['NAT gateways']!.committedMonthlyUsd).toBe(lines['NAT gateways']!.monthlyUsd);
+    expect(lines['EC2 instance hexabid-dev-nat']!.committedMonthlyUsd).toBeCloseTo(H * committed('ec2.instance-hour.t4g.nano'), 9);
+    const staging = Object.fromEntries(env('staging').estimate.lines.map((l) => [l.component, l]));
+    expect(staging['NAT gateways']!.committedMonthlyUsd).toBe(staging['NAT gateways']!.monthlyUsd);
   });
 
   it('marks the lines whose quantities come from the usage file', () => {
-    const lines = env('dev').estimate.lines;
+    const lines = env('staging').estimate.lines;
     const usage = lines.filter((l) => l.usageBased).map((l) => l.component);
     expect(usage).toContain('NAT gateways: data processed');
     expect(usage).toContain('Data transfer out to the internet');
     expect(usage).toContain('CloudWatch Logs: ingestion');
-    expect(usage).toContain('S3 hexabid-dev-documents-<…>');
+    expect(usage).toContain('S3 hexabid-staging-documents-<…>');
     expect(lines.filter((l) => !l.usageBased).map((l) => l.component)).toContain('NAT gateways');
   });
 
@@ -335,8 +337,8 @@ describe('outputs', () => {
     expect(text.indexOf('\nproduction-cost-optimised (')).toBeGreaterThan(scenarios);
     expect(text).toContain(`  List       ${usd(report.account.monthlyUsd).padStart(12)} a month`);
     expect(text).toMatch(/GST 18% +\$[\d,]+\.\d\d on the list total/);
-    expect(text).toMatch(/Total \$316\.37 a month at list, \$289\.09 committed; GST 18% on top: \$56\.95 \(list\), \$52\.04 \(committed\)/);
-    expect(text).toMatch(/design ~\$190: \+\$126\.37 \(\+67%\)/);
+    expect(text).toMatch(/Total \$277\.61 a month at list, \$249\.44 committed; GST 18% on top: \$49\.97 \(list\), \$44\.90 \(committed\)/);
+    expect(text).toMatch(/design ~\$190: \+\$87\.61 \(\+46%\)/);
     expect(text).toMatch(/^ {2}\* {2}NAT gateways: data processed +30 GB +\$0\.056 +\$1\.68 +\$1\.68$/m);
     expect(text).toContain('Why it differs from the design:');
     expect(text).toContain(`Unverified prices used (${report.unverifiedPrices.length};`);
@@ -359,7 +361,7 @@ describe('outputs', () => {
     const md = formatMarkdown(report);
     expect(md.split('\n')[0]).toBe(COMMENT_MARKER);
     expect(md).toMatch(/\*\*The account\*\* \(.*\): \*\*\$[\d,]+\.\d\d\*\* a month at list, \$[\d,]+\.\d\d committed/);
-    expect(md).toContain('| dev | $316.37 | $289.09 | $56.95 | ~$190 | +$126.37 (+67%) | under $500 |');
+    expect(md).toContain('| dev | $277.61 | $249.44 | $49.97 | ~$190 | +$87.61 (+46%) | under $500 |');
     expect(md).toContain('#### Scenarios (not deployed)');
     expect(md).toContain('| NAT gateways: data processed * | 30 GB through 1 gateway | 30 GB | $0.056 | $1.68 | $1.68 |');
     expect(md).toContain(`<details><summary>Unverified prices (${report.unverifiedPrices.length})`);
@@ -374,7 +376,7 @@ describe('outputs', () => {
     expect(json.account.monthlyUsd).toBeCloseTo(report.account.monthlyUsd, 9);
     expect(json.account.gstUsd).toBeCloseTo(report.account.monthlyUsd * INDIA_GST_RATE, 2);
     const dev = json.environments.find((e: { name: string }) => e.name === 'dev');
-    expect(dev).toMatchObject({ kind: 'environment', monthlyUsd: expect.closeTo(316.37, 2), committedMonthlyUsd: expect.closeTo(289.09, 2), gstUsd: expect.closeTo(56.95, 2) });
+    expect(dev).toMatchObject({ kind: 'environment', monthlyUsd: expect.closeTo(277.61, 2), committedMonthlyUsd: expect.closeTo(249.44, 2), gstUsd: expect.closeTo(49.97, 2) });
     expect(dev.design.totalUsd).toBe(190);
     expect(dev.lines[0]).toMatchObject({ component: 'EKS control plane hexabid-dev', quantity: 730, unitPriceUsd: 0.1, monthlyUsd: 73, committedMonthlyUsd: 73, usageBased: false, priceKey: 'eks.cluster-hour.standard' });
     for (const e of json.environments) expect(typeof e.committedMonthlyUsd, e.name).toBe('number');
@@ -388,24 +390,24 @@ describe('--compare', () => {
   it('gives each environment its monthly change against a base, with the lines that moved', () => {
     const base = JSON.parse(formatJson(report));
     const dev = base.environments.find((e: { name: string }) => e.name === 'dev');
-    dev.monthlyUsd -= 40.88;
-    dev.lines = dev.lines.filter((l: { component: string }) => l.component !== 'NAT gateways');
+    dev.monthlyUsd -= 73;
+    dev.lines = dev.lines.filter((l: { component: string }) => l.component !== 'EKS control plane hexabid-dev');
     base.environments = base.environments.filter((e: { name: string }) => e.name !== 'shared');
     base.environments.push({ name: 'qa', monthlyUsd: 100, lines: [] });
     const comparison = compare(report, parseBase(base, 'base.json'), 'base.json');
     const by = Object.fromEntries(comparison.environments.map((d) => [d.environment, d]));
-    expect(by.dev).toMatchObject({ status: 'changed', deltaUsd: expect.closeTo(40.88, 6) });
-    expect(by.dev!.lines).toEqual([{ stack: 'hexabid-dev', component: 'NAT gateways', baseUsd: 0, headUsd: expect.closeTo(40.88, 6), deltaUsd: expect.closeTo(40.88, 6) }]);
+    expect(by.dev).toMatchObject({ status: 'changed', deltaUsd: expect.closeTo(73, 6) });
+    expect(by.dev!.lines).toEqual([{ stack: 'hexabid-dev', component: 'EKS control plane hexabid-dev', baseUsd: 0, headUsd: expect.closeTo(73, 6), deltaUsd: expect.closeTo(73, 6) }]);
     expect(by.staging).toMatchObject({ status: 'unchanged', deltaUsd: 0, lines: [] });
     expect(by.shared).toMatchObject({ status: 'added', headUsd: expect.closeTo(9.1, 2) });
     expect(by.qa).toMatchObject({ status: 'removed', baseUsd: 100, deltaUsd: -100 });
     const md = formatMarkdown(report, comparison);
     expect(md).toContain('| Environment | List | Committed | GST 18% | Design | Difference | Change vs base | Budget |');
-    expect(md).toContain('| dev | $316.37 | $289.09 | $56.95 | ~$190 | +$126.37 (+67%) | +$40.88 | under $500 |');
+    expect(md).toContain('| dev | $277.61 | $249.44 | $49.97 | ~$190 | +$87.61 (+46%) | +$73.00 | under $500 |');
     expect(md).toContain('| qa (removed) | — | — | — | — | — | -$100.00 | — |');
-    expect(md).toContain('| dev | hexabid-dev | NAT gateways | $0.00 | $40.88 | +$40.88 |');
-    expect(formatTable(report, comparison)).toContain('+$40.88 vs the base ($275.49)');
-    expect(JSON.parse(formatJson(report, comparison)).compare.environments.find((d: { environment: string }) => d.environment === 'dev').deltaUsd).toBeCloseTo(40.88, 6);
+    expect(md).toContain('| dev | hexabid-dev | EKS control plane hexabid-dev | $0.00 | $73.00 | +$73.00 |');
+    expect(formatTable(report, comparison)).toContain('+$73.00 vs the base ($204.61)');
+    expect(JSON.parse(formatJson(report, comparison)).compare.environments.find((d: { environment: string }) => d.environment === 'dev').deltaUsd).toBeCloseTo(73, 6);
   });
 });
 

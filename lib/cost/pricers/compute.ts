@@ -146,3 +146,41 @@ function surplusCredits(group: TfResource, instanceType: string, nodeHours: { de
     unit: 'vCPU-hours',
   };
 }
+
+/** EC2 instances the stacks run themselves (a NAT instance): their hours and root volumes. */
+export function priceInstances(instances: readonly TfResource[], ctx: PricingContext): LineItem[] {
+  return instances.flatMap((instance) => {
+    const name = str(block(instance.attrs, 'tags') ?? {}, 'Name') ?? instance.name;
+    const instanceType = str(instance.attrs, 'instance_type') ?? '?';
+    const root = block(instance.attrs, 'root_block_device') ?? {};
+    const sizeGiB = num(root, 'volume_size') ?? 8;
+    const volumeType = str(root, 'volume_type') ?? 'gp3';
+    const facts = { instance: name, instanceType };
+    return [
+      priceLine(ctx, {
+        component: `EC2 instance ${name}`,
+        detail: `1 × ${instanceType}, ${HOURS_PER_MONTH} h`,
+        category: 'network',
+        resources: [instance],
+        region: instance.region,
+        priceKey: `ec2.instance-hour.${instanceType}`,
+        quantity: HOURS_PER_MONTH,
+        unit: 'instance-hours',
+        usageBased: false,
+        facts,
+      }),
+      priceLine(ctx, {
+        component: `EC2 instance ${name}: root volume`,
+        detail: `${sizeGiB} GiB ${volumeType}`,
+        category: 'network',
+        resources: [instance],
+        region: instance.region,
+        priceKey: `ebs.${volumeType}.gb-month`,
+        quantity: sizeGiB,
+        unit: 'GB-months',
+        usageBased: false,
+        facts,
+      }),
+    ];
+  });
+}

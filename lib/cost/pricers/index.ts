@@ -5,7 +5,7 @@
  */
 import type { LineItem, PricingContext } from '../line-items.ts';
 import type { TfResource } from '../resources.ts';
-import { priceEksClusters, priceNodeGroups } from './compute.ts';
+import { priceEksClusters, priceInstances, priceNodeGroups } from './compute.ts';
 import { priceDbInstances, priceReplicationGroups, priceSearchDomains } from './data-stores.ts';
 import { priceHealthChecks, priceHostedZones, priceWebAcls } from './edge.ts';
 import { priceFunctions, priceQueues, priceTopics } from './messaging.ts';
@@ -20,6 +20,7 @@ export type Pricer = (resources: readonly TfResource[], ctx: PricingContext) => 
 export const PRICED_TYPES: Readonly<Record<string, Pricer>> = {
   aws_eks_cluster: priceEksClusters,
   aws_eks_node_group: priceNodeGroups,
+  aws_instance: priceInstances,
   aws_db_instance: priceDbInstances,
   aws_elasticache_replication_group: priceReplicationGroups,
   aws_opensearch_domain: priceSearchDomains,
@@ -64,6 +65,7 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
   aws_elasticache_user: 'configuration',
   aws_elasticache_user_group: 'configuration',
   aws_flow_log: 'its logs are priced as ingestion into its CloudWatch log group',
+  aws_iam_instance_profile: 'IAM is free',
   aws_iam_openid_connect_provider: 'IAM is free',
   aws_iam_role: 'IAM is free',
   aws_iam_role_policy: 'IAM is free',
