@@ -57,6 +57,7 @@ function database(lines: readonly LineItem[], design: readonly DesignLine[]): st
   for (const primary of primaries) {
     parts.push(
       `${primary.facts?.multiAz ? 'Multi-AZ ' : ''}${primary.facts?.instanceClass} at list is ${whole(primary.monthlyUsd)}` +
+        (Number(primary.facts?.runningShare ?? 1) < 1 ? `, running ${Math.round(Number(primary.facts?.runningShare) * 100)}% of the week` : '') +
         (designPrimary.length > 0 ? `; the design has ${whole(total(designPrimary))} (${share(total(designPrimary), primary.monthlyUsd)})` : ''),
     );
   }

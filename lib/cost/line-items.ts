@@ -84,6 +84,12 @@ export interface LineSpec {
   readonly usageBased: boolean;
   /** Spot capacity: no commitment covers it, so its committed figure is its (upper-bound) list figure. */
   readonly noCommitment?: boolean;
+  /**
+   * What a commitment would bill, when more than `quantity`: a reserved
+   * instance bills every hour of a resource that runs only some of them. The
+   * committed figure is then the lesser of that and on-demand.
+   */
+  readonly committedQuantity?: number;
   /** Quantities at the scaling minimum and maximum, when they differ from `quantity`. */
   readonly quantityAtMin?: number;
   readonly quantityAtMax?: number;
@@ -108,7 +114,11 @@ export function priceLine(ctx: PricingContext, spec: LineSpec): LineItem {
     unit: spec.unit,
     unitPriceUsd,
     monthlyUsd,
-    committedMonthlyUsd: spec.noCommitment ? monthlyUsd : committedCharge(row, spec.quantity),
+    committedMonthlyUsd: spec.noCommitment
+      ? monthlyUsd
+      : spec.committedQuantity !== undefined
+        ? Math.min(monthlyUsd, committedCharge(row, spec.committedQuantity))
+        : committedCharge(row, spec.quantity),
     usageBased: spec.usageBased,
     priceKey: spec.priceKey,
     priceSource: row.source,

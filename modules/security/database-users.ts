@@ -11,6 +11,7 @@ import { IngressSecurityGroup } from '../internal/ingress-security-group.ts';
 import { requireProps, withDefaults } from '../internal/props.ts';
 import { GeneratedCredential } from './generated-credential.ts';
 import type { SecretReplica } from './secret-replica.ts';
+import type { RotationWindow } from '../../lib/weekly-cron.ts';
 
 /**
  * The PostgreSQL roles of the app's database. Privileges go to the two
@@ -101,6 +102,13 @@ export interface DatabaseUsersProps {
    * @default 30
    */
   readonly rotationDays?: number;
+  /**
+   * A UTC cron window to rotate in, in place of every `rotationDays` at a
+   * random hour: for a database stopped out of hours, which a rotation
+   * cannot reach then (lib/weekly-cron.ts `rotationWindowWithin`).
+   * @default - every `rotationDays`, at any hour
+   */
+  readonly rotationWindow?: RotationWindow;
   /**
    * Days a deleted user secret stays recoverable; 0 deletes at once.
    * @default 30
@@ -331,11 +339,11 @@ export class DatabaseUsers extends Construct {
         recoveryWindowInDays: p.recoveryWindowInDays,
         extraFields: spec.alternating ? { ...connection, masterarn: p.masterSecretArn } : connection,
       });
-      this.rotation(`Rotation-${suffix}`, credential.secretArn, spec.alternating ? multiUserStack : singleUserStack, p.rotationDays, [...network, credential.valueWritten]);
+      this.rotation(`Rotation-${suffix}`, credential.secretArn, spec.alternating ? multiUserStack : singleUserStack, p.rotationDays, [...network, credential.valueWritten], p.rotationWindow);
       arns[user] = credential.secretArn;
       names[user] = credential.secretName;
     }
-    this.rotation('Rotation-master', p.masterSecretArn, singleUserStack, p.rotationDays, network);
+    this.rotation('Rotation-master', p.masterSecretArn, singleUserStack, p.rotationDays, network, p.rotationWindow);
     this.secretArns = arns as Record<DatabaseUser, string>;
     this.secretNames = names as Record<DatabaseUser, string>;
   }
@@ -353,11 +361,11 @@ export class DatabaseUsers extends Construct {
    * yet; RotateSecret is documented as asynchronous, so this shows in the
    * function's logs rather than failing the apply (not verified against AWS).
    */
-  private rotation(id: string, secretArn: string, stack: ServerlessapplicationrepositoryCloudformationStack, days: number, dependsOn: ITerraformDependable[]): void {
+  private rotation(id: string, secretArn: string, stack: ServerlessapplicationrepositoryCloudformationStack, days: number, dependsOn: ITerraformDependable[], window?: RotationWindow): void {
     new SecretsmanagerSecretRotation(this, id, {
       secretId: secretArn,
       rotationLambdaArn: stack.outputs.lookup(ROTATION_LAMBDA_OUTPUT),
-      rotationRules: { automaticallyAfterDays: days },
+      rotationRules: window ? { scheduleExpression: window.scheduleExpression, duration: window.duration } : { automaticallyAfterDays: days },
       rotateImmediately: false,
       // The function must reach Secrets Manager and the database, and the secret hold a value, when it first runs.
       dependsOn,

@@ -49,6 +49,7 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
   aws_account_region: 'enabling a Region is free',
   aws_acm_certificate: 'public ACM certificates are free',
   aws_autoscaling_schedule: "free; the hours it stops a node group take those nodes' hours out of the node group's line",
+  aws_scheduler_schedule: "EventBridge Scheduler bills per million invocations, and these fire a few dozen times a month; the hours a schedule stops an RDS instance come out of the instance's line",
   aws_acm_certificate_validation: 'a wait, not a resource',
   aws_cloudwatch_log_resource_policy: 'a policy',
   aws_cloudwatch_query_definition: 'saved Logs Insights queries are free; running them is per GB scanned (not estimated)',
