@@ -1,22 +1,23 @@
 import { clusterAdminRoleArns, clusterDeveloperRoleArns, clusterPlanRoleArns, clusterViewRoleArns, imageRegistry } from './account.ts';
-import { ALARM_THRESHOLDS, AWS_CLI_IMAGE, MONITORING_CHARTS, PLATFORM_ADDONS, delegatedEdge, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, COMMON, SMALL_PROMETHEUS, threeZoneNetwork, WORKER_TAINTS } from './common.ts';
+import { ALARM_THRESHOLDS, AWS_CLI_IMAGE, MONITORING_CHARTS, PLATFORM_ADDONS, delegatedEdge, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, COMMON, SMALL_PROMETHEUS, threeZoneNetwork } from './common.ts';
 import { defineEnvironment } from './define.ts';
 
 /**
- * Development: 2 × t3.medium app nodes (2–3) and 1 Spot worker (1–2), all
- * stopped out of hours; a NAT instance instead of a NAT gateway; no deletion
- * protection.
+ * Development: the design's 2 × t3.medium nodes (2–3), one group that runs
+ * everything, the worker and the scraper too, all stopped out of hours; a NAT
+ * instance instead of a NAT gateway; no deletion protection.
  *
- * Prefix delegation lets two app nodes hold dev's 25 app, add-on and system
- * pods with six DaemonSet pods each (a t3.medium admits 17 without it, which
- * took three or four nodes); `maxPods` 32 leaves each 3,389 MiB after
- * kube-reserved. Weekdays 08:00–20:00 IST the nodes run; the rest of the week
- * the cluster has none and the app is down (the data stores keep running).
+ * Prefix delegation lets two nodes hold dev's 27 app, worker, add-on and
+ * system pods with six DaemonSet pods each (a t3.medium admits 17 without it,
+ * which took four nodes); `maxPods` 32 leaves each 3,389 MiB after
+ * kube-reserved. Weekdays 08:00–20:00 IST the nodes and the database run; the
+ * rest of the week the cluster has no nodes, the database is stopped and the
+ * app is down (the cache and the search domain, which AWS cannot stop, keep
+ * running). The database's credentials rotate on the first Monday of each
+ * month, 09:00–11:00 IST.
  */
 /** Weekdays 08:00 to 20:00 in India; nights and weekends off. */
 const DEV_OFF_HOURS = { scaleDown: '0 20 * * 1-5', scaleUp: '0 8 * * 1-5', timeZone: 'Asia/Kolkata' } as const;
-
-const DEV_SPOT_WORKER_TYPES = ['t3.medium', 't3a.medium', 'c6i.large'];
 
 export const dev = defineEnvironment({
   ...COMMON,
@@ -34,12 +35,8 @@ export const dev = defineEnvironment({
     prefixDelegation: true,
     offHours: DEV_OFF_HOURS,
     nodeGroups: {
+      // No worker group: the worker and the scraper run here (values-dev.yaml selects this group for them).
       app: { instanceTypes: ['t3.medium'], minSize: 2, maxSize: 3, desiredSize: 2, capacityType: 'ON_DEMAND', diskSizeGiB: 20, maxPods: 32 },
-      // Retried batch work on Spot, over three 2-vCPU, 4 GiB types so one type's shortage does not stop it.
-      worker: {
-        instanceTypes: DEV_SPOT_WORKER_TYPES, minSize: 1, maxSize: 2, desiredSize: 1, capacityType: 'SPOT', diskSizeGiB: 20, maxPods: 24,
-        taints: WORKER_TAINTS,
-      },
     },
   },
   database: {
@@ -52,6 +49,8 @@ export const dev = defineEnvironment({
     readReplicas: 0,
     backupRetentionDays: 1,
     deletionProtection: false,
+    // Nothing connects while the nodes are off: stopped with them, it costs its storage only.
+    stopOutOfHours: true,
   },
   cache: { ...APP_CACHE_ENGINE, nodeType: 'cache.t4g.micro', numCacheClusters: 1, snapshotRetentionDays: 1 },
   // The cost plan has no search domain for dev, but the app needs one: a single small node.

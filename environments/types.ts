@@ -97,8 +97,12 @@ export interface ClusterConfig {
   readonly nodeGroups: {
     /** Runs api, frontend and the platform add-ons. */
     readonly app: NodeGroupConfig;
-    /** Runs background workers and the scraper. */
-    readonly worker: NodeGroupConfig;
+    /**
+     * Runs background workers and the scraper, tainted for them. Without it
+     * they run on the app group (the chart's values for the environment must
+     * select it): dev, whose two nodes hold everything.
+     */
+    readonly worker?: NodeGroupConfig;
   };
 }
 
@@ -116,6 +120,15 @@ export interface DatabaseConfig {
   readonly masterUsername: string;
   /** Bump to rotate the master password (it is regenerated and re-stored). */
   readonly masterPasswordVersion: number;
+  /**
+   * Stop the instance when `cluster.offHours` stops the nodes, and start it
+   * when they start (EventBridge Scheduler), paying storage only in between.
+   * Its users' credentials then rotate in a window inside working hours.
+   * Not in production, nor with read replicas or a disaster-recovery replica
+   * (RDS stops neither a source of replicas nor a replica).
+   * @default false
+   */
+  readonly stopOutOfHours?: boolean;
 }
 
 export interface CacheConfig {

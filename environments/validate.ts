@@ -13,7 +13,7 @@ import {
   nodeInstanceType,
   prefixDelegationMaxPods,
 } from '../lib/aws-catalog.ts';
-import { parseWeeklyCron } from '../lib/weekly-cron.ts';
+import { parseWeeklyCron, rotationWindowWithin } from '../lib/weekly-cron.ts';
 import { cidrContains, cidrsOverlap, parseCidr, usableSubnetAddresses, type Ipv4Cidr } from '../lib/cidr.ts';
 import { existsSync } from 'node:fs';
 import { SYSTEM_NAMESPACE } from './account.ts';
@@ -294,6 +294,22 @@ function checkDatabase(c: Checker, config: EnvironmentConfig): void {
     c.fail('database.masterUsername', db.masterUsername, 'must not be a name RDS reserves (postgres, rdsadmin, admin)');
   }
   c.integer('database.masterPasswordVersion', db.masterPasswordVersion, 1, 1_000_000);
+  if (db.stopOutOfHours) checkStopOutOfHours(c, config);
+}
+
+/** A database stopped out of hours: a dev-like environment whose nodes stop too, and an instance RDS can stop. */
+function checkStopOutOfHours(c: Checker, config: EnvironmentConfig): void {
+  const f = 'database.stopOutOfHours';
+  const offHours = config.cluster.offHours;
+  if (config.isProduction) c.fail(f, true, 'must be left out in production: the app would lose its database every night');
+  if (!offHours) c.fail(f, true, 'needs cluster.offHours: the database stops when the nodes do, and only then');
+  if (config.database.readReplicas > 0) c.fail(f, true, `must be left out with database.readReplicas ${config.database.readReplicas}: RDS does not stop a source of read replicas`);
+  if (config.disasterRecovery) c.fail(f, true, 'must be left out with disasterRecovery: RDS does not stop a source of a cross-Region replica');
+  if (config.standbyFor) c.fail(f, true, 'must be left out in a standby: its database is a replica, which RDS does not stop');
+  if (offHours && typeof parseWeeklyCron(offHours.scaleDown) !== 'string' && typeof parseWeeklyCron(offHours.scaleUp) !== 'string') {
+    const window = rotationWindowWithin(offHours.scaleDown, offHours.scaleUp, offHours.timeZone, config.credentialRotationDays);
+    if (typeof window === 'string') c.fail(f, true, `needs working hours its credentials can rotate in, but cluster.offHours with credentialRotationDays ${config.credentialRotationDays} ${window}`);
+  }
 }
 
 function checkCache(c: Checker, config: EnvironmentConfig): void {

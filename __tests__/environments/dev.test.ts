@@ -3,15 +3,15 @@ import { dev } from '../../environments/dev.ts';
 import { onlyResource, resourcesOf, synthEnvironment } from '../helpers/synth.ts';
 import { expectKubernetesLayer } from './kubernetes-layer.ts';
 import { expectSizing } from './sizing.ts';
+import { toSchedulerCron } from '../../lib/weekly-cron.ts';
 
 describe('dev', () => {
   const { json } = synthEnvironment(dev);
 
-  it("runs the design's 2 × t3.medium app nodes at 32 pods each, a Spot worker, db.t4g.small, cache.t4g.micro and one small search node", () => {
+  it("runs the design's 2 × t3.medium app nodes at 32 pods each and no other group, db.t4g.small, cache.t4g.micro and one small search node", () => {
     expectSizing(json, {
       nodeGroups: {
         app: { instanceTypes: ['t3.medium'], min: 2, max: 3, desired: 2, capacity: 'ON_DEMAND', maxPods: 32 },
-        worker: { instanceTypes: ['t3.medium', 't3a.medium', 'c6i.large'], min: 1, max: 2, desired: 1, capacity: 'SPOT', maxPods: 24 },
       },
       dbInstanceClass: 'db.t4g.small',
       dbMultiAz: false,
@@ -35,6 +35,19 @@ describe('dev', () => {
       expect(off).toMatchObject({ recurrence: dev.cluster.offHours!.scaleDown, time_zone: 'Asia/Kolkata', min_size: 0, max_size: 0, desired_capacity: 0 });
       expect(on).toMatchObject({ recurrence: dev.cluster.offHours!.scaleUp, min_size: group.scaling_config.min_size, max_size: group.scaling_config.max_size, desired_capacity: group.scaling_config.desired_size });
     }
+  });
+
+  it('stops its database with the nodes, and rotates its credentials inside working hours', () => {
+    const schedules = resourcesOf(json, 'aws_scheduler_schedule');
+    const byAction = Object.fromEntries(schedules.map((s) => [s.target.arn.replace(/^.*:rds:/, ''), s]));
+    expect(Object.keys(byAction).sort()).toEqual(['startDBInstance', 'stopDBInstance']);
+    expect(byAction.stopDBInstance).toMatchObject({ schedule_expression: toSchedulerCron(dev.cluster.offHours!.scaleDown), schedule_expression_timezone: dev.cluster.offHours!.timeZone });
+    expect(byAction.startDBInstance).toMatchObject({ schedule_expression: toSchedulerCron(dev.cluster.offHours!.scaleUp), schedule_expression_timezone: dev.cluster.offHours!.timeZone });
+    for (const s of schedules) expect(JSON.parse(s.target.input)).toEqual({ DbInstanceIdentifier: onlyResource(json, 'aws_db_instance').identifier });
+    // Monday 09:00-11:00 in India, the first of each month: an hour after the database starts.
+    const rotations = resourcesOf(json, 'aws_secretsmanager_secret_rotation');
+    expect(rotations.length).toBeGreaterThan(0);
+    for (const r of rotations) expect(r.rotation_rules).toEqual({ schedule_expression: 'cron(30 3 ? * 2#1 *)', duration: '2h' });
   });
 
   it('saves money where durability matters less', () => {

@@ -85,6 +85,9 @@ export class NatInstance extends Construct {
       // It forwards packets that are neither from it nor to it.
       sourceDestCheck: false,
       metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
+      // One-minute metrics, as the cluster's nodes have; a t4g is EBS-optimized anyway, so saying so costs nothing.
+      monitoring: true,
+      ebsOptimized: true,
       rootBlockDevice: { volumeType: 'gp3', volumeSize: 8, encrypted: true, deleteOnTermination: true },
       // Plain text: the provider encodes it (a launch template's user data, by contrast, is given encoded).
       userData: USER_DATA,

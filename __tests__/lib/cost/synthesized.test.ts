@@ -74,7 +74,7 @@ describe('the estimate of the synthesized stacks', () => {
   it('gives the known totals for the known stacks, at list and committed', () => {
     const totals = Object.fromEntries(report.environments.map((e) => [e.estimate.environment, [Math.round(e.estimate.monthlyUsd * 100) / 100, Math.round(e.estimate.committedMonthlyUsd * 100) / 100]]));
     expect(totals).toMatchObject({
-      dev: [277.61, 249.44],
+      dev: [245.43, 226.53],
       staging: [571.81, 503.31],
       // With its standby's standing cost.
       production: [4053.25, 3238.76],
@@ -125,8 +125,8 @@ describe('the estimate of the synthesized stacks', () => {
   });
 
   it('prices dev line by line as a hand calculation does (quantity × unit price, 730 h a month)', () => {
-    // dev: one cluster; app 2 × t3.medium on demand and a Spot worker priced as a t3.medium, each with 20 GiB
-    // gp3, running weekdays 08:00-20:00 (60 of 168 hours); db.t4g.small Single-AZ with 20 GiB; one
+    // dev: one cluster; app 2 × t3.medium on demand with 20 GiB gp3 each, and no other group, running weekdays
+    // 08:00-20:00 (60 of 168 hours); db.t4g.small Single-AZ with 20 GiB, stopped in the same hours; one
     // cache.t4g.micro; one t3.small.search with 10 GiB; a t4g.nano NAT instance with an 8 GiB root volume and its Elastic IP; the Secrets Manager
     // endpoint in one zone; the hexabid release's internet-facing ALB in 3 public subnets; a delegated zone; a
     // web ACL with 5 rules; 8 + 4 KMS keys; 7 + 4 secrets; 10 + 3 alarms; Prometheus 10 GiB and Alertmanager 5 GiB.
@@ -138,10 +138,7 @@ describe('the estimate of the synthesized stacks', () => {
       'hexabid-dev EKS node group app': 2 * H * up * 0.0448,
       'hexabid-dev EKS node group app: volumes': 2 * 20 * up * 0.0912,
       'hexabid-dev EKS node group app: surplus CPU credits': 0,
-      'hexabid-dev EKS node group worker': 1 * H * up * 0.0448,
-      'hexabid-dev EKS node group worker: volumes': 1 * 20 * up * 0.0912,
-      'hexabid-dev EKS node group worker: surplus CPU credits': 0,
-      'hexabid-dev RDS postgres hexabid-dev': 1 * H * 0.0423,
+      'hexabid-dev RDS postgres hexabid-dev': 1 * H * up * 0.0423,
       'hexabid-dev RDS postgres hexabid-dev: storage': 20 * 0.131,
       'hexabid-dev RDS postgres hexabid-dev: backups': 0 * 0.095,
       'hexabid-dev ElastiCache valkey hexabid-dev': 1 * H * 0.0135,
@@ -206,8 +203,9 @@ describe('the estimate of the synthesized stacks', () => {
     const up = 60 / 168;
     const lines = Object.fromEntries(env('dev').estimate.lines.map((l) => [l.component, l]));
     expect(lines['EKS node group app']!.committedMonthlyUsd).toBeCloseTo(2 * H * up * committed('ec2.instance-hour.t3.medium'), 9);
-    expect(lines['EKS node group worker']!.committedMonthlyUsd).toBe(lines['EKS node group worker']!.monthlyUsd);
-    expect(lines['RDS postgres hexabid-dev']!.committedMonthlyUsd).toBeCloseTo(H * committed('rds.postgres.instance-hour.db.t4g.small'), 9);
+    // A reserved instance would bill all 730 hours of an instance that runs 261: on demand is cheaper.
+    expect(H * committed('rds.postgres.instance-hour.db.t4g.small')).toBeGreaterThan(lines['RDS postgres hexabid-dev']!.monthlyUsd);
+    expect(lines['RDS postgres hexabid-dev']!.committedMonthlyUsd).toBe(lines['RDS postgres hexabid-dev']!.monthlyUsd);
     expect(lines['EC2 instance hexabid-dev-nat']!.committedMonthlyUsd).toBeCloseTo(H * committed('ec2.instance-hour.t4g.nano'), 9);
     const staging = Object.fromEntries(env('staging').estimate.lines.map((l) => [l.component, l]));
     expect(staging['NAT gateways']!.committedMonthlyUsd).toBe(staging['NAT gateways']!.monthlyUsd);
@@ -337,8 +335,8 @@ describe('outputs', () => {
     expect(text.indexOf('\nproduction-cost-optimised (')).toBeGreaterThan(scenarios);
     expect(text).toContain(`  List       ${usd(report.account.monthlyUsd).padStart(12)} a month`);
     expect(text).toMatch(/GST 18% +\$[\d,]+\.\d\d on the list total/);
-    expect(text).toMatch(/Total \$277\.61 a month at list, \$249\.44 committed; GST 18% on top: \$49\.97 \(list\), \$44\.90 \(committed\)/);
-    expect(text).toMatch(/design ~\$190: \+\$87\.61 \(\+46%\)/);
+    expect(text).toMatch(/Total \$245\.43 a month at list, \$226\.53 committed; GST 18% on top: \$44\.18 \(list\), \$40\.77 \(committed\)/);
+    expect(text).toMatch(/design ~\$190: \+\$55\.43 \(\+29%\)/);
     expect(text).toMatch(/^ {2}\* {2}NAT gateways: data processed +30 GB +\$0\.056 +\$1\.68 +\$1\.68$/m);
     expect(text).toContain('Why it differs from the design:');
     expect(text).toContain(`Unverified prices used (${report.unverifiedPrices.length};`);
@@ -361,7 +359,7 @@ describe('outputs', () => {
     const md = formatMarkdown(report);
     expect(md.split('\n')[0]).toBe(COMMENT_MARKER);
     expect(md).toMatch(/\*\*The account\*\* \(.*\): \*\*\$[\d,]+\.\d\d\*\* a month at list, \$[\d,]+\.\d\d committed/);
-    expect(md).toContain('| dev | $277.61 | $249.44 | $49.97 | ~$190 | +$87.61 (+46%) | under $500 |');
+    expect(md).toContain('| dev | $245.43 | $226.53 | $44.18 | ~$190 | +$55.43 (+29%) | under $500 |');
     expect(md).toContain('#### Scenarios (not deployed)');
     expect(md).toContain('| NAT gateways: data processed * | 30 GB through 1 gateway | 30 GB | $0.056 | $1.68 | $1.68 |');
     expect(md).toContain(`<details><summary>Unverified prices (${report.unverifiedPrices.length})`);
@@ -376,7 +374,7 @@ describe('outputs', () => {
     expect(json.account.monthlyUsd).toBeCloseTo(report.account.monthlyUsd, 9);
     expect(json.account.gstUsd).toBeCloseTo(report.account.monthlyUsd * INDIA_GST_RATE, 2);
     const dev = json.environments.find((e: { name: string }) => e.name === 'dev');
-    expect(dev).toMatchObject({ kind: 'environment', monthlyUsd: expect.closeTo(277.61, 2), committedMonthlyUsd: expect.closeTo(249.44, 2), gstUsd: expect.closeTo(49.97, 2) });
+    expect(dev).toMatchObject({ kind: 'environment', monthlyUsd: expect.closeTo(245.43, 2), committedMonthlyUsd: expect.closeTo(226.53, 2), gstUsd: expect.closeTo(44.18, 2) });
     expect(dev.design.totalUsd).toBe(190);
     expect(dev.lines[0]).toMatchObject({ component: 'EKS control plane hexabid-dev', quantity: 730, unitPriceUsd: 0.1, monthlyUsd: 73, committedMonthlyUsd: 73, usageBased: false, priceKey: 'eks.cluster-hour.standard' });
     for (const e of json.environments) expect(typeof e.committedMonthlyUsd, e.name).toBe('number');
@@ -403,10 +401,10 @@ describe('--compare', () => {
     expect(by.qa).toMatchObject({ status: 'removed', baseUsd: 100, deltaUsd: -100 });
     const md = formatMarkdown(report, comparison);
     expect(md).toContain('| Environment | List | Committed | GST 18% | Design | Difference | Change vs base | Budget |');
-    expect(md).toContain('| dev | $277.61 | $249.44 | $49.97 | ~$190 | +$87.61 (+46%) | +$73.00 | under $500 |');
+    expect(md).toContain('| dev | $245.43 | $226.53 | $44.18 | ~$190 | +$55.43 (+29%) | +$73.00 | under $500 |');
     expect(md).toContain('| qa (removed) | — | — | — | — | — | -$100.00 | — |');
     expect(md).toContain('| dev | hexabid-dev | EKS control plane hexabid-dev | $0.00 | $73.00 | +$73.00 |');
-    expect(formatTable(report, comparison)).toContain('+$73.00 vs the base ($204.61)');
+    expect(formatTable(report, comparison)).toContain('+$73.00 vs the base ($172.43)');
     expect(JSON.parse(formatJson(report, comparison)).compare.environments.find((d: { environment: string }) => d.environment === 'dev').deltaUsd).toBeCloseTo(73, 6);
   });
 });
