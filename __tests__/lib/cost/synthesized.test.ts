@@ -359,7 +359,7 @@ describe('outputs', () => {
     const md = formatMarkdown(report);
     expect(md.split('\n')[0]).toBe(COMMENT_MARKER);
     expect(md).toMatch(/\*\*The account\*\* \(.*\): \*\*\$[\d,]+\.\d\d\*\* a month at list, \$[\d,]+\.\d\d committed/);
-    expect(md).toContain('| dev | $245.43 | $226.53 | $44.18 | ~$190 | +$55.43 (+29%) | under $500 |');
+    expect(md).toContain('| dev | $245.43 | $226.53 | $44.18 | ~$190 | +$55.43 (+29%) | under $300 |');
     expect(md).toContain('#### Scenarios (not deployed)');
     expect(md).toContain('| NAT gateways: data processed * | 30 GB through 1 gateway | 30 GB | $0.056 | $1.68 | $1.68 |');
     expect(md).toContain(`<details><summary>Unverified prices (${report.unverifiedPrices.length})`);
@@ -401,7 +401,7 @@ describe('--compare', () => {
     expect(by.qa).toMatchObject({ status: 'removed', baseUsd: 100, deltaUsd: -100 });
     const md = formatMarkdown(report, comparison);
     expect(md).toContain('| Environment | List | Committed | GST 18% | Design | Difference | Change vs base | Budget |');
-    expect(md).toContain('| dev | $245.43 | $226.53 | $44.18 | ~$190 | +$55.43 (+29%) | +$73.00 | under $500 |');
+    expect(md).toContain('| dev | $245.43 | $226.53 | $44.18 | ~$190 | +$55.43 (+29%) | +$73.00 | under $300 |');
     expect(md).toContain('| qa (removed) | — | — | — | — | — | -$100.00 | — |');
     expect(md).toContain('| dev | hexabid-dev | EKS control plane hexabid-dev | $0.00 | $73.00 | +$73.00 |');
     expect(formatTable(report, comparison)).toContain('+$73.00 vs the base ($172.43)');
