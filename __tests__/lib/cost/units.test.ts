@@ -14,6 +14,9 @@ import { usd, signedUsd, unitPrice } from '../../../lib/cost/money.ts';
 import { charge, HOURS_PER_MONTH, isUnverified, PriceBook, type PriceTable } from '../../../lib/cost/price-table.ts';
 import { resourcesOf } from '../../../lib/cost/resources.ts';
 import { groupByEnvironment, type JsonObject, type SynthesizedStack } from '../../../lib/cost/stacks.ts';
+import { deployedToSynthesize } from '../../../lib/cost/synth.ts';
+import { SCENARIOS } from '../../../lib/cost/scenarios.ts';
+import { ENVIRONMENTS } from '../../../environments/index.ts';
 import { parseUsage, Usage, UsageFileError } from '../../../lib/cost/usage.ts';
 
 const H = HOURS_PER_MONTH;
@@ -281,6 +284,29 @@ describe('what the estimate adds beyond the resources themselves', () => {
     expect(result.lines.find((l) => l.component === 'EKS node group app: volumes')!.quantity).toBeCloseTo(2 * 20 * share, 9);
   });
 
+  it('prices a database stopped by schedule for the hours it runs, and on demand, not reserved, when that is cheaper', () => {
+    const target = (action: string) => ({ arn: `arn:aws:scheduler:::aws-sdk:rds:${action}`, role_arn: 'r', input: JSON.stringify({ DbInstanceIdentifier: 'db' }) });
+    const result = estimate([
+      stack('hexabid-x', {
+        aws_db_instance: { Db: { identifier: 'db', engine: 'postgres', instance_class: 'db.t4g.small', allocated_storage: 20, storage_type: 'gp3', multi_az: false } },
+        aws_scheduler_schedule: {
+          Stop: { schedule_expression: 'cron(0 20 ? * MON,TUE,WED,THU,FRI *)', schedule_expression_timezone: 'Asia/Kolkata', target: target('stopDBInstance') },
+          Start: { schedule_expression: 'cron(0 8 ? * MON,TUE,WED,THU,FRI *)', schedule_expression_timezone: 'Asia/Kolkata', target: target('startDBInstance') },
+        },
+      }),
+    ]);
+    const share = (5 * 12) / (7 * 24);
+    const row = prices.row('rds.postgres.instance-hour.db.t4g.small', 'ap-south-1', 't');
+    const db = result.lines.find((l) => l.component === 'RDS postgres db')!;
+    expect(db.quantity).toBeCloseTo(H * share, 9);
+    expect(db.detail).toMatch(/runs 35\.7% of the week, stopped by schedule/);
+    // A reserved instance bills every hour: 730 at the reserved rate is dearer than 261 on demand.
+    expect(H * row.committed!.usd).toBeGreaterThan(db.monthlyUsd);
+    expect(db.committedMonthlyUsd).toBe(db.monthlyUsd);
+    // Storage is billed stopped or not.
+    expect(result.lines.find((l) => l.component === 'RDS postgres db: storage')!.quantity).toBe(20);
+  });
+
   it('prices surplus CPU credits above a T type baseline at the sustained load the usage file gives, and none below it', () => {
     const usage = (pct: number) => `version: 0.1\nresource_type_default_usage:\n  aws_eks_node_group: { sustained_cpu_percent: ${pct} }\n`;
     const busy = estimate([stack('hexabid-x', { aws_eks_node_group: { App: group() } })], usage(50));
@@ -314,6 +340,21 @@ describe('what the estimate adds beyond the resources themselves', () => {
     );
     expect(result.lines.find((l) => l.component === 'S3 Replication Time Control src')).toMatchObject({ region: 'ap-south-1', quantity: 50, priceKey: 's3.rtc.gb', monthlyUsd: 50 * 0.015 });
     expect(result.lines.find((l) => l.component === 'Data transfer between zones')).toMatchObject({ quantity: 200, monthlyUsd: 200 * 0.01, usageBased: true });
+  });
+});
+
+describe('what a partial run synthesizes', () => {
+  it("brings each named primary's standby, and a scenario's primary's, so their totals hold it", () => {
+    expect(deployedToSynthesize(undefined)).toEqual([]);
+    for (const env of ENVIRONMENTS) {
+      const standby = env.disasterRecovery?.standbyEnvironment;
+      expect(deployedToSynthesize([env.name])).toEqual(standby ? [env.name, standby] : [env.name]);
+    }
+    for (const scenario of SCENARIOS) {
+      const standby = ENVIRONMENTS.find((e) => e.name === scenario.basedOn)?.disasterRecovery?.standbyEnvironment;
+      expect(deployedToSynthesize([scenario.name])).toEqual(standby ? [standby] : []);
+    }
+    expect(ENVIRONMENTS.some((e) => e.disasterRecovery)).toBe(true);
   });
 });
 
