@@ -409,6 +409,45 @@ describe('--compare', () => {
   });
 });
 
+describe('the docs', () => {
+  const page = (path: string) => readFileSync(join(root, path), 'utf8');
+  const cells = (row: string) => row.split('|').slice(1, -1).map((c) => c.trim());
+  /** The estimate a docs cell names: an environment or scenario name, or "production, `<preset>`" for a scenario. */
+  const named = (cell: string) => {
+    const preset = /^production, `(\w+)`$/.exec(cell)?.[1];
+    if (preset) return SCENARIOS.find((s) => s.description.includes(preset))?.name;
+    return report.environments.map((e) => e.estimate.environment).sort((a, b) => b.length - a.length).find((n) => cell === n || cell.startsWith(`${n},`) || cell.startsWith(`${n} `));
+  };
+
+  it("docs/COST.md's table of figures is the estimate's, to the cent", () => {
+    const rows = page('docs/COST.md').split('\n').filter((l) => l.startsWith('| ')).map(cells);
+    const account = rows.find((r) => r[0]!.startsWith('**The account**'))!;
+    expect(account.slice(1, 4)).toEqual([usd(report.account.monthlyUsd), usd(report.account.committedMonthlyUsd), usd(report.account.monthlyUsd * INDIA_GST_RATE)]);
+    const stated = rows.filter((r) => /^\$[\d,]+\.\d\d$/.test(r[1] ?? '') && named(r[0]!));
+    expect(stated.map((r) => named(r[0]!)).sort()).toEqual(report.environments.map((e) => e.estimate.environment).sort());
+    for (const r of stated) {
+      const e = env(named(r[0]!)!).estimate;
+      expect(r.slice(1, 4), r[0]).toEqual([usd(e.monthlyUsd), usd(e.committedMonthlyUsd), usd(e.monthlyUsd * INDIA_GST_RATE)]);
+    }
+  });
+
+  it("the README's environments table and cost paragraph are the estimate's, to the dollar", () => {
+    const readme = page('README.md');
+    const lines = readme.split('\n');
+    const header = cells(lines.find((l) => l.startsWith('| | dev |'))!);
+    const monthly = cells(lines.find((l) => l.startsWith('| Monthly, list / committed |'))!);
+    const whole = (n: number) => usd(n, { cents: false });
+    header.slice(1).forEach((cell, i) => {
+      const name = named(cell);
+      expect(name, cell).toBeDefined();
+      const e = env(name!).estimate;
+      expect(monthly[i + 1]!.startsWith(`${whole(e.monthlyUsd)} / ${whole(e.committedMonthlyUsd)}`), `${cell}: ${monthly[i + 1]}`).toBe(true);
+    });
+    const text = readme.replace(/\s+/g, ' ');
+    expect(text).toContain(`The account comes to ${whole(report.account.monthlyUsd)} a month at list and ${whole(report.account.committedMonthlyUsd)} committed, before 18% GST (${whole(report.account.monthlyUsd * INDIA_GST_RATE)} at list)`);
+  });
+});
+
 describe('budgets', () => {
   it("holds every environment that sets budgetUsdPerMonth under it, counting its own stacks (a standby has its own)", () => {
     for (const e of report.environments) {
