@@ -11,6 +11,13 @@
  * nodeadm/internal/kubelet/config.go `withDefaultReservedResources`), so the
  * document states kube-reserved too: 255 MiB + 11 MiB for each allowed pod,
  * the same formula at the chosen figure.
+ *
+ * eksctl gives managed AL2023 node groups their `maxPodsPerNode` the same
+ * way, a NodeConfig with `kubelet.config.maxPods` in the launch template
+ * (eksctl-io/eksctl pkg/nodebootstrap/al2023.go at 99984ad), which it could
+ * not if EKS's own part, merged after ours, set a pod limit of its own. Not
+ * yet seen on a live node: check `kubectl get node -o
+ * jsonpath='{.status.capacity.pods}'` after the first apply.
  */
 import { kubeReservedCpuMillicores, kubeReservedMemoryMiB } from '../../lib/node-capacity.ts';
 
