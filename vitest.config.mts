@@ -3,7 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['__tests__/**/*.test.ts'],
-    // One module cache per worker, so each environment is synthesized once, not once per file.
+    // Helm, and one synthesis of every stack that all test files read (docs/TESTING.md).
+    globalSetup: ['__tests__/setup/global.ts'],
+    // One module cache per worker, so what a file builds in-process is built once per worker, not once per file.
     pool: 'threads',
     isolate: false,
     testTimeout: 30_000,

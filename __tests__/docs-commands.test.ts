@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ENVIRONMENTS, selectEnvironments } from '../environments/index.ts';
+import { synthOutdir } from './helpers/synth.ts';
 
 /**
  * Every command the README and docs/ tell ops to type. What can run offline
@@ -43,48 +43,101 @@ let outdir = '';
 let manifest: { stacks: Record<string, { dependencies: string[] }> } = { stacks: {} };
 const stackJson = (name: string) => JSON.parse(readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
 
-beforeAll(async () => {
-  outdir = mkdtempSync(join(tmpdir(), 'hexabid-docs-'));
-  await run(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: root, env: { ...process.env, CDKTF_OUTDIR: outdir, HEXABID_ENV: '' } });
+beforeAll(() => {
+  // The run's one synthesis of every stack (__tests__/setup/global.ts).
+  outdir = synthOutdir();
   manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
-}, 60_000);
-afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+});
 
 /** Stacks a cdktf stack argument selects: a name or a quoted glob. */
 function selected(patterns: string[]): string[] {
   return Object.keys(manifest.stacks).filter((s) => patterns.some((p) => new RegExp(`^${p.replace(/\*/g, '.*')}$`).test(s)));
 }
 
+/** A documented `cdktf deploy` line, taken apart the way the CLI reads it. */
+interface Deploy {
+  readonly env: Record<string, string>;
+  /** The words from `deploy` on, as the CLI receives them. */
+  readonly cliArgs: string[];
+  readonly stacks: string[];
+  readonly flags: string[];
+  readonly vars: string[];
+}
+
+function deployOf(command: string): Deploy {
+  const { env, words } = split(command);
+  // `npm run deploy -- <args>` runs `cdktf deploy <args>` (package.json).
+  const cliArgs = words[0] === 'npm' ? ['deploy', ...words.slice(words.indexOf('--') + 1)] : words.slice(words.indexOf('deploy'));
+  const args = cliArgs.slice(1);
+  const vars = args.flatMap((a, i) => (args[i - 1] === '--var' ? [a] : []));
+  const patterns = args.filter((a, i) => !a.startsWith('-') && args[i - 1] !== '--var');
+  return { env, cliArgs, stacks: selected(patterns), flags: args.filter((a) => a.startsWith('-')).sort(), vars };
+}
+
+/**
+ * The cdktf CLI's own stack-dependency check, as it applies it: every stack a
+ * selected stack depends on must be selected too, unless the line says
+ * --ignore-missing-stack-dependencies. Held to the real CLI below.
+ */
+function missingDependencies(deploy: Deploy): string[] {
+  if (deploy.flags.includes('--ignore-missing-stack-dependencies')) return [];
+  return deploy.stacks.flatMap((stack) => manifest.stacks[stack]!.dependencies.filter((d) => !deploy.stacks.includes(d)));
+}
+
+/**
+ * Runs the real cdktf CLI with a stand-in `terraform` that answers version
+ * queries and stops the CLI at `terraform init`: reaching it proves the CLI
+ * accepted the line. The CLI npx would run, started directly: npx itself adds
+ * a second to each line.
+ */
+async function runCli(deploy: Deploy): Promise<string> {
+  return run(process.execPath, [join(root, 'node_modules', 'cdktf-cli', 'bundle', 'bin', 'cdktf'), ...deploy.cliArgs, '--skip-synth', '--output', outdir], {
+    cwd: root,
+    env: { ...process.env, ...deploy.env, CHECKPOINT_DISABLE: '1', PATH: `${join(root, '__tests__', 'fixtures', 'fake-terraform')}:${process.env.PATH}` },
+  }).then(
+    () => '',
+    (error: { stdout: string; stderr: string }) => `${error.stdout}${error.stderr}`,
+  );
+}
+
+const CLI_ACCEPTED = 'FAKE-TERRAFORM-REACHED init';
+const CLI_REFUSED = /Usage Error|Unknown argument|not included in the stacks to run/;
+
 describe('commands in the README and docs/', () => {
   it('finds the commands of the first deploy', () => {
     const readme = commands.filter((c) => c.page === 'README.md').map((c) => c.command);
-    expect(readme).toContain('HEXABID_BOOTSTRAP_STATE=local npx cdktf deploy hexabid-bootstrap');
-    expect(readme.filter((c) => c.includes('cdktf deploy')).length).toBeGreaterThanOrEqual(4);
+    expect(readme.some((c) => /HEXABID_BOOTSTRAP_STATE=local (npx cdktf|npm run) deploy/.test(c))).toBe(true);
+    expect(readme.filter((c) => /(cdktf|npm run) deploy/.test(c)).length).toBeGreaterThanOrEqual(2);
   });
 
-  const deploys = commands.filter((c) => c.command.includes('npx cdktf deploy'));
-  it.concurrent.each(deploys.map((c) => [c.page, c.command]))('%s: `%s` passes the cdktf CLI\'s argument and stack-dependency checks', async (_page, command) => {
-    const { env, words } = split(command);
-    const args = words.slice(words.indexOf('deploy') + 1);
-    const stacks = selected(args.filter((a) => !a.startsWith('-') && !args[args.indexOf(a) - 1]?.startsWith('--var')));
-    expect(stacks.length).toBeGreaterThan(0);
+  const deploys = commands.filter((c) => /npx cdktf deploy|npm run deploy --/.test(c.command));
+
+  it.each(deploys.map((c) => [c.page, c.command]))("%s: `%s` selects stacks, declares its --vars, and meets the CLI's stack-dependency check", (_page, command) => {
+    const deploy = deployOf(command);
+    expect(deploy.stacks.length).toBeGreaterThan(0);
     // Terraform rejects a -var that a selected stack does not declare.
-    for (const assignment of args.flatMap((a, i) => (args[i - 1] === '--var' ? [a] : []))) {
+    for (const assignment of deploy.vars) {
       const name = assignment.split('=')[0]!;
-      for (const stack of stacks) expect(Object.keys(stackJson(stack).variable ?? {}), `${name} in ${stack}`).toContain(name);
+      for (const stack of deploy.stacks) expect(Object.keys(stackJson(stack).variable ?? {}), `${name} in ${stack}`).toContain(name);
     }
-    // A stand-in terraform answers version queries and stops the CLI at `terraform init`: reaching it proves the CLI accepted the command.
-    // The CLI npx would run, started directly: npx itself adds a second to each line.
-    const result = await run(process.execPath, [join(root, 'node_modules', 'cdktf-cli', 'bundle', 'bin', 'cdktf'), ...words.slice(words.indexOf('deploy')), '--skip-synth', '--output', outdir], {
-      cwd: root,
-      env: { ...process.env, ...env, CHECKPOINT_DISABLE: '1', PATH: `${join(root, '__tests__', 'fixtures', 'fake-terraform')}:${process.env.PATH}` },
-    }).then(
-      () => ({ output: '' }),
-      (error: { stdout: string; stderr: string }) => ({ output: `${error.stdout}${error.stderr}` }),
-    );
-    expect(result.output).not.toMatch(/Usage Error|Unknown argument|not included in the stacks to run/);
-    expect(result.output).toContain('FAKE-TERRAFORM-REACHED init');
-  }, 60_000);
+    expect(missingDependencies(deploy), 'stacks the CLI would insist on deploying too').toEqual([]);
+  });
+
+  // The CLI's argument parsing depends only on the flags a line uses, so the real CLI runs once per set of flags, one line after
+  // the other: no line races another for the machine's cores.
+  const shapes = [...new Map(deploys.map((c) => [deployOf(c.command).flags.join(' '), c] as const)).values()];
+  it.each(shapes.map((c) => [c.page, c.command]))('%s: `%s` passes the real cdktf CLI (one line per set of flags)', async (_page, command) => {
+    const output = await runCli(deployOf(command));
+    expect(output).not.toMatch(CLI_REFUSED);
+    expect(output).toContain(CLI_ACCEPTED);
+  });
+
+  it('holds the stack-dependency model above to the real CLI, which refuses a dependent stack deployed alone', async () => {
+    const dependent = Object.keys(manifest.stacks).find((s) => manifest.stacks[s]!.dependencies.length > 0)!;
+    const alone = deployOf(`npx cdktf deploy ${dependent}`);
+    expect(missingDependencies(alone)).not.toEqual([]);
+    expect(await runCli(alone)).toMatch(/not included in the stacks to run/);
+  });
 
   const chdirs = commands.filter((c) => c.command.startsWith('terraform -chdir='));
   it.each(chdirs.map((c) => [c.page, c.command]))('%s: `%s` names a synthesized stack and addresses it has', (_page, command) => {
@@ -114,16 +167,19 @@ describe('commands in the README and docs/', () => {
       if (words[0] === 'npm' && words[1] === 'run') expect(scripts, where).toContain(words[2]);
       const flag = (name: string) => words[words.indexOf(name) + 1];
       if (words.includes('--secret-id')) expect(secrets, where).toContain(flag('--secret-id'));
+      // A secret's value on the command line lands in shell history and the process list: only files.
+      if (words.includes('--secret-string')) expect(flag('--secret-string'), where).toMatch(/^file:\/\//);
       if (['kubectl', 'helm'].includes(words[0]!) && words.includes('-n')) expect(namespaces, where).toContain(flag('-n'));
       if (words[0] === 'aws' && words[1] === 'eks' && words.includes('--name')) expect(clusters, where).toContain(flag('--name'));
     }
   });
 
-  const tunnels = commands.filter((c) => c.command.startsWith('npm run tunnel -- '));
+  // Each distinct tunnel line runs once, however many pages quote it.
+  const tunnels = [...new Map(commands.filter((c) => c.command.startsWith('npm run tunnel -- ')).map((c) => [c.command.replace(/ --print$/, ''), c] as const)).values()];
   it.each(tunnels.map((c) => [c.page, c.command]))('%s: `%s` names an environment the tunnel knows', async (_page, command) => {
     const { words } = split(command);
     const args = words.slice(words.indexOf('--') + 1).filter((w) => w !== '--print');
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/cluster-tunnel.ts', ...args, '--print'], { cwd: root });
+    const { stdout } = await run(process.execPath, ['--require', 'tsx/cjs', 'scripts/cluster-tunnel.ts', ...args, '--print'], { cwd: root });
     expect(stdout).toContain('AWS-StartPortForwardingSessionToRemoteHost');
     expect(stdout).toMatch(/--name hexabid-[\w-]+ /);
   });

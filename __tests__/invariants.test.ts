@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { accountOf, ACCOUNTS } from '../environments/account.ts';
+import { bootstrapStackName } from '../stacks/stack-names.ts';
 import { ENVIRONMENTS } from '../environments/index.ts';
 import { productionAt } from '../environments/production.ts';
 import { ipsPerNode, postgresMaxConnections } from '../lib/aws-catalog.ts';
@@ -267,7 +269,8 @@ describe.each(productionStacks)('production guard rails of %s', (_name, json) =>
     for (const db of dbs) expect(db.deletion_protection).toBe(true);
     if (_name === 'production-dr') {
       // A standby's database is a cross-region replica of production's, which the failover promotes.
-      expect(dbs.map((d) => d.replicate_source_db)).toEqual(['arn:aws:rds:ap-south-1:111122223333:db:hexabid-production']);
+      const primary = ENVIRONMENTS.find((e) => e.disasterRecovery)!;
+      expect(dbs.map((d) => d.replicate_source_db)).toEqual([`arn:aws:rds:${primary.region}:${accountOf(primary).accountId}:db:hexabid-production`]);
       return;
     }
     const primary = dbs.find((d) => d.replicate_source_db === undefined)!;
@@ -280,7 +283,7 @@ describe.each(productionStacks)('production guard rails of %s', (_name, json) =>
   });
 });
 
-describe.each([...stacks, ...kubernetesStacks, ['bootstrap', synthBootstrap().json] as [string, TfJson]])('Terraform expressions of %s', (_name, json) => {
+describe.each([...stacks, ...kubernetesStacks, ...ACCOUNTS.map((a) => [bootstrapStackName(a), synthBootstrap(a).json] as [string, TfJson])])('Terraform expressions of %s', (_name, json) => {
   it('holds no literal ${…} or %{…} meant for another tool, which Terraform would read as its own and refuse at plan', () => {
     // Every `${` in Terraform JSON starts an expression; Terraform's names and functions are lower case, so `${VAR}`
     // (a shell variable) or `${PROP(…)}` (a Grafana label) is text for someone else and must be written `$${`.

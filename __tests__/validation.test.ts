@@ -5,8 +5,8 @@ import { staging } from '../environments/staging.ts';
 import { dev } from '../environments/dev.ts';
 import { production } from '../environments/production.ts';
 import type { EnvironmentConfig } from '../environments/types.ts';
-import { ACCOUNT, stateBackendConfig } from '../environments/account.ts';
-import { bootstrapConfig, validateBootstrap, type BootstrapConfig } from '../environments/bootstrap.ts';
+import { accountOf, ACCOUNTS, identityCenterRoles, NON_PRODUCTION_ACCOUNT, PRODUCTION_ACCOUNT, stateBackendConfig } from '../environments/account.ts';
+import { bootstrapConfig, validateAccounts, validateBootstrap, type BootstrapConfig } from '../environments/bootstrap.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
 
@@ -125,9 +125,9 @@ describe('environment validation', () => {
   });
 });
 
-describe('account and bootstrap validation', () => {
+describe.each(ACCOUNTS.map((a) => [a.name, a] as const))('validation of the %s account and its bootstrap', (_name, account) => {
   const bootstrapProblems = (edit: (c: Mutable<BootstrapConfig>) => void): string => {
-    const config = structuredClone(bootstrapConfig(ENVIRONMENTS)) as Mutable<BootstrapConfig>;
+    const config = structuredClone(bootstrapConfig(ENVIRONMENTS, account)) as Mutable<BootstrapConfig>;
     edit(config);
     try {
       validateBootstrap(config as BootstrapConfig);
@@ -146,19 +146,39 @@ describe('account and bootstrap validation', () => {
     ['a malformed account ID', (c: Mutable<BootstrapConfig>) => (c.account.accountId = '11112222333'), 'account.accountId = "11112222333": must be a 12-digit AWS account ID (environments/account.ts)'],
     ['the DR region equal to the primary', (c: Mutable<BootstrapConfig>) => (c.account.drRegion = 'ap-south-1'), 'account.drRegion = "ap-south-1": must differ from account.region (ap-south-1)'],
     ['a GitHub repository without an owner', (c: Mutable<BootstrapConfig>) => (c.account.githubRepository = 'infrastructure'), 'account.githubRepository = "infrastructure": must be a GitHub repository as owner/name'],
-    ['no operator able to assume the admin role', (c: Mutable<BootstrapConfig>) => (c.operatorPrincipalArns = []), 'operatorPrincipalArns = []: must name at least one principal, or nobody can assume the platform-admin role'],
+    ['nobody able to administer the account', (c: Mutable<BootstrapConfig>) => (c.account.operators.platformAdmin = []), 'account.operators.platformAdmin = []: must name at least one principal, or nobody can administer the account'],
+    ['a person of another account', (c: Mutable<BootstrapConfig>) => (c.account.operators.developer = [identityCenterRoles('999988887777', 'Dev')]), 'must be a role or user ARN of account'],
+    ['anyone at all', (c: Mutable<BootstrapConfig>) => (c.account.operators.readOnly = ['*']), 'account.operators.readOnly = "*": must be a role or user ARN of account'],
+    ["a pattern that matches CI's roles", (c: Mutable<BootstrapConfig>) => (c.account.operators.platformAdmin = [`arn:aws:iam::${account.accountId}:role/*`]), "must not match CI's roles (hexabid-ci-*)"],
   ])('refuses %s, naming the field', (_case, edit, message) => {
     expect(bootstrapProblems(edit)).toContain(message);
   });
+});
 
-  it('derives every environment\'s account, state and registry from the one account setting', () => {
+describe('the accounts', () => {
+  it("derive every environment's account, state and registry from its account's one setting", () => {
     for (const environment of ENVIRONMENTS) {
-      expect(environment.accountId).toBe(ACCOUNT.accountId);
+      const account = accountOf(environment);
       // A standby keeps its state and pulls its images in its own region, so a failover reads nothing from the one that failed.
-      const region = environment.standbyFor ? ACCOUNT.drRegion : ACCOUNT.region;
-      expect(environment.state).toEqual(stateBackendConfig(ACCOUNT, region));
-      expect(environment.app.imageRegistry).toBe(`${ACCOUNT.accountId}.dkr.ecr.${region}.amazonaws.com`);
+      const region = environment.standbyFor ? account.drRegion : account.region;
+      expect(environment.state).toEqual(stateBackendConfig(account, region));
+      expect(environment.app.imageRegistry).toBe(`${account.accountId}.dkr.ecr.${region}.amazonaws.com`);
     }
+  });
+
+  it('must be two: production apart from the rest', () => {
+    expect(() => validateAccounts(ACCOUNTS)).not.toThrow();
+    expect(() => validateAccounts([NON_PRODUCTION_ACCOUNT, { ...PRODUCTION_ACCOUNT, accountId: NON_PRODUCTION_ACCOUNT.accountId }])).toThrow(
+      /accountId = \[.*\]: must differ between the accounts: production runs apart from dev and staging/,
+    );
+  });
+
+  it('refuses production outside the production account, and anything else inside it', () => {
+    expect(problemsOf(variant(production, (c) => (c.accountId = NON_PRODUCTION_ACCOUNT.accountId)))).toContain(
+      `accountId = "${NON_PRODUCTION_ACCOUNT.accountId}": must be the production account (${PRODUCTION_ACCOUNT.accountId}): production runs apart from dev and staging`,
+    );
+    expect(problemsOf(variant(dev, (c) => (c.accountId = PRODUCTION_ACCOUNT.accountId)))).toContain('must not be the production account: only production and its standby run there');
+    expect(problemsOf(variant(dev, (c) => (c.accountId = '999988887777')))).toContain('must be one of the accounts of environments/account.ts');
   });
 });
 

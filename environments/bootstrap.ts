@@ -5,11 +5,21 @@
  */
 import { NODE_INSTANCE_TYPES } from '../lib/aws-catalog.ts';
 import type { QuotaRequirement } from '../modules/account/account-prerequisites.ts';
-import { ACCOUNT, ciApplyRoleName, IMAGE_COMPONENTS, imageRepositoryName, ROLE_NAMES, roleArn, stateBackendConfig, type AccountConfig } from './account.ts';
-import { COMMON } from './common.ts';
+import {
+  ciApplyRoleName,
+  IMAGE_COMPONENTS,
+  imageRepositoryName,
+  NON_PRODUCTION_NAME_SERVERS,
+  PRODUCTION_PLAN_GITHUB_ENVIRONMENT,
+  ROLE_NAMES,
+  roleArn,
+  stateBackendConfig,
+  type AccountConfig,
+} from './account.ts';
+import { COST_CENTER } from './common.ts';
 import type { EnvironmentConfig, NodeGroupConfig, StateBackendConfig } from './types.ts';
 import { ConfigValidationError, type ConfigProblem } from './validate.ts';
-import { environmentStackNames, standbyStackName } from '../stacks/stack-names.ts';
+import { bootstrapStackName, environmentStackNames, standbyStackName } from '../stacks/stack-names.ts';
 
 /** A state bucket, who may touch it, and which keys each apply role may write. */
 export interface StateBucketConfig {
@@ -19,19 +29,56 @@ export interface StateBucketConfig {
   readonly keyPrefixesByRole: Readonly<Record<string, readonly string[]>>;
 }
 
+/** What the bootstrap needs to know of one of its account's environments. */
+export interface BootstrapEnvironment {
+  readonly name: string;
+  readonly region: string;
+  readonly isProduction: boolean;
+  /** Its app namespace, whose container logs its developers may read. */
+  readonly appNamespace: string;
+}
+
+/**
+ * The account's container images. The production account holds the
+ * repositories the app's pipeline pushes to, and ECR replicates every image
+ * to the other regions and accounts that run environments; an account that
+ * only receives replicas lets the source account replicate into it.
+ */
+export type ImageRegistryConfig =
+  | {
+      readonly role: 'source';
+      readonly repositoryNames: readonly string[];
+      /** Where every pushed image is replicated: this account's DR region, and the other account. */
+      readonly replicationDestinations: readonly { readonly region: string; readonly accountId: string }[];
+    }
+  | {
+      readonly role: 'replica';
+      /** The account whose registry replicates into this one. */
+      readonly sourceAccountId: string;
+    };
+
+/**
+ * The account's DNS. The production account holds the apex zone and
+ * delegates each non-production environment's name to the non-production
+ * account's delegation set; the non-production account holds those zones.
+ */
+export interface DnsConfig {
+  /** The apex zone: created here, or looked up. @default - none in this account */
+  readonly apex?: { readonly create: boolean; readonly zoneName: string };
+  /** Names below the apex served by the other account, with the name servers to delegate them to. */
+  readonly delegations: readonly { readonly name: string; readonly nameServers: readonly string[] }[];
+  /** Zones this account creates for its environments, all on one reusable delegation set. */
+  readonly environmentZones: readonly string[];
+}
+
 export interface BootstrapConfig {
   readonly account: AccountConfig;
+  /** `hexabid-bootstrap-<account>`. */
+  readonly stackName: string;
   readonly costCenter: string;
   readonly state: StateBackendConfig;
-  /**
-   * Who may assume the platform-admin and read-only roles. The account root
-   * leaves that to the account's IAM policies (an SSO permission set, say).
-   */
-  readonly operatorPrincipalArns: readonly string[];
-  /** The environments CI applies, each through a role of its own. */
-  readonly environmentNames: readonly string[];
-  /** Each environment's app namespace, whose container logs developers may read. */
-  readonly appNamespaces: Readonly<Record<string, string>>;
+  /** The environments of this account, each applied by CI through a role of its own. */
+  readonly environments: readonly BootstrapEnvironment[];
   /** The roles that may read and write state, and why each needs it. */
   readonly stateAccessRoleArns: readonly string[];
   /** Apply role ARN → the stacks whose state it may write in the primary bucket. */
@@ -39,19 +86,22 @@ export interface BootstrapConfig {
   /**
    * The DR region's state bucket, for the stacks that must work while the
    * primary region is down (a standby's).
-   * @default - none: no environment keeps state in the DR region
+   * @default - none: no environment of the account keeps state in the DR region
    */
   readonly drState?: StateBucketConfig;
-  /** Regions the image repositories replicate to: where standby environments pull from. */
-  readonly imageReplicationRegions: readonly string[];
-  /** Regions HexaBid clusters run in, whose nodes the tunnel may go through. */
+  /**
+   * The GitHub Actions token subjects CI's plan role trusts: pull requests and
+   * main in the non-production account; in production, only the protected
+   * GitHub environment of production's plans, which pull requests cannot use.
+   */
+  readonly planTrustSubjects: readonly string[];
+  readonly images: ImageRegistryConfig;
+  readonly dns: DnsConfig;
+  /** Regions HexaBid clusters of this account run in, whose nodes the tunnel may go through. */
   readonly clusterRegions: readonly string[];
-  readonly imageRepositories: readonly string[];
-  /** The public zone of the apex domain, created here; its name servers go to the registrar. */
-  readonly hostedZone: { readonly create: boolean; readonly zoneName: string };
   readonly optInRegions: readonly string[];
   readonly serviceLinkedRoles: readonly string[];
-  /** Quotas the environments together need, each described with the reason it is that size. */
+  /** Quotas the account's environments together need, each described with the reason it is that size. */
   readonly quotas: readonly QuotaRequirement[];
 }
 
@@ -103,36 +153,64 @@ function spotQuota(environments: readonly EnvironmentConfig[], region: string, r
   ];
 }
 
-/** The bootstrap of an account that runs these environments. */
-export function bootstrapConfig(environments: readonly EnvironmentConfig[], account: AccountConfig = ACCOUNT): BootstrapConfig {
-  const names = environments.map((e) => e.name);
+/** Elastic IPs held back beyond the NAT gateways: a replaced NAT gateway gets its new address before the old one is released. */
+export const ELASTIC_IP_HEADROOM = 2;
+
+/** The bootstrap of one account, for the environments that run in it. */
+export function bootstrapConfig(all: readonly EnvironmentConfig[], account: AccountConfig): BootstrapConfig {
+  const environments = all.filter((e) => e.accountId === account.accountId);
+  const others = all.filter((e) => e.accountId !== account.accountId);
   const inRegion = environments.filter((e) => e.region === account.region);
   const drRegions = environments.flatMap((e) => (e.documents.replicationRegion ? [e.documents.replicationRegion] : []));
+  const keyPrefixes = stateKeyPrefixes(environments, account.region, account);
+  const repo = `repo:${account.githubRepository}`;
+  const holdsApex = environments.some((e) => e.edge.domainName === account.apexDomain);
+  const delegatedZones = environments.map((e) => e.edge.hostedZone.zoneName).filter((zone) => zone !== account.apexDomain);
+  const otherAccountsZones = others.map((e) => e.edge.hostedZone.zoneName).filter((zone) => zone !== account.apexDomain);
   return {
     account,
-    costCenter: COMMON.costCenter,
+    stackName: bootstrapStackName(account),
+    costCenter: COST_CENTER,
     state: stateBackendConfig(account),
-    operatorPrincipalArns: [`arn:aws:iam::${account.accountId}:root`],
-    environmentNames: names,
-    appNamespaces: Object.fromEntries(environments.map((e) => [e.name, e.kubernetes.appNamespace])),
+    environments: environments.map((e) => ({ name: e.name, region: e.region, isProduction: e.isProduction, appNamespace: e.kubernetes.appNamespace })),
     // The read-only role is left out on purpose: state holds generated credentials. An apply role
     // with no stack in this bucket (a standby's, whose state is in its own region) gets nothing here.
-    stateAccessRoleArns: [roleArn(ROLE_NAMES.platformAdmin, account), roleArn(ROLE_NAMES.ciPlan, account), ...Object.keys(stateKeyPrefixes(environments, account.region, account))],
-    stateKeyPrefixesByRole: stateKeyPrefixes(environments, account.region, account),
+    stateAccessRoleArns: [roleArn(ROLE_NAMES.platformAdmin, account), roleArn(ROLE_NAMES.ciPlan, account), ...Object.keys(keyPrefixes)],
+    stateKeyPrefixesByRole: keyPrefixes,
     drState: drStateBucket(environments, account),
-    imageReplicationRegions: [...new Set(environments.filter((e) => e.standbyFor).map((e) => e.region))],
+    planTrustSubjects: environments.some((e) => e.isProduction)
+      ? [`${repo}:environment:${PRODUCTION_PLAN_GITHUB_ENVIRONMENT}`]
+      : [`${repo}:pull_request`, `${repo}:ref:refs/heads/main`],
+    images: holdsApex
+      ? {
+          role: 'source',
+          repositoryNames: IMAGE_COMPONENTS.map(imageRepositoryName),
+          replicationDestinations: uniqueBy(
+            [
+              ...environments.filter((e) => e.region !== account.region).map((e) => ({ region: e.region, accountId: account.accountId })),
+              ...others.map((e) => ({ region: e.region, accountId: e.accountId })),
+            ],
+            (d) => `${d.accountId} ${d.region}`,
+          ),
+        }
+      : { role: 'replica', sourceAccountId: others.find((e) => e.edge.domainName === account.apexDomain)?.accountId ?? '' },
+    dns: holdsApex
+      ? {
+          apex: { create: account.createApexZone, zoneName: account.apexDomain },
+          delegations: NON_PRODUCTION_NAME_SERVERS.length > 0 ? [...new Set(otherAccountsZones)].map((name) => ({ name, nameServers: NON_PRODUCTION_NAME_SERVERS })) : [],
+          environmentZones: [],
+        }
+      : { delegations: [], environmentZones: [...new Set(delegatedZones)] },
     clusterRegions: [...new Set(environments.map((e) => e.region))],
-    imageRepositories: IMAGE_COMPONENTS.map(imageRepositoryName),
-    hostedZone: { create: account.createApexZone, zoneName: account.apexDomain },
-    optInRegions: [...new Set([account.drRegion, ...drRegions])].filter((r) => OPT_IN_REGIONS.includes(r)),
+    optInRegions: [...new Set([...environments.map((e) => e.region), ...drRegions])].filter((r) => OPT_IN_REGIONS.includes(r)),
     // OpenSearch inside a VPC needs its service-linked role, and does not create it itself.
     serviceLinkedRoles: ['opensearchservice.amazonaws.com'],
     quotas: [
-      ...drRegionQuotas(environments, account),
+      ...otherRegionQuotas(environments, account),
       {
         ...ELASTIC_IP_QUOTA,
-        description: `Elastic IPs in ${account.region}: one per NAT gateway (${inRegion.map((e) => `${e.name} ${natGatewayCount(e)}`).join(', ')})`,
-        minimum: inRegion.reduce((sum, e) => sum + natGatewayCount(e), 0),
+        description: `Elastic IPs in ${account.region}: one per NAT gateway (${inRegion.map((e) => `${e.name} ${natGatewayCount(e)}`).join(', ')}), and ${ELASTIC_IP_HEADROOM} for a NAT gateway replaced before its old address is released`,
+        minimum: inRegion.reduce((sum, e) => sum + natGatewayCount(e), 0) + ELASTIC_IP_HEADROOM,
       },
       {
         ...ON_DEMAND_STANDARD_VCPU_QUOTA,
@@ -144,12 +222,16 @@ export function bootstrapConfig(environments: readonly EnvironmentConfig[], acco
   };
 }
 
+function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+  return [...new Map(items.map((item) => [key(item), item])).values()];
+}
+
 /**
  * Which stacks' state each environment's apply role may write in the bucket
  * of one region: its own stacks kept there, and for a primary with disaster
  * recovery its standby's always-on stack, which its deploys apply.
  */
-export function stateKeyPrefixes(environments: readonly EnvironmentConfig[], region: string, account: AccountConfig = ACCOUNT): Record<string, string[]> {
+export function stateKeyPrefixes(environments: readonly EnvironmentConfig[], region: string, account: AccountConfig): Record<string, string[]> {
   const prefixes: Record<string, string[]> = {};
   for (const environment of environments) {
     const own = environment.state.region === region ? environmentStackNames(environment) : [];
@@ -162,10 +244,11 @@ export function stateKeyPrefixes(environments: readonly EnvironmentConfig[], reg
 }
 
 /**
- * The quotas a standby needs in its own region, requested now: a failover
- * must not wait on a quota increase, and a new region's defaults are low.
+ * The quotas an environment outside the account's primary region needs (a
+ * standby), requested now: a failover must not wait on a quota increase, and
+ * a new region's defaults are low.
  */
-function drRegionQuotas(environments: readonly EnvironmentConfig[], account: AccountConfig): QuotaRequirement[] {
+function otherRegionQuotas(environments: readonly EnvironmentConfig[], account: AccountConfig): QuotaRequirement[] {
   const elsewhere = environments.filter((e) => e.region !== account.region);
   return [...new Set(elsewhere.map((e) => e.region))].flatMap((region) => {
     const here = elsewhere.filter((e) => e.region === region);
@@ -173,8 +256,8 @@ function drRegionQuotas(environments: readonly EnvironmentConfig[], account: Acc
       {
         ...ELASTIC_IP_QUOTA,
         region,
-        description: `Elastic IPs in ${region}: one per NAT gateway (${here.map((e) => `${e.name} ${natGatewayCount(e)}`).join(', ')})`,
-        minimum: here.reduce((sum, e) => sum + natGatewayCount(e), 0),
+        description: `Elastic IPs in ${region}: one per NAT gateway (${here.map((e) => `${e.name} ${natGatewayCount(e)}`).join(', ')}), and ${ELASTIC_IP_HEADROOM} for a replaced NAT gateway`,
+        minimum: here.reduce((sum, e) => sum + natGatewayCount(e), 0) + ELASTIC_IP_HEADROOM,
       },
       {
         ...ON_DEMAND_STANDARD_VCPU_QUOTA,
@@ -198,6 +281,18 @@ function drStateBucket(environments: readonly EnvironmentConfig[], account: Acco
   };
 }
 
+/** IAM's `*` and `?` wildcards, as ArnLike matches a principal ARN. */
+function wildcardMatches(pattern: string, value: string): boolean {
+  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(value);
+}
+
+/** Both accounts are set, and apart: production's isolation rests on them being two. */
+export function validateAccounts(accounts: readonly AccountConfig[]): void {
+  const ids = accounts.map((a) => a.accountId);
+  const problems: ConfigProblem[] = new Set(ids).size === ids.length ? [] : [{ field: 'accountId', value: ids, allowed: 'must differ between the accounts: production runs apart from dev and staging (docs/ACCESS.md)' }];
+  if (problems.length > 0) throw new ConfigValidationError('accounts', problems);
+}
+
 const GITHUB_REPOSITORY = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/;
 
 /** Validates the account settings and throws {@link ConfigValidationError} naming each bad field. */
@@ -218,8 +313,17 @@ export function validateBootstrap(config: BootstrapConfig): void {
   if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(account.apexDomain)) {
     problems.push({ field: 'account.apexDomain', value: account.apexDomain, allowed: 'must be a lowercase DNS name such as hexabid.in' });
   }
-  if (config.operatorPrincipalArns.length === 0) {
-    problems.push({ field: 'operatorPrincipalArns', value: [], allowed: 'must name at least one principal, or nobody can assume the platform-admin role' });
+  const ciRoles = [roleArn(ciApplyRoleName('x'), account), roleArn(ROLE_NAMES.ciPlan, account), roleArn(ROLE_NAMES.imagePush, account)];
+  for (const [role, patterns] of Object.entries(account.operators)) {
+    const field = `account.operators.${role}`;
+    if (role === 'platformAdmin' && patterns.length === 0) problems.push({ field, value: [], allowed: 'must name at least one principal, or nobody can administer the account' });
+    for (const pattern of patterns) {
+      if (!new RegExp(`^arn:aws:iam::${account.accountId}:(role|user)/[\\w+=,.@/*-]+$`).test(pattern)) {
+        problems.push({ field, value: pattern, allowed: `must be a role or user ARN of account ${account.accountId}, with * wildcards (an IAM Identity Center permission set's role, or an IAM user)` });
+      } else if (ciRoles.some((arn) => wildcardMatches(pattern, arn))) {
+        problems.push({ field, value: pattern, allowed: "must not match CI's roles (hexabid-ci-*): a person's role is for people" });
+      }
+    }
   }
-  if (problems.length > 0) throw new ConfigValidationError('bootstrap', problems);
+  if (problems.length > 0) throw new ConfigValidationError(config.stackName, problems);
 }

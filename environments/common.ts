@@ -1,24 +1,24 @@
-import { ACCOUNT, stateBackendConfig } from './account.ts';
+import { NON_PRODUCTION_ACCOUNT, stateBackendConfig, type AccountConfig } from './account.ts';
 import type { AddonCharts, AlarmThresholds, MonitoringCharts, EdgeConfig, EnvironmentConfig, NetworkConfig } from './types.ts';
 
+/** The tag that allocates costs: the same for every environment. */
+export const COST_CENTER = 'hexabid-platform';
+
 /**
- * Settings every environment shares. The account is set in account.ts: the
- * provider refuses to run against any other, so a wrong profile fails at plan
- * instead of building in the wrong place.
+ * Where an environment lives: its account (set in account.ts; the provider
+ * refuses to run against any other, so a wrong profile fails at plan instead
+ * of building in the wrong place), that account's region and state bucket.
  */
-export const COMMON = {
-  accountId: ACCOUNT.accountId,
-  region: ACCOUNT.region,
-  costCenter: 'hexabid-platform',
-  state: stateBackendConfig(),
-} as const satisfies Pick<EnvironmentConfig, 'accountId' | 'region' | 'costCenter' | 'state'>;
+export function inAccount(account: AccountConfig, region: string = account.region): Pick<EnvironmentConfig, 'accountId' | 'region' | 'costCenter' | 'state'> {
+  return { accountId: account.accountId, region, costCenter: COST_CENTER, state: stateBackendConfig(account, region) };
+}
 
 /**
  * The standard three-zone layout inside one /16 (`10.<n>.0.0/16`):
  * /24 public and database subnets, and /19 private subnets that leave
  * room for a VPC CNI address per pod.
  */
-export function threeZoneNetwork(secondOctet: number, region: string = ACCOUNT.region): Pick<
+export function threeZoneNetwork(secondOctet: number, region: string = NON_PRODUCTION_ACCOUNT.region): Pick<
   NetworkConfig,
   'vpcCidr' | 'availabilityZones' | 'publicSubnets' | 'privateSubnets' | 'databaseSubnets'
 > {
@@ -85,16 +85,20 @@ export const MONITORING_CHARTS = {
 /** AWS CLI v2 for jobs that call AWS APIs; its Amazon Linux base carries curl with `--aws-sigv4`. Source: docs/PINS.md. */
 export const AWS_CLI_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.36.7';
 
-/** The apex zone, created by the bootstrap stack; environments below it get their own zones. */
-export const APEX_ZONE = ACCOUNT.apexDomain;
+/** The apex zone, created by the production bootstrap; environments below it get their own zones. */
+export const APEX_ZONE = NON_PRODUCTION_ACCOUNT.apexDomain;
 
 /** The design's limit of 100, counted per client IP over one minute (WAF's shortest window). */
 export const RATE_LIMIT = { requests: 100, windowSeconds: 60 } as const;
 
-/** A zone of its own for a non-production environment, delegated from the apex. */
+/**
+ * A zone of its own for a non-production environment (`<name>.hexabid.in`):
+ * the non-production bootstrap creates it, and the production account's apex
+ * zone delegates it (docs/BOOTSTRAP.md, "DNS across the two accounts").
+ */
 export function delegatedEdge(name: string): EdgeConfig {
   const domainName = `${name}.${APEX_ZONE}`;
-  return { domainName, hostedZone: { create: true, zoneName: domainName, parentZoneName: APEX_ZONE }, rateLimit: RATE_LIMIT };
+  return { domainName, hostedZone: { create: false, zoneName: domainName }, rateLimit: RATE_LIMIT };
 }
 
 /**

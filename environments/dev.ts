@@ -1,5 +1,5 @@
-import { clusterAdminRoleArns, clusterDeveloperRoleArns, clusterPlanRoleArns, clusterViewRoleArns, imageRegistry } from './account.ts';
-import { ALARM_THRESHOLDS, AWS_CLI_IMAGE, MONITORING_CHARTS, PLATFORM_ADDONS, delegatedEdge, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, COMMON, SMALL_PROMETHEUS, threeZoneNetwork } from './common.ts';
+import { clusterAdminRoleArns, clusterDeveloperRoleArns, clusterPlanRoleArns, clusterViewRoleArns, imageRegistry, NON_PRODUCTION_ACCOUNT } from './account.ts';
+import { ALARM_THRESHOLDS, AWS_CLI_IMAGE, MONITORING_CHARTS, PLATFORM_ADDONS, delegatedEdge, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, inAccount, SMALL_PROMETHEUS, threeZoneNetwork } from './common.ts';
 import { defineEnvironment } from './define.ts';
 
 /**
@@ -20,16 +20,16 @@ import { defineEnvironment } from './define.ts';
 const DEV_OFF_HOURS = { scaleDown: '0 20 * * 1-5', scaleUp: '0 8 * * 1-5', timeZone: 'Asia/Kolkata' } as const;
 
 export const dev = defineEnvironment({
-  ...COMMON,
+  ...inAccount(NON_PRODUCTION_ACCOUNT),
   name: 'dev',
   isProduction: false,
   network: { ...threeZoneNetwork(2), natGateways: 'instance', flowLogRetentionDays: 14, interfaceEndpointZones: 'one' },
   cluster: {
     kubernetesVersion: '1.35',
-    adminRoleArns: clusterAdminRoleArns('dev'),
-    viewRoleArns: clusterViewRoleArns(),
-    developerRoleArns: clusterDeveloperRoleArns(),
-    planRoleArns: clusterPlanRoleArns(),
+    adminRoleArns: clusterAdminRoleArns('dev', NON_PRODUCTION_ACCOUNT),
+    viewRoleArns: clusterViewRoleArns(NON_PRODUCTION_ACCOUNT),
+    developerRoleArns: clusterDeveloperRoleArns(NON_PRODUCTION_ACCOUNT),
+    planRoleArns: clusterPlanRoleArns(NON_PRODUCTION_ACCOUNT),
     publicAccessCidrs: [],
     logRetentionDays: 14,
     prefixDelegation: true,
@@ -58,7 +58,7 @@ export const dev = defineEnvironment({
   documents: { forceDestroy: true, noncurrentVersionExpirationDays: 30, intelligentTieringAfterDays: 30, accessLogRetentionDays: 30 },
   edge: delegatedEdge('dev'),
   kubernetes: { appNamespace: 'hexabid-dev', addons: PLATFORM_ADDONS, awsCliImage: AWS_CLI_IMAGE, appQuota: { requestsCpu: '2', requestsMemory: '4Gi', limitsCpu: '6', limitsMemory: '8Gi', pods: 20 } },
-  app: { valuesFile: 'values-dev.yaml', requireImageTag: false, imageRegistry: imageRegistry() },
+  app: { valuesFile: 'values-dev.yaml', requireImageTag: false, imageRegistry: imageRegistry(NON_PRODUCTION_ACCOUNT) },
   monitoring: { charts: MONITORING_CHARTS, prometheus: { retentionDays: 7, storageGiB: 10, replicas: 1, resources: SMALL_PROMETHEUS }, alertmanagerReplicas: 1, containerLogRetentionDays: 14, receivers: { critical: 'slack', warning: 'slack' }, alarms: { ...ALARM_THRESHOLDS, databaseFreeStorageGiB: 4, searchFreeStorageGiB: 2 } },
   credentialRotationDays: 30,
   // $245 at list with every node group at its desired size, $258 at its maximum (`npm run cost -- --env dev`).

@@ -1,5 +1,5 @@
-import { ACCOUNT, clusterAdminRoleArns, clusterDeveloperRoleArns, clusterPlanRoleArns, clusterViewRoleArns, imageRegistry, stateBackendConfig } from './account.ts';
-import { ALARM_THRESHOLDS, AWS_CLI_IMAGE, MONITORING_CHARTS, PLATFORM_ADDONS, APEX_ZONE, RATE_LIMIT, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, COMMON, threeZoneNetwork, WORKER_TAINTS } from './common.ts';
+import { clusterAdminRoleArns, clusterDeveloperRoleArns, clusterPlanRoleArns, clusterViewRoleArns, imageRegistry, PRODUCTION_ACCOUNT } from './account.ts';
+import { ALARM_THRESHOLDS, AWS_CLI_IMAGE, MONITORING_CHARTS, PLATFORM_ADDONS, APEX_ZONE, RATE_LIMIT, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, inAccount, threeZoneNetwork, WORKER_TAINTS } from './common.ts';
 import { defineEnvironment } from './define.ts';
 import { production } from './production.ts';
 import type { EnvironmentConfig } from './types.ts';
@@ -18,20 +18,18 @@ import type { EnvironmentConfig } from './types.ts';
  * "Before you need it"); the nodes stay x86 until the app's images are multi-arch.
  */
 export const productionDr: EnvironmentConfig = defineEnvironment({
-  ...COMMON,
+  ...inAccount(PRODUCTION_ACCOUNT, PRODUCTION_ACCOUNT.drRegion),
   name: 'production-dr',
   isProduction: true,
-  region: ACCOUNT.drRegion,
-  state: stateBackendConfig(ACCOUNT, ACCOUNT.drRegion),
   standbyFor: { primary: production.name, primaryRegion: production.region },
   // One NAT gateway while standing by: the replica needs none, and a failover adds no NAT on the critical path.
-  network: { ...threeZoneNetwork(3, ACCOUNT.drRegion), natGateways: 'single', flowLogRetentionDays: 365 },
+  network: { ...threeZoneNetwork(3, PRODUCTION_ACCOUNT.drRegion), natGateways: 'single', flowLogRetentionDays: 365 },
   cluster: {
     kubernetesVersion: production.cluster.kubernetesVersion,
-    adminRoleArns: clusterAdminRoleArns('production-dr'),
-    viewRoleArns: clusterViewRoleArns(),
-    developerRoleArns: clusterDeveloperRoleArns(),
-    planRoleArns: clusterPlanRoleArns(),
+    adminRoleArns: clusterAdminRoleArns('production-dr', PRODUCTION_ACCOUNT),
+    viewRoleArns: clusterViewRoleArns(PRODUCTION_ACCOUNT),
+    developerRoleArns: clusterDeveloperRoleArns(PRODUCTION_ACCOUNT),
+    planRoleArns: clusterPlanRoleArns(PRODUCTION_ACCOUNT),
     publicAccessCidrs: [],
     logRetentionDays: 90,
     nodeGroups: {
@@ -62,7 +60,7 @@ export const productionDr: EnvironmentConfig = defineEnvironment({
   edge: { domainName: APEX_ZONE, hostedZone: { create: false, zoneName: APEX_ZONE }, rateLimit: RATE_LIMIT },
   kubernetes: { ...production.kubernetes, addons: PLATFORM_ADDONS, awsCliImage: AWS_CLI_IMAGE },
   // The same values as production, with images from the region's replicated registry.
-  app: { valuesFile: production.app.valuesFile, requireImageTag: true, imageRegistry: imageRegistry(ACCOUNT, ACCOUNT.drRegion) },
+  app: { valuesFile: production.app.valuesFile, requireImageTag: true, imageRegistry: imageRegistry(PRODUCTION_ACCOUNT, PRODUCTION_ACCOUNT.drRegion) },
   monitoring: { ...production.monitoring, charts: MONITORING_CHARTS, alarms: ALARM_THRESHOLDS },
   credentialRotationDays: production.credentialRotationDays,
   // Standing by: the network, the replica and alerting. A failover's stacks are priced apart by `npm run cost`.

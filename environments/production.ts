@@ -1,5 +1,5 @@
-import { ACCOUNT, clusterAdminRoleArns, clusterDeveloperRoleArns, clusterPlanRoleArns, clusterViewRoleArns, imageRegistry } from './account.ts';
-import { ALARM_THRESHOLDS, AWS_CLI_IMAGE, MONITORING_CHARTS, PLATFORM_ADDONS, APEX_ZONE, RATE_LIMIT, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, COMMON, threeZoneNetwork } from './common.ts';
+import { clusterAdminRoleArns, clusterDeveloperRoleArns, clusterPlanRoleArns, clusterViewRoleArns, imageRegistry, PRODUCTION_ACCOUNT } from './account.ts';
+import { ALARM_THRESHOLDS, AWS_CLI_IMAGE, MONITORING_CHARTS, PLATFORM_ADDONS, APEX_ZONE, RATE_LIMIT, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, inAccount, threeZoneNetwork } from './common.ts';
 import { defineEnvironment } from './define.ts';
 import { PRODUCTION_SIZING, type ProductionSizingName } from './presets.ts';
 import type { EnvironmentConfig } from './types.ts';
@@ -8,16 +8,16 @@ import type { EnvironmentConfig } from './types.ts';
 export function productionAt(sizingName: ProductionSizingName): EnvironmentConfig {
   const sizing = PRODUCTION_SIZING[sizingName];
   return defineEnvironment({
-    ...COMMON,
+    ...inAccount(PRODUCTION_ACCOUNT),
     name: 'production',
     isProduction: true,
     network: { ...threeZoneNetwork(0), natGateways: 'one-per-az', flowLogRetentionDays: 365 },
     cluster: {
       kubernetesVersion: '1.35',
-      adminRoleArns: clusterAdminRoleArns('production'),
-      viewRoleArns: clusterViewRoleArns(),
-      developerRoleArns: clusterDeveloperRoleArns(),
-      planRoleArns: clusterPlanRoleArns(),
+      adminRoleArns: clusterAdminRoleArns('production', PRODUCTION_ACCOUNT),
+      viewRoleArns: clusterViewRoleArns(PRODUCTION_ACCOUNT),
+      developerRoleArns: clusterDeveloperRoleArns(PRODUCTION_ACCOUNT),
+      planRoleArns: clusterPlanRoleArns(PRODUCTION_ACCOUNT),
       publicAccessCidrs: [],
       logRetentionDays: 90,
       prefixDelegation: true,
@@ -34,14 +34,14 @@ export function productionAt(sizingName: ProductionSizingName): EnvironmentConfi
     search: { ...sizing.search, ...APP_SEARCH_ENGINE, availabilityZoneCount: 3 },
     documents: {
       forceDestroy: false,
-      replicationRegion: ACCOUNT.drRegion,
+      replicationRegion: PRODUCTION_ACCOUNT.drRegion,
       noncurrentVersionExpirationDays: 30,
       intelligentTieringAfterDays: 30,
       accessLogRetentionDays: 365,
     },
     edge: { domainName: APEX_ZONE, hostedZone: { create: false, zoneName: APEX_ZONE }, rateLimit: RATE_LIMIT },
     kubernetes: { appNamespace: 'hexabid-prod', addons: PLATFORM_ADDONS, awsCliImage: AWS_CLI_IMAGE, appQuota: { requestsCpu: '24', requestsMemory: '32Gi', limitsCpu: '64', limitsMemory: '96Gi', pods: 60 } },
-    app: { valuesFile: 'values-production.yaml', requireImageTag: true, imageRegistry: imageRegistry() },
+    app: { valuesFile: 'values-production.yaml', requireImageTag: true, imageRegistry: imageRegistry(PRODUCTION_ACCOUNT) },
     monitoring: { charts: MONITORING_CHARTS, prometheus: { retentionDays: 30, storageGiB: 200, replicas: 2 }, alertmanagerReplicas: 2, containerLogRetentionDays: 90, receivers: { critical: 'pagerduty', warning: 'slack' }, alarms: ALARM_THRESHOLDS },
     credentialRotationDays: 30,
     secretRecoveryWindowDays: 30,

@@ -1,5 +1,5 @@
-import { clusterAdminRoleArns, clusterDeveloperRoleArns, clusterPlanRoleArns, clusterViewRoleArns, imageRegistry } from './account.ts';
-import { ALARM_THRESHOLDS, AWS_CLI_IMAGE, MONITORING_CHARTS, PLATFORM_ADDONS, delegatedEdge, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, COMMON, SMALL_PROMETHEUS, SPOT_WORKER_TYPES, threeZoneNetwork, WORKER_TAINTS } from './common.ts';
+import { clusterAdminRoleArns, clusterDeveloperRoleArns, clusterPlanRoleArns, clusterViewRoleArns, imageRegistry, NON_PRODUCTION_ACCOUNT } from './account.ts';
+import { ALARM_THRESHOLDS, AWS_CLI_IMAGE, MONITORING_CHARTS, PLATFORM_ADDONS, delegatedEdge, APP_CACHE_ENGINE, APP_DATABASE, APP_SEARCH_ENGINE, inAccount, SMALL_PROMETHEUS, SPOT_WORKER_TYPES, threeZoneNetwork, WORKER_TAINTS } from './common.ts';
 import { defineEnvironment } from './define.ts';
 
 /**
@@ -14,16 +14,16 @@ import { defineEnvironment } from './define.ts';
  * load balancer, WAF, KMS, the endpoint and the logs.
  */
 export const staging = defineEnvironment({
-  ...COMMON,
+  ...inAccount(NON_PRODUCTION_ACCOUNT),
   name: 'staging',
   isProduction: false,
   network: { ...threeZoneNetwork(1), natGateways: 'single', flowLogRetentionDays: 30, interfaceEndpointZones: 'one' },
   cluster: {
     kubernetesVersion: '1.35',
-    adminRoleArns: clusterAdminRoleArns('staging'),
-    viewRoleArns: clusterViewRoleArns(),
-    developerRoleArns: clusterDeveloperRoleArns(),
-    planRoleArns: clusterPlanRoleArns(),
+    adminRoleArns: clusterAdminRoleArns('staging', NON_PRODUCTION_ACCOUNT),
+    viewRoleArns: clusterViewRoleArns(NON_PRODUCTION_ACCOUNT),
+    developerRoleArns: clusterDeveloperRoleArns(NON_PRODUCTION_ACCOUNT),
+    planRoleArns: clusterPlanRoleArns(NON_PRODUCTION_ACCOUNT),
     publicAccessCidrs: [],
     logRetentionDays: 30,
     prefixDelegation: true,
@@ -53,7 +53,7 @@ export const staging = defineEnvironment({
   documents: { forceDestroy: false, noncurrentVersionExpirationDays: 30, intelligentTieringAfterDays: 30, accessLogRetentionDays: 90 },
   edge: delegatedEdge('staging'),
   kubernetes: { appNamespace: 'hexabid-staging', addons: PLATFORM_ADDONS, awsCliImage: AWS_CLI_IMAGE, appQuota: { requestsCpu: '6', requestsMemory: '8Gi', limitsCpu: '16', limitsMemory: '24Gi', pods: 30 } },
-  app: { valuesFile: 'values-staging.yaml', requireImageTag: true, imageRegistry: imageRegistry() },
+  app: { valuesFile: 'values-staging.yaml', requireImageTag: true, imageRegistry: imageRegistry(NON_PRODUCTION_ACCOUNT) },
   monitoring: { charts: MONITORING_CHARTS, prometheus: { retentionDays: 15, storageGiB: 20, replicas: 1, resources: SMALL_PROMETHEUS }, alertmanagerReplicas: 1, containerLogRetentionDays: 30, receivers: { critical: 'slack', warning: 'slack' }, alarms: { ...ALARM_THRESHOLDS, searchFreeStorageGiB: 5 } },
   credentialRotationDays: 30,
   budgetUsdPerMonth: 650,

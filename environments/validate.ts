@@ -16,7 +16,7 @@ import {
 import { parseWeeklyCron, rotationWindowWithin } from '../lib/weekly-cron.ts';
 import { cidrContains, cidrsOverlap, parseCidr, usableSubnetAddresses, type Ipv4Cidr } from '../lib/cidr.ts';
 import { existsSync } from 'node:fs';
-import { SYSTEM_NAMESPACE } from './account.ts';
+import { ACCOUNTS, SYSTEM_NAMESPACE } from './account.ts';
 import { chartFile } from '../lib/chart-path.ts';
 import type { EnvironmentConfig, NodeGroupConfig } from './types.ts';
 
@@ -42,6 +42,14 @@ export class ConfigValidationError extends Error {
         problems.map((p) => `  - ${p.field} = ${JSON.stringify(p.value)}: ${p.allowed}`).join('\n'),
     );
     this.name = 'ConfigValidationError';
+  }
+}
+
+/** Every environment's problems at once, each under its environment's name. */
+export class ConfigValidationErrors extends Error {
+  constructor(readonly errors: readonly ConfigValidationError[]) {
+    super(errors.map((e) => e.message).join('\n\n'));
+    this.name = 'ConfigValidationErrors';
   }
 }
 
@@ -88,10 +96,31 @@ const SQL_IDENTIFIER = /^[a-zA-Z][a-zA-Z0-9_]{0,62}$/;
 
 /** Validates an environment and throws {@link ConfigValidationError} listing every problem. */
 export function validateEnvironment(config: EnvironmentConfig): void {
+  const problems = environmentProblems(config);
+  if (problems.length > 0) throw new ConfigValidationError(config.name, problems);
+}
+
+/**
+ * Validates the selected environments, and every environment against the
+ * others (names, domains, VPC ranges, standby pairs), and throws
+ * {@link ConfigValidationErrors} with every problem of every environment: a
+ * mistake in one never hides another's.
+ */
+export function validateAll(all: readonly EnvironmentConfig[], selected: readonly EnvironmentConfig[] = all): void {
+  const across = crossEnvironmentProblems(all);
+  const errors = all.flatMap((config, i) => {
+    const problems = [...(selected.includes(config) ? environmentProblems(config) : []), ...across[i]!];
+    return problems.length > 0 ? [new ConfigValidationError(config.name, problems)] : [];
+  });
+  if (errors.length > 0) throw new ConfigValidationErrors(errors);
+}
+
+/** Every problem of one environment on its own. */
+function environmentProblems(config: EnvironmentConfig): readonly ConfigProblem[] {
   const c = new Checker();
   // hexabid-<name> must fit OpenSearch's 28-character domain names with room to spare.
   c.pattern('name', config.name, /^[a-z][a-z0-9-]{1,12}$/, 'must be 2-13 lowercase letters, digits or hyphens, starting with a letter');
-  c.pattern('accountId', config.accountId, /^\d{12}$/, 'must be a 12-digit AWS account ID');
+  if (c.pattern('accountId', config.accountId, /^\d{12}$/, 'must be a 12-digit AWS account ID')) checkAccount(c, config);
   c.pattern('region', config.region, REGION, 'must be an AWS region code such as ap-south-1');
   c.pattern('costCenter', config.costCenter, /^\S.{0,127}$/, 'must be a non-empty tag value');
   c.pattern('state.bucket', config.state.bucket, /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name');
@@ -113,8 +142,19 @@ export function validateEnvironment(config: EnvironmentConfig): void {
   checkApp(c, config);
   checkMonitoring(c, config);
   if (config.isProduction) checkProductionGuardRails(c, config);
+  return c.problems;
+}
 
-  if (c.problems.length > 0) throw new ConfigValidationError(config.name, c.problems);
+/** Production runs in the production account and nothing else does: its isolation is the account boundary (docs/ACCESS.md). */
+function checkAccount(c: Checker, config: EnvironmentConfig): void {
+  const account = ACCOUNTS.find((a) => a.accountId === config.accountId);
+  if (!account) {
+    c.fail('accountId', config.accountId, `must be one of the accounts of environments/account.ts (${ACCOUNTS.map((a) => `${a.name} ${a.accountId}`).join(', ')})`);
+  } else if (config.isProduction && account.name !== 'production') {
+    c.fail('accountId', config.accountId, `must be the production account (${ACCOUNTS.find((a) => a.name === 'production')?.accountId}): production runs apart from dev and staging`);
+  } else if (!config.isProduction && account.name === 'production') {
+    c.fail('accountId', config.accountId, 'must not be the production account: only production and its standby run there');
+  }
 }
 
 function checkNetwork(c: Checker, config: EnvironmentConfig): void {
@@ -464,13 +504,20 @@ function checkProductionGuardRails(c: Checker, config: EnvironmentConfig): void 
 }
 
 /**
- * Environments share an account and may one day be peered, so no two may
- * claim the same name or overlapping VPC ranges.
+ * Environments may one day be peered, and share DNS, so no two may claim the
+ * same name, domain or overlapping VPC ranges. A clash is reported against
+ * both environments: either may be the one that changed.
  */
 export function validateDistinctEnvironments(configs: readonly EnvironmentConfig[]): void {
-  configs.forEach((config, i) => {
+  const errors = crossEnvironmentProblems(configs).flatMap((problems, i) => (problems.length > 0 ? [new ConfigValidationError(configs[i]!.name, problems)] : []));
+  if (errors.length > 0) throw new ConfigValidationErrors(errors);
+}
+
+/** The problems each environment has with the others, by index. */
+function crossEnvironmentProblems(configs: readonly EnvironmentConfig[]): ConfigProblem[][] {
+  return configs.map((config) => {
     const c = new Checker();
-    for (const other of configs.slice(0, i)) {
+    for (const other of configs.filter((o) => o !== config)) {
       if (other.name === config.name) c.fail('name', config.name, 'must be unique across environments');
       const standbyPair = config.standbyFor?.primary === other.name || other.standbyFor?.primary === config.name;
       if (other.edge.domainName === config.edge.domainName && !standbyPair) {
@@ -483,7 +530,7 @@ export function validateDistinctEnvironments(configs: readonly EnvironmentConfig
       }
     }
     checkStandbyPairing(c, config, configs);
-    if (c.problems.length > 0) throw new ConfigValidationError(config.name, c.problems);
+    return c.problems;
   });
 }
 

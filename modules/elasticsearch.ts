@@ -1,6 +1,7 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CloudwatchLogResourcePolicy } from '@cdktf/provider-aws/lib/cloudwatch-log-resource-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { OpensearchDomain } from '@cdktf/provider-aws/lib/opensearch-domain';
 import { Construct } from 'constructs';
 import { isBurstableSearchType } from '../lib/aws-catalog.ts';
@@ -13,6 +14,12 @@ import { EncryptionKey } from './security/kms-key.ts';
 
 /** The OpenSearch log streams this domain publishes. */
 export const OPENSEARCH_LOG_TYPES = ['INDEX_SLOW_LOGS', 'SEARCH_SLOW_LOGS', 'ES_APPLICATION_LOGS', 'AUDIT_LOGS'] as const;
+
+/**
+ * The HTTP verbs a search client uses, on the domain's indices only: no
+ * configuration API (`es:UpdateDomainConfig` and the like).
+ */
+export const SEARCH_HTTP_ACTIONS = ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut', 'es:ESHttpDelete'] as const;
 
 export interface SearchDomainProps {
   /** Domain name (3-28 lowercase characters). */
@@ -118,6 +125,12 @@ export class SearchDomain extends Construct {
       ]),
     });
     this.masterRoleArn = masterRole.arn;
+    // The domain's own policy names the account, which leaves the decision to IAM: the master role's policy grants it.
+    new IamRolePolicy(this, 'MasterRolePolicy', {
+      role: masterRole.name,
+      name: 'call-the-domain',
+      policy: policyDocument([{ Sid: 'CallTheDomain', Effect: 'Allow', Action: [...SEARCH_HTTP_ACTIONS], Resource: `${domainArn}/*` }]),
+    });
 
     const securityGroup = new IngressSecurityGroup(this, 'SecurityGroup', {
       name: `${name}-opensearch`,

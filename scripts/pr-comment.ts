@@ -20,6 +20,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { reportDrift } from '../lib/ci/drift-issue.ts';
+import { EXIT_USAGE, startCli, UsageError, type CliDefinition } from '../lib/cli.ts';
 import { checkBodySize, checkMarker, CommentInputError, GitHub, upsertStickyComment, withMarker } from '../lib/ci/pr-comment.ts';
 
 const USAGE =
@@ -30,8 +31,8 @@ type Request =
   | { readonly mode: 'comment'; readonly marker: string; readonly bodyFile: string; readonly pr: number | undefined }
   | { readonly mode: 'drift'; readonly title: string; readonly bodyFile: string; readonly closeIfClean: boolean; readonly label: string | undefined };
 
-function usage(message: string): CommentInputError {
-  return new CommentInputError(`${message}\n${USAGE}`);
+function usage(message: string): UsageError {
+  return new UsageError(message);
 }
 
 function parse(args: readonly string[]): Request {
@@ -99,8 +100,7 @@ function eventPullRequest(): number {
   return number;
 }
 
-async function main(): Promise<void> {
-  const request = parse(process.argv.slice(2));
+async function run(request: ReturnType<typeof parse>) {
   const body = readBody(request.bodyFile);
   // Before anything else, so an oversize report fails the same locally and in CI.
   checkBodySize(request.mode === 'comment' ? withMarker(request.marker, body) : body);
@@ -123,7 +123,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exit(error instanceof CommentInputError ? 2 : 1);
-});
+export const cli: CliDefinition<ReturnType<typeof parse>> = {
+  usage: USAGE,
+  parse,
+  run,
+  exitCodeOf: (error) => (error instanceof CommentInputError ? EXIT_USAGE : undefined),
+};
+if (require.main === module) startCli(cli);

@@ -9,7 +9,8 @@
  * Exits 0 when both answer 200, 1 when either still fails at the deadline,
  * 2 on a usage error.
  */
-import { ENVIRONMENTS, selectEnvironments, UnknownEnvironmentError } from '../environments/index.ts';
+import { environmentNamed, UnknownEnvironmentError } from '../environments/index.ts';
+import { EXIT_USAGE, startCli, UsageError, type CliDefinition } from '../lib/cli.ts';
 
 /** The design's two health endpoints. */
 export const SMOKE_PATHS = ['/health', '/api/health'] as const;
@@ -29,8 +30,6 @@ function parse(args: readonly string[]): { environment: string; timeoutSeconds: 
   return { environment: positional[0]!, timeoutSeconds };
 }
 
-class UsageError extends Error {}
-
 async function check(url: string): Promise<string | undefined> {
   try {
     const response = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(10_000) });
@@ -40,32 +39,35 @@ async function check(url: string): Promise<string | undefined> {
   }
 }
 
-async function main(): Promise<number> {
-  const request = parse(process.argv.slice(2));
-  const [config] = selectEnvironments(request.environment);
-  const urls = SMOKE_PATHS.map((path) => `https://${config!.edge.domainName}${path}`);
-  const deadline = Date.now() + request.timeoutSeconds * 1000;
-  for (;;) {
-    const failures = (await Promise.all(urls.map(async (url) => [url, await check(url)] as const))).filter(([, problem]) => problem !== undefined);
+async function run(request: ReturnType<typeof parse>) {
+  const config = environmentNamed(request.environment);
+  const urls = SMOKE_PATHS.map((path) => `https://${config.edge.domainName}${path}`);
+  const start = Date.now();
+  const deadline = start + request.timeoutSeconds * 1000;
+  console.log(`Checking ${urls.join(' and ')} every 10 s for up to ${request.timeoutSeconds} s.`);
+  for (let attempt = 1; ; attempt++) {
+    const results = await Promise.all(urls.map(async (url) => [url, await check(url)] as const));
+    const failures = results.filter(([, problem]) => problem !== undefined);
     if (failures.length === 0) {
-      console.log(`${config!.name} serves: ${urls.join(', ')} answer 200.`);
+      console.log(`${config.name} serves: ${urls.join(', ')} answer 200.`);
       return 0;
     }
+    const elapsed = Math.round((Date.now() - start) / 1000);
+    // Each attempt says what it saw, so a slow rollout never looks like a hung command.
+    console.log(`attempt ${attempt} at ${elapsed} s: ${results.map(([url, problem]) => `${new URL(url).pathname} ${problem ?? '200'}`).join(', ')}`);
     if (Date.now() >= deadline) {
       for (const [url, problem] of failures) console.error(`${url}: ${problem}`);
-      console.error(`${config!.name} did not pass its smoke test within ${request.timeoutSeconds} s.`);
+      console.error(`${config.name} did not pass its smoke test within ${request.timeoutSeconds} s.`);
       return 1;
     }
-    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, Math.max(0, deadline - Date.now()))));
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof UsageError) console.error(`${error.message}\n${USAGE}`);
-    else if (error instanceof UnknownEnvironmentError) console.error(`Unknown environment "${error.names.join('", "')}"; valid names are: ${ENVIRONMENTS.map((e) => e.name).join(', ')}`);
-    else console.error(error instanceof Error ? error.message : String(error));
-    process.exit(error instanceof UsageError || error instanceof UnknownEnvironmentError ? 2 : 1);
-  },
-);
+export const cli: CliDefinition<ReturnType<typeof parse>> = {
+  usage: USAGE,
+  parse,
+  run,
+  exitCodeOf: (error) => (error instanceof UnknownEnvironmentError ? EXIT_USAGE : undefined),
+};
+if (require.main === module) startCli(cli);

@@ -4,10 +4,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Fn, Op, TerraformVariable, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../environments/types.ts';
-import { infrastructureStackName } from './infrastructure-stack.ts';
-
-/** The variable that points both providers at a local tunnel to the private API endpoint. */
-export const TUNNEL_PORT_VARIABLE = 'cluster_api_tunnel_port';
+import { infrastructureStackName, TUNNEL_PORT_VARIABLE } from './stack-names.ts';
 
 /**
  * Configures the Kubernetes and Helm providers for the environment's cluster.

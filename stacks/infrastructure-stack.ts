@@ -10,7 +10,7 @@ import { ManagedStoreAlarms } from '../modules/monitoring/managed-store-alarms.t
 import { PostgresDatabase } from '../modules/rds.ts';
 import { DocumentStorage } from '../modules/s3.ts';
 import { Vpc } from '../modules/vpc.ts';
-import { awsProvider, requireTerraformVersion, secretNamePrefix, stateBackend } from './stack-foundation.ts';
+import { awsProvider, cacheAuthSecretName, requireTerraformVersion, secretNamePrefix, stateBackend } from './stack-foundation.ts';
 import { clusterAccessGrants } from './cluster-access.ts';
 import { postgresMaxConnections } from '../lib/aws-catalog.ts';
 import { rotationWindowWithin } from '../lib/weekly-cron.ts';
@@ -175,7 +175,7 @@ export class InfrastructureStack extends TerraformStack {
       vpcId: network.vpcId,
       subnetIds: network.databaseSubnetIds,
       allowedSecurityGroupIds: clusterSources,
-      authSecretName: `${secretPrefix}/cache/auth`,
+      authSecretName: cacheAuthSecretName(secretPrefix),
       // The app signs in as its IAM user; the AUTH token is left to the metrics exporter, which cannot sign.
       defaultUserAccess: 'monitoring',
       logRetentionDays: config.cluster.logRetentionDays,

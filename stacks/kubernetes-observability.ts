@@ -1,6 +1,7 @@
 import { DataAwsLb } from '@cdktf/provider-aws/lib/data-aws-lb';
 import { Fn, type ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
+import { environmentLogGroupPatterns } from './stack-names.ts';
 import type { EnvironmentConfig, NodeGroupConfig } from '../environments/types.ts';
 import { eksAddonRoleName } from '../modules/eks.ts';
 import { ContainerLogs } from '../modules/kubernetes/monitoring/container-logs.ts';
@@ -73,6 +74,7 @@ export function observeCluster(scope: Construct, w: ObservabilityWiring): { moni
   const monitoring = new ClusterMonitoring(scope, 'Monitoring', {
     clusterName: w.clusterName,
     region: w.config.region,
+    readableLogGroupNames: environmentLogGroupPatterns(w.config.name),
     namespace: w.systemNamespace,
     nodeAgentsNamespace: logs.namespaceName,
     appNamespace: w.appNamespace,

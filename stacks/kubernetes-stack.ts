@@ -14,7 +14,8 @@ import { DnsValidatedCertificate } from '../modules/edge/certificate.ts';
 import { DnsZone } from '../modules/edge/dns-zone.ts';
 import { RegionalOrigin } from '../modules/edge/regional-origin.ts';
 import { AppRole } from '../modules/identity/app-role.ts';
-import { AWS_COMPONENTS, HEXABID_COMPONENTS, HexabidRelease, hexabidServiceAccountNames, type HexabidComponent } from '../modules/kubernetes/hexabid-release.ts';
+import { AWS_COMPONENTS, HEXABID_COMPONENTS, HexabidRelease, hexabidServiceAccountNames, type HexabidComponent, type HexabidEnvironmentValues } from '../modules/kubernetes/hexabid-release.ts';
+import { databaseUserSecretNames } from '../modules/security/database-users.ts';
 import { KubernetesNamespace } from '../modules/kubernetes/namespace.ts';
 import { SearchRoleMapping } from '../modules/kubernetes/search-role-mapping.ts';
 import { SearchSnapshots } from '../modules/kubernetes/search-snapshots.ts';
@@ -22,7 +23,7 @@ import { WebApplicationFirewall } from '../modules/edge/waf.ts';
 import { configureClusterProviders } from './cluster-connection.ts';
 import { InfrastructureOutputs } from './infrastructure-outputs.ts';
 import { imageTagVariable } from './image-tag-variable.ts';
-import { awsProvider, requireTerraformVersion, secretNamePrefix, stateBackend } from './stack-foundation.ts';
+import { awsProvider, cacheAuthSecretName, requireTerraformVersion, secretNamePrefix, stateBackend } from './stack-foundation.ts';
 import { TerraformPlanAccess } from '../modules/kubernetes/terraform-plan-access.ts';
 import { TERRAFORM_PLANNERS_GROUP } from './cluster-access.ts';
 import { infrastructureStackName, kubernetesStackName } from './stack-names.ts';
@@ -47,6 +48,28 @@ export const THIRD_PARTY_SECRETS = [
   { name: 'sendgrid', description: 'SendGrid API key. JSON: {"api-key": "..."}' },
   { name: 'twilio', description: 'Twilio credentials. JSON: {"account-sid": "...", "auth-token": "..."}' },
 ] as const;
+
+/**
+ * What the app's release takes from the environment (hexabid-release.ts,
+ * `environmentValues`): its domain, VPC range, and the names of the secrets
+ * the infrastructure stack and this stack make, under the environment's
+ * prefix (a standby's is its primary's: it reads the replicated copies).
+ */
+export function hexabidEnvironmentValues(config: EnvironmentConfig): HexabidEnvironmentValues {
+  const prefix = secretNamePrefix(config);
+  const database = databaseUserSecretNames(prefix);
+  return {
+    domainName: config.edge.domainName,
+    vpcCidr: config.network.vpcCidr,
+    secretNames: {
+      db: database.app,
+      dbReader: database.appReadonly,
+      dbMigrator: database.migrator,
+      redis: cacheAuthSecretName(prefix),
+      ...(Object.fromEntries(THIRD_PARTY_SECRETS.map((s) => [s.name, `${prefix}/${s.name}`])) as Record<(typeof THIRD_PARTY_SECRETS)[number]['name'], string>),
+    },
+  };
+}
 
 /**
  * The environment's part in DNS failover: a primary with disaster recovery
@@ -278,6 +301,7 @@ export class KubernetesStack extends TerraformStack {
       chartDirectory: CHART_DIR,
       namespace: app.namespaceName,
       valuesFile: config.app.valuesFile,
+      environment: hexabidEnvironmentValues(config),
       imageTag: imageTag.stringValue,
       endpoints: {
         databaseHost: infra.string('db_instance_address'),
@@ -292,7 +316,6 @@ export class KubernetesStack extends TerraformStack {
       },
       imageRepositories: imageRepositoryUrls(config),
       searchSigningRegion: config.region,
-      vpcCidr: config.network.vpcCidr,
       monitoringNamespace: SYSTEM_NAMESPACE,
       cacheIamSignIn: { user: infra.string('cache_app_user_name'), replicationGroupId: infra.string('cache_replication_group_id'), region: config.region },
       dnsFailover: failover && origin ? { setIdentifier: config.region, role: failover.role, healthCheckId: origin.healthCheckId } : undefined,

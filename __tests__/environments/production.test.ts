@@ -86,6 +86,6 @@ describe('production scaled for 1000 tenants', () => {
   });
 
   it('serves hexabid.in from the existing apex zone, and needs an immutable image tag on every deploy', () => {
-    expectKubernetesLayer(production, { domainName: 'hexabid.in', ownsZone: false, requiresImageTag: true });
+    expectKubernetesLayer(production, { domainName: 'hexabid.in', zoneName: 'hexabid.in', requiresImageTag: true });
   });
 });

@@ -1,9 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnvironmentConfig } from '../../environments/types.ts';
 import { helm, parseDocuments, type KubeObject } from '../chart/helm.ts';
-import { resourcesOf, synthKubernetesEnvironment, type TfJson } from './synth.ts';
+import { resourcesOf, scratchDir, synthKubernetesEnvironment, type TfJson } from './synth.ts';
 
 /** What Terraform would put in place of each reference, per override. */
 export const TERRAFORM_SAMPLES: Readonly<Record<string, string>> = {
@@ -73,7 +72,7 @@ export async function renderHexabidRelease(config: EnvironmentConfig, cacheKey: 
   let objects = renders.get(key);
   if (!objects) {
     objects = (async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'hexabid-values-'));
+      const dir = scratchDir('hexabid-values');
       try {
         const valueFiles = (release.values ?? []).map((text: string, i: number) => {
           const file = join(dir, `values-${i}.yaml`);

@@ -1,29 +1,30 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ACCOUNT, ROLE_NAMES, roleArn } from '../../environments/account.ts';
+import { accountOf, ACCOUNTS, NON_PRODUCTION_ACCOUNT, ROLE_NAMES, roleArn } from '../../environments/account.ts';
 import { ENVIRONMENTS } from '../../environments/index.ts';
 import { affectedStacks, allStacks, matchRule, AFFECT_RULES } from '../../lib/ci/affected-stacks.ts';
+import { bootstrapStackName, infrastructureStackName, kubernetesStackName, standbyStackName } from '../../stacks/stack-names.ts';
+import { scratchDir } from '../helpers/synth.ts';
 
 const run = promisify(execFile);
 const stacksOf = (files: string[]): string[] => affectedStacks(files).include.map((s) => s.stack);
 
+const BOOTSTRAPS = ACCOUNTS.map(bootstrapStackName);
+/** The accounts' bootstraps, then the primaries' stacks in deploy order: each environment's infrastructure, then its Kubernetes stack, then a standby's always-on stack with its primary. */
 const EVERY_STACK = [
-  'hexabid-bootstrap',
-  'hexabid-dev',
-  'hexabid-dev-k8s',
-  'hexabid-staging',
-  'hexabid-staging-k8s',
-  'hexabid-production',
-  'hexabid-production-k8s',
-  // A standby's always-on stack; its failover stacks are never planned (they read state that exists only after a failover).
-  'hexabid-production-dr-standby',
+  ...BOOTSTRAPS,
+  ...ENVIRONMENTS.filter((e) => !e.standbyFor).flatMap((e) => [
+    infrastructureStackName(e),
+    kubernetesStackName(e),
+    // A standby's always-on stack; its failover stacks are never planned (they read state that exists only after a failover).
+    ...ENVIRONMENTS.filter((s) => s.standbyFor?.primary === e.name).map(standbyStackName),
+  ]),
 ];
-const FAILOVER_ONLY_STACKS = ['hexabid-production-dr', 'hexabid-production-dr-k8s'];
-const K8S_STACKS = ['hexabid-dev-k8s', 'hexabid-staging-k8s', 'hexabid-production-k8s'];
+const FAILOVER_ONLY_STACKS = ENVIRONMENTS.filter((e) => e.standbyFor).flatMap((e) => [infrastructureStackName(e), kubernetesStackName(e)]);
+const K8S_STACKS = ENVIRONMENTS.filter((e) => !e.standbyFor).map(kubernetesStackName);
 
 describe('the stacks a change affects', () => {
   it('knows every stack the app synthesizes, named as the app names them, in apply order', async () => {
@@ -35,7 +36,7 @@ describe('the stacks a change affects', () => {
     const names = await import('../../stacks/stack-names.ts');
     expect((await import('../../stacks/infrastructure-stack.ts')).infrastructureStackName).toBe(names.infrastructureStackName);
     expect((await import('../../stacks/kubernetes-stack.ts')).kubernetesStackName).toBe(names.kubernetesStackName);
-    expect((await import('../../stacks/bootstrap-stack.ts')).BOOTSTRAP_STACK_NAME).toBe(names.BOOTSTRAP_STACK_NAME);
+    expect(BOOTSTRAPS).toEqual(ACCOUNTS.map(names.bootstrapStackName));
   });
 
   it('plans every environment for a change to shared code, config or dependencies', () => {
@@ -45,22 +46,26 @@ describe('the stacks a change affects', () => {
     }
   });
 
-  it("plans only an environment's own stacks, and the bootstrap whose quotas add them up, for its config file", () => {
+  it("plans only an environment's own stacks, and its account's bootstrap whose quotas add them up, for its config file", () => {
     const result = affectedStacks(['environments/staging.ts']);
     const staging = ENVIRONMENTS.find((e) => e.name === 'staging')!;
-    const planRoleArn = roleArn(ROLE_NAMES.ciPlan);
+    const planRoleArn = roleArn(ROLE_NAMES.ciPlan, NON_PRODUCTION_ACCOUNT);
+    const accountId = NON_PRODUCTION_ACCOUNT.accountId;
     expect(result.include).toEqual([
-      { stack: 'hexabid-bootstrap', environment: null, kind: 'bootstrap', order: 0, region: ACCOUNT.region, planRoleArn },
-      { stack: 'hexabid-staging', environment: 'staging', kind: 'infrastructure', order: 1, region: staging.region, planRoleArn },
-      { stack: 'hexabid-staging-k8s', environment: 'staging', kind: 'kubernetes', order: 2, region: staging.region, planRoleArn },
+      { stack: bootstrapStackName(NON_PRODUCTION_ACCOUNT), environment: null, accountId, kind: 'bootstrap', order: 0, region: NON_PRODUCTION_ACCOUNT.region, planRoleArn, plannedInPullRequests: true },
+      { stack: 'hexabid-staging', environment: 'staging', accountId, kind: 'infrastructure', order: 1, region: staging.region, planRoleArn, plannedInPullRequests: true },
+      { stack: 'hexabid-staging-k8s', environment: 'staging', accountId, kind: 'kubernetes', order: 2, region: staging.region, planRoleArn, plannedInPullRequests: true },
     ]);
     expect(result.files[0]).toMatchObject({ file: 'environments/staging.ts', environment: 'staging' });
-    expect(stacksOf(['environments/production.ts'])).toEqual(['hexabid-bootstrap', 'hexabid-production', 'hexabid-production-k8s']);
+    const production = affectedStacks(['environments/production.ts']).include;
+    expect(production.map((s) => s.stack)).toEqual(['hexabid-bootstrap-production', 'hexabid-production', 'hexabid-production-k8s']);
+    // Production's plan role trusts only the protected plan environment: no pull request plans it.
+    expect(production.every((s) => !s.plannedInPullRequests && s.planRoleArn === roleArn(ROLE_NAMES.ciPlan, accountOf(ENVIRONMENTS.find((e) => e.name === 'production')!)))).toBe(true);
   });
 
   it('maps environment files from the environment names, not from a list of its own', () => {
-    const qa = affectedStacks(['environments/qa.ts', 'helm/hexabid/values.yaml'], [{ name: 'qa', region: 'eu-west-1' }]);
-    expect(qa.include.map((s) => s.stack)).toEqual(['hexabid-bootstrap', 'hexabid-qa', 'hexabid-qa-k8s']);
+    const qa = affectedStacks(['environments/qa.ts', 'helm/hexabid/values.yaml'], [{ name: 'qa', region: 'eu-west-1', accountId: NON_PRODUCTION_ACCOUNT.accountId, isProduction: false }]);
+    expect(qa.include.map((s) => s.stack)).toEqual([bootstrapStackName(NON_PRODUCTION_ACCOUNT), 'hexabid-qa', 'hexabid-qa-k8s']);
     // Without a "dev" environment, dev.ts is just another shared file.
     expect(matchRule('environments/dev.ts', ['qa'])?.environment).toBeUndefined();
     for (const env of ENVIRONMENTS) expect(matchRule(`environments/${env.name}.ts`, ENVIRONMENTS.map((e) => e.name))?.environment).toBe(env.name);
@@ -75,13 +80,13 @@ describe('the stacks a change affects', () => {
 
   it('plans the infrastructure stacks and the Kubernetes stacks that read their outputs for the infrastructure stack code', () => {
     for (const file of ['stacks/infrastructure-stack.ts', 'stacks/infrastructure-outputs.ts']) {
-      expect(stacksOf([file]), file).toEqual(EVERY_STACK.filter((s) => s !== 'hexabid-bootstrap'));
+      expect(stacksOf([file]), file).toEqual(EVERY_STACK.filter((s) => !BOOTSTRAPS.includes(s)));
     }
   });
 
-  it('plans only the bootstrap for its config and its stack', () => {
-    expect(stacksOf(['environments/bootstrap.ts'])).toEqual(['hexabid-bootstrap']);
-    expect(stacksOf(['stacks/bootstrap-stack.ts'])).toEqual(['hexabid-bootstrap']);
+  it('plans only the bootstraps for their config and their stack', () => {
+    expect(stacksOf(['environments/bootstrap.ts'])).toEqual(BOOTSTRAPS);
+    expect(stacksOf(['stacks/bootstrap-stack.ts'])).toEqual(BOOTSTRAPS);
   });
 
   it('plans nothing for documentation, tests and CI tooling', () => {
@@ -100,13 +105,14 @@ describe('the stacks a change affects', () => {
 
   it('orders the union: bootstrap, then each environment in deploy order, infrastructure before Kubernetes', () => {
     const result = affectedStacks(['helm/hexabid/Chart.yaml', 'environments/production.ts', 'docs/x.md']);
-    expect(result.include.map((s) => [s.order, s.stack, s.kind])).toEqual([
-      [0, 'hexabid-bootstrap', 'bootstrap'],
-      [1, 'hexabid-dev-k8s', 'kubernetes'],
-      [2, 'hexabid-staging-k8s', 'kubernetes'],
-      [3, 'hexabid-production', 'infrastructure'],
-      [4, 'hexabid-production-k8s', 'kubernetes'],
-    ]);
+    const expected: [string, string][] = [
+      ['hexabid-bootstrap-production', 'bootstrap'],
+      ...ENVIRONMENTS.filter((e) => !e.standbyFor).flatMap((e): [string, string][] => [
+        ...(e.name === 'production' ? [[infrastructureStackName(e), 'infrastructure'] as [string, string]] : []),
+        [kubernetesStackName(e), 'kubernetes'],
+      ]),
+    ];
+    expect(result.include.map((s) => [s.order, s.stack, s.kind])).toEqual(expected.map(([stack, kind], order) => [order, stack, kind]));
   });
 
   it('takes paths as given on the command line: ./ prefixes, blank lines and repeats', () => {
@@ -126,19 +132,30 @@ describe('the stacks a change affects', () => {
 });
 
 describe('npm run ci:affected', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hexabid-affected-'));
+  const dir = scratchDir('hexabid-affected');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('prints one stack per line with --format lines, and writes the matrix to $GITHUB_OUTPUT', async () => {
     const output = join(dir, 'output');
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/affected-stacks.ts', '--files', 'environments/staging.ts', 'docs/x.md', '--format', 'lines'], {
+    const { stdout, stderr } = await run(process.execPath, ['--require', 'tsx/cjs', 'scripts/affected-stacks.ts', '--files', 'environments/staging.ts', 'docs/x.md', '--format', 'lines'], {
       cwd: join(__dirname, '..', '..'),
       env: { ...process.env, GITHUB_OUTPUT: output, GITHUB_ACTIONS: '' },
     });
-    expect(stdout).toBe('hexabid-bootstrap\nhexabid-staging\nhexabid-staging-k8s\n');
+    expect(stdout).toBe(`${bootstrapStackName(NON_PRODUCTION_ACCOUNT)}\nhexabid-staging\nhexabid-staging-k8s\n`);
     expect(stderr).toContain('docs/x.md -> no stack');
     const matrix = { include: affectedStacks(['environments/staging.ts']).include };
-    expect(readFileSync(output, 'utf8')).toBe(`matrix=${JSON.stringify(matrix)}\naffected=true\n`);
-    expect(JSON.stringify(matrix)).toMatch(/^\{"include":\[\{"stack":"hexabid-bootstrap","environment":null,"kind":"bootstrap","order":0,/);
+    expect(readFileSync(output, 'utf8')).toBe(`matrix=${JSON.stringify(matrix)}\naffected=true\nafter_merge=\n`);
+    expect(JSON.stringify(matrix)).toMatch(/^\{"include":\[\{"stack":"hexabid-bootstrap-nonproduction","environment":null,"accountId":"\d{12}","kind":"bootstrap","order":0,/);
+  });
+
+  it("leaves production's stacks out of a pull request's matrix, and says they are planned after the merge", async () => {
+    const output = join(dir, 'output-production');
+    const { stdout, stderr } = await run(process.execPath, ['--require', 'tsx/cjs', 'scripts/affected-stacks.ts', '--files', 'environments/production.ts'], {
+      cwd: join(__dirname, '..', '..'),
+      env: { ...process.env, GITHUB_OUTPUT: output, GITHUB_ACTIONS: '' },
+    });
+    expect(JSON.parse(stdout)).toEqual({ include: [] });
+    expect(stderr).toContain('Planned after the merge by the deploy workflow, not in a pull request: hexabid-bootstrap-production, hexabid-production, hexabid-production-k8s');
+    expect(readFileSync(output, 'utf8')).toBe('matrix={"include":[]}\naffected=false\nafter_merge=hexabid-bootstrap-production hexabid-production hexabid-production-k8s\n');
   });
 });

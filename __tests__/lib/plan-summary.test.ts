@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { reportSaysNoChanges } from '../../lib/ci/drift-issue.ts';
@@ -10,6 +9,7 @@ import { DATA_BEARING_TYPES, isDataBearingType } from '../../lib/plan-summary/da
 import { parsePlan, PlanFormatError, type JsonValue, type Plan } from '../../lib/plan-summary/plan-format.ts';
 import { isSensitiveAt, looksLikeCredential, touchesMark } from '../../lib/plan-summary/sensitive.ts';
 import { codeSpan, COMMENT_LIMIT, environmentOfStack, escapeText, isGated, planFingerprint, summarizePlan, SummaryOptionsError, type SummaryOptions } from '../../lib/plan-summary/summarize.ts';
+import { scratchDir } from '../helpers/synth.ts';
 
 const root = resolve(__dirname, '..', '..');
 const fixtures = join(root, '__tests__', 'fixtures', 'plans');
@@ -215,16 +215,27 @@ describe('summarizePlan options', () => {
 });
 
 describe('planFingerprint', () => {
-  it('changes with what the plan touches, not with the values', () => {
+  it('changes with every value a change would write, not only with what it touches: an approval pins the values too', () => {
     const base = raw('production-db-destroy');
     const fingerprint = planFingerprint(parsePlan(base));
-    const values = structuredClone(base) as { resource_changes: { address: string; change: { before: Record<string, unknown> } }[] };
+    expect(fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    const values = structuredClone(base) as { resource_changes: { address: string; change: { before: Record<string, unknown>; after: Record<string, unknown> | null } }[] };
     values.resource_changes[2]!.change.before.force_destroy = true;
-    expect(planFingerprint(parsePlan(values))).toBe(fingerprint);
-    const other = structuredClone(values);
+    expect(planFingerprint(parsePlan(values))).not.toBe(fingerprint);
+    const other = structuredClone(base) as typeof values;
     other.resource_changes[0]!.address = 'module.database.aws_db_instance.other';
     expect(planFingerprint(parsePlan(other))).not.toBe(fingerprint);
-    expect(fingerprint).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('ignores the order of the changes and entries that change nothing', () => {
+    const base = raw('mixed') as { resource_changes: { change: { actions: string[] } }[] };
+    const fingerprint = planFingerprint(parsePlan(base));
+    const reordered = structuredClone(base);
+    reordered.resource_changes.reverse();
+    expect(planFingerprint(parsePlan(reordered))).toBe(fingerprint);
+    const noOp = structuredClone(base);
+    noOp.resource_changes.push({ ...structuredClone(base.resource_changes[0]!), address: 'aws_s3_bucket.untouched', change: { ...structuredClone(base.resource_changes[0]!.change), actions: ['no-op'] } } as never);
+    expect(planFingerprint(parsePlan(noOp))).toBe(fingerprint);
   });
 });
 
@@ -426,13 +437,13 @@ describe('Markdown escaping', () => {
 });
 
 describe('npm run plan:summary', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'plan-summary-'));
+  const dir = scratchDir('plan-summary');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   /** Runs the CLI; resolves with its exit code and output, whatever the code. */
   function cli(args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((done) => {
-      const child = execFile(process.execPath, ['--import', 'tsx', 'scripts/plan-summary.ts', ...args], { cwd: root }, (error, stdout, stderr) => {
+      const child = execFile(process.execPath, ['--require', 'tsx/cjs', 'scripts/plan-summary.ts', ...args], { cwd: root }, (error, stdout, stderr) => {
         done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
       });
       child.stdin!.end(stdin ?? '');

@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { reportDrift, reportSaysNoChanges } from '../../lib/ci/drift-issue.ts';
 import { CommentInputError, GitHub, GitHubApiError, MAX_BODY_CHARS, nextPage, upsertStickyComment, type FetchInit } from '../../lib/ci/pr-comment.ts';
+import { scratchDir } from '../helpers/synth.ts';
 
 const API = 'https://api.github.test';
 const MARKER = '<!-- hexabid-plan:hexabid-dev -->';
@@ -324,14 +324,14 @@ describe('the drift issue', () => {
 });
 
 describe('npm run ci:comment', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hexabid-comment-'));
+  const dir = scratchDir('hexabid-comment');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('refuses an oversize body with exit 2 and a message, before needing a token', async () => {
     const file = join(dir, 'plan.md');
     writeFileSync(file, 'x'.repeat(MAX_BODY_CHARS));
     const env = { ...process.env, GITHUB_TOKEN: '', GITHUB_EVENT_PATH: '' };
-    const failure = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/pr-comment.ts', '--marker', MARKER, '--body-file', file], {
+    const failure = await promisify(execFile)(process.execPath, ['--require', 'tsx/cjs', 'scripts/pr-comment.ts', '--marker', MARKER, '--body-file', file], {
       cwd: join(__dirname, '..', '..'),
       env,
     }).then(

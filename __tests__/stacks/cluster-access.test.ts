@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { clusterAdminRoleArns, clusterDeveloperRoleArns, clusterPlanRoleArns, clusterViewRoleArns } from '../../environments/account.ts';
+import { accountOf, clusterAdminRoleArns, clusterDeveloperRoleArns, clusterPlanRoleArns, clusterViewRoleArns } from '../../environments/account.ts';
 import { ENVIRONMENTS } from '../../environments/index.ts';
 import { TERRAFORM_PLANNERS_GROUP } from '../../stacks/cluster-access.ts';
 import { resourcesOf, synthEnvironment, synthKubernetesEnvironment } from '../helpers/synth.ts';
 
 describe.each(ENVIRONMENTS)('cluster access of $name', (config) => {
+  const account = accountOf(config);
   const infra = synthEnvironment(config).json;
   const k8s = synthKubernetesEnvironment(config).json;
   const entries = resourcesOf(infra, 'aws_eks_access_entry');
@@ -13,17 +14,21 @@ describe.each(ENVIRONMENTS)('cluster access of $name', (config) => {
     return resourcesOf(infra, 'aws_eks_access_policy_association').filter((a) => a.principal_arn === `\${aws_eks_access_entry.${key}.principal_arn}`);
   };
 
-  it('gives developers the edit policy in the app namespace, and nothing elsewhere', () => {
-    for (const arn of clusterDeveloperRoleArns()) {
+  // Production's Secrets hold its credentials: there developers view (no Secret, no exec), elsewhere they edit.
+  it(`gives developers the ${config.isProduction ? 'view' : 'edit'} policy in the app namespace, and nothing elsewhere`, () => {
+    for (const arn of clusterDeveloperRoleArns(account)) {
       expect(entries.find((e) => e.principal_arn === arn)!.kubernetes_groups).toBeUndefined();
       expect(policyOf(arn)).toEqual([
-        expect.objectContaining({ policy_arn: expect.stringMatching(/\/AmazonEKSEditPolicy$/), access_scope: { type: 'namespace', namespaces: [config.kubernetes.appNamespace] } }),
+        expect.objectContaining({
+          policy_arn: expect.stringMatching(config.isProduction ? /\/AmazonEKSViewPolicy$/ : /\/AmazonEKSEditPolicy$/),
+          access_scope: { type: 'namespace', namespaces: [config.kubernetes.appNamespace] },
+        }),
       ]);
     }
   });
 
   it('lets no one but ops change kube-system or an add-on namespace', () => {
-    const admins = new Set(clusterAdminRoleArns(config.name));
+    const admins = new Set(clusterAdminRoleArns(config.name, account));
     const keyOf = (ref: string) => /aws_eks_access_entry\.([^.]+)\.principal_arn/.exec(ref)![1]!;
     const principalOf = (ref: string) => infra.resource.aws_eks_access_entry![keyOf(ref)]!.principal_arn as string;
     for (const association of resourcesOf(infra, 'aws_eks_access_policy_association')) {
@@ -43,14 +48,14 @@ describe.each(ENVIRONMENTS)('cluster access of $name', (config) => {
   });
 
   it('gives the read-only role the view policy across the cluster, in no Kubernetes group', () => {
-    for (const arn of clusterViewRoleArns()) {
+    for (const arn of clusterViewRoleArns(account)) {
       expect(entries.find((e) => e.principal_arn === arn)!.kubernetes_groups).toBeUndefined();
       expect(policyOf(arn)).toEqual([expect.objectContaining({ policy_arn: expect.stringMatching(/\/AmazonEKSViewPolicy$/), access_scope: { type: 'cluster' } })]);
     }
   });
 
   it('gives the CI plan role view, plus the planners group', () => {
-    for (const arn of clusterPlanRoleArns()) {
+    for (const arn of clusterPlanRoleArns(account)) {
       expect(entries.find((e) => e.principal_arn === arn)!.kubernetes_groups).toEqual([TERRAFORM_PLANNERS_GROUP]);
       expect(policyOf(arn)).toEqual([expect.objectContaining({ policy_arn: expect.stringMatching(/\/AmazonEKSViewPolicy$/) })]);
     }

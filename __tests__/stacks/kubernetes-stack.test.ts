@@ -5,6 +5,8 @@ import { ENVIRONMENTS } from '../../environments/index.ts';
 import { CHART_DIR } from '../../lib/chart-path.ts';
 import { unscopedWriteActions } from '../../modules/internal/iam.ts';
 import { DISASTER_RECOVERY_OUTPUTS, INFRASTRUCTURE_OUTPUTS } from '../../stacks/infrastructure-stack.ts';
+import { environmentValues } from '../../modules/kubernetes/hexabid-release.ts';
+import { hexabidEnvironmentValues } from '../../stacks/kubernetes-stack.ts';
 import { secretNamePrefix } from '../../stacks/stack-foundation.ts';
 import { IMAGE_TAG_PATTERN } from '../../stacks/image-tag-variable.ts';
 import { onlyDataSource, onlyResource, parsePolicy, referencesIn, resourcesOf, synthEnvironment, synthKubernetesEnvironment } from '../helpers/synth.ts';
@@ -143,7 +145,7 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
     it('give every AWS role to Pod Identity, for this cluster and named service accounts only', () => {
       const roles = resourcesOf(json, 'aws_iam_role');
       expect(roles.map((r) => r.name).sort()).toEqual(
-        ['app', 'aws-load-balancer-controller', 'cluster-autoscaler', 'external-dns', 'external-secrets', 'fluent-bit', 'grafana', ...(snapshots ? ['search-snapshots'] : [])].map((r) => `${clusterName}-${r}`).sort(),
+        ['app', 'aws-load-balancer-controller', 'cluster-autoscaler', 'external-dns', 'external-secrets', 'fluent-bit', 'grafana', ...(snapshots ? ['search-snapshot-job'] : [])].map((r) => `${clusterName}-${r}`).sort(),
       );
       for (const role of roles) {
         const [statement, ...rest] = parsePolicy(role.assume_role_policy).Statement;
@@ -346,8 +348,14 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
   describe('the HexaBid release', () => {
     const hexabid = () => release(json, 'hexabid');
 
-    it(`carries exactly ${config.app.valuesFile} as its values`, () => {
-      expect(hexabid().values).toEqual([readFileSync(join(CHART_DIR, config.app.valuesFile), 'utf8')]);
+    it(`carries exactly ${config.app.valuesFile} as its values, then the environment's domain, secret names and VPC`, () => {
+      expect(hexabid().values).toEqual([readFileSync(join(CHART_DIR, config.app.valuesFile), 'utf8'), JSON.stringify(environmentValues(hexabidEnvironmentValues(config)), null, 2)]);
+      const environment = hexabidEnvironmentValues(config);
+      expect(environment.domainName).toBe(config.edge.domainName);
+      // The network policies admit this environment's VPC, whatever region shares its values file.
+      expect(environment.vpcCidr).toBe(config.network.vpcCidr);
+      // A standby reads its primary's secrets, replicated to its region under the same names.
+      for (const name of Object.values(environment.secretNames)) expect(name.startsWith(`${secretNamePrefix(config)}/`), name).toBe(true);
     });
 
     it('overrides the endpoints, ARNs and service accounts from the infrastructure and this stack', () => {
@@ -375,9 +383,6 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
         'search.auth.type': 'aws-sigv4',
         'search.auth.region': config.region,
         'networkPolicy.monitoringNamespace': 'hexabid-system',
-        // The network policies admit this environment's VPC, whatever the shared values file says.
-        'networkPolicy.ingressCidrs[0]': config.network.vpcCidr,
-        'networkPolicy.dataCidrs[0]': config.network.vpcCidr,
         'redis.auth.type': 'iam',
         'redis.auth.user': output('cache_app_user_name'),
         'redis.auth.replicationGroupId': output('cache_replication_group_id'),

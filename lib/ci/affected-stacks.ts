@@ -4,9 +4,9 @@
  * knows affects every stack, because planning too much is only slower while
  * planning too little hides a change.
  */
-import { ACCOUNT, ROLE_NAMES, roleArn, type AccountConfig } from '../../environments/account.ts';
+import { ACCOUNTS, ROLE_NAMES, roleArn, type AccountConfig } from '../../environments/account.ts';
 import { ENVIRONMENTS } from '../../environments/index.ts';
-import { BOOTSTRAP_STACK_NAME, infrastructureStackName, kubernetesStackName, standbyStackName } from '../../stacks/stack-names.ts';
+import { bootstrapStackName, infrastructureStackName, kubernetesStackName, standbyStackName } from '../../stacks/stack-names.ts';
 
 export type StackKind = 'bootstrap' | 'infrastructure' | 'kubernetes';
 
@@ -30,12 +30,12 @@ export const AFFECT_RULES: readonly AffectRule[] = [
   {
     paths: ['environments/bootstrap.ts', 'stacks/bootstrap-stack.ts'],
     affects: ['bootstrap'],
-    why: 'the account bootstrap; only main.ts builds the bootstrap stack from them',
+    why: "the accounts' bootstraps; only main.ts builds the bootstrap stacks from them",
   },
   {
     paths: ['environments/<env>.ts'],
     affects: EVERY_STACK,
-    why: "one environment's config; the bootstrap too, as its quotas add up every environment's sizes",
+    why: "one environment's config; its account's bootstrap too, as its quotas add up the account's environments' sizes",
   },
   {
     paths: ['stacks/kubernetes-stack.ts', 'stacks/cluster-connection.ts'],
@@ -86,15 +86,24 @@ export const UNMATCHED_WHY = 'no rule knows this path, so every stack, to be saf
 /** One row of the GitHub Actions plan matrix. */
 export interface AffectedStack {
   readonly stack: string;
-  /** The environment the stack belongs to; null for the account's bootstrap. */
+  /** The environment the stack belongs to; null for an account's bootstrap. */
   readonly environment: string | null;
+  /** The account the stack is applied to. */
+  readonly accountId: string;
   readonly kind: StackKind;
   /** Position in apply order among the affected stacks, from 0 (matrix jobs do not keep list order). */
   readonly order: number;
   /** Where the stack's provider runs: its environment's region, the account's for the bootstrap. */
   readonly region: string;
-  /** The role CI plans every stack with (read-only, for pull requests and drift checks). */
+  /** The role CI plans the stack with: its account's plan role (read-only, and state and secrets for the refresh). */
   readonly planRoleArn: string;
+  /**
+   * Whether a pull request may plan it. A production account's stack may not:
+   * its plan role trusts only the protected GitHub environment of
+   * production's plans, so no branch's code reads production; the deploy
+   * workflow plans it after the merge, for its approver.
+   */
+  readonly plannedInPullRequests: boolean;
 }
 
 /** What one changed path matched, and so which stacks it affects. */
@@ -117,30 +126,38 @@ export interface AffectedStacksResult {
 export interface StackEnvironment {
   readonly name: string;
   readonly region: string;
+  readonly accountId: string;
+  readonly isProduction: boolean;
   /** Set on a standby, whose only planned stack is its always-on one. */
   readonly standbyFor?: { readonly primary: string };
 }
 
 /** Every stack the app synthesizes, in apply order, named as the app names them. */
-export function allStacks(environments: readonly StackEnvironment[] = ENVIRONMENTS, account: AccountConfig = ACCOUNT): AffectedStack[] {
-  const planRoleArn = roleArn(ROLE_NAMES.ciPlan, account);
-  const stacks: Omit<AffectedStack, 'order' | 'planRoleArn'>[] = [{ stack: BOOTSTRAP_STACK_NAME, environment: null, kind: 'bootstrap', region: account.region }];
+export function allStacks(environments: readonly StackEnvironment[] = ENVIRONMENTS, accounts: readonly AccountConfig[] = ACCOUNTS): AffectedStack[] {
+  type Row = Omit<AffectedStack, 'order'>;
+  const production = (accountId: string) => environments.some((e) => e.accountId === accountId && e.isProduction);
+  const row = (stack: string, environment: string | null, kind: StackKind, region: string, accountId: string): Row => {
+    const account = accounts.find((a) => a.accountId === accountId);
+    if (!account) throw new Error(`${stack}: account ${accountId} is not one of environments/account.ts`);
+    return { stack, environment, accountId, kind, region, planRoleArn: roleArn(ROLE_NAMES.ciPlan, account), plannedInPullRequests: !production(accountId) };
+  };
+  const stacks: Row[] = accounts.map((a) => row(bootstrapStackName(a), null, 'bootstrap', a.region, a.accountId));
   for (const environment of environments) {
-    const { name, region } = environment;
+    const { name, region, accountId } = environment;
     // A standby's failover stacks read state that exists only after a failover: synthesized and tested, never planned.
     if (environment.standbyFor) {
-      stacks.push({ stack: standbyStackName(environment), environment: name, kind: 'infrastructure', region });
+      stacks.push(row(standbyStackName(environment), name, 'infrastructure', region, accountId));
       continue;
     }
-    stacks.push({ stack: infrastructureStackName(environment), environment: name, kind: 'infrastructure', region });
-    stacks.push({ stack: kubernetesStackName(environment), environment: name, kind: 'kubernetes', region });
+    stacks.push(row(infrastructureStackName(environment), name, 'infrastructure', region, accountId));
+    stacks.push(row(kubernetesStackName(environment), name, 'kubernetes', region, accountId));
   }
-  return stacks.map((s, order) => withOrder(s, order, planRoleArn));
+  return stacks.map((s, order) => withOrder(s, order));
 }
 
 /** The row, keys in the order the matrix shows them. */
-function withOrder(s: Omit<AffectedStack, 'order' | 'planRoleArn'>, order: number, planRoleArn: string): AffectedStack {
-  return { stack: s.stack, environment: s.environment, kind: s.kind, order, region: s.region, planRoleArn };
+function withOrder(s: Omit<AffectedStack, 'order'>, order: number): AffectedStack {
+  return { stack: s.stack, environment: s.environment, accountId: s.accountId, kind: s.kind, order, region: s.region, planRoleArn: s.planRoleArn, plannedInPullRequests: s.plannedInPullRequests };
 }
 
 /** Paths as git prints them: from the root, forward slashes, no `./`. */
@@ -198,21 +215,23 @@ export function affectedStacks(
   files: readonly string[],
   environments: readonly StackEnvironment[] = ENVIRONMENTS,
   rules: readonly AffectRule[] = AFFECT_RULES,
-  account: AccountConfig = ACCOUNT,
+  accounts: readonly AccountConfig[] = ACCOUNTS,
 ): AffectedStacksResult {
-  const every = allStacks(environments, account);
+  const every = allStacks(environments, accounts);
   const names = environments.map((e) => e.name);
   const paths = [...new Set(files.map(normalizePath).filter((f) => f.length > 0))];
   const verdicts = paths.map((file): FileVerdict => {
     const match = matchRule(file, names, rules);
     const kinds = match?.rule.affects ?? EVERY_STACK;
+    // An environment's own file affects its stacks, and the bootstrap of its account only.
+    const accountOf = environments.find((e) => e.name === match?.environment)?.accountId;
     const stacks = every
       .filter((s) => kinds.includes(s.kind))
-      .filter((s) => match?.environment === undefined || s.environment === null || s.environment === match.environment)
+      .filter((s) => match?.environment === undefined || (s.environment === null ? s.accountId === accountOf : s.environment === match.environment))
       .map((s) => s.stack);
     return { file, rule: match?.rule, environment: match?.environment, stacks };
   });
   const hit = new Set(verdicts.flatMap((v) => v.stacks));
-  const include = every.filter((s) => hit.has(s.stack)).map((s, order) => withOrder(s, order, s.planRoleArn));
+  const include = every.filter((s) => hit.has(s.stack)).map((s, order) => withOrder(s, order));
   return { include, files: verdicts };
 }

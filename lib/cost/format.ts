@@ -197,8 +197,15 @@ export function formatTable(report: CostReport, comparison?: Comparison, options
     ...wrap(`List: ${report.priceTable.basis}. Committed: ${report.priceTable.committedBasis}.`, TABLE_WIDTH, ''),
     `${USAGE_MARK} usage-based: the quantity comes from the environment's usage file, not from the stacks.`,
     '',
-    'THE ACCOUNT',
+    a.accounts.length > 1 ? 'THE ACCOUNTS' : 'THE ACCOUNT',
     ...wrap(`${a.environments.join(', ')}; a standby is counted inside its primary's total.`, TABLE_WIDTH, '  ', '  '),
+    ...(a.accounts.length > 1
+      ? a.accounts.flatMap((acct) => {
+          // The figures lead, aligned; the environments wrap after them.
+          const lead = `  ${acct.name.padEnd(14)} ${usd(acct.monthlyUsd).padStart(12)} list ${usd(acct.committedMonthlyUsd).padStart(12)} committed: `;
+          return wrap(acct.environments.join(', '), TABLE_WIDTH, ' '.repeat(lead.length), lead);
+        })
+      : []),
     `  List       ${usd(a.monthlyUsd).padStart(12)} a month`,
     `  Committed  ${usd(a.committedMonthlyUsd).padStart(12)} a month`,
     ...(report.gst ? [`  ${gstLabel(report).padEnd(9)}  ${usd(gstOf(report, a.monthlyUsd)!).padStart(12)} on the list total, ${usd(gstOf(report, a.committedMonthlyUsd)!)} on the committed (--gst off leaves it out)`] : []),
@@ -306,8 +313,9 @@ export function formatMarkdown(report: CostReport, comparison?: Comparison): str
       `Lines marked ${USAGE_MARK} are usage-based: their quantities come from \`cost/usage/<environment>.yaml\`. ` +
       `${report.unverifiedPrices.length} of the prices used are unverified (listed below).`,
     '',
-    `**The account** (${a.environments.join(', ')}; a standby inside its primary's total): **${usd(a.monthlyUsd)}** a month at list, ${usd(a.committedMonthlyUsd)} committed` +
+    `**${a.accounts.length > 1 ? 'The accounts' : 'The account'}** (${a.environments.join(', ')}; a standby inside its primary's total): **${usd(a.monthlyUsd)}** a month at list, ${usd(a.committedMonthlyUsd)} committed` +
       `${report.gst ? `; ${gstLabel(report)} on top: ${usd(gstOf(report, a.monthlyUsd)!)}` : ''}; ${usd(a.atMaxUsd)} with every node group at its maximum.`,
+    ...(a.accounts.length > 1 ? ['', ...a.accounts.map((acct) => `- ${acct.name}: ${usd(acct.monthlyUsd)} at list, ${usd(acct.committedMonthlyUsd)} committed (${acct.environments.join(', ')})`)] : []),
     '',
     '#### Environments',
     '',

@@ -7,6 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { ACCOUNTS, accountOf, type AccountConfig } from '../../environments/account.ts';
 import { ENVIRONMENTS } from '../../environments/index.ts';
 import { budgetOf, budgetStatus, type BudgetStatus } from './budget.ts';
 import { DESIGN_ESTIMATES } from './design.ts';
@@ -59,12 +60,27 @@ export interface EnvironmentReport {
 }
 
 export interface AccountTotal {
-  /** Every deployed environment and the shared stack, a standby once (inside its primary). */
+  /** Every deployed environment and each account's shared stack, a standby once (inside its primary). */
   readonly environments: readonly string[];
   readonly monthlyUsd: number;
   readonly committedMonthlyUsd: number;
   /** With every node group at its maximum. */
   readonly atMaxUsd: number;
+  /** The same, account by account (environments/account.ts), in the order the accounts bootstrap. */
+  readonly accounts: readonly (Omit<AccountTotal, 'accounts'> & { readonly name: string })[];
+}
+
+/** The shared stack of an account (its bootstrap) goes by `shared-<account>`. */
+export function sharedEstimateName(account: AccountConfig): string {
+  return `shared-${account.name}`;
+}
+
+/** The account a deployed environment or a shared stack bills to; undefined for a scenario. */
+function billedAccount(name: string): AccountConfig | undefined {
+  const shared = ACCOUNTS.find((a) => sharedEstimateName(a) === name);
+  if (shared) return shared;
+  const config = ENVIRONMENTS.find((e) => e.name === name);
+  return config ? accountOf(config) : undefined;
 }
 
 export interface CostReport {
@@ -106,14 +122,15 @@ function repositoryPath(path: string): string {
 
 function kindOf(name: string): ReportKind {
   if (SCENARIOS.some((s) => s.name === name)) return 'scenario';
-  return name === 'shared' ? 'shared' : 'environment';
+  return ACCOUNTS.some((a) => sharedEstimateName(a) === name) ? 'shared' : 'environment';
 }
 
 /** Deployed environments in deploy order, then the account's shared stack, then the scenarios. */
 function rank(name: string): number {
   const scenario = SCENARIOS.findIndex((s) => s.name === name);
   if (scenario !== -1) return 2e6 + scenario;
-  if (name === 'shared') return 1e6;
+  const shared = ACCOUNTS.findIndex((a) => sharedEstimateName(a) === name);
+  if (shared !== -1) return 1e6 + shared;
   const deployed = ENVIRONMENTS.findIndex((e) => e.name === name);
   return deployed === -1 ? 1e5 : deployed;
 }
@@ -215,11 +232,15 @@ export function buildReport(options: ReportOptions): CostReport {
   });
 
   const counted = reports.filter((r) => r.kind !== 'scenario' && r.includedIn === undefined);
+  const total = (list: readonly EnvironmentReport[]) => ({
+    environments: list.map((r) => r.estimate.environment),
+    monthlyUsd: list.reduce((s, r) => s + r.estimate.monthlyUsd, 0),
+    committedMonthlyUsd: list.reduce((s, r) => s + r.estimate.committedMonthlyUsd, 0),
+    atMaxUsd: list.reduce((s, r) => s + r.estimate.atMaxUsd, 0),
+  });
   const account: AccountTotal = {
-    environments: counted.map((r) => r.estimate.environment),
-    monthlyUsd: counted.reduce((s, r) => s + r.estimate.monthlyUsd, 0),
-    committedMonthlyUsd: counted.reduce((s, r) => s + r.estimate.committedMonthlyUsd, 0),
-    atMaxUsd: counted.reduce((s, r) => s + r.estimate.atMaxUsd, 0),
+    ...total(counted),
+    accounts: ACCOUNTS.map((a) => ({ name: a.name, ...total(counted.filter((r) => billedAccount(r.estimate.environment) === a)) })).filter((a) => a.environments.length > 0),
   };
   const environments = reports.filter((r) => !options.only || options.only.includes(r.estimate.environment));
 

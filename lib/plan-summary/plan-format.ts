@@ -60,6 +60,9 @@ export interface ResourceChange {
 /** An output's change: the same shape as a resource's, without replace paths. */
 export interface OutputChange {
   readonly actions: Actions;
+  readonly before: JsonValue;
+  readonly after: JsonValue;
+  readonly after_unknown: JsonValue;
   readonly before_sensitive: JsonValue;
   readonly after_sensitive: JsonValue;
 }
@@ -191,7 +194,18 @@ function outputChanges(value: unknown, path: string): Record<string, OutputChang
   return Object.fromEntries(
     Object.entries(object(value, path)).map(([name, v]) => {
       const c = object(v, `${path}.${name}`);
-      return [name, { actions: actions(c.actions, `${path}.${name}.actions`), before_sensitive: marks(c.before_sensitive, `${path}.${name}.before_sensitive`), after_sensitive: marks(c.after_sensitive, `${path}.${name}.after_sensitive`) }];
+      const at = `${path}.${name}`;
+      return [
+        name,
+        {
+          actions: actions(c.actions, `${at}.actions`),
+          before: c.before === undefined ? null : json(c.before, `${at}.before`),
+          after: c.after === undefined ? null : json(c.after, `${at}.after`),
+          after_unknown: marks(c.after_unknown, `${at}.after_unknown`),
+          before_sensitive: marks(c.before_sensitive, `${at}.before_sensitive`),
+          after_sensitive: marks(c.after_sensitive, `${at}.after_sensitive`),
+        },
+      ];
     }),
   );
 }

@@ -142,16 +142,40 @@ function replaceOrder(resource: ResourceChange): string {
 }
 
 /**
- * A hash of what the plan would change (addresses and actions, outputs
- * included): the same for two plans that touch the same objects the same
- * way, so an apply can check it runs the plan an approver saw.
+ * A hash of everything the plan would change: each changed resource's
+ * address, actions and values before and after (sensitive ones included,
+ * hashed, never printed), and each changed output's. Two plans have the same
+ * fingerprint only when applying either does exactly the same thing, so an
+ * apply can check that the plan it is about to run is the one an approver
+ * saw, values and all. No-op entries and the order of entries do not count.
  */
 export function planFingerprint(plan: Plan): string {
-  const lines = [
-    ...plan.resource_changes.filter((r) => actionKind(r) !== 'no-op').map((r) => `resource ${r.address}${r.deposed ? ` deposed ${r.deposed}` : ''} ${r.change.actions.join('+')}${r.previous_address ? ` from ${r.previous_address}` : ''}`),
-    ...Object.entries(plan.output_changes).filter(([, o]) => o.actions[0] !== 'no-op').map(([name, o]) => `output ${name} ${o.actions.join('+')}`),
-  ].sort();
+  const resources = plan.resource_changes
+    .filter((r) => actionKind(r) !== 'no-op')
+    .map((r) => ({
+      address: r.address,
+      deposed: r.deposed ?? null,
+      previous_address: r.previous_address ?? null,
+      actions: r.change.actions,
+      before: r.change.before,
+      after: r.change.after,
+      after_unknown: r.change.after_unknown,
+      replace_paths: r.change.replace_paths ?? null,
+    }));
+  const outputs = Object.entries(plan.output_changes)
+    .filter(([, o]) => o.actions[0] !== 'no-op')
+    .map(([name, o]) => ({ output: name, actions: o.actions, before: o.before, after: o.after, after_unknown: o.after_unknown }));
+  const lines = [...resources, ...outputs].map(canonicalJson).sort();
   return createHash('sha256').update(lines.join('\n')).digest('hex');
+}
+
+/** JSON with every object's keys sorted, so equal values always print alike. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
 
 // ---------------------------------------------------------------- Markdown text

@@ -23,18 +23,28 @@ export interface ImageRepositoriesProps {
    */
   readonly taggedImagesKept?: number;
   /**
-   * Regions every push is replicated to, so a standby environment there pulls
-   * from its own region's registry while this one is down.
+   * Registries every push is replicated to: another region of this account
+   * (a standby pulls there while this region is down), or another account,
+   * whose registry policy must let this one replicate into it
+   * ({@link ImageReplicaRegistry}). Each environment then pulls from its own
+   * account and region.
    * @default [] - no replication
    */
-  readonly replicationRegions?: readonly string[];
+  readonly replicationDestinations?: readonly ImageReplicationDestination[];
+}
+
+/** A registry images are replicated to. */
+export interface ImageReplicationDestination {
+  readonly region: string;
+  /** The destination registry's account. @default - this account */
+  readonly accountId?: string;
 }
 
 /** Every default of {@link ImageRepositoriesProps}, applied in one place. */
 export const IMAGE_REPOSITORIES_DEFAULTS = {
   untaggedImageExpiryDays: 7,
   taggedImagesKept: 200,
-  replicationRegions: [],
+  replicationDestinations: [],
 } as const satisfies Partial<ImageRepositoriesProps>;
 
 /**
@@ -56,7 +66,7 @@ export class ImageRepositories extends Construct {
     requireProps(p.untaggedImageExpiryDays >= 1, 'ImageRepositories', id, `untaggedImageExpiryDays must be at least 1 (got ${p.untaggedImageExpiryDays})`);
     requireProps(p.taggedImagesKept >= 1, 'ImageRepositories', id, `taggedImagesKept must be at least 1 (got ${p.taggedImagesKept})`);
     const key = new EncryptionKey(this, 'Key', { aliasName: p.keyAliasName, description: 'Encrypts HexaBid container images' });
-    if (p.replicationRegions.length > 0) {
+    if (p.replicationDestinations.length > 0) {
       const { accountId } = awsContext(this);
       const prefixes = [...new Set(p.repositoryNames.map((name) => name.split('/')[0]!))];
       // One configuration per registry; the replicas are created on the first push, AES-256 encrypted by ECR.
@@ -64,7 +74,7 @@ export class ImageRepositories extends Construct {
         replicationConfiguration: {
           rule: [
             {
-              destination: p.replicationRegions.map((region) => ({ region, registryId: accountId })),
+              destination: p.replicationDestinations.map((d) => ({ region: d.region, registryId: d.accountId ?? accountId })),
               repositoryFilter: prefixes.map((prefix) => ({ filter: `${prefix}/`, filterType: 'PREFIX_MATCH' })),
             },
           ],

@@ -127,14 +127,14 @@ export class TerraformStateStorage extends Construct {
   }
 
   /**
-   * What `terraform plan` needs of state: read every stack's state, and take
-   * and release the S3 lock file beside it (`<key>.tflock`), never write state.
+   * What `terraform plan` needs of state: read every stack's state, never
+   * write it. Plans run with `-lock=false` (scripts/ci/stack.sh), so the plan
+   * role can neither take a lock nor break one an apply holds.
    */
   planStatements(/** Distinguishes the statements of a second bucket in the same policy. */ sidPrefix = ''): PolicyStatement[] {
     return [
       { Sid: `${sidPrefix}ListState`, Effect: 'Allow', Action: 's3:ListBucket', Resource: this.bucketArn },
       { Sid: `${sidPrefix}ReadState`, Effect: 'Allow', Action: 's3:GetObject', Resource: `${this.bucketArn}/*` },
-      { Sid: `${sidPrefix}TakeStateLock`, Effect: 'Allow', Action: ['s3:PutObject', 's3:DeleteObject'], Resource: `${this.bucketArn}/*.tflock` },
       { Sid: `${sidPrefix}UseStateKey`, Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: this.kmsKeyArn },
     ];
   }

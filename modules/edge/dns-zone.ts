@@ -2,7 +2,7 @@ import { DataAwsRoute53Zone } from '@cdktf/provider-aws/lib/data-aws-route53-zon
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { Construct } from 'constructs';
-import { withDefaults } from '../internal/props.ts';
+import { requireProps, withDefaults } from '../internal/props.ts';
 
 export interface DnsZoneProps {
   /** The zone's name, e.g. `hexabid.in` or `staging.hexabid.in`. */
@@ -17,6 +17,13 @@ export interface DnsZoneProps {
    * @default - no delegation; the zone's name servers are an output to delegate by hand
    */
   readonly parentZoneName?: string;
+  /**
+   * For a created zone: the reusable delegation set whose name servers it
+   * takes, so that zones created later keep the same four, and a parent in
+   * another account can delegate to them once.
+   * @default - name servers Route53 picks for this zone alone
+   */
+  readonly delegationSetId?: string;
 }
 
 /** Every default of {@link DnsZoneProps}, applied in one place. */
@@ -33,7 +40,7 @@ export class DnsZone extends Construct {
     super(scope, id);
     const p = withDefaults(props, DNS_ZONE_DEFAULTS);
     if (p.create) {
-      const zone = new Route53Zone(this, 'Zone', { name: p.zoneName, comment: `Managed by cdktf (${p.zoneName})` });
+      const zone = new Route53Zone(this, 'Zone', { name: p.zoneName, comment: `Managed by cdktf (${p.zoneName})`, delegationSetId: p.delegationSetId });
       this.zoneId = zone.zoneId;
       this.zoneArn = zone.arn;
       this.nameServers = zone.nameServers;
@@ -48,5 +55,15 @@ export class DnsZone extends Construct {
       this.nameServers = zone.nameServers;
     }
     this.zoneName = p.zoneName;
+  }
+
+  /**
+   * Delegates a name below this zone to other name servers (NS records), such
+   * as a zone of another account. The record lives two days: delegations
+   * rarely change, and resolvers then ask the parent seldom.
+   */
+  delegate(name: string, nameServers: readonly string[]): void {
+    requireProps(name.endsWith(`.${this.zoneName}`), 'DnsZone', this.node.id, `can delegate only names below ${this.zoneName}, not ${name}`);
+    new Route53Record(this, `Delegate-${name}`, { zoneId: this.zoneId, name, type: 'NS', ttl: 172800, records: [...nameServers] });
   }
 }

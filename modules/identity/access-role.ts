@@ -26,6 +26,12 @@ export interface AccessRoleProps {
    * @default 3600
    */
   readonly maxSessionDurationSeconds?: number;
+  /**
+   * A managed policy that caps what the role may do, whatever its policies
+   * allow: what no session of it may touch.
+   * @default - none
+   */
+  readonly permissionsBoundaryArn?: string;
 }
 
 /** Every default of {@link AccessRoleProps}, applied in one place. */
@@ -55,6 +61,7 @@ export class AccessRole extends Construct {
       description: p.description,
       assumeRolePolicy: policyDocument(p.trust),
       maxSessionDuration: p.maxSessionDurationSeconds,
+      permissionsBoundary: p.permissionsBoundaryArn,
     });
     p.managedPolicies.forEach(
       (name) => new IamRolePolicyAttachment(this, `Managed-${name}`, { role: role.name, policyArn: managedPolicyArn(partition, name) }),
@@ -67,9 +74,25 @@ export class AccessRole extends Construct {
   }
 }
 
-/** Trust for IAM principals (an account root delegates the decision to that account's IAM policies). */
-export function principalsTrust(principalArns: readonly string[]): PolicyStatement[] {
-  return [{ Effect: 'Allow', Principal: { AWS: [...principalArns] }, Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'] }];
+/**
+ * Trust for named people of one account: principals whose ARN matches one of
+ * the patterns (`aws:PrincipalArn`), and nobody else of the account, however
+ * broad their own policies. Roles (an IAM Identity Center permission set's,
+ * whose sign-in asked for MFA) are trusted as named; IAM users only with MFA.
+ * The account root is the principal, so the person's own policies must allow
+ * the assumption too.
+ */
+export function peopleTrust(accountId: string, principalPatterns: readonly string[]): PolicyStatement[] {
+  const roles = principalPatterns.filter((p) => p.includes(':role/'));
+  const users = principalPatterns.filter((p) => p.includes(':user/'));
+  const root = { AWS: `arn:aws:iam::${accountId}:root` };
+  const actions = ['sts:AssumeRole', 'sts:SetSourceIdentity'];
+  return [
+    ...(roles.length > 0 ? [{ Sid: 'NamedRoles', Effect: 'Allow' as const, Principal: root, Action: actions, Condition: { ArnLike: { 'aws:PrincipalArn': roles } } }] : []),
+    ...(users.length > 0
+      ? [{ Sid: 'NamedUsersWithMfa', Effect: 'Allow' as const, Principal: root, Action: actions, Condition: { ArnLike: { 'aws:PrincipalArn': users }, Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }]
+      : []),
+  ];
 }
 
 /** The host that issues GitHub Actions' OIDC tokens. */

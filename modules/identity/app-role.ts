@@ -4,6 +4,7 @@ import { awsContext } from '../internal/aws-context.ts';
 import type { PolicyStatement } from '../internal/iam.ts';
 import { PodIdentityRole, type ServiceAccountRef } from './pod-identity-role.ts';
 import { cacheConnectStatements } from '../elasticache.ts';
+import { SEARCH_HTTP_ACTIONS } from '../elasticsearch.ts';
 
 export interface AppRoleProps {
   /** The cluster's literal name. */
@@ -73,12 +74,6 @@ export function documentsReadWriteStatements(bucketArn: string, kmsKeyArn: strin
     },
   ];
 }
-
-/**
- * The HTTP verbs a search client uses, on the domain's indices only: no
- * configuration API (`es:UpdateDomainConfig` and the like).
- */
-export const SEARCH_HTTP_ACTIONS = ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut', 'es:ESHttpDelete'] as const;
 
 /** Signed HTTP requests to one domain. */
 export function searchHttpStatements(domainArn: string): PolicyStatement[] {

@@ -28,13 +28,50 @@ export interface HexabidEndpoints {
   readonly secretStoreName: string;
 }
 
+/** The chart's Secrets Manager-backed secrets (`secrets.<id>` in its values) whose names an environment gives. */
+export const HEXABID_SECRETS = ['db', 'dbReader', 'dbMigrator', 'redis', 'llm', 'sendgrid', 'twilio'] as const;
+export type HexabidSecret = (typeof HEXABID_SECRETS)[number];
+
+/** What the release takes from the environment rather than from a values file, so environments can share one. */
+export interface HexabidEnvironmentValues {
+  /** The app's domain: the Ingress serves it (`/api` to the api, the rest to the frontend) and every tenant subdomain (`*.<domain>`). */
+  readonly domainName: string;
+  /** The Secrets Manager name behind each of the chart's secrets. */
+  readonly secretNames: Readonly<Record<HexabidSecret, string>>;
+  /** The VPC's range, which the network policies admit traffic from (the load balancer) and to (the data stores). */
+  readonly vpcCidr: string;
+}
+
+/**
+ * The values document the release applies after the environment's values
+ * file: its hosts and TLS, its secrets' names and its VPC range. A values
+ * file holds only sizing and behaviour, so a new environment can use an
+ * existing one (docs/INFRASTRUCTURE.md, "Add an environment").
+ */
+export function environmentValues(e: HexabidEnvironmentValues): Record<string, unknown> {
+  const tenants = `*.${e.domainName}`;
+  return {
+    ingress: {
+      hosts: [
+        { host: e.domainName, paths: [{ path: '/api', pathType: 'Prefix', backend: 'api' }, { path: '/', pathType: 'Prefix', backend: 'frontend' }] },
+        { host: tenants, paths: [{ path: '/', pathType: 'Prefix', backend: 'frontend' }] },
+      ],
+      tls: [{ hosts: [e.domainName, tenants] }],
+    },
+    secrets: Object.fromEntries(HEXABID_SECRETS.map((id) => [id, { remoteKey: e.secretNames[id] }])),
+    networkPolicy: { ingressCidrs: [e.vpcCidr], dataCidrs: [e.vpcCidr] },
+  };
+}
+
 export interface HexabidReleaseProps {
   /** The chart directory on disk (`helm/hexabid`); it ships with the stack as an asset. */
   readonly chartDirectory: string;
   /** Namespace the app runs in; it must exist. */
   readonly namespace: string;
-  /** The environment's values file in the chart directory, e.g. `values-production.yaml`. */
+  /** The values file in the chart directory with the environment's sizing and behaviour, e.g. `values-production.yaml`. */
   readonly valuesFile: string;
+  /** The environment's domain, secret names and VPC range, applied after the values file. */
+  readonly environment: HexabidEnvironmentValues;
   /** The image tag of every HexaBid image; empty keeps each values file's own tags. */
   readonly imageTag: string;
   readonly endpoints: HexabidEndpoints;
@@ -68,14 +105,6 @@ export interface HexabidReleaseProps {
    * @default - simple records
    */
   readonly dnsFailover?: { readonly setIdentifier: string; readonly role: 'PRIMARY' | 'SECONDARY'; readonly healthCheckId?: string };
-  /**
-   * The VPC's range, which the network policies admit traffic from and to
-   * (the load balancer, the data stores): set from the environment so a
-   * values file shared by two regions (production and its standby) cannot
-   * name the wrong one.
-   * @default - the values file's `networkPolicy.ingressCidrs` and `dataCidrs`
-   */
-  readonly vpcCidr?: string;
   /** @default 'hexabid' */
   readonly releaseName?: string;
   /**
@@ -161,7 +190,6 @@ export class HexabidRelease extends Construct {
       ...(p.imageRepositories ? Object.fromEntries(HEXABID_COMPONENTS.map((c) => [`${c}.image.repository`, p.imageRepositories![c]])) : {}),
       ...(p.searchSigningRegion !== undefined ? { 'search.auth.type': 'aws-sigv4', 'search.auth.region': p.searchSigningRegion } : {}),
       ...(p.monitoringNamespace !== undefined ? { 'networkPolicy.monitoringNamespace': p.monitoringNamespace } : {}),
-      ...(p.vpcCidr !== undefined ? { 'networkPolicy.ingressCidrs[0]': p.vpcCidr, 'networkPolicy.dataCidrs[0]': p.vpcCidr } : {}),
       ...(p.dnsFailover !== undefined ? dnsFailoverAnnotations(p.dnsFailover) : {}),
       ...(p.cacheIamSignIn !== undefined
         ? { 'redis.auth.type': 'iam', 'redis.auth.user': p.cacheIamSignIn.user, 'redis.auth.replicationGroupId': p.cacheIamSignIn.replicationGroupId, 'redis.auth.region': p.cacheIamSignIn.region }
@@ -175,8 +203,8 @@ export class HexabidRelease extends Construct {
       name: p.releaseName,
       namespace: p.namespace,
       chart: chart.path,
-      // The chart's own values.yaml applies first, as with `helm upgrade -f values-<env>.yaml`.
-      values: [valuesYaml],
+      // The chart's own values.yaml applies first, as with `helm upgrade -f values-<env>.yaml -f <environment>.yaml`.
+      values: [valuesYaml, JSON.stringify(environmentValues(p.environment), null, 2)],
       // Strings, so Helm never reads a tag like 1e10 or an endpoint as a number.
       set: [...Object.entries(overrides).map(([name, value]) => ({ name, value, type: 'string' })), ...switches],
       ...releaseSemantics(p),

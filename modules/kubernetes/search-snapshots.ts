@@ -22,7 +22,7 @@ export interface SearchSnapshotRestoreProps {
 }
 
 export interface SearchSnapshotsProps {
-  /** The cluster's literal name: it names the role (`<clusterName>-search-snapshots`) and Pod Identity matches it. */
+  /** The cluster's literal name: it names the role (`<clusterName>-search-snapshot-job`) and Pod Identity matches it. */
   readonly clusterName: string;
   /** Where the CronJobs run (the platform namespace). */
   readonly namespace: string;
@@ -438,7 +438,8 @@ export class SearchSnapshots extends Construct {
     const labels = { 'app.kubernetes.io/name': 'search-snapshots', 'app.kubernetes.io/managed-by': 'terraform' };
     const role = new PodIdentityRole(this, 'Role', {
       clusterName: p.clusterName,
-      roleName: `${p.clusterName}-search-snapshots`,
+      // Not `-search-snapshots`: that is the infrastructure stack's repository role, which OpenSearch assumes.
+      roleName: `${p.clusterName}-search-snapshot-job`,
       serviceAccounts: [{ namespace: p.namespace, name: p.serviceAccountName }],
       statements: snapshotStatements(p.domainArn, p.repositoryRoleArn, { waitForRestore: p.restore !== undefined }),
     });

@@ -84,7 +84,7 @@ export interface PrometheusRuleManifest {
 /**
  * The whole PrometheusRule object. Plain data: the tests validate it with
  * @kubernetes-models/prometheus-operator, which is ESM-only and so stays out
- * of the synth path (`npx tsx main.ts` loads modules as CommonJS).
+ * of the synth path (cdktf.json runs main.ts with tsx's CommonJS loader).
  */
 export function buildPrometheusRule(o: PrometheusRuleOptions = {}): PrometheusRuleManifest {
   return {

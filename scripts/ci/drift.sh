@@ -10,7 +10,8 @@ mkdir -p .plans
 drifted=()
 sections=()
 for stack in "$@"; do
-  "$here/stack.sh" plan "$stack"
+  # The plan role reads state and never locks it (stack.sh).
+  "$here/stack.sh" plan "$stack" --no-lock
   status=$?
   case $status in
     0) ;;

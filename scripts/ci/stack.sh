@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Plans or applies one synthesized stack the way CI does, from cdktf.out.
 #
-#   scripts/ci/stack.sh plan  <stack> [--no-refresh]   plan into .plans/<stack>/
-#   scripts/ci/stack.sh apply <stack>                  apply .plans/<stack>/tfplan, exactly
+#   scripts/ci/stack.sh plan  <stack> [--no-refresh] [--no-lock]   plan into .plans/<stack>/
+#   scripts/ci/stack.sh apply <stack>                              apply .plans/<stack>/tfplan, exactly
+#
+# --no-lock is for the plan role's plans (pull requests, drift, production's
+# plan for its approver): that role may read state, never write it, so it can
+# neither take a lock nor break one that an apply holds.
 #
 # plan writes tfplan (binary, holds sensitive values: never uploaded),
 # plan.json (terraform show -json, for the summary tool, never uploaded) and
@@ -16,14 +20,16 @@
 # change to the infrastructure never changes what is serving.
 set -euo pipefail
 
-usage() { echo "usage: $0 plan <stack> [--no-refresh] | apply <stack>" >&2; exit 64; }
+usage() { echo "usage: $0 plan <stack> [--no-refresh] [--no-lock] | apply <stack>" >&2; exit 64; }
 [[ $# -ge 2 ]] || usage
 command=$1 stack=$2
 shift 2
 refresh=true
+lock=true
 for arg in "$@"; do
   case $arg in
     --no-refresh) refresh=false ;;
+    --no-lock) lock=false ;;
     *) usage ;;
   esac
 done
@@ -76,7 +82,7 @@ case $command in
   plan)
     tf validate -no-color
     set +e
-    tf plan -input=false -no-color -lock-timeout=10m -refresh="$refresh" -detailed-exitcode -out="$out/tfplan" | tee "$out/plan.log"
+    tf plan -input=false -no-color -lock="$lock" -lock-timeout=10m -refresh="$refresh" -detailed-exitcode -out="$out/tfplan" | tee "$out/plan.log"
     status=${PIPESTATUS[0]}
     set -e
     [[ $status -ne 1 ]] || exit 1

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Writes .plans/$STACK/summary.md for the PR comment and the job summary, and
-# `gate=<exit code of npm run plan:summary>` to $GITHUB_OUTPUT: 0 passes, 3 is a
-# data-bearing destroy nobody allowed. A failed plan gets a summary that says so.
+# Writes .plans/$STACK/summary.md for the PR comment and the job summary, and to
+# $GITHUB_OUTPUT `gate=<exit code of npm run plan:summary>` (0 passes, 3 is a
+# data-bearing destroy nobody allowed) and `access=<exit code of npm run
+# ci:access-analyzer>` (0 passes, 1 is an error or security warning of IAM
+# Access Analyzer on a policy the plan writes, 2 is a check that could not
+# run). A failed plan gets a summary that says so.
 #
 # Environment: STACK, PLAN_EXIT (of scripts/ci/stack.sh plan), RUN_URL,
 # ALLOW_DATA_LOSS (true when the pull request carries the allow-data-loss label).
@@ -18,14 +21,24 @@ if [[ ${PLAN_EXIT:-1} == 1 || ! -s $out/plan.json ]]; then
     echo "terraform could not plan this stack. The log of [this run]($RUN_URL) says why."
   } >"$summary"
   gate=0
+  access=0
 else
   flags=(--stack "$STACK" --artifact-url "$RUN_URL" --output "$summary")
   [[ ${ALLOW_DATA_LOSS:-false} == true ]] && flags+=(--allow-data-loss)
   npm run --silent plan:summary -- "$out/plan.json" "${flags[@]}"
   gate=$?
+  # AWS's own policy checks of every policy document the plan would write (lib/ci/access-analyzer.ts).
+  npm run --silent ci:access-analyzer -- "$out/plan.json" --stack "$STACK" --output "$out/access-analyzer.md"
+  access=$?
+  if [[ -s $out/access-analyzer.md ]]; then
+    { echo; cat "$out/access-analyzer.md"; } >>"$summary"
+  else
+    { echo; echo "IAM Access Analyzer could not check this plan's policies; the log of [this run]($RUN_URL) says why."; } >>"$summary"
+  fi
 fi
 
 cat "$summary" >>"${GITHUB_STEP_SUMMARY:-/dev/null}"
 echo "gate=$gate" >>"${GITHUB_OUTPUT:-/dev/null}"
+echo "access=$access" >>"${GITHUB_OUTPUT:-/dev/null}"
 # The gate decides in a later step, after the artifact is uploaded.
 [[ $gate == 0 || $gate == 3 ]]

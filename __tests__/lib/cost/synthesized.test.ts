@@ -20,7 +20,8 @@ import { UnpricedResourceTypeError } from '../../../lib/cost/estimate.ts';
 import { COMMENT_MARKER, formatJson, formatMarkdown, formatTable, MARKDOWN_BUDGET, TABLE_WIDTH } from '../../../lib/cost/format.ts';
 import { HOURS_PER_MONTH, MissingPriceError, PriceBook } from '../../../lib/cost/price-table.ts';
 import { FREE_TYPES, PRICED_TYPES } from '../../../lib/cost/pricers/index.ts';
-import { buildReport, environmentsIn, INDIA_GST_RATE, type CostReport } from '../../../lib/cost/report.ts';
+import { buildReport, environmentsIn, INDIA_GST_RATE, sharedEstimateName, type CostReport } from '../../../lib/cost/report.ts';
+import { ACCOUNTS, NON_PRODUCTION_ACCOUNT, PRODUCTION_ACCOUNT } from '../../../environments/account.ts';
 import { configFor, SCENARIOS } from '../../../lib/cost/scenarios.ts';
 import { synthesize } from '../../../lib/cost/synth.ts';
 import { UsageFileError } from '../../../lib/cost/usage.ts';
@@ -30,6 +31,8 @@ const run = promisify(execFile);
 const root = resolve(__dirname, '..', '..', '..');
 const usageDir = join(root, 'cost', 'usage');
 const H = HOURS_PER_MONTH;
+/** Each account's shared stack, as the estimate names it. */
+const SHARED = ACCOUNTS.map(sharedEstimateName);
 
 let outdir = '';
 let report: CostReport;
@@ -65,21 +68,22 @@ function editStack(stacksDir: string, stack: string, edit: (json: { resource: Re
 }
 
 describe('the estimate of the synthesized stacks', () => {
-  it('covers every environment, the shared stack and then the scenarios, in that order', () => {
-    expect(report.environments.map((e) => e.estimate.environment)).toEqual([...ENVIRONMENTS.map((e) => e.name), 'shared', ...SCENARIOS.map((s) => s.name)]);
-    expect(report.environments.map((e) => e.kind)).toEqual([...ENVIRONMENTS.map(() => 'environment'), 'shared', ...SCENARIOS.map(() => 'scenario')]);
+  it("covers every environment, each account's shared stack and then the scenarios, in that order", () => {
+    expect(report.environments.map((e) => e.estimate.environment)).toEqual([...ENVIRONMENTS.map((e) => e.name), ...SHARED, ...SCENARIOS.map((s) => s.name)]);
+    expect(report.environments.map((e) => e.kind)).toEqual([...ENVIRONMENTS.map(() => 'environment'), ...SHARED.map(() => 'shared'), ...SCENARIOS.map(() => 'scenario')]);
     expect(report.missing).toEqual([]);
   });
 
   it('gives the known totals for the known stacks, at list and committed', () => {
     const totals = Object.fromEntries(report.environments.map((e) => [e.estimate.environment, [Math.round(e.estimate.monthlyUsd * 100) / 100, Math.round(e.estimate.committedMonthlyUsd * 100) / 100]]));
     expect(totals).toMatchObject({
-      dev: [245.43, 226.53],
-      staging: [571.81, 503.31],
+      dev: [244.89, 225.99],
+      staging: [571.11, 502.61],
       // With its standby's standing cost.
       production: [4053.25, 3238.76],
       'production-dr': [485.85, 367.59],
-      shared: [9.1, 9.1],
+      [sharedEstimateName(PRODUCTION_ACCOUNT)]: [9.1, 9.1],
+      [sharedEstimateName(NON_PRODUCTION_ACCOUNT)]: [2.55, 2.55],
       'production-1000-tenants': [20476.49, 16372.6],
       // Spot workers are priced at the on-demand rate, an upper bound.
       'production-cost-optimised': [3911.77, 3185.59],
@@ -88,11 +92,19 @@ describe('the estimate of the synthesized stacks', () => {
     expect(env('production').estimate.atMaxUsd).toBeCloseTo(5648.22, 2);
   });
 
-  it("leads with the account's total: every deployed environment and the shared stack, a standby once, no scenario", () => {
+  it("leads with the accounts' total: every deployed environment and each shared stack, a standby once, no scenario; then account by account", () => {
     const counted = report.environments.filter((e) => e.kind !== 'scenario' && !e.includedIn);
     expect(report.account.environments).toEqual(counted.map((e) => e.estimate.environment));
     expect(report.account.monthlyUsd).toBeCloseTo(counted.reduce((s, e) => s + e.estimate.monthlyUsd, 0), 9);
     expect(report.account.committedMonthlyUsd).toBeCloseTo(counted.reduce((s, e) => s + e.estimate.committedMonthlyUsd, 0), 9);
+    // Each account holds its own environments and its shared stack, and the accounts add up to the total.
+    expect(report.account.accounts.map((a) => a.name)).toEqual(ACCOUNTS.map((a) => a.name));
+    for (const a of ACCOUNTS) {
+      const mine = report.account.accounts.find((x) => x.name === a.name)!;
+      const expected = [...ENVIRONMENTS.filter((e) => e.accountId === a.accountId && !e.standbyFor).map((e) => e.name), sharedEstimateName(a)];
+      expect(mine.environments, a.name).toEqual(expected);
+    }
+    expect(report.account.accounts.reduce((s, a) => s + a.monthlyUsd, 0)).toBeCloseTo(report.account.monthlyUsd, 9);
     for (const standby of ENVIRONMENTS.filter((e) => e.standbyFor)) {
       expect(report.account.environments).not.toContain(standby.name);
       expect(env(standby.name).includedIn).toBe(standby.standbyFor!.primary);
@@ -128,7 +140,7 @@ describe('the estimate of the synthesized stacks', () => {
     // dev: one cluster; app 2 × t3.medium on demand with 20 GiB gp3 each, and no other group, running weekdays
     // 08:00-20:00 (60 of 168 hours); db.t4g.small Single-AZ with 20 GiB, stopped in the same hours; one
     // cache.t4g.micro; one t3.small.search with 10 GiB; a t4g.nano NAT instance with an 8 GiB root volume and its Elastic IP; the Secrets Manager
-    // endpoint in one zone; the hexabid release's internet-facing ALB in 3 public subnets; a delegated zone; a
+    // endpoint in one zone; the hexabid release's internet-facing ALB in 3 public subnets (its zone is in the account's shared stack); a
     // web ACL with 5 rules; 8 + 4 KMS keys; 7 + 4 secrets; 10 + 3 alarms; Prometheus 10 GiB and Alertmanager 5 GiB.
     // Usage from cost/usage/dev.yaml: 10% sustained CPU is under a t3.medium's 20% baseline, so no surplus credits.
     const retained = (14 * 12) / 365; // months of logs a 14-day retention keeps
@@ -161,8 +173,6 @@ describe('the estimate of the synthesized stacks', () => {
       // The most of 0.5/25 new connections, 20/3000 active, 0.02 GB/h, 1/1000 rule evaluations: 0.02 LCU.
       'hexabid-dev-k8s ALB for helm release hexabid: capacity units': 0.02 * H * 0.008,
       'hexabid-dev-k8s ALB for helm release hexabid: public IPv4': 3 * H * 0.005,
-      'hexabid-dev-k8s Route 53 hosted zones': 1 * 0.5,
-      'hexabid-dev-k8s Route 53 hosted zones: queries': 0.1 * 0.4,
       'hexabid-dev-k8s WAF web ACL hexabid-dev': 1 * 5,
       'hexabid-dev-k8s WAF web ACL hexabid-dev: rules': 5 * 1,
       'hexabid-dev-k8s WAF web ACL hexabid-dev: requests': 0.5 * 0.6,
@@ -335,8 +345,8 @@ describe('outputs', () => {
     expect(text.indexOf('\nproduction-cost-optimised (')).toBeGreaterThan(scenarios);
     expect(text).toContain(`  List       ${usd(report.account.monthlyUsd).padStart(12)} a month`);
     expect(text).toMatch(/GST 18% +\$[\d,]+\.\d\d on the list total/);
-    expect(text).toMatch(/Total \$245\.43 a month at list, \$226\.53 committed; GST 18% on top: \$44\.18 \(list\), \$40\.77 \(committed\)/);
-    expect(text).toMatch(/design ~\$190: \+\$55\.43 \(\+29%\)/);
+    expect(text).toMatch(/Total \$244\.89 a month at list, \$225\.99 committed; GST 18% on top: \$44\.08 \(list\), \$40\.68 \(committed\)/);
+    expect(text).toMatch(/design ~\$190: \+\$54\.89 \(\+29%\)/);
     expect(text).toMatch(/^ {2}\* {2}NAT gateways: data processed +30 GB +\$0\.056 +\$1\.68 +\$1\.68$/m);
     expect(text).toContain('Why it differs from the design:');
     expect(text).toContain(`Unverified prices used (${report.unverifiedPrices.length};`);
@@ -358,8 +368,8 @@ describe('outputs', () => {
   it('writes Markdown for the PR comment: the sticky marker, the account, summary tables, usage marks, and under the size limit', () => {
     const md = formatMarkdown(report);
     expect(md.split('\n')[0]).toBe(COMMENT_MARKER);
-    expect(md).toMatch(/\*\*The account\*\* \(.*\): \*\*\$[\d,]+\.\d\d\*\* a month at list, \$[\d,]+\.\d\d committed/);
-    expect(md).toContain('| dev | $245.43 | $226.53 | $44.18 | ~$190 | +$55.43 (+29%) | under $300 |');
+    expect(md).toMatch(/\*\*The accounts\*\* \(.*\): \*\*\$[\d,]+\.\d\d\*\* a month at list, \$[\d,]+\.\d\d committed/);
+    expect(md).toContain('| dev | $244.89 | $225.99 | $44.08 | ~$190 | +$54.89 (+29%) | under $300 |');
     expect(md).toContain('#### Scenarios (not deployed)');
     expect(md).toContain('| NAT gateways: data processed * | 30 GB through 1 gateway | 30 GB | $0.056 | $1.68 | $1.68 |');
     expect(md).toContain(`<details><summary>Unverified prices (${report.unverifiedPrices.length})`);
@@ -374,7 +384,7 @@ describe('outputs', () => {
     expect(json.account.monthlyUsd).toBeCloseTo(report.account.monthlyUsd, 9);
     expect(json.account.gstUsd).toBeCloseTo(report.account.monthlyUsd * INDIA_GST_RATE, 2);
     const dev = json.environments.find((e: { name: string }) => e.name === 'dev');
-    expect(dev).toMatchObject({ kind: 'environment', monthlyUsd: expect.closeTo(245.43, 2), committedMonthlyUsd: expect.closeTo(226.53, 2), gstUsd: expect.closeTo(44.18, 2) });
+    expect(dev).toMatchObject({ kind: 'environment', monthlyUsd: expect.closeTo(244.89, 2), committedMonthlyUsd: expect.closeTo(225.99, 2), gstUsd: expect.closeTo(44.08, 2) });
     expect(dev.design.totalUsd).toBe(190);
     expect(dev.lines[0]).toMatchObject({ component: 'EKS control plane hexabid-dev', quantity: 730, unitPriceUsd: 0.1, monthlyUsd: 73, committedMonthlyUsd: 73, usageBased: false, priceKey: 'eks.cluster-hour.standard' });
     for (const e of json.environments) expect(typeof e.committedMonthlyUsd, e.name).toBe('number');
@@ -390,21 +400,22 @@ describe('--compare', () => {
     const dev = base.environments.find((e: { name: string }) => e.name === 'dev');
     dev.monthlyUsd -= 73;
     dev.lines = dev.lines.filter((l: { component: string }) => l.component !== 'EKS control plane hexabid-dev');
-    base.environments = base.environments.filter((e: { name: string }) => e.name !== 'shared');
+    const shared = sharedEstimateName(PRODUCTION_ACCOUNT);
+    base.environments = base.environments.filter((e: { name: string }) => e.name !== shared);
     base.environments.push({ name: 'qa', monthlyUsd: 100, lines: [] });
     const comparison = compare(report, parseBase(base, 'base.json'), 'base.json');
     const by = Object.fromEntries(comparison.environments.map((d) => [d.environment, d]));
     expect(by.dev).toMatchObject({ status: 'changed', deltaUsd: expect.closeTo(73, 6) });
     expect(by.dev!.lines).toEqual([{ stack: 'hexabid-dev', component: 'EKS control plane hexabid-dev', baseUsd: 0, headUsd: expect.closeTo(73, 6), deltaUsd: expect.closeTo(73, 6) }]);
     expect(by.staging).toMatchObject({ status: 'unchanged', deltaUsd: 0, lines: [] });
-    expect(by.shared).toMatchObject({ status: 'added', headUsd: expect.closeTo(9.1, 2) });
+    expect(by[shared]).toMatchObject({ status: 'added', headUsd: expect.closeTo(9.1, 2) });
     expect(by.qa).toMatchObject({ status: 'removed', baseUsd: 100, deltaUsd: -100 });
     const md = formatMarkdown(report, comparison);
     expect(md).toContain('| Environment | List | Committed | GST 18% | Design | Difference | Change vs base | Budget |');
-    expect(md).toContain('| dev | $245.43 | $226.53 | $44.18 | ~$190 | +$55.43 (+29%) | +$73.00 | under $300 |');
+    expect(md).toContain('| dev | $244.89 | $225.99 | $44.08 | ~$190 | +$54.89 (+29%) | +$73.00 | under $300 |');
     expect(md).toContain('| qa (removed) | — | — | — | — | — | -$100.00 | — |');
     expect(md).toContain('| dev | hexabid-dev | EKS control plane hexabid-dev | $0.00 | $73.00 | +$73.00 |');
-    expect(formatTable(report, comparison)).toContain('+$73.00 vs the base ($172.43)');
+    expect(formatTable(report, comparison)).toContain('+$73.00 vs the base ($171.89)');
     expect(JSON.parse(formatJson(report, comparison)).compare.environments.find((d: { environment: string }) => d.environment === 'dev').deltaUsd).toBeCloseTo(73, 6);
   });
 });
@@ -421,7 +432,7 @@ describe('the docs', () => {
 
   it("docs/COST.md's table of figures is the estimate's, to the cent", () => {
     const rows = page('docs/COST.md').split('\n').filter((l) => l.startsWith('| ')).map(cells);
-    const account = rows.find((r) => r[0]!.startsWith('**The account**'))!;
+    const account = rows.find((r) => r[0]!.startsWith('**Both accounts**'))!;
     expect(account.slice(1, 4)).toEqual([usd(report.account.monthlyUsd), usd(report.account.committedMonthlyUsd), usd(report.account.monthlyUsd * INDIA_GST_RATE)]);
     const stated = rows.filter((r) => /^\$[\d,]+\.\d\d$/.test(r[1] ?? '') && named(r[0]!));
     expect(stated.map((r) => named(r[0]!)).sort()).toEqual(report.environments.map((e) => e.estimate.environment).sort());
@@ -444,7 +455,7 @@ describe('the docs', () => {
       expect(monthly[i + 1]!.startsWith(`${whole(e.monthlyUsd)} / ${whole(e.committedMonthlyUsd)}`), `${cell}: ${monthly[i + 1]}`).toBe(true);
     });
     const text = readme.replace(/\s+/g, ' ');
-    expect(text).toContain(`The account comes to ${whole(report.account.monthlyUsd)} a month at list and ${whole(report.account.committedMonthlyUsd)} committed, before 18% GST (${whole(report.account.monthlyUsd * INDIA_GST_RATE)} at list)`);
+    expect(text).toContain(`The two accounts come to ${whole(report.account.monthlyUsd)} a month at list and ${whole(report.account.committedMonthlyUsd)} committed, before 18% GST (${whole(report.account.monthlyUsd * INDIA_GST_RATE)} at list)`);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AppRole, SEARCH_HTTP_ACTIONS } from '../../../modules/identity/app-role.ts';
+import { AppRole } from '../../../modules/identity/app-role.ts';
+import { SEARCH_HTTP_ACTIONS } from '../../../modules/elasticsearch.ts';
 import { onlyResource, parsePolicy, resourcesOf, synthConstruct } from '../../helpers/synth.ts';
 
 describe('AppRole', () => {

@@ -2,13 +2,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHART_DIR } from '../../../lib/chart-path.ts';
-import { HexabidRelease, type HexabidReleaseProps } from '../../../modules/kubernetes/hexabid-release.ts';
+import { environmentValues, HEXABID_SECRETS, HexabidRelease, type HexabidReleaseProps } from '../../../modules/kubernetes/hexabid-release.ts';
 import { onlyResource, synthConstruct } from '../../helpers/synth.ts';
 
 const props: HexabidReleaseProps = {
   chartDirectory: CHART_DIR,
   namespace: 'hexabid-test',
   valuesFile: 'values-staging.yaml',
+  environment: {
+    domainName: 'test.example.com',
+    vpcCidr: '10.9.0.0/16',
+    secretNames: Object.fromEntries(HEXABID_SECRETS.map((id) => [id, `hexabid/test/${id}`])) as HexabidReleaseProps['environment']['secretNames'],
+  },
   imageTag: '1.4.2',
   endpoints: {
     databaseHost: 'db.internal',
@@ -23,10 +28,12 @@ const props: HexabidReleaseProps = {
 };
 
 describe('HexabidRelease', () => {
-  it('installs the chart from its asset with the values file as it is on disk', () => {
+  it('installs the chart from its asset with the values file as it is on disk, then the environment\'s own values', () => {
     const release = onlyResource(synthConstruct((scope) => new HexabidRelease(scope, 'App', props)), 'helm_release');
     expect(release.chart).toMatch(/^assets\/App_Chart_[A-Z0-9]+\/[A-F0-9]+$/);
-    expect(release.values).toEqual([readFileSync(join(CHART_DIR, 'values-staging.yaml'), 'utf8')]);
+    expect(release.values).toHaveLength(2);
+    expect(release.values[0]).toBe(readFileSync(join(CHART_DIR, 'values-staging.yaml'), 'utf8'));
+    expect(JSON.parse(release.values[1])).toEqual(environmentValues(props.environment));
     expect(release).toMatchObject({ name: 'hexabid', namespace: 'hexabid-test', wait: true, atomic: true, timeout: 600, max_history: 10, lint: true });
   });
 
@@ -51,6 +58,20 @@ describe('HexabidRelease', () => {
     const synthesized = onlyResource(json, 'helm_release');
     expect(synthesized.set.map((s: any) => [s.name, s.value])).toEqual(Object.entries(release!.overrides));
     expect(synthesized.chart).toBe(release!.chartAssetPath);
+  });
+
+  it('serves the environment\'s domain and its tenants\' subdomains, reads its secrets by name, and admits its VPC', () => {
+    expect(environmentValues(props.environment)).toEqual({
+      ingress: {
+        hosts: [
+          { host: 'test.example.com', paths: [{ path: '/api', pathType: 'Prefix', backend: 'api' }, { path: '/', pathType: 'Prefix', backend: 'frontend' }] },
+          { host: '*.test.example.com', paths: [{ path: '/', pathType: 'Prefix', backend: 'frontend' }] },
+        ],
+        tls: [{ hosts: ['test.example.com', '*.test.example.com'] }],
+      },
+      secrets: Object.fromEntries(HEXABID_SECRETS.map((id) => [id, { remoteKey: `hexabid/test/${id}` }])),
+      networkPolicy: { ingressCidrs: ['10.9.0.0/16'], dataCidrs: ['10.9.0.0/16'] },
+    });
   });
 
   it('fails clearly for a values file the chart does not have', () => {

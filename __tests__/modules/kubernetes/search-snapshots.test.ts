@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { allAlertRules, buildAlertRules } from '../../../monitoring/alerts/index.ts';
@@ -14,7 +13,7 @@ import {
   type SearchSnapshotsProps,
   SNAPSHOT_SCRIPT,
 } from '../../../modules/kubernetes/search-snapshots.ts';
-import { onlyResource, parsePolicy, resourcesOf, synthConstruct, type TfJson } from '../../helpers/synth.ts';
+import { onlyResource, parsePolicy, resourcesOf, synthConstruct, type TfJson, scratchDir } from '../../helpers/synth.ts';
 
 const DOMAIN = 'arn:aws:es:ap-south-1:111122223333:domain/hexabid-test';
 const REPOSITORY_ROLE = 'arn:aws:iam::111122223333:role/hexabid-test-search-snapshots-repository';
@@ -51,7 +50,7 @@ describe('SearchSnapshots', () => {
   const files = onlyResource(json, 'kubernetes_config_map_v1').data;
 
   it('runs as a Pod Identity role that may call only the snapshot API and pass the repository role to OpenSearch Service', () => {
-    expect(onlyResource(json, 'aws_iam_role').name).toBe('hexabid-test-search-snapshots');
+    expect(onlyResource(json, 'aws_iam_role').name).toBe('hexabid-test-search-snapshot-job');
     expect(policy(json)).toEqual([
       {
         Sid: 'SnapshotApi',
@@ -250,7 +249,7 @@ afterAll(() => workDirs.forEach((dir) => rmSync(dir, { recursive: true, force: t
  * PATH, and every request is logged. Returns the exit status and the requests.
  */
 function run(script: string, domain: Domain, env: Readonly<Record<string, string>>): { status: number | null; calls: string[]; output: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'search-snapshots-'));
+  const dir = scratchDir('search-snapshots');
   workDirs.push(dir);
   const bin = join(dir, 'bin');
   mkdirSync(bin);

@@ -42,6 +42,8 @@ export interface MonitoredDatabase {
 export interface ClusterMonitoringProps {
   readonly clusterName: string;
   readonly region: string;
+  /** The environment's log groups (names, `*` wildcards), which Grafana may query and no other. */
+  readonly readableLogGroupNames: readonly string[];
   /** The monitoring namespace (`hexabid-system`), at Pod Security baseline or stricter. */
   readonly namespace: string;
   /** The privileged namespace of the node agents (node-exporter). */
@@ -168,6 +170,7 @@ export class ClusterMonitoring extends Construct implements ITerraformDependable
     this.stack = new PrometheusStack(this, 'Stack', {
       clusterName: p.clusterName,
       region: p.region,
+      readableLogGroupNames: p.readableLogGroupNames,
       namespace: p.namespace,
       nodeAgentsNamespace: p.nodeAgentsNamespace,
       appNamespace: p.appNamespace,

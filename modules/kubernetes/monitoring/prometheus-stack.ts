@@ -24,6 +24,12 @@ export type PodToleration = {
 export interface PrometheusStackProps {
   readonly clusterName: string;
   readonly region: string;
+  /**
+   * The log groups Grafana may query (names, `*` wildcards): the
+   * environment's own, in its region. Another environment's logs are not
+   * Grafana's to read, even in the same account.
+   */
+  readonly readableLogGroupNames: readonly string[];
   /** Where Prometheus, Alertmanager, Grafana and the operator run. */
   readonly namespace: string;
   /** The privileged namespace of the node agents: node-exporter reads the host's /proc and /sys. */
@@ -82,9 +88,9 @@ export const PROMETHEUS_STACK_NAMES = {
 /**
  * What Grafana's CloudWatch data source reads, as Grafana's docs list it
  * ("Configure the CloudWatch data source", metrics and logs permissions):
- * reads only, with Logs Insights queries limited to this account's log groups.
+ * reads only, with Logs Insights queries limited to the given log groups.
  */
-export function grafanaCloudWatchStatements(logGroupsArn: string): PolicyStatement[] {
+export function grafanaCloudWatchStatements(logGroupArns: readonly string[]): PolicyStatement[] {
   return [
   {
     Sid: 'AllowReadingMetricsFromCloudWatch',
@@ -107,7 +113,7 @@ export function grafanaCloudWatchStatements(logGroupsArn: string): PolicyStateme
     Sid: 'AllowReadingLogsFromCloudWatch',
     Effect: 'Allow',
     Action: ['logs:GetLogGroupFields', 'logs:StartQuery', 'logs:GetLogEvents'],
-    Resource: logGroupsArn,
+    Resource: [...logGroupArns],
   },
   { Sid: 'AllowReadingTagsInstancesRegionsFromEC2', Effect: 'Allow', Action: ['ec2:DescribeTags', 'ec2:DescribeInstances', 'ec2:DescribeRegions'], Resource: '*' },
   { Sid: 'AllowReadingResourcesForTags', Effect: 'Allow', Action: 'tag:GetResources', Resource: '*' },
@@ -142,13 +148,17 @@ export class PrometheusStack extends Construct implements ITerraformDependable {
     const p = withDefaults(props, PROMETHEUS_STACK_DEFAULTS);
     requireProps(p.retentionDays >= 1, 'PrometheusStack', id, `retentionDays must be at least 1 (got ${p.retentionDays})`);
     requireProps(p.storageGiB >= p.retentionDays, 'PrometheusStack', id, `storageGiB (${p.storageGiB}) must be at least one GiB per retained day (${p.retentionDays})`);
+    requireProps(p.readableLogGroupNames.length > 0 && !p.readableLogGroupNames.includes('*'), 'PrometheusStack', id, "readableLogGroupNames must name the environment's log groups, not every group (*)");
 
     const { accountId, partition, region } = awsContext(this);
     const grafanaRole = new PodIdentityRole(this, 'GrafanaRole', {
       clusterName: p.clusterName,
       roleName: `${p.clusterName}-grafana`,
       serviceAccounts: [{ namespace: p.namespace, name: PROMETHEUS_STACK_NAMES.grafanaServiceAccount }],
-      statements: grafanaCloudWatchStatements(`arn:${partition}:logs:${region}:${accountId}:log-group:*`),
+      statements: grafanaCloudWatchStatements(
+        // A group is named with or without the trailing `:*` (its streams).
+        p.readableLogGroupNames.flatMap((name) => [`arn:${partition}:logs:${region}:${accountId}:log-group:${name}`, `arn:${partition}:logs:${region}:${accountId}:log-group:${name}:*`]),
+      ),
     });
 
     this.crdsRelease = new AddonRelease(this, 'Crds', { releaseName: 'prometheus-operator-crds', namespace: p.namespace, chart: p.crdsChart });

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MONITORING_CHARTS } from '../../../../environments/common.ts';
@@ -8,11 +7,12 @@ import { DASHBOARDS } from '../../../../monitoring/dashboards/index.ts';
 import { ClusterMonitoring, type ClusterMonitoringProps } from '../../../../modules/kubernetes/monitoring/cluster-monitoring.ts';
 import { PROMETHEUS_STACK_NAMES } from '../../../../modules/kubernetes/monitoring/prometheus-stack.ts';
 import { helm, parseDocuments } from '../../../chart/helm.ts';
-import { parsePolicy, resourcesOf, synthConstruct } from '../../../helpers/synth.ts';
+import { parsePolicy, resourcesOf, synthConstruct, scratchDir } from '../../../helpers/synth.ts';
 
 const props: ClusterMonitoringProps = {
   clusterName: 'hexabid-test',
   region: 'ap-south-1',
+  readableLogGroupNames: ['/hexabid/test/*'],
   namespace: 'hexabid-system',
   nodeAgentsNamespace: 'hexabid-node-agents',
   appNamespace: 'hexabid-test',
@@ -152,7 +152,7 @@ describe('ClusterMonitoring', () => {
   });
 
   it('renders the rules, the five dashboards and the ExternalSecrets with the real Helm', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hexabid-monitoring-'));
+    const dir = scratchDir('hexabid-monitoring');
     try {
       const objects = [];
       for (const name of ['monitoring-secrets', 'monitoring-content']) {

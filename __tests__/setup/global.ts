@@ -1,0 +1,42 @@
+/**
+ * Runs once per `vitest run`, before any test file: unpacks the pinned Helm
+ * binary, and synthesizes every stack with `main.ts`, as `cdktf synth` does,
+ * into one output directory that every test file reads. One synthesis per
+ * run, instead of one per file or per worker, is most of why `npm test` fits
+ * its 30-second budget (docs/TESTING.md). Everything a run writes to disk
+ * lives under one scratch directory, removed when the run ends.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import type { TestProject } from 'vitest/node';
+import { ensureHelm } from '../../scripts/helm-binary.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Where `main.ts` wrote every stack (`<dir>/stacks/<stack>/cdk.tf.json`, `<dir>/manifest.json`). */
+    synthOutdir: string;
+    /** What that synthesis printed on stderr. */
+    synthStderr: string;
+    /** The run's scratch directory: test files make their temporary directories below it. */
+    scratchRoot: string;
+  }
+}
+
+const ROOT = resolve(__dirname, '..', '..');
+
+export default async function setup(project: TestProject): Promise<() => void> {
+  ensureHelm();
+  const scratchRoot = mkdtempSync(join(tmpdir(), 'hexabid-test-'));
+  const synthOutdir = join(scratchRoot, 'synth');
+  const { stderr } = await promisify(execFile)(process.execPath, ['--require', 'tsx/cjs', 'main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, CDKTF_OUTDIR: synthOutdir, HEXABID_ENV: '' },
+  });
+  project.provide('synthOutdir', synthOutdir);
+  project.provide('synthStderr', stderr);
+  project.provide('scratchRoot', scratchRoot);
+  return () => rmSync(scratchRoot, { recursive: true, force: true });
+}
