@@ -61,7 +61,7 @@ export const dev = defineEnvironment({
   app: { valuesFile: 'values-dev.yaml', requireImageTag: false, imageRegistry: imageRegistry(NON_PRODUCTION_ACCOUNT) },
   monitoring: { charts: MONITORING_CHARTS, prometheus: { retentionDays: 7, storageGiB: 10, replicas: 1, resources: SMALL_PROMETHEUS }, alertmanagerReplicas: 1, containerLogRetentionDays: 14, receivers: { critical: 'slack', warning: 'slack' }, alarms: { ...ALARM_THRESHOLDS, databaseFreeStorageGiB: 4, searchFreeStorageGiB: 2 } },
   credentialRotationDays: 30,
-  // $245 at list with every node group at its desired size, $258 at its maximum (`npm run cost -- --env dev`).
+  // $245 at list with every node group at its desired size, $257 at its maximum (`npm run cost -- --env dev`).
   budgetUsdPerMonth: 300,
   secretRecoveryWindowDays: 0,
 });
