@@ -5,8 +5,10 @@ import { ENVIRONMENTS } from '../environments/index.ts';
 import { productionAt } from '../environments/production.ts';
 import { ipsPerNode, postgresMaxConnections } from '../lib/aws-catalog.ts';
 import { parseCidr, usableSubnetAddresses } from '../lib/cidr.ts';
+import { maxPodsOf } from '../modules/internal/node-config.ts';
 import { runbookAnchorOf } from '../monitoring/runbook-sections.ts';
 import type { EnvironmentConfig } from '../environments/types.ts';
+import { launchTemplateOf } from './environments/sizing.ts';
 import { parsePolicy, resourcesOf, synthBootstrap, synthEnvironment, synthFootprint, synthKubernetesEnvironment, type TfJson } from './helpers/synth.ts';
 
 // Each environment's AWS footprint: a standby's always-on stack and its failover stack together.
@@ -98,7 +100,13 @@ describe.each(stacks)('invariants of %s', (_name, json) => {
       // The only exception the project allows: a load balancer on 80/443.
       if (open) expect([80, 443]).toContain(rule.from_port);
     }
-    expect(ingress.every((r) => r.referenced_security_group_id !== undefined)).toBe(true);
+    // Ingress names the security group it admits, except a NAT instance's, which forwards for the whole VPC and admits only its range.
+    const vpcRanges = resourcesOf(json, 'aws_vpc').map((v) => v.cidr_block);
+    const natInstanceGroups = resourcesOf(json, 'aws_instance').flatMap((i) => i.vpc_security_group_ids ?? []);
+    for (const rule of ingress.filter((r) => r.referenced_security_group_id === undefined)) {
+      expect(natInstanceGroups, JSON.stringify(rule)).toContain(rule.security_group_id);
+      expect(vpcRanges).toContain(rule.cidr_ipv4);
+    }
     for (const sg of resourcesOf(json, 'aws_default_security_group')) {
       expect(sg.ingress).toBeUndefined();
       expect(sg.egress).toBeUndefined();
@@ -106,14 +114,26 @@ describe.each(stacks)('invariants of %s', (_name, json) => {
   });
 
   it('gives the private subnets room for every pod IP, even with one zone lost', () => {
-    const demand = resourcesOf(json, 'aws_eks_node_group').reduce(
-      (n, g) => n + g.scaling_config.max_size * Math.max(...(g.instance_types as string[]).map(ipsPerNode)),
-      0,
-    );
+    // With prefix delegation a group's launch template sets its maxPods, and its pods take /28 prefixes.
+    const demand = resourcesOf(json, 'aws_eks_node_group').reduce((n, g) => {
+      const maxPods = maxPodsOf(launchTemplateOf(json, g).user_data ?? '');
+      return n + g.scaling_config.max_size * Math.max(...(g.instance_types as string[]).map((t) => ipsPerNode(t, maxPods)));
+    }, 0);
     const sizes = resourcesOf(json, 'aws_subnet')
       .filter((s) => s.tags.tier === 'private')
       .map((s) => usableSubnetAddresses(parseCidr(s.cidr_block)!));
     expect(sizes.reduce((a, b) => a + b, 0) - Math.max(...sizes)).toBeGreaterThanOrEqual(demand);
+  });
+
+  it('turns prefix delegation on with an explicit maxPods in every group, and reserves prefix room in every private subnet, or neither', () => {
+    const cni = resourcesOf(json, 'aws_eks_addon').filter((a) => a.addon_name === 'vpc-cni');
+    for (const addon of cni) {
+      const prefixes = JSON.parse(addon.configuration_values).env?.ENABLE_PREFIX_DELEGATION === 'true';
+      const groups = resourcesOf(json, 'aws_eks_node_group').map((g) => maxPodsOf(launchTemplateOf(json, g).user_data ?? ''));
+      expect(groups.every((maxPods) => (maxPods !== undefined) === prefixes)).toBe(true);
+      const privateSubnets = resourcesOf(json, 'aws_subnet').filter((s) => s.tags.tier === 'private');
+      expect(resourcesOf(json, 'aws_ec2_subnet_cidr_reservation').filter((r) => r.reservation_type === 'prefix')).toHaveLength(prefixes ? privateSubnets.length : 0);
+    }
   });
 
   it('keeps the database tier off the internet', () => {
@@ -182,7 +202,8 @@ describe.each(configs)('alarms of %s', (name, config) => {
       });
     }
     const nats = Object.keys(json.resource.aws_nat_gateway ?? {});
-    expect(nats.length).toBeGreaterThan(0);
+    // Every environment has NAT gateways but one that runs a NAT instance instead.
+    expect(nats.length > 0 || Object.keys(json.resource.aws_instance ?? {}).length === 1).toBe(true);
     for (const id of nats) expect(on('NatGatewayId', `\${aws_nat_gateway.${id}.id}`)).toEqual({ ErrorPortAllocation: 0, PacketsDropCount: 0 });
 
     // Each severity's topic, and with disaster recovery the same two in us-east-1, where Route53's health-check metrics are.

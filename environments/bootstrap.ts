@@ -115,21 +115,42 @@ export const OPT_IN_REGIONS: readonly string[] = [
 export const ELASTIC_IP_QUOTA = { serviceCode: 'ec2', quotaCode: 'L-0263D0A3' } as const;
 /** vCPUs of running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances per region. */
 export const ON_DEMAND_STANDARD_VCPU_QUOTA = { serviceCode: 'ec2', quotaCode: 'L-1216C47A' } as const;
+/**
+ * vCPUs of Spot requests for Standard (A, C, D, H, I, M, R, T, Z) instances
+ * per region: "All Standard (A, C, D, H, I, M, R, T, Z) Spot Instance
+ * Requests", as `aws service-quotas list-service-quotas --service-code ec2` names it.
+ */
+export const SPOT_STANDARD_VCPU_QUOTA = { serviceCode: 'ec2', quotaCode: 'L-34B43A08' } as const;
 
+/** Elastic IPs of an environment's egress: one per NAT gateway, or the NAT instance's one. */
 function natGatewayCount(config: EnvironmentConfig): number {
-  return config.network.natGateways === 'single' ? 1 : config.network.availabilityZones.length;
+  return config.network.natGateways === 'one-per-az' ? config.network.availabilityZones.length : 1;
 }
 
 /**
  * vCPUs a node group can run at once: every node at maxSize, plus one node per
  * zone for the surge of a managed node group update.
  */
-function nodeGroupVcpus(config: EnvironmentConfig): number {
+function nodeGroupVcpus(config: EnvironmentConfig, capacityType: NodeGroupConfig['capacityType'] = 'ON_DEMAND'): number {
   const zones = config.network.availabilityZones.length;
   const groups = Object.values(config.cluster.nodeGroups) as NodeGroupConfig[];
   return groups
-    .filter((g) => g.capacityType === 'ON_DEMAND')
+    .filter((g) => g.capacityType === capacityType)
     .reduce((sum, g) => sum + (g.maxSize + zones) * Math.max(...g.instanceTypes.map((t) => NODE_INSTANCE_TYPES[t]?.vcpus ?? 0)), 0);
+}
+
+/** The Spot vCPU quota of a region, when some environment there runs Spot nodes. */
+function spotQuota(environments: readonly EnvironmentConfig[], region: string, regionDefault: string): QuotaRequirement[] {
+  const spot = environments.filter((e) => nodeGroupVcpus(e, 'SPOT') > 0);
+  if (spot.length === 0) return [];
+  return [
+    {
+      ...SPOT_STANDARD_VCPU_QUOTA,
+      ...(region === regionDefault ? {} : { region }),
+      description: `Spot standard vCPUs in ${region}: every Spot node group at maxSize plus one node per zone of update surge (${spot.map((e) => `${e.name} ${nodeGroupVcpus(e, 'SPOT')}`).join(', ')})`,
+      minimum: spot.reduce((sum, e) => sum + nodeGroupVcpus(e, 'SPOT'), 0),
+    },
+  ];
 }
 
 /** Elastic IPs held back beyond the NAT gateways: a replaced NAT gateway gets its new address before the old one is released. */
@@ -196,6 +217,7 @@ export function bootstrapConfig(all: readonly EnvironmentConfig[], account: Acco
         description: `On-Demand standard vCPUs in ${account.region}: every node group at maxSize plus one node per zone of update surge (${inRegion.map((e) => `${e.name} ${nodeGroupVcpus(e)}`).join(', ')})`,
         minimum: inRegion.reduce((sum, e) => sum + nodeGroupVcpus(e), 0),
       },
+      ...spotQuota(inRegion, account.region, account.region),
     ],
   };
 }
@@ -243,6 +265,7 @@ function otherRegionQuotas(environments: readonly EnvironmentConfig[], account: 
         description: `On-Demand standard vCPUs in ${region}, for a failover: every node group at maxSize plus update surge (${here.map((e) => `${e.name} ${nodeGroupVcpus(e)}`).join(', ')})`,
         minimum: here.reduce((sum, e) => sum + nodeGroupVcpus(e), 0),
       },
+      ...spotQuota(here, region, account.region),
     ];
   });
 }

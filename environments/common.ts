@@ -45,6 +45,18 @@ export const APP_CACHE_ENGINE = { engine: 'valkey', engineVersion: '8.0', authTo
 
 export const APP_SEARCH_ENGINE = { engineVersion: 'OpenSearch_2.19' } as const;
 
+/**
+ * Prometheus's requests where a few nodes and one app produce a few thousand
+ * series: a fifth of the chart default's CPU and half its memory.
+ */
+export const SMALL_PROMETHEUS = { requests: { cpu: '100m', memory: '1Gi' }, limits: { memory: '2Gi' } } as const;
+
+/**
+ * Spot workers: four 2-vCPU, 8 GiB x86 types, so a shortage of one does not
+ * stop the group. Each is in the catalog and is built on Nitro (prefix delegation).
+ */
+export const SPOT_WORKER_TYPES = ['t3.large', 't3a.large', 'm6i.large', 'm5.large'];
+
 /** Keeps everything but tolerating workloads (workers, the scraper) off the worker group. */
 export const WORKER_TAINTS = [{ key: 'hexabid.in/workload', value: 'worker', effect: 'NO_SCHEDULE' }] as const;
 

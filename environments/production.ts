@@ -20,6 +20,7 @@ export function productionAt(sizingName: ProductionSizingName): EnvironmentConfi
       planRoleArns: clusterPlanRoleArns(PRODUCTION_ACCOUNT),
       publicAccessCidrs: [],
       logRetentionDays: 90,
+      prefixDelegation: true,
       nodeGroups: sizing.nodeGroups,
     },
     database: {
@@ -57,5 +58,5 @@ export function productionAt(sizingName: ProductionSizingName): EnvironmentConfi
   });
 }
 
-/** Switch to 'scaled1000Tenants' when HexaBid nears a thousand tenants, or to 'costOptimised' for the launch capacity with Graviton data stores and Spot workers (presets.ts). */
+/** Switch to 'scaled1000Tenants' when HexaBid nears a thousand tenants, or to 'costOptimised' for the launch capacity on denser app nodes and Spot workers (presets.ts). */
 export const production = productionAt('initial');

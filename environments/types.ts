@@ -3,8 +3,11 @@
  * dev, staging and production lives here; modules never branch on names.
  */
 
-/** How NAT gateways are laid out across the availability zones. */
-export type NatGatewayStrategy = 'single' | 'one-per-az';
+/**
+ * How the private subnets reach the internet: a NAT gateway per zone, one
+ * shared gateway, or a NAT instance (a t4g.nano; no managed failover, not in production).
+ */
+export type NatGatewayStrategy = 'single' | 'one-per-az' | 'instance';
 
 /** Cache engines that ElastiCache offers with the Redis protocol. */
 export type CacheEngine = 'valkey' | 'redis';
@@ -31,6 +34,12 @@ export interface NetworkConfig {
   readonly databaseSubnets: readonly string[];
   readonly natGateways: NatGatewayStrategy;
   readonly flowLogRetentionDays: number;
+  /**
+   * Zones the interface endpoints (Secrets Manager) have an interface in:
+   * `one` charges a third of the hours; the other zones reach it across zones.
+   * @default 'every'
+   */
+  readonly interfaceEndpointZones?: 'one' | 'every';
 }
 
 export interface NodeGroupConfig {
@@ -42,6 +51,12 @@ export interface NodeGroupConfig {
   readonly diskSizeGiB: number;
   /** Taints that keep other workloads off this group. */
   readonly taints?: readonly { key: string; value: string; effect: 'NO_SCHEDULE' | 'NO_EXECUTE' | 'PREFER_NO_SCHEDULE' }[];
+  /**
+   * Pods per node, and kube-reserved memory for that many (255 MiB + 11 MiB
+   * a pod). Required when `cluster.prefixDelegation` is on, refused when off.
+   * @default - the VPC CNI's ENI figure (17 on a t3.medium)
+   */
+  readonly maxPods?: number;
 }
 
 export interface ClusterConfig {
@@ -60,11 +75,34 @@ export interface ClusterConfig {
   /** CIDRs allowed to reach the public API endpoint; empty turns the public endpoint off. */
   readonly publicAccessCidrs: readonly string[];
   readonly logRetentionDays: number;
+  /**
+   * VPC CNI prefix delegation: pods take addresses from /28 prefixes, so a
+   * node's pod count is its own `maxPods` instead of its ENIs' addresses.
+   * @default false
+   */
+  readonly prefixDelegation?: boolean;
+  /**
+   * Hours when every node group is scaled to zero: the app is down, the
+   * control plane and data stores stay. For environments nobody uses at night.
+   * @default - always on
+   */
+  readonly offHours?: {
+    /** Cron (minute hour day-of-month month day-of-week) when the nodes stop, e.g. `0 20 * * 1-5`. */
+    readonly scaleDown: string;
+    /** Cron when they come back, e.g. `0 8 * * 1-5`. */
+    readonly scaleUp: string;
+    /** IANA time zone of both, e.g. `Asia/Kolkata`. */
+    readonly timeZone: string;
+  };
   readonly nodeGroups: {
     /** Runs api, frontend and the platform add-ons. */
     readonly app: NodeGroupConfig;
-    /** Runs background workers and the scraper. */
-    readonly worker: NodeGroupConfig;
+    /**
+     * Runs background workers and the scraper, tainted for them. Without it
+     * they run on the app group (the chart's values for the environment must
+     * select it): dev, whose two nodes hold everything.
+     */
+    readonly worker?: NodeGroupConfig;
   };
 }
 
@@ -82,6 +120,15 @@ export interface DatabaseConfig {
   readonly masterUsername: string;
   /** Bump to rotate the master password (it is regenerated and re-stored). */
   readonly masterPasswordVersion: number;
+  /**
+   * Stop the instance when `cluster.offHours` stops the nodes, and start it
+   * when they start (EventBridge Scheduler), paying storage only in between.
+   * Its users' credentials then rotate in a window inside working hours.
+   * Not in production, nor with read replicas or a disaster-recovery replica
+   * (RDS stops neither a source of replicas nor a replica).
+   * @default false
+   */
+  readonly stopOutOfHours?: boolean;
 }
 
 export interface CacheConfig {
@@ -214,8 +261,17 @@ export interface MonitoringCharts {
 
 export interface MonitoringConfig {
   readonly charts: MonitoringCharts;
-  /** Prometheus: days and disk kept, and replicas (two in production, so an upgrade loses no scrape). */
-  readonly prometheus: { readonly retentionDays: number; readonly storageGiB: number; readonly replicas: number };
+  /**
+   * Prometheus: days and disk kept, replicas (two in production, so an upgrade
+   * loses no scrape), and the container's requests and memory limit, sized to
+   * the environment's series (`resources` @default - 500m and 2Gi, limit 4Gi).
+   */
+  readonly prometheus: {
+    readonly retentionDays: number;
+    readonly storageGiB: number;
+    readonly replicas: number;
+    readonly resources?: { readonly requests: { readonly cpu: string; readonly memory: string }; readonly limits: { readonly memory: string } };
+  };
   readonly alertmanagerReplicas: number;
   /** Days container logs are kept in CloudWatch Logs. */
   readonly containerLogRetentionDays: number;

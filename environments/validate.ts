@@ -9,7 +9,11 @@ import {
   SEARCH_ENGINE_VERSIONS,
   SEARCH_INSTANCE_TYPES,
   ipsPerNode,
+  MIN_POD_LIMIT,
+  nodeInstanceType,
+  prefixDelegationMaxPods,
 } from '../lib/aws-catalog.ts';
+import { parseWeeklyCron, rotationWindowWithin } from '../lib/weekly-cron.ts';
 import { cidrContains, cidrsOverlap, parseCidr, usableSubnetAddresses, type Ipv4Cidr } from '../lib/cidr.ts';
 import { existsSync } from 'node:fs';
 import { ACCOUNTS, SYSTEM_NAMESPACE } from './account.ts';
@@ -184,7 +188,15 @@ function checkNetwork(c: Checker, config: EnvironmentConfig): void {
       subnets.push({ field, cidr });
     });
   }
-  c.oneOf('network.natGateways', net.natGateways, ['single', 'one-per-az'] as const);
+  if (c.oneOf('network.natGateways', net.natGateways, ['single', 'one-per-az', 'instance'] as const) && config.isProduction && net.natGateways === 'instance') {
+    c.fail('network.natGateways', net.natGateways, "must be 'single' or 'one-per-az' in production: a NAT instance has no managed failover");
+  }
+  if (config.standbyFor && net.natGateways === 'instance') {
+    c.fail('network.natGateways', net.natGateways, "must be 'single' or 'one-per-az' for a standby: its stacks hand NAT gateways to the failover");
+  }
+  if (net.interfaceEndpointZones !== undefined && c.oneOf('network.interfaceEndpointZones', net.interfaceEndpointZones, ['one', 'every'] as const)) {
+    if (config.isProduction && net.interfaceEndpointZones === 'one') c.fail('network.interfaceEndpointZones', net.interfaceEndpointZones, "must be 'every' in production, so a zone failure leaves the other zones their endpoint");
+  }
   c.oneOf('network.flowLogRetentionDays', net.flowLogRetentionDays, LOG_RETENTION_DAYS);
   checkPodCapacity(c, config);
 }
@@ -196,7 +208,7 @@ function checkNetwork(c: Checker, config: EnvironmentConfig): void {
 function checkPodCapacity(c: Checker, config: EnvironmentConfig): void {
   const groups = Object.values(config.cluster.nodeGroups) as NodeGroupConfig[];
   if (groups.some((g) => g.instanceTypes.some((t) => !NODE_INSTANCE_TYPES[t]))) return; // reported elsewhere
-  const demand = groups.reduce((sum, g) => sum + g.maxSize * Math.max(...g.instanceTypes.map(ipsPerNode)), 0);
+  const demand = groups.reduce((sum, g) => sum + g.maxSize * Math.max(...g.instanceTypes.map((t) => ipsPerNode(t, g.maxPods))), 0);
   const sizes = config.network.privateSubnets
     .map(parseCidr)
     .filter((s): s is Ipv4Cidr => s !== undefined)
@@ -208,7 +220,7 @@ function checkPodCapacity(c: Checker, config: EnvironmentConfig): void {
     c.fail(
       'network.privateSubnets',
       config.network.privateSubnets,
-      `must hold ${demand} pod and node IPs (every node group at maxSize × (max pods + ENIs)) with one zone lost, ` +
+      `must hold ${demand} pod and node IPs (every node group at maxSize × (max pods + ENIs), or with prefix delegation its /28 prefixes and one warm) with one zone lost, ` +
         `but hold only ${withOneZoneLost}; use larger subnets or fewer nodes`,
     );
   }
@@ -242,6 +254,7 @@ function checkCluster(c: Checker, config: EnvironmentConfig): void {
     const cidr = c.cidr(field, text);
     if (cidr && cidr.prefixLength === 0) c.fail(field, text, 'must not open the API endpoint to the whole internet; leave the list empty to keep it private');
   });
+  if (cluster.offHours) checkOffHours(c, config);
   for (const [name, group] of Object.entries(cluster.nodeGroups) as [string, NodeGroupConfig][]) {
     const f = `cluster.nodeGroups.${name}`;
     if (group.instanceTypes.length === 0) c.fail(`${f}.instanceTypes`, group.instanceTypes, 'must name at least one instance type');
@@ -256,7 +269,44 @@ function checkCluster(c: Checker, config: EnvironmentConfig): void {
     }
     c.oneOf(`${f}.capacityType`, group.capacityType, ['ON_DEMAND', 'SPOT'] as const);
     c.integer(`${f}.diskSizeGiB`, group.diskSizeGiB, 20, 16384);
+    checkMaxPods(c, f, group, cluster.prefixDelegation ?? false);
   }
+}
+
+/** An off-hours schedule: two weekly crons in a real time zone, and never in production. */
+function checkOffHours(c: Checker, config: EnvironmentConfig): void {
+  const offHours = config.cluster.offHours!;
+  if (config.isProduction) c.fail('cluster.offHours', offHours, 'must be left out in production: it stops every node, and the app with them');
+  for (const key of ['scaleDown', 'scaleUp'] as const) {
+    const parsed = parseWeeklyCron(offHours[key]);
+    if (typeof parsed === 'string') c.fail(`cluster.offHours.${key}`, offHours[key], `${parsed} (a cron such as "0 20 * * 1-5")`);
+  }
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: offHours.timeZone });
+  } catch {
+    c.fail('cluster.offHours.timeZone', offHours.timeZone, 'must be an IANA time zone such as Asia/Kolkata');
+  }
+}
+
+/**
+ * With prefix delegation every group states its pods per node, within what
+ * the smallest of its types can address and EKS allows; without it none does.
+ */
+function checkMaxPods(c: Checker, f: string, group: NodeGroupConfig, prefixDelegation: boolean): void {
+  if (!prefixDelegation) {
+    if (group.maxPods !== undefined) c.fail(`${f}.maxPods`, group.maxPods, 'must be left out unless cluster.prefixDelegation is true: without prefixes the ENIs set the pod limit');
+    return;
+  }
+  const known = group.instanceTypes.filter((t) => NODE_INSTANCE_TYPES[t]);
+  if (group.maxPods === undefined) {
+    c.fail(`${f}.maxPods`, group.maxPods, 'must be set when cluster.prefixDelegation is true, or EKS allows 110 pods while nodeadm reserves memory for far fewer');
+    return;
+  }
+  if (known.length === 0) return; // reported with the instance types
+  const ceiling = Math.min(...known.map(prefixDelegationMaxPods));
+  c.integer(`${f}.maxPods`, group.maxPods, MIN_POD_LIMIT, ceiling);
+  const vcpus = new Set(known.map((t) => nodeInstanceType(t).vcpus));
+  if (vcpus.size > 1) c.fail(`${f}.instanceTypes`, group.instanceTypes, 'must share one vCPU count when maxPods is set: kube-reserved CPU is written for one size');
 }
 
 function checkDatabase(c: Checker, config: EnvironmentConfig): void {
@@ -284,6 +334,22 @@ function checkDatabase(c: Checker, config: EnvironmentConfig): void {
     c.fail('database.masterUsername', db.masterUsername, 'must not be a name RDS reserves (postgres, rdsadmin, admin)');
   }
   c.integer('database.masterPasswordVersion', db.masterPasswordVersion, 1, 1_000_000);
+  if (db.stopOutOfHours) checkStopOutOfHours(c, config);
+}
+
+/** A database stopped out of hours: a dev-like environment whose nodes stop too, and an instance RDS can stop. */
+function checkStopOutOfHours(c: Checker, config: EnvironmentConfig): void {
+  const f = 'database.stopOutOfHours';
+  const offHours = config.cluster.offHours;
+  if (config.isProduction) c.fail(f, true, 'must be left out in production: the app would lose its database every night');
+  if (!offHours) c.fail(f, true, 'needs cluster.offHours: the database stops when the nodes do, and only then');
+  if (config.database.readReplicas > 0) c.fail(f, true, `must be left out with database.readReplicas ${config.database.readReplicas}: RDS does not stop a source of read replicas`);
+  if (config.disasterRecovery) c.fail(f, true, 'must be left out with disasterRecovery: RDS does not stop a source of a cross-Region replica');
+  if (config.standbyFor) c.fail(f, true, 'must be left out in a standby: its database is a replica, which RDS does not stop');
+  if (offHours && typeof parseWeeklyCron(offHours.scaleDown) !== 'string' && typeof parseWeeklyCron(offHours.scaleUp) !== 'string') {
+    const window = rotationWindowWithin(offHours.scaleDown, offHours.scaleUp, offHours.timeZone, config.credentialRotationDays);
+    if (typeof window === 'string') c.fail(f, true, `needs working hours its credentials can rotate in, but cluster.offHours with credentialRotationDays ${config.credentialRotationDays} ${window}`);
+  }
 }
 
 function checkCache(c: Checker, config: EnvironmentConfig): void {

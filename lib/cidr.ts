@@ -39,3 +39,12 @@ export function cidrsOverlap(a: Ipv4Cidr, b: Ipv4Cidr): boolean {
 export function usableSubnetAddresses(cidr: Ipv4Cidr): number {
   return Math.max(0, cidr.end - cidr.start + 1 - 5);
 }
+
+/** The upper half of a block ("10.0.32.0/19" → "10.0.48.0/20"); undefined for a malformed or /32 block. */
+export function upperHalf(text: string): string | undefined {
+  const cidr = parseCidr(text);
+  if (!cidr || cidr.prefixLength >= 32) return undefined;
+  const start = cidr.start + (cidr.end - cidr.start + 1) / 2;
+  const octets = [24, 16, 8, 0].map((shift) => Math.floor(start / 2 ** shift) % 256);
+  return `${octets.join('.')}/${cidr.prefixLength + 1}`;
+}

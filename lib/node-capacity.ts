@@ -10,25 +10,27 @@
  *   kube-reserved CPU is 6% of the first core, 1% of the second, 0.5% of the
  *   third and fourth, and 0.25% of every core above four (integer
  *   millicores, rounded down per range).
- * - same file, `getMemoryMebibytesToReserve`: kube-reserved memory is
- *   255 MiB + 11 MiB × maxPods, where maxPods is the ENI formula below.
+ * - same file, `withDefaultReservedResources` and
+ *   `getMemoryMebibytesToReserve`: kube-reserved memory is
+ *   255 MiB + 11 MiB × maxPods, where maxPods is the ENI formula below (or a
+ *   `maxPodsExpression`), never a `maxPods` given in the kubelet config.
  * - same file, `defaultKubeletSubConfig`: evictionHard memory.available is
  *   100Mi. No system-reserved is set.
  * - nodeadm/internal/kubelet/eni_max_pods.go, `calculateStandardMaxPods`:
  *   maxPods = ENIs × (IPv4 addresses per ENI − 1) + 2, the VPC CNI's figure
- *   without prefix delegation (`maxPods` in lib/aws-catalog.ts).
+ *   without prefix delegation (`eniMaxPods` in lib/aws-catalog.ts).
  *
- * A managed node group without a custom AMI also caps maxPods in the node's
- * user data: 110 below 30 vCPUs, 250 above (EKS User Guide, "Choosing an
- * Amazon EC2 instance type", section "How maxPods is determined"). For the
- * types in the catalog the ENI figure is the lower one.
+ * With prefix delegation a node group states its own `maxPods`, and its
+ * launch template's NodeConfig sets kube-reserved memory for that many pods
+ * (modules/eks.ts), so both follow the chosen figure: a higher density costs
+ * 11 MiB of memory per pod slot whether or not a pod uses it.
  *
  * Allocatable = capacity − kube-reserved − eviction threshold (Kubernetes,
  * "Reserve Compute Resources for System Daemons"). Capacity here is EC2's
  * nominal size; the kernel reports a little less memory, so real nodes have
  * slightly less than this.
  */
-import { nodeInstanceType } from './aws-catalog.ts';
+import { eksMaxPodsCap, eniMaxPods, nodeInstanceType } from './aws-catalog.ts';
 
 /** What one node offers pods, in millicores, MiB and pods. */
 export interface NodeAllocatable {
@@ -39,9 +41,6 @@ export interface NodeAllocatable {
 
 /** kubelet's hard eviction threshold for memory.available on AL2023 (nodeadm default). */
 export const EVICTION_HARD_MEMORY_MIB = 100;
-
-/** Managed node groups cap maxPods at 110 below this many vCPUs, at 250 from it. */
-const MANAGED_NODE_GROUP_LARGE_VCPUS = 30;
 
 /** Percent of a core reserved, in hundredths of a percent, for each range of cores (nodeadm). */
 const CPU_RESERVATION_RANGES: readonly { fromMillicores: number; toMillicores: number; basisPoints: number }[] = [
@@ -66,21 +65,26 @@ export function kubeReservedMemoryMiB(maxPods: number): number {
   return 255 + 11 * maxPods;
 }
 
-/** The pods a managed-node-group node of this type admits: the VPC CNI figure under the EKS cap. */
-export function maxPodsPerNode(instanceType: string): number {
-  const spec = nodeInstanceType(instanceType);
-  const cap = spec.vcpus < MANAGED_NODE_GROUP_LARGE_VCPUS ? 110 : 250;
-  return Math.min(spec.maxPods, cap);
+/**
+ * The pods a managed-node-group node of this type admits: the group's own
+ * `maxPods` (prefix delegation), else the VPC CNI's ENI figure under EKS's cap.
+ */
+export function maxPodsPerNode(instanceType: string, maxPods?: number): number {
+  return maxPods ?? Math.min(eniMaxPods(instanceType), eksMaxPodsCap(instanceType));
 }
 
-/** What one node of this type offers pods, DaemonSets included. */
-export function nodeAllocatable(instanceType: string): NodeAllocatable {
+/**
+ * What one node of this type offers pods, DaemonSets included. `maxPods` is
+ * the group's explicit figure, which sets both the pod slots and the
+ * kube-reserved memory; without it both come from the ENI figure.
+ */
+export function nodeAllocatable(instanceType: string, maxPods?: number): NodeAllocatable {
   const spec = nodeInstanceType(instanceType);
+  const pods = maxPodsPerNode(instanceType, maxPods);
   return {
     cpuMillicores: spec.vcpus * 1000 - kubeReservedCpuMillicores(spec.vcpus),
-    // nodeadm reserves memory for the ENI figure, which the managed node group cap never lowers for these types.
-    memoryMiB: spec.memoryMiB - kubeReservedMemoryMiB(spec.maxPods) - EVICTION_HARD_MEMORY_MIB,
-    pods: maxPodsPerNode(instanceType),
+    memoryMiB: spec.memoryMiB - kubeReservedMemoryMiB(maxPods ?? eniMaxPods(instanceType)) - EVICTION_HARD_MEMORY_MIB,
+    pods,
   };
 }
 
@@ -88,9 +92,9 @@ export function nodeAllocatable(instanceType: string): NodeAllocatable {
  * What every node of a group offers: for a group of several instance types,
  * the least of each, since the autoscaler may launch any of them.
  */
-export function nodeGroupAllocatable(instanceTypes: readonly string[]): NodeAllocatable {
+export function nodeGroupAllocatable(instanceTypes: readonly string[], maxPods?: number): NodeAllocatable {
   if (instanceTypes.length === 0) throw new Error('a node group needs at least one instance type');
-  const each = instanceTypes.map(nodeAllocatable);
+  const each = instanceTypes.map((t) => nodeAllocatable(t, maxPods));
   return {
     cpuMillicores: Math.min(...each.map((a) => a.cpuMillicores)),
     memoryMiB: Math.min(...each.map((a) => a.memoryMiB)),

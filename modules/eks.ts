@@ -1,3 +1,4 @@
+import { AutoscalingSchedule } from '@cdktf/provider-aws/lib/autoscaling-schedule';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
@@ -9,11 +10,13 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
-import { Token } from 'cdktf';
+import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { awsContext } from './internal/aws-context.ts';
 import { managedPolicyArn, policyDocument, serviceTrustPolicy } from './internal/iam.ts';
+import { maxPodsNodeConfig } from './internal/node-config.ts';
 import { requireProps, withDefaults, type Defaulted } from './internal/props.ts';
+import { nodeInstanceType } from '../lib/aws-catalog.ts';
 import { EncryptionKey } from './security/kms-key.ts';
 
 /** The five EKS control-plane log types. */
@@ -30,6 +33,32 @@ export interface EksNodeGroupOptions {
   readonly diskSizeGiB?: number;
   /** @default [] */
   readonly taints?: readonly { key: string; value: string; effect: 'NO_SCHEDULE' | 'NO_EXECUTE' | 'PREFER_NO_SCHEDULE' }[];
+  /**
+   * Pods each node admits, with kube-reserved memory sized for them: set
+   * through a nodeadm NodeConfig in the launch template. Required with
+   * `prefixDelegation`, refused without it. The group's instance types must
+   * share one vCPU count, since kube-reserved CPU follows it.
+   * @default - the VPC CNI's ENI figure, as EKS sets it
+   */
+  readonly maxPods?: number;
+  /**
+   * Scales the group's Auto Scaling group to zero at `scaleDown` and back to
+   * min, desired and max at `scaleUp` (cron recurrences in `timeZone`), as
+   * terraform-aws-modules' `schedules` do. Both set max, so the cluster
+   * autoscaler cannot bring nodes back in between.
+   * @default - always on
+   */
+  readonly offHours?: NodeGroupOffHours;
+}
+
+/** When a node group is scaled to zero: two cron recurrences in one IANA time zone. */
+export interface NodeGroupOffHours {
+  /** Cron (minute hour day-of-month month day-of-week) when the group goes to zero, e.g. `0 20 * * 1-5`. */
+  readonly scaleDown: string;
+  /** Cron when it comes back to its configured sizes, e.g. `0 8 * * 1-5`. */
+  readonly scaleUp: string;
+  /** IANA time zone of both, e.g. `Asia/Kolkata`. */
+  readonly timeZone: string;
 }
 
 /** The EKS access policies a grant can name, as EKS calls them. */
@@ -102,6 +131,14 @@ export interface EksClusterProps {
    * @default 90
    */
   readonly logRetentionDays?: number;
+  /**
+   * VPC CNI prefix delegation: each ENI slot holds a /28 prefix of 16 pod
+   * addresses instead of one, so pod density follows CPU and memory, not
+   * ENIs. Every node group then states its `maxPods`. The subnets need free,
+   * contiguous /28 blocks (the Vpc construct's `prefixReservation`).
+   * @default false
+   */
+  readonly prefixDelegation?: boolean;
 }
 
 /** Every default of {@link EksClusterProps}, applied in one place. */
@@ -110,6 +147,7 @@ export const EKS_DEFAULTS = {
   accessGrants: [],
   publicAccessCidrs: [],
   logRetentionDays: 90,
+  prefixDelegation: false,
 } as const satisfies Partial<EksClusterProps>;
 
 /**
@@ -147,6 +185,21 @@ export class EksCluster extends Construct {
         'EksCluster',
         name,
         `nodeGroups.${group} needs minSize <= desiredSize <= maxSize (got ${o.minSize} <= ${o.desiredSize} <= ${o.maxSize})`,
+      );
+      requireProps(
+        p.prefixDelegation === (o.maxPods !== undefined),
+        'EksCluster',
+        name,
+        p.prefixDelegation
+          ? `nodeGroups.${group}.maxPods is required with prefixDelegation: without it EKS allows 110 pods and nodeadm reserves memory for the ENI figure`
+          : `nodeGroups.${group}.maxPods needs prefixDelegation: without prefixes the ENIs cap pods below it`,
+      );
+      const vcpus = new Set(o.maxPods === undefined ? [] : o.instanceTypes.map((t) => nodeInstanceType(t).vcpus));
+      requireProps(
+        vcpus.size <= 1,
+        'EksCluster',
+        name,
+        `nodeGroups.${group} mixes instance types of ${[...vcpus].join(' and ')} vCPUs; with maxPods, kube-reserved CPU is set for one size`,
       );
     }
 
@@ -261,9 +314,13 @@ export class EksCluster extends Construct {
 
     // Needed before nodes: without CNI and the pod-identity agent no node turns Ready.
     const earlyAddons = [
-      // The VPC CNI enforces Kubernetes NetworkPolicy only when asked to.
+      // The VPC CNI enforces Kubernetes NetworkPolicy only when asked to. With prefix delegation it keeps
+      // one /28 warm per node (WARM_PREFIX_TARGET 1, its default, stated so the plan shows it).
       this.addon(cluster, 'vpc-cni', {
-        configuration: { enableNetworkPolicy: 'true' },
+        configuration: {
+          enableNetworkPolicy: 'true',
+          ...(p.prefixDelegation ? { env: { ENABLE_PREFIX_DELEGATION: 'true', WARM_PREFIX_TARGET: '1' } } : {}),
+        },
         podIdentity: { roleArn: vpcCni.roleArn, serviceAccount: 'aws-node' },
         dependsOn: [vpcCni.attachment],
       }),
@@ -313,7 +370,7 @@ export class EksCluster extends Construct {
     options: {
       dependsOn?: (EksNodeGroup | EksAddon | IamRolePolicyAttachment)[];
       podIdentity?: { roleArn: string; serviceAccount: string };
-      configuration?: Record<string, string>;
+      configuration?: Readonly<Record<string, string | Readonly<Record<string, string>>>>;
     } = {},
   ): EksAddon {
     const { dependsOn = [], podIdentity, configuration } = options;
@@ -375,13 +432,15 @@ export class EksCluster extends Construct {
       // network and is not affected; add-ons get their own roles through Pod Identity.
       metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
       monitoring: { enabled: true },
+      // An explicit pod limit, and kube-reserved memory for it, as a NodeConfig that EKS merges with its own.
+      userData: options.maxPods === undefined ? undefined : Fn.base64encode(maxPodsNodeConfig(options.maxPods, nodeInstanceType(options.instanceTypes[0]!).vcpus)),
       tagSpecifications: [
         { resourceType: 'instance', tags: { Name: fullName } },
         { resourceType: 'volume', tags: { Name: fullName } },
       ],
     });
     const labels = { 'hexabid.in/node-group': groupName };
-    return new EksNodeGroup(this, `NodeGroup-${groupName}`, {
+    const group = new EksNodeGroup(this, `NodeGroup-${groupName}`, {
       clusterName: cluster.name,
       nodeGroupName: groupName,
       nodeRoleArn,
@@ -403,5 +462,26 @@ export class EksCluster extends Construct {
       lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
       dependsOn,
     });
+    if (options.offHours) {
+      const autoscalingGroupName = group.resources.get(0).autoscalingGroups.get(0).name;
+      const common = { autoscalingGroupName, timeZone: options.offHours.timeZone };
+      new AutoscalingSchedule(this, `OffHours-${groupName}`, {
+        ...common,
+        scheduledActionName: `${fullName}-off-hours`,
+        recurrence: options.offHours.scaleDown,
+        minSize: 0,
+        maxSize: 0,
+        desiredCapacity: 0,
+      });
+      new AutoscalingSchedule(this, `WorkingHours-${groupName}`, {
+        ...common,
+        scheduledActionName: `${fullName}-working-hours`,
+        recurrence: options.offHours.scaleUp,
+        minSize: options.minSize,
+        maxSize: options.maxSize,
+        desiredCapacity: options.desiredSize,
+      });
+    }
+    return group;
   }
 }

@@ -3,14 +3,17 @@ import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { Fn, Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { DB_INSTANCE_CLASSES } from '../lib/aws-catalog.ts';
 import { GeneratedCredential } from './security/generated-credential.ts';
 import { awsContext } from './internal/aws-context.ts';
 import { requireProps, withDefaults } from './internal/props.ts';
-import { managedPolicyArn, serviceTrustPolicy } from './internal/iam.ts';
+import { managedPolicyArn, policyDocument, serviceTrustPolicy } from './internal/iam.ts';
+import { toSchedulerCron } from '../lib/weekly-cron.ts';
 import { IngressSecurityGroup } from './internal/ingress-security-group.ts';
 import { EncryptionKey } from './security/kms-key.ts';
 import type { SecretReplica } from './security/secret-replica.ts';
@@ -76,6 +79,14 @@ export interface PostgresDatabaseProps {
    * @default - this region only
    */
   readonly masterSecretReplica?: SecretReplica;
+  /**
+   * Stops the instance and starts it again on weekly crons (minute hour * *
+   * day-of-week, in `timeZone`), through EventBridge Scheduler: for an
+   * environment whose nodes stop out of hours too, so nothing connects.
+   * RDS refuses to stop an instance with read replicas, or a replica.
+   * @default - always running
+   */
+  readonly stopSchedule?: { readonly stop: string; readonly start: string; readonly timeZone: string };
 }
 
 /** Every default of {@link PostgresDatabaseProps}, applied in one place. */
@@ -132,6 +143,12 @@ export class PostgresDatabase extends Construct {
       `readReplicas (${p.readReplicas}) needs backupRetentionPeriod of at least 1, not ${p.backupRetentionPeriod}: replicas copy from backups`,
     );
     const replicaOf = p.replicateSourceDbArn;
+    requireProps(
+      p.stopSchedule === undefined || (p.readReplicas === 0 && replicaOf === undefined),
+      'PostgresDatabase',
+      identifier,
+      `stopSchedule needs an instance that neither has read replicas (got ${p.readReplicas}) nor is one: RDS stops neither`,
+    );
     requireProps(replicaOf === undefined || p.readReplicas === 0, 'PostgresDatabase', identifier, `a cross-region replica (replicateSourceDbArn) cannot have readReplicas (got ${p.readReplicas})`);
     const { accountId, partition } = awsContext(this);
     const allocatedStorage = p.allocatedStorage;
@@ -287,6 +304,8 @@ export class PostgresDatabase extends Construct {
       });
     });
 
+    if (p.stopSchedule) this.schedule(identifier, primary.arn, p.stopSchedule, accountId, partition);
+
     this.dbInstanceIdentifier = primary.identifier;
     this.dbInstanceArn = primary.arn;
     this.dbInstanceAddress = primary.address;
@@ -296,5 +315,34 @@ export class PostgresDatabase extends Construct {
     this.dbName = p.dbName;
     this.replicaAddresses = replicas.map((r) => r.address);
     this.replicaIdentifiers = replicas.map((r) => r.identifier);
+  }
+
+  /** Two EventBridge Scheduler schedules that call RDS's StopDBInstance and StartDBInstance, with a role for just those. */
+  private schedule(identifier: string, instanceArn: string, schedule: NonNullable<PostgresDatabaseProps['stopSchedule']>, accountId: string, partition: string): void {
+    const role = new IamRole(this, 'SchedulerRole', {
+      name: `${identifier}-rds-schedule`,
+      assumeRolePolicy: serviceTrustPolicy('scheduler.amazonaws.com', { sourceAccount: accountId }),
+    });
+    new IamRolePolicy(this, 'SchedulerPolicy', {
+      role: role.name,
+      name: 'stop-and-start',
+      policy: policyDocument([{ Sid: 'StopAndStartThisInstance', Effect: 'Allow', Action: ['rds:StopDBInstance', 'rds:StartDBInstance'], Resource: instanceArn }]),
+    });
+    for (const [id, action, cron] of [['Stop', 'stopDBInstance', schedule.stop], ['Start', 'startDBInstance', schedule.start]] as const) {
+      new SchedulerSchedule(this, `Schedule${id}`, {
+        name: `${identifier}-${id.toLowerCase()}`,
+        description: `${id}s ${identifier} (${cron}, ${schedule.timeZone})`,
+        scheduleExpression: toSchedulerCron(cron),
+        scheduleExpressionTimezone: schedule.timeZone,
+        flexibleTimeWindow: { mode: 'OFF' },
+        target: {
+          // EventBridge Scheduler's universal target: the RDS API call itself.
+          arn: `arn:${partition}:scheduler:::aws-sdk:rds:${action}`,
+          roleArn: role.arn,
+          input: JSON.stringify({ DbInstanceIdentifier: identifier }),
+          retryPolicy: { maximumRetryAttempts: 10, maximumEventAgeInSeconds: 3600 },
+        },
+      });
+    }
   }
 }

@@ -1,5 +1,6 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
+import { Ec2SubnetCidrReservation } from '@cdktf/provider-aws/lib/ec2-subnet-cidr-reservation';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
@@ -15,7 +16,9 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc as AwsVpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { Construct } from 'constructs';
+import { upperHalf } from '../lib/cidr.ts';
 import { awsContext } from './internal/aws-context.ts';
+import { NatInstance } from './internal/nat-instance.ts';
 import { policyDocument, serviceTrustPolicy } from './internal/iam.ts';
 import { requireProps, withDefaults } from './internal/props.ts';
 import { EncryptionKey } from './security/kms-key.ts';
@@ -34,11 +37,13 @@ export interface VpcProps {
   /** EKS cluster that will discover these subnets through their tags. */
   readonly eksClusterName: string;
   /**
-   * One NAT gateway for every zone, or a single shared one (cheaper, but a
-   * zone outage cuts the others' egress).
+   * One NAT gateway for every zone, a single shared one (cheaper, but a zone
+   * outage cuts the others' egress), or a NAT instance (a t4g.nano in the
+   * first public subnet: a fraction of a gateway's price, and no managed
+   * failover, for an environment that can lose egress for a while).
    * @default 'one-per-az'
    */
-  readonly natGateways?: 'single' | 'one-per-az';
+  readonly natGateways?: 'single' | 'one-per-az' | 'instance';
   /**
    * Retention of the VPC flow log group.
    * @default 365
@@ -49,6 +54,14 @@ export interface VpcProps {
    * @default [5432, 6379, 443] (PostgreSQL, Redis/Valkey, OpenSearch)
    */
   readonly databasePorts?: readonly number[];
+  /**
+   * Reserves the upper half of each private subnet for VPC CNI prefixes (a
+   * subnet CIDR reservation of type `prefix`), so node and ENI addresses
+   * scattered over the subnet never leave it without a free, aligned /28:
+   * EKS's advice for prefix delegation.
+   * @default false
+   */
+  readonly prefixReservation?: boolean;
 }
 
 /** Every default of {@link VpcProps}, applied in one place. */
@@ -56,6 +69,7 @@ export const VPC_DEFAULTS = {
   natGateways: 'one-per-az',
   flowLogRetentionDays: 365,
   databasePorts: [5432, 6379, 443],
+  prefixReservation: false,
 } as const satisfies Partial<VpcProps>;
 
 /**
@@ -122,12 +136,24 @@ export class Vpc extends Construct {
     this.publicSubnetIds = publicSubnets.map((s) => s.id);
     this.privateSubnetIds = privateSubnets.map((s) => s.id);
     this.databaseSubnetIds = databaseSubnets.map((s) => s.id);
+    if (p.prefixReservation) {
+      p.privateSubnets.forEach((cidr, i) => {
+        const reserved = upperHalf(cidr);
+        requireProps(reserved !== undefined, 'Vpc', name, `privateSubnets[${i}] ${cidr} is not a CIDR block that can be halved for prefixReservation`);
+        new Ec2SubnetCidrReservation(this, `PrivatePrefixReservation${i}`, {
+          subnetId: privateSubnets[i]!.id,
+          cidrBlock: reserved!,
+          reservationType: 'prefix',
+          description: `VPC CNI /28 prefixes for pods in ${zones[i]}`,
+        });
+      });
+    }
 
     const publicRoutes = new RouteTable(this, 'PublicRouteTable', { vpcId: vpc.id, tags: { Name: `${name}-public` } });
     new Route(this, 'PublicInternetRoute', { routeTableId: publicRoutes.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: igw.id });
     publicSubnets.forEach((s, i) => new RouteTableAssociation(this, `PublicRouteAssociation${i}`, { subnetId: s.id, routeTableId: publicRoutes.id }));
 
-    const natCount = natStrategy === 'single' ? 1 : zones.length;
+    const natCount = natStrategy === 'instance' ? 0 : natStrategy === 'single' ? 1 : zones.length;
     const nats = Array.from({ length: natCount }, (_, i) => {
       const eip = new Eip(this, `NatEip${i}`, { domain: 'vpc', tags: { Name: `${name}-nat-${zones[i]}` } });
       return new NatGateway(this, `NatGateway${i}`, {
@@ -138,13 +164,14 @@ export class Vpc extends Construct {
       });
     });
     this.natGatewayIds = nats.map((n) => n.id);
+    const natInstance = natStrategy === 'instance' ? new NatInstance(this, 'NatInstance', { namePrefix: name, vpcId: vpc.id, vpcCidr: p.cidr, subnetId: publicSubnets[0]!.id }) : undefined;
 
     const privateRouteTables = privateSubnets.map((s, i) => {
       const table = new RouteTable(this, `PrivateRouteTable${i}`, { vpcId: vpc.id, tags: { Name: `${name}-private-${zones[i]}` } });
       new Route(this, `PrivateNatRoute${i}`, {
         routeTableId: table.id,
         destinationCidrBlock: '0.0.0.0/0',
-        natGatewayId: nats[Math.min(i, nats.length - 1)]!.id,
+        ...(natInstance ? { networkInterfaceId: natInstance.networkInterfaceId } : { natGatewayId: nats[Math.min(i, nats.length - 1)]!.id }),
       });
       new RouteTableAssociation(this, `PrivateRouteAssociation${i}`, { subnetId: s.id, routeTableId: table.id });
       return table;

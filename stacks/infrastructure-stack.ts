@@ -13,6 +13,7 @@ import { Vpc } from '../modules/vpc.ts';
 import { awsProvider, cacheAuthSecretName, requireTerraformVersion, secretNamePrefix, stateBackend } from './stack-foundation.ts';
 import { clusterAccessGrants } from './cluster-access.ts';
 import { postgresMaxConnections } from '../lib/aws-catalog.ts';
+import { rotationWindowWithin } from '../lib/weekly-cron.ts';
 import { infrastructureStackName } from './stack-names.ts';
 import { databaseUserSecretNames, DatabaseUsers } from '../modules/security/database-users.ts';
 import { EncryptionKey } from '../modules/security/kms-key.ts';
@@ -84,6 +85,7 @@ export class InfrastructureStack extends TerraformStack {
       eksClusterName: clusterName,
       natGateways: config.network.natGateways,
       flowLogRetentionDays: config.network.flowLogRetentionDays,
+      prefixReservation: config.cluster.prefixDelegation ?? false,
     });
 
     const cluster = new EksCluster(this, 'Cluster', {
@@ -91,11 +93,14 @@ export class InfrastructureStack extends TerraformStack {
       kubernetesVersion: config.cluster.kubernetesVersion,
       vpcId: network.vpcId,
       subnetIds: network.privateSubnetIds,
-      nodeGroups: config.cluster.nodeGroups,
+      nodeGroups: Object.fromEntries(
+        Object.entries(config.cluster.nodeGroups).map(([name, group]) => [name, { ...group, ...(config.cluster.offHours ? { offHours: config.cluster.offHours } : {}) }]),
+      ),
       adminRoleArns: config.cluster.adminRoleArns,
       accessGrants: clusterAccessGrants(config),
       publicAccessCidrs: config.cluster.publicAccessCidrs,
       logRetentionDays: config.cluster.logRetentionDays,
+      prefixDelegation: config.cluster.prefixDelegation ?? false,
     });
 
     // Every node and pod carries the cluster security group, so it is the one source data stores admit.
@@ -111,6 +116,12 @@ export class InfrastructureStack extends TerraformStack {
         })
       : undefined;
     const secretReplica = secretsReplicaKey && drRegion ? { region: drRegion, kmsKeyArn: secretsReplicaKey.keyArn } : undefined;
+
+    // A database that stops with the nodes out of hours, and rotates its credentials inside working hours.
+    const offHours = config.database.stopOutOfHours ? config.cluster.offHours : undefined;
+    const stopSchedule = offHours ? { stop: offHours.scaleDown, start: offHours.scaleUp, timeZone: offHours.timeZone } : undefined;
+    const rotationWindow = offHours ? rotationWindowWithin(offHours.scaleDown, offHours.scaleUp, offHours.timeZone, config.credentialRotationDays) : undefined;
+    if (typeof rotationWindow === 'string') throw new Error(`${config.name}: database.stopOutOfHours: ${rotationWindow}`); // validate.ts reports it first
 
     const database: DatabaseAttributes = standby ? adoptPromotedDatabase(this, standby, { config, clusterSecurityGroupId: cluster.clusterSecurityGroupId }) : new PostgresDatabase(this, 'Database', {
       identifier: prefix,
@@ -132,6 +143,7 @@ export class InfrastructureStack extends TerraformStack {
       logRetentionDays: config.cluster.logRetentionDays,
       secretRecoveryWindowDays: config.secretRecoveryWindowDays,
       masterSecretReplica: secretReplica,
+      ...(stopSchedule ? { stopSchedule } : {}),
     });
     // The app's own users (schema owner, read-write, read-only), each rotated, and the master's rotation.
     // A standby's users are the primary's: they came over with the data, and their secrets are the replicated copies.
@@ -140,12 +152,14 @@ export class InfrastructureStack extends TerraformStack {
       namePrefix: prefix,
       vpcId: network.vpcId,
       subnetIds: network.privateSubnetIds,
+      ...(config.network.interfaceEndpointZones === 'one' ? { endpointSubnetIds: network.privateSubnetIds.slice(0, 1) } : {}),
       dbInstanceAddress: database.dbInstanceAddress,
       dbName: database.dbName,
       databaseSecurityGroupId: database.securityGroupId,
       kmsKeyArn: database.kmsKeyArn,
       masterSecretArn: database.masterSecretArn,
       rotationDays: config.credentialRotationDays,
+      ...(rotationWindow ? { rotationWindow } : {}),
       recoveryWindowInDays: config.secretRecoveryWindowDays,
       secretReplica,
     });

@@ -60,8 +60,8 @@ const shellTexts = [
 ];
 
 describe('GitHub workflows', () => {
-  it('are the pull request, deploy and drift workflows', () => {
-    expect(files.sort()).toEqual(['deploy.yml', 'drift.yml', 'pull-request.yml']);
+  it('are the pull request, deploy, drift and price refresh workflows', () => {
+    expect(files.sort()).toEqual(['deploy.yml', 'drift.yml', 'pull-request.yml', 'refresh-prices.yml']);
   });
 
   it.each(files)("%s parses against GitHub's workflow schema", (file) => {
@@ -139,12 +139,14 @@ describe('GitHub workflows', () => {
         const runs = (pattern: RegExp) => steps.some((s) => s.run !== undefined && pattern.test(s.run));
         // id-token only where a role is assumed; the rest only where the API is called.
         expect(permissions['id-token'] === 'write', `${where} id-token`).toBe(uses('aws-actions/configure-aws-credentials'));
-        expect(permissions['pull-requests'] === 'write', `${where} pull-requests: write`).toBe(runs(/ci:comment -- --pr/));
+        // Proposing refreshed prices pushes a branch and opens a pull request: the one job that writes contents.
+        const proposes = runs(/propose-prices\.sh/);
+        expect(permissions['pull-requests'] === 'write', `${where} pull-requests: write`).toBe(runs(/ci:comment -- --pr/) || proposes);
         expect(permissions.issues === 'write', `${where} issues: write`).toBe(runs(/ci:comment -- --drift-issue/));
         for (const [scope, level] of Object.entries(permissions)) {
-          if (level === 'write') expect(['id-token', 'pull-requests', 'issues'], `${where} ${scope}: write`).toContain(scope);
+          if (level === 'write') expect(['id-token', 'pull-requests', 'issues', ...(proposes ? ['contents'] : [])], `${where} ${scope}: write`).toContain(scope);
         }
-        if (steps.some((s) => s.uses?.startsWith('actions/checkout'))) expect(permissions.contents, `${where} contents`).toBe('read');
+        if (steps.some((s) => s.uses?.startsWith('actions/checkout'))) expect(permissions.contents, `${where} contents`).toBe(proposes ? 'write' : 'read');
       }
     }
   });
@@ -166,7 +168,7 @@ describe('GitHub workflows', () => {
           const secretVariables = Object.entries(env ?? {}).filter(([, value]) => /secrets\./.test(value));
           for (const [name, value] of secretVariables) {
             expect(value, `${file} ${id}: ${name}`).toBe('${{ secrets.GITHUB_TOKEN }}');
-            expect(step.run, `${file} ${id}: ${name} reaches a step that calls GitHub`).toMatch(/ci:comment|deploy-request\.sh/);
+            expect(step.run, `${file} ${id}: ${name} reaches a step that calls GitHub`).toMatch(/ci:comment|deploy-request\.sh|propose-prices\.sh/);
           }
         }
       }
@@ -214,6 +216,23 @@ describe('GitHub workflows', () => {
     for (const id of ['staging', 'production']) {
       expect(jobs[id]!.steps!.map((s) => s.run ?? '')).toContainEqual(expect.stringMatching(new RegExp(`^npm run smoke -- ${id}\\b`)));
     }
+  });
+
+  it("refreshes the prices from AWS weekly with a non-production account's read-only plan role, and proposes the table as a pull request without AWS", () => {
+    const workflow = workflows['refresh-prices.yml']!;
+    expect(Object.keys(workflow.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
+    const { refresh, propose } = workflow.jobs;
+    expect(refresh!.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    const role = refresh!.steps!.find((s) => s.uses?.startsWith('aws-actions/'))!.with!;
+    // A scheduled run on main may assume a non-production plan role; production's trusts only its production-plan environment.
+    const planRoleOf = /^\$\{\{ steps\.targets\.outputs\.(.+)_plan_role \}\}$/.exec(String(role['role-to-assume']))?.[1];
+    expect(ENVIRONMENTS.find((e) => e.name === planRoleOf)?.isProduction).toBe(false);
+    expect(refresh!.steps!.map((s) => s.run ?? '')).toContain('npm run cost -- --refresh-prices');
+    // The job that writes to the repository holds no AWS credentials, and the one with AWS credentials cannot write.
+    expect(propose!.needs).toBe('refresh');
+    expect(propose!.permissions).toEqual({ contents: 'write', 'pull-requests': 'write' });
+    expect(JSON.stringify(propose)).not.toMatch(/aws-actions|id-token/);
+    expect(propose!.steps!.map((s) => s.run ?? '')).toContain('scripts/ci/propose-prices.sh');
   });
 
   it("estimates each pull request's cost against its base without AWS, gates on the budgets, and posts the estimate as its own comment", () => {

@@ -7,17 +7,17 @@ import { expectSizing } from './sizing.ts';
 describe('production', () => {
   const { json } = synthEnvironment(production);
 
-  it('runs the launch plan: app 3-10 × t3.xlarge, worker 2-10 × t3.large, db.r5.xlarge Multi-AZ + replica, cache.r5.large, r5.large × 3', () => {
+  it('runs the launch plan on Graviton data stores: app 3-10 × t3.xlarge, worker 2-10 × t3.large, db.r6g.xlarge Multi-AZ + replica, cache.r6g.large × 2, r6g.large × 3', () => {
     expectSizing(json, {
       nodeGroups: {
-        app: { instanceTypes: ['t3.xlarge'], min: 3, max: 10, desired: 3 },
-        worker: { instanceTypes: ['t3.large'], min: 2, max: 10, desired: 2 },
+        app: { instanceTypes: ['t3.xlarge'], min: 3, max: 10, desired: 3, capacity: 'ON_DEMAND', maxPods: 58 },
+        worker: { instanceTypes: ['t3.large'], min: 2, max: 10, desired: 2, capacity: 'ON_DEMAND', maxPods: 24 },
       },
-      dbInstanceClass: 'db.r5.xlarge',
+      dbInstanceClass: 'db.r6g.xlarge',
       dbMultiAz: true,
       dbReplicas: 1,
-      cacheNodeType: 'cache.r5.large',
-      searchInstanceType: 'r5.large.search',
+      cacheNodeType: 'cache.r6g.large',
+      searchInstanceType: 'r6g.large.search',
       searchInstanceCount: 3,
     });
   });
@@ -45,20 +45,40 @@ describe('production', () => {
   });
 });
 
+describe('production at the cost-optimised launch capacity', () => {
+  const { json } = synthEnvironment(productionAt('costOptimised'), 'production-cost-optimised');
+
+  it('keeps the guarantees (Multi-AZ, a replica, two cache and three search nodes) on 3 × t3.large app nodes and Spot workers', () => {
+    expectSizing(json, {
+      nodeGroups: {
+        app: { instanceTypes: ['t3.large'], min: 3, max: 10, desired: 3, capacity: 'ON_DEMAND', maxPods: 40 },
+        worker: { instanceTypes: ['t3.large', 't3a.large', 'm6i.large', 'm5.large'], min: 2, max: 10, desired: 2, capacity: 'SPOT', maxPods: 24 },
+      },
+      dbInstanceClass: 'db.r6g.xlarge',
+      dbMultiAz: true,
+      dbReplicas: 1,
+      cacheNodeType: 'cache.r6g.large',
+      searchInstanceType: 'r6g.large.search',
+      searchInstanceCount: 3,
+    });
+    expect(onlyResource(json, 'aws_elasticache_replication_group').num_cache_clusters).toBe(2);
+  });
+});
+
 describe('production scaled for 1000 tenants', () => {
   const { json } = synthEnvironment(productionAt('scaled1000Tenants'), 'production-scaled');
 
-  it('runs 15 × t3.xlarge, db.r5.4xlarge + 2 replicas, cache.r5.2xlarge, r5.2xlarge × 6', () => {
+  it('runs 15 × t3.xlarge, db.r6g.4xlarge + 2 replicas, cache.r6g.2xlarge, r6g.2xlarge × 6', () => {
     expectSizing(json, {
       nodeGroups: {
-        app: { instanceTypes: ['t3.xlarge'], min: 10, max: 20, desired: 10 },
-        worker: { instanceTypes: ['t3.xlarge'], min: 5, max: 10, desired: 5 },
+        app: { instanceTypes: ['t3.xlarge'], min: 10, max: 20, desired: 10, capacity: 'ON_DEMAND', maxPods: 58 },
+        worker: { instanceTypes: ['t3.xlarge'], min: 5, max: 10, desired: 5, capacity: 'ON_DEMAND', maxPods: 24 },
       },
-      dbInstanceClass: 'db.r5.4xlarge',
+      dbInstanceClass: 'db.r6g.4xlarge',
       dbMultiAz: true,
       dbReplicas: 2,
-      cacheNodeType: 'cache.r5.2xlarge',
-      searchInstanceType: 'r5.2xlarge.search',
+      cacheNodeType: 'cache.r6g.2xlarge',
+      searchInstanceType: 'r6g.2xlarge.search',
       searchInstanceCount: 6,
     });
     const desired = resourcesOf(json, 'aws_eks_node_group').reduce((n, g) => n + g.scaling_config.desired_size, 0);

@@ -7,16 +7,16 @@ import { expectSizing } from './sizing.ts';
 describe('staging', () => {
   const { json } = synthEnvironment(staging);
 
-  it('runs the cost plan: 3 × t3.large, db.t3.medium, cache.t3.small, OpenSearch t3.small', () => {
+  it('runs 2 × t3.large app nodes, a Spot worker over four types, db.t4g.medium, cache.t4g.small, OpenSearch t3.small', () => {
     expectSizing(json, {
       nodeGroups: {
-        app: { instanceTypes: ['t3.large'], min: 2, max: 4, desired: 2 },
-        worker: { instanceTypes: ['t3.large'], min: 1, max: 3, desired: 1 },
+        app: { instanceTypes: ['t3.large'], min: 2, max: 4, desired: 2, capacity: 'ON_DEMAND', maxPods: 40 },
+        worker: { instanceTypes: ['t3.large', 't3a.large', 'm6i.large', 'm5.large'], min: 1, max: 3, desired: 1, capacity: 'SPOT', maxPods: 24 },
       },
-      dbInstanceClass: 'db.t3.medium',
+      dbInstanceClass: 'db.t4g.medium',
       dbMultiAz: false,
       dbReplicas: 0,
-      cacheNodeType: 'cache.t3.small',
+      cacheNodeType: 'cache.t4g.small',
       searchInstanceType: 't3.small.search',
       searchInstanceCount: 1,
     });

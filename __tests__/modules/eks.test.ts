@@ -163,3 +163,70 @@ describe('EksCluster access grants', () => {
     );
   });
 });
+
+describe('EksCluster with prefix delegation', () => {
+  const nodeGroups: EksClusterProps['nodeGroups'] = {
+    app: { instanceTypes: ['t3.medium'], minSize: 2, maxSize: 3, desiredSize: 2, maxPods: 32 },
+    worker: { ...props.nodeGroups.worker!, instanceTypes: ['t3.large', 'm6i.large'], capacityType: 'SPOT', maxPods: 24 },
+  };
+  const json = synthConstruct((scope) => new EksCluster(scope, 'Eks', { ...props, prefixDelegation: true, nodeGroups }));
+
+  it('tells the VPC CNI to assign /28 prefixes, one kept warm, and still to enforce NetworkPolicy', () => {
+    const cni = resourcesOf(json, 'aws_eks_addon').find((a) => a.addon_name === 'vpc-cni')!;
+    expect(JSON.parse(cni.configuration_values)).toEqual({ enableNetworkPolicy: 'true', env: { ENABLE_PREFIX_DELEGATION: 'true', WARM_PREFIX_TARGET: '1' } });
+  });
+
+  it("sets each group's maxPods, and kube-reserved memory for that many pods, in a NodeConfig EKS can merge", () => {
+    const templates = Object.fromEntries(resourcesOf(json, 'aws_launch_template').map((t) => [t.name, t.user_data as string]));
+    for (const [group, maxPods, cpu] of [['app', 32, 70], ['worker', 24, 70]] as const) {
+      const userData = templates[`hexabid-test-${group}`]!;
+      // Terraform encodes it at plan time, so the plan shows the document.
+      expect(userData).toMatch(/^\$\{base64encode\(".*"\)\}$/s);
+      expect(userData).toContain('MIME-Version: 1.0');
+      expect(userData).toContain('Content-Type: multipart/mixed; boundary=HEXABID-NODECONFIG');
+      expect(userData).toContain('Content-Type: application/node.eks.aws');
+      expect(userData).toContain('kind: NodeConfig');
+      expect(userData).toContain(`maxPods: ${maxPods}`);
+      expect(userData).toContain(`memory: ${255 + 11 * maxPods}Mi`);
+      expect(userData).toContain(`cpu: ${cpu}m`);
+    }
+  });
+
+  it('runs Spot groups over every type given', () => {
+    const worker = resourcesOf(json, 'aws_eks_node_group').find((g) => g.node_group_name === 'worker')!;
+    expect(worker).toMatchObject({ capacity_type: 'SPOT', instance_types: ['t3.large', 'm6i.large'] });
+  });
+
+  it('refuses a group without maxPods, maxPods without prefix delegation, and maxPods over types of two sizes', () => {
+    const without = { ...nodeGroups, app: { ...nodeGroups.app!, maxPods: undefined } };
+    expect(() => synthConstruct((scope) => new EksCluster(scope, 'Eks', { ...props, prefixDelegation: true, nodeGroups: without }))).toThrow(/nodeGroups\.app\.maxPods is required with prefixDelegation/);
+    expect(() => synthConstruct((scope) => new EksCluster(scope, 'Eks', { ...props, nodeGroups }))).toThrow(/nodeGroups\.app\.maxPods needs prefixDelegation/);
+    const mixed = { ...nodeGroups, app: { ...nodeGroups.app!, instanceTypes: ['t3.medium', 't3.xlarge'] } };
+    expect(() => synthConstruct((scope) => new EksCluster(scope, 'Eks', { ...props, prefixDelegation: true, nodeGroups: mixed }))).toThrow(/mixes instance types of 2 and 4 vCPUs/);
+  });
+
+  it('leaves user data out without prefix delegation, so EKS sets the ENI figure', () => {
+    const plain = synthConstruct((scope) => new EksCluster(scope, 'Eks', props));
+    for (const t of resourcesOf(plain, 'aws_launch_template')) expect(t.user_data).toBeUndefined();
+  });
+});
+
+describe('EksCluster off hours', () => {
+  const offHours = { scaleDown: '0 20 * * 1-5', scaleUp: '0 8 * * 1-5', timeZone: 'Asia/Kolkata' };
+  const nodeGroups = Object.fromEntries(Object.entries(props.nodeGroups).map(([name, g]) => [name, { ...g, offHours }]));
+  const json = synthConstruct((scope) => new EksCluster(scope, 'Eks', { ...props, nodeGroups }));
+
+  it("scales each group's Auto Scaling group to zero, min and max included, and back to its own sizes", () => {
+    const schedules = resourcesOf(json, 'aws_autoscaling_schedule');
+    expect(schedules.map((s) => s.scheduled_action_name).sort()).toEqual([
+      'hexabid-test-app-off-hours',
+      'hexabid-test-app-working-hours',
+      'hexabid-test-worker-off-hours',
+      'hexabid-test-worker-working-hours',
+    ]);
+    const byName = Object.fromEntries(schedules.map((s) => [s.scheduled_action_name, s]));
+    expect(byName['hexabid-test-app-off-hours']).toMatchObject({ recurrence: '0 20 * * 1-5', time_zone: 'Asia/Kolkata', min_size: 0, max_size: 0, desired_capacity: 0 });
+    expect(byName['hexabid-test-worker-working-hours']).toMatchObject({ recurrence: '0 8 * * 1-5', min_size: 2, max_size: 5, desired_capacity: 2 });
+    expect(byName['hexabid-test-app-off-hours']!.autoscaling_group_name).toMatch(/^\$\{aws_eks_node_group\.Eks_NodeGroup-app_[^.]+\.resources\[0\]\.autoscaling_groups\[0\]\.name\}$/);
+  });
+});

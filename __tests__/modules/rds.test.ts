@@ -95,7 +95,29 @@ describe('PostgresDatabase', () => {
     expect(replica.username).toBeUndefined();
   });
 
+  it('stops and starts on a schedule through EventBridge Scheduler, with a role that may do only that, to this instance', () => {
+    const stopped = synthConstruct((scope) => new PostgresDatabase(scope, 'Db', { ...props, stopSchedule: { stop: '0 20 * * 1-5', start: '0 8 * * 1-5', timeZone: 'Asia/Kolkata' } }));
+    const schedules = resourcesOf(stopped, 'aws_scheduler_schedule');
+    const byName = [...schedules].sort((a, b) => (a.name < b.name ? 1 : -1)); // stop, then start
+    expect(byName.map((s) => [s.name, s.schedule_expression, s.schedule_expression_timezone, s.target.arn, JSON.parse(s.target.input)])).toEqual([
+      ['hexabid-test-stop', 'cron(0 20 ? * MON,TUE,WED,THU,FRI *)', 'Asia/Kolkata', expect.stringMatching(/^arn:\$\{data\.aws_partition\..*\}:scheduler:::aws-sdk:rds:stopDBInstance$/), { DbInstanceIdentifier: 'hexabid-test' }],
+      ['hexabid-test-start', 'cron(0 8 ? * MON,TUE,WED,THU,FRI *)', 'Asia/Kolkata', expect.stringMatching(/:scheduler:::aws-sdk:rds:startDBInstance$/), { DbInstanceIdentifier: 'hexabid-test' }],
+    ]);
+    for (const s of schedules) expect(s.flexible_time_window).toEqual({ mode: 'OFF' });
+    const role = resourcesOf(stopped, 'aws_iam_role').find((r) => r.name === 'hexabid-test-rds-schedule')!;
+    expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'scheduler.amazonaws.com' }, Action: ['sts:AssumeRole'], Condition: { StringEquals: { 'aws:SourceAccount': expect.any(String) } } },
+    ]);
+    const policy = JSON.parse(onlyResource(stopped, 'aws_iam_role_policy').policy);
+    expect(policy.Statement).toEqual([{ Sid: 'StopAndStartThisInstance', Effect: 'Allow', Action: ['rds:StopDBInstance', 'rds:StartDBInstance'], Resource: expect.stringMatching(/^\$\{aws_db_instance\.Db_Primary_[A-Z0-9]+\.arn\}$/) }]);
+    // Without a schedule, none of it.
+    expect(resourcesOf(json, 'aws_scheduler_schedule')).toEqual([]);
+  });
+
   it('refuses props that cannot work together, naming them', () => {
+    expect(() => synthConstruct((scope) => new PostgresDatabase(scope, 'Db', { ...props, readReplicas: 1, stopSchedule: { stop: '0 20 * * 1-5', start: '0 8 * * 1-5', timeZone: 'Asia/Kolkata' } }))).toThrow(
+      'PostgresDatabase hexabid-test: stopSchedule needs an instance that neither has read replicas (got 1) nor is one: RDS stops neither',
+    );
     expect(() => synthConstruct((scope) => new PostgresDatabase(scope, 'Db', { ...props, readReplicas: 1, backupRetentionPeriod: 0 }))).toThrow(
       'PostgresDatabase hexabid-test: readReplicas (1) needs backupRetentionPeriod of at least 1, not 0: replicas copy from backups',
     );

@@ -37,6 +37,41 @@ describe('Vpc', () => {
     expect(resourcesOf(single, 'aws_route').filter((r) => r.nat_gateway_id)).toHaveLength(3);
   });
 
+  it('reserves the upper half of each private subnet for /28 pod prefixes when asked, and nothing by default', () => {
+    expect(resourcesOf(json, 'aws_ec2_subnet_cidr_reservation')).toEqual([]);
+    const reserved = synthConstruct((scope) => new Vpc(scope, 'Vpc', { ...props, prefixReservation: true }));
+    const reservations = resourcesOf(reserved, 'aws_ec2_subnet_cidr_reservation');
+    expect(reservations.map((r) => [r.cidr_block, r.reservation_type])).toEqual([
+      ['10.9.48.0/20', 'prefix'],
+      ['10.9.80.0/20', 'prefix'],
+      ['10.9.112.0/20', 'prefix'],
+    ]);
+    expect(reservations.map((r) => r.subnet_id)).toEqual([0, 1, 2].map((i) => expect.stringMatching(new RegExp(`^\\$\\{aws_subnet\\.Vpc_PrivateSubnet${i}_`))));
+  });
+
+  it('can route the private subnets through a NAT instance instead: Graviton, IMDSv2, no source/destination check, admitting only the VPC', () => {
+    const withInstance = synthConstruct((scope) => new Vpc(scope, 'Vpc', { ...props, natGateways: 'instance' }));
+    expect(resourcesOf(withInstance, 'aws_nat_gateway')).toEqual([]);
+    const instance = onlyResource(withInstance, 'aws_instance');
+    expect(instance).toMatchObject({
+      instance_type: 't4g.nano',
+      source_dest_check: false,
+      metadata_options: { http_endpoint: 'enabled', http_tokens: 'required', http_put_response_hop_limit: 1 },
+      root_block_device: { encrypted: true, volume_type: 'gp3' },
+      lifecycle: { ignore_changes: ['ami'] },
+    });
+    expect(instance.subnet_id).toMatch(/aws_subnet\.Vpc_PublicSubnet0_/);
+    expect(instance.user_data).toContain('iptables -t nat -A POSTROUTING -o "$iface" -j MASQUERADE');
+    expect(onlyResource(withInstance, 'aws_eip').instance).toMatch(/^\$\{aws_instance\./);
+    const ingress = resourcesOf(withInstance, 'aws_vpc_security_group_ingress_rule').filter((r) => r.security_group_id.includes('NatInstance'));
+    expect(ingress.map((r) => r.cidr_ipv4)).toEqual(['10.9.0.0/16']);
+    const routes = resourcesOf(withInstance, 'aws_route').filter((r) => r.destination_cidr_block === '0.0.0.0/0' && r.network_interface_id);
+    expect(routes).toHaveLength(3);
+    // Session Manager, no key pair.
+    expect(instance.key_name).toBeUndefined();
+    expect(resourcesOf(withInstance, 'aws_iam_role_policy_attachment').map((a) => a.policy_arn)).toContainEqual(expect.stringMatching(/AmazonSSMManagedInstanceCore$/));
+  });
+
   it('locks the default security group down to no rules', () => {
     const sg = onlyResource(json, 'aws_default_security_group');
     expect(sg.ingress).toBeUndefined();

@@ -478,12 +478,25 @@ describe('EKS AL2023 node allocatable (lib/node-capacity.ts)', () => {
   ])('%s: capacity less kube-reserved and the 100Mi eviction threshold', (type, expected) => {
     expect(nodeAllocatable(type)).toEqual(expected);
   });
+
+  it.each([
+    ['t3.medium', 32, { cpuMillicores: 1930, memoryMiB: 4096 - (255 + 11 * 32) - 100, pods: 32 }],
+    ['t3.large', 48, { cpuMillicores: 1930, memoryMiB: 8192 - (255 + 11 * 48) - 100, pods: 48 }],
+    ['t3.xlarge', 110, { cpuMillicores: 3920, memoryMiB: 16384 - (255 + 11 * 110) - 100, pods: 110 }],
+  ])('%s with prefix delegation and maxPods %i: kube-reserved memory follows the chosen pods', (type, maxPods, expected) => {
+    expect(nodeAllocatable(type, maxPods)).toEqual(expected);
+  });
+
+  it('takes the least of each for a group of several types at one maxPods', () => {
+    expect(nodeGroupAllocatable(['t3.medium', 'c6i.large'], 32)).toEqual({ cpuMillicores: 1930, memoryMiB: 4096 - (255 + 11 * 32) - 100, pods: 32 });
+  });
 });
 
 const SCENARIOS: readonly { label: string; config: EnvironmentConfig; cacheKey: string }[] = [
   ...ENVIRONMENTS.map((config) => ({ label: config.name, config, cacheKey: config.name })),
   // The same key as the production tests use for this preset, so a worker synthesizes it once.
   { label: 'production at scaled1000Tenants', config: productionAt('scaled1000Tenants'), cacheKey: 'production-scaled' },
+  { label: 'production at costOptimised', config: productionAt('costOptimised'), cacheKey: 'production-cost-optimised' },
 ];
 
 describe.each(SCENARIOS)('bin-packing $label', ({ label, config, cacheKey }) => {
@@ -535,7 +548,7 @@ describe.each(SCENARIOS)('bin-packing $label', ({ label, config, cacheKey }) => 
       const { objects } = await renderHexabidRelease(config, cacheKey);
       const group = groups[groupName]!;
       const nodes = scale === 'minimum' ? group.minSize : group.maxSize;
-      const allocatable = nodeGroupAllocatable(group.instanceTypes);
+      const allocatable = nodeGroupAllocatable(group.instanceTypes, group.maxPods);
       const podSets = [...releasePods(config, objects, scale), ...addonPods(config, json), ...eksManagedPods()].filter((p) => p.group === groupName);
       const where =
         `${label}: ${groupName} group at ${scale} scale${scale === 'maximum' ? ' with the rolling-update surge' : ''} ` +

@@ -196,15 +196,24 @@ describe.each(ACCOUNTS.map((a) => [bootstrapStackName(a), a] as const))('%s', (s
     expect(onlyResource(json, 'aws_iam_service_linked_role').aws_service_name).toBe('opensearchservice.amazonaws.com');
   });
 
-  it("raises the Elastic IP and On-Demand vCPU quotas to what the account's environments need, with headroom, never below the current value", () => {
+  it("raises the Elastic IP, On-Demand and Spot vCPU quotas to what the account's environments need, with headroom, never below the current value", () => {
     const quotas: Record<string, any> = Object.fromEntries(resourcesOf(json, 'aws_servicequotas_service_quota').map((q) => [`${q.quota_code}${q.region ? `-${q.region}` : ''}`, q]));
     const primary = environments.filter((e) => e.region === account.region);
-    const natGateways = primary.reduce((n, e) => n + (e.network.natGateways === 'single' ? 1 : e.network.availabilityZones.length), 0);
+    // One Elastic IP per NAT gateway, or the NAT instance's one.
+    const natGateways = primary.reduce((n, e) => n + (e.network.natGateways === 'one-per-az' ? e.network.availabilityZones.length : 1), 0);
     expect(quotas['L-0263D0A3']!.value).toMatch(new RegExp(`^\\$\\{max\\(data\\.aws_servicequotas_service_quota\\.[^)]*\\.value, ${natGateways + ELASTIC_IP_HEADROOM}\\)\\}$`));
-    const vcpus = primary
-      .flatMap((e) => Object.values(e.cluster.nodeGroups).filter((g) => g.capacityType === 'ON_DEMAND').map((g) => (g.maxSize + e.network.availabilityZones.length) * Math.max(...g.instanceTypes.map((t) => NODE_INSTANCE_TYPES[t]!.vcpus))))
-      .reduce((a, b) => a + b, 0);
-    expect(quotas['L-1216C47A']!.value).toContain(`, ${vcpus})`);
+    const vcpus = (capacityType: string) =>
+      primary
+        .flatMap((e) =>
+          Object.values(e.cluster.nodeGroups)
+            .filter((g) => g.capacityType === capacityType)
+            .map((g) => (g.maxSize + e.network.availabilityZones.length) * Math.max(...g.instanceTypes.map((t) => NODE_INSTANCE_TYPES[t]!.vcpus))),
+        )
+        .reduce((a, b) => a + b, 0);
+    expect(quotas['L-1216C47A']!.value).toContain(`, ${vcpus('ON_DEMAND')})`);
+    // Spot groups draw on a quota of their own, which the on-demand one leaves out; an account without them asks for none.
+    if (vcpus('SPOT') > 0) expect(quotas['L-34B43A08']!.value).toContain(`, ${vcpus('SPOT')})`);
+    else expect(quotas['L-34B43A08']).toBeUndefined();
     for (const quota of Object.values(quotas)) expect(quota.lifecycle).toEqual({ ignore_changes: ['value'] });
   });
 

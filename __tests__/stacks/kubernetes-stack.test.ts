@@ -189,7 +189,7 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
     it('let cluster-autoscaler resize only this cluster\'s node-group ASGs', () => {
       const policy = resourcesOf(json, 'aws_iam_role_policy').find((p) => p.role.includes('ClusterAutoscaler'))!;
       const write = parsePolicy(policy.policy).Statement.find((s) => s.Sid === 'ScaleOnlyThisClustersNodeGroups')!;
-      expect(write.Resource.map((r: string) => r.split('autoScalingGroupName/')[1])).toEqual(['eks-app-*', 'eks-worker-*']);
+      expect(write.Resource.map((r: string) => r.split('autoScalingGroupName/')[1])).toEqual(Object.keys(config.cluster.nodeGroups).map((g) => `eks-${g}-*`));
       expect(write.Condition).toEqual({ StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: 'owned' } });
       const values = JSON.parse(release(json, 'cluster-autoscaler').values[0]);
       expect(values.autoDiscovery).toEqual({ clusterName });

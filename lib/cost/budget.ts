@@ -9,6 +9,9 @@ export interface BudgetStatus {
   readonly status: 'under' | 'over';
   /** Budget minus estimate: negative when over. */
   readonly headroomUsd: number;
+  /** The estimate with every node group at its maximum, and whether that passes the budget too. */
+  readonly atMaxUsd: number;
+  readonly atMaxStatus: 'under' | 'over';
 }
 
 /** A config's monthly budget: `budgetUsdPerMonth`, a positive number, or undefined when the config has none. */
@@ -22,6 +25,17 @@ export function budgetOf(config: unknown): number | undefined {
   return value;
 }
 
-export function budgetStatus(budgetUsd: number, estimateUsd: number): BudgetStatus {
-  return { budgetUsd, estimateUsd, status: estimateUsd > budgetUsd ? 'over' : 'under', headroomUsd: budgetUsd - estimateUsd };
+/**
+ * An estimate against its budget, at the node groups' desired sizes and at
+ * their maxima: a budget the maximum would break is reported, not passed in silence.
+ */
+export function budgetStatus(budgetUsd: number, estimateUsd: number, atMaxUsd: number = estimateUsd): BudgetStatus {
+  return {
+    budgetUsd,
+    estimateUsd,
+    status: estimateUsd > budgetUsd ? 'over' : 'under',
+    headroomUsd: budgetUsd - estimateUsd,
+    atMaxUsd,
+    atMaxStatus: atMaxUsd > budgetUsd ? 'over' : 'under',
+  };
 }

@@ -22,17 +22,24 @@ const whole = (amount: number) => usd(amount, { cents: false });
 const share = (part: number, of: number) => (of > 0 ? `${Math.round((part / of) * 100)}% of list` : '');
 
 function nodes(lines: readonly LineItem[], design: readonly DesignLine[]): string {
-  const groups = lines.filter((l) => l.priceKey.startsWith('ec2.'));
+  const groups = lines.filter((l) => l.priceKey.startsWith('ec2.instance-hour.'));
+  const credits = lines.filter((l) => l.priceKey.startsWith('ec2.cpu-credits.'));
   const count = groups.reduce((s, l) => s + Number(l.facts?.nodes ?? 0), 0);
   const volumes = lines.filter((l) => l.priceKey.startsWith('ebs.'));
   const volumeGb = volumes.reduce((s, l) => s + l.quantity, 0);
   const planned = design[0];
-  const parts = [`${plural(count, 'node')} at desired size (${groups.map((l) => `${l.facts?.nodeGroup} ${l.facts?.nodes} × ${l.facts?.instanceType}`).join(', ')})${planned?.count ? ` against the design's ${planned.count} × ${planned.what}` : ''}`];
+  const described = groups.map((l) => {
+    const share = Number(l.facts?.runningShare ?? 1);
+    const spot = l.facts?.capacityType === 'SPOT' ? ' Spot' : '';
+    return `${l.facts?.nodeGroup} ${l.facts?.nodes} × ${l.facts?.instanceType}${spot}${share < 1 ? `, ${Math.round(share * 100)}% of the week` : ''}`;
+  });
+  const parts = [`${plural(count, 'node')} at desired size (${described.join('; ')})${planned?.count ? ` against the design's ${planned.count} × ${planned.what}` : ''}`];
   const perNode = groups[0] ? groups[0].unitPriceUsd * HOURS_PER_MONTH : 0;
   if (planned?.count && groups.length > 0 && groups.every((l) => l.facts?.instanceType === planned.what)) {
     parts.push(`the design prices a ${planned.what} at ${whole(planned.usd / planned.count)} a month, list is ${whole(perNode)}`);
   }
-  if (volumeGb > 0) parts.push(`${volumeGb} GB of root volumes (${whole(total(volumes))}) are not in the design`);
+  if (volumeGb > 0) parts.push(`${Math.round(volumeGb)} GB-months of root volumes (${whole(total(volumes))}) are not in the design`);
+  if (credits.length > 0 && total(credits) >= 0.5) parts.push(`surplus CPU credits at the usage file's sustained load add ${whole(total(credits))}`);
   const min = total(groups.map((l) => ({ monthlyUsd: l.atMinUsd ?? l.monthlyUsd })));
   const max = total(groups.map((l) => ({ monthlyUsd: l.atMaxUsd ?? l.monthlyUsd })));
   if (max > min) parts.push(`instances cost ${whole(min)}–${whole(max)} between the groups' minimum and maximum sizes`);
@@ -50,6 +57,7 @@ function database(lines: readonly LineItem[], design: readonly DesignLine[]): st
   for (const primary of primaries) {
     parts.push(
       `${primary.facts?.multiAz ? 'Multi-AZ ' : ''}${primary.facts?.instanceClass} at list is ${whole(primary.monthlyUsd)}` +
+        (Number(primary.facts?.runningShare ?? 1) < 1 ? `, running ${Math.round(Number(primary.facts?.runningShare) * 100)}% of the week` : '') +
         (designPrimary.length > 0 ? `; the design has ${whole(total(designPrimary))} (${share(total(designPrimary), primary.monthlyUsd)})` : ''),
     );
   }

@@ -4,7 +4,7 @@
  * make from Helm releases is inferred (inferred.ts); usage comes from the
  * environment's usage file. Pure: the caller reads the files.
  */
-import { inferInternetTransfer, inferLoadBalancers, inferMonitoringVolumes } from './inferred.ts';
+import { inferCrossZoneTransfer, inferInternetTransfer, inferLoadBalancers, inferMonitoringVolumes } from './inferred.ts';
 import { CATEGORIES, type LineItem, type PricingContext } from './line-items.ts';
 import type { PriceBook } from './price-table.ts';
 import { FREE_TYPES, PRICED_TYPES } from './pricers/index.ts';
@@ -47,6 +47,8 @@ export interface EnvironmentEstimate {
   readonly lines: readonly LineItem[];
   readonly failoverLines: readonly LineItem[];
   readonly monthlyUsd: number;
+  /** The monthly total under 1-year no-upfront commitments (Savings Plans for EC2, reserved RDS, ElastiCache, OpenSearch). */
+  readonly committedMonthlyUsd: number;
   /** The monthly total with every node group at its minimum, and at its maximum. */
   readonly atMinUsd: number;
   readonly atMaxUsd: number;
@@ -87,7 +89,7 @@ export function estimateEnvironment(environment: EnvironmentStacks, options: Est
     if (ofType.length > 0) lines.push(...pricer(ofType, ctx));
   }
   const loadBalancers = inferLoadBalancers(ctx);
-  lines.push(...loadBalancers, ...inferMonitoringVolumes(ctx), ...inferInternetTransfer(ctx, loadBalancers));
+  lines.push(...loadBalancers, ...inferMonitoringVolumes(ctx), ...inferInternetTransfer(ctx, loadBalancers), ...inferCrossZoneTransfer(ctx));
   lines.sort((a, b) => CATEGORY_ORDER.indexOf(a.category) - CATEGORY_ORDER.indexOf(b.category));
 
   // The controller's load balancers take usage under aws_lb.<helm release resource name>.
@@ -108,6 +110,7 @@ export function estimateEnvironment(environment: EnvironmentStacks, options: Est
     lines: running,
     failoverLines,
     monthlyUsd,
+    committedMonthlyUsd: sum(running, (l) => l.committedMonthlyUsd),
     atMinUsd: sum(running, (l) => l.atMinUsd ?? l.monthlyUsd),
     atMaxUsd: sum(running, (l) => l.atMaxUsd ?? l.monthlyUsd),
     ...(failover.size > 0 ? { failoverMonthlyUsd: monthlyUsd + sum(failoverLines, (l) => l.monthlyUsd) } : {}),

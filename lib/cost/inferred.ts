@@ -223,3 +223,33 @@ export function inferInternetTransfer(ctx: PricingContext, loadBalancers: readon
     }),
   ];
 }
+
+/**
+ * Data transfer between zones of a Region, from the usage file: AWS charges
+ * each side (out of one zone, into the other), so a GB moved is billed twice.
+ * Priced where the environment's cluster runs; a standby with no cluster
+ * running has none.
+ */
+export function inferCrossZoneTransfer(ctx: PricingContext): LineItem[] {
+  const gb = ctx.usage.dataTransfer('monthly_cross_zone_gb');
+  const cluster = ctx.resources.find((r) => r.type === 'aws_eks_cluster');
+  if (!cluster) {
+    if (gb) ctx.warn(`${ctx.usage.file.path}: data_transfer.monthly_cross_zone_gb is set, but the environment has no cluster to send it`);
+    return [];
+  }
+  return [
+    priceLine(ctx, {
+      component: 'Data transfer between zones',
+      detail: `${(gb ?? 0).toLocaleString('en-US')} GB between zones (pods, cache, search and database replicas), charged out and in`,
+      category: 'dataTransfer',
+      resources: [],
+      resourceType: 'data_transfer',
+      stack: cluster.stack,
+      region: cluster.region,
+      priceKey: 'transfer.cross-zone.gb',
+      quantity: 2 * (gb ?? 0),
+      unit: 'GB charged',
+      usageBased: true,
+    }),
+  ];
+}

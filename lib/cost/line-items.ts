@@ -2,7 +2,7 @@
  * A priced line of an estimate, and the context every pricer gets: the
  * environment's resources, the price book and the usage file.
  */
-import { charge, isUnverified, type PriceBook, type PriceRow } from './price-table.ts';
+import { charge, committedCharge, isUnverified, type PriceBook, type PriceRow } from './price-table.ts';
 import { where, type TfResource } from './resources.ts';
 import type { Usage, UsageSubject } from './usage.ts';
 
@@ -22,6 +22,7 @@ export const CATEGORIES = {
   observability: 'CloudWatch',
   backups: 'Backups',
   messaging: 'Lambda, SNS and SQS',
+  standby: 'Standby in the DR Region',
 } as const;
 export type CostCategory = keyof typeof CATEGORIES;
 
@@ -46,6 +47,8 @@ export interface LineItem {
   readonly unit: string;
   readonly unitPriceUsd: number;
   readonly monthlyUsd: number;
+  /** Monthly under 1-year no-upfront commitments (Savings Plans, reserved instances); the same as monthly where none applies. */
+  readonly committedMonthlyUsd: number;
   /** True when the quantity comes from the usage file, not from the stacks. */
   readonly usageBased: boolean;
   readonly priceKey: string;
@@ -79,6 +82,14 @@ export interface LineSpec {
   readonly quantity: number;
   readonly unit: string;
   readonly usageBased: boolean;
+  /** Spot capacity: no commitment covers it, so its committed figure is its (upper-bound) list figure. */
+  readonly noCommitment?: boolean;
+  /**
+   * What a commitment would bill, when more than `quantity`: a reserved
+   * instance bills every hour of a resource that runs only some of them. The
+   * committed figure is then the lesser of that and on-demand.
+   */
+  readonly committedQuantity?: number;
   /** Quantities at the scaling minimum and maximum, when they differ from `quantity`. */
   readonly quantityAtMin?: number;
   readonly quantityAtMax?: number;
@@ -103,6 +114,11 @@ export function priceLine(ctx: PricingContext, spec: LineSpec): LineItem {
     unit: spec.unit,
     unitPriceUsd,
     monthlyUsd,
+    committedMonthlyUsd: spec.noCommitment
+      ? monthlyUsd
+      : spec.committedQuantity !== undefined
+        ? Math.min(monthlyUsd, committedCharge(row, spec.committedQuantity))
+        : committedCharge(row, spec.quantity),
     usageBased: spec.usageBased,
     priceKey: spec.priceKey,
     priceSource: row.source,

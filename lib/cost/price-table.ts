@@ -1,5 +1,5 @@
 /**
- * The shape of the dated price table (cost/prices.ts) and its lookups. A
+ * The shape of the dated price table (cost/prices.json) and its lookups. A
  * price is found by key and region, falling back to a row for `global` (a
  * rate AWS charges the same in every commercial Region); a missing row is an
  * error that names the key and the region, never a guess.
@@ -18,6 +18,38 @@ export interface PriceTier {
   readonly usd: number;
 }
 
+/** Where the price refresh read a figure in AWS's Price List Query API (GetProducts). */
+export interface PriceListReference {
+  readonly serviceCode: string;
+  readonly sku: string;
+  /** The term's offer code: JRTCKXETXF for on-demand, a reserved term's own code otherwise. */
+  readonly offerTermCode: string;
+  /** The price dimension's rate code (`<sku>.<offerTermCode>.<dimension>`); the first band's for a tiered price. */
+  readonly rateCode: string;
+  /** The offer's publication date, as the product carries it. */
+  readonly publicationDate: string;
+}
+
+/** Where the price refresh read a Savings Plans rate (DescribeSavingsPlansOfferingRates). */
+export interface SavingsPlanRateReference {
+  readonly savingsPlanOfferingId: string;
+  readonly usageType: string;
+  readonly operation: string;
+}
+
+/**
+ * The rate of a unit under a 1-year, no-upfront commitment: a Compute
+ * Savings Plan for EC2, a reserved instance (node) for RDS, ElastiCache and
+ * OpenSearch. A row without one has no such commitment (a NAT gateway hour).
+ */
+export interface CommittedRate {
+  readonly usd: number;
+  readonly kind: 'compute-savings-plan' | 'reserved';
+  /** Like `PriceRow.source`: starts `unverified:` unless read from AWS. */
+  readonly source: string;
+  readonly priceList?: PriceListReference | SavingsPlanRateReference;
+}
+
 export interface PriceRow {
   /** What is priced, e.g. `ec2.instance-hour.t3.medium`. */
   readonly key: string;
@@ -34,6 +66,10 @@ export interface PriceRow {
    * every estimate that uses them.
    */
   readonly source: string;
+  /** Set by the price refresh: the product and term the figure was read from. */
+  readonly priceList?: PriceListReference;
+  /** The 1-year no-upfront rate, where AWS offers a commitment for the unit. */
+  readonly committed?: CommittedRate;
 }
 
 export interface PriceTable {
@@ -42,6 +78,8 @@ export interface PriceTable {
   readonly currency: 'USD';
   /** On-demand list prices, no Savings Plans, Reserved Instances, credits or free tier. */
   readonly basis: string;
+  /** What the committed rates are: 1-year, no upfront. */
+  readonly committedBasis: string;
   readonly rows: readonly PriceRow[];
 }
 
@@ -58,7 +96,7 @@ export class MissingPriceError extends Error {
     readonly region: string,
     readonly needed: string,
   ) {
-    super(`no price for ${key} in ${region} (needed by ${needed}); add a row to cost/prices.ts, with its source`);
+    super(`no price for ${key} in ${region} (needed by ${needed}); add a row to cost/prices.json, with its source and its Price List query in cost/price-queries.ts`);
     this.name = 'MissingPriceError';
   }
 }
@@ -70,8 +108,11 @@ export class PriceBook {
   constructor(readonly table: PriceTable) {
     for (const row of table.rows) {
       const id = `${row.key}@${row.region}`;
-      if (this.index.has(id)) throw new Error(`cost/prices.ts lists ${row.key} for ${row.region} twice`);
-      if (!(row.usd >= 0) || !row.source.trim()) throw new Error(`cost/prices.ts: ${id} needs a non-negative price and a source`);
+      if (this.index.has(id)) throw new Error(`cost/prices.json lists ${row.key} for ${row.region} twice`);
+      if (!(row.usd >= 0) || !row.source.trim()) throw new Error(`cost/prices.json: ${id} needs a non-negative price and a source`);
+      if (row.committed && (!(row.committed.usd >= 0) || row.committed.usd > row.usd || !row.committed.source.trim())) {
+        throw new Error(`cost/prices.json: ${id} has a committed rate that is negative, above the on-demand rate, or without a source`);
+      }
       this.index.set(id, row);
     }
   }
@@ -86,6 +127,11 @@ export class PriceBook {
   has(key: string, region: string): boolean {
     return this.index.has(`${key}@${region}`) || this.index.has(`${key}@global`);
   }
+}
+
+/** The monthly charge of `quantity` units at the row's committed rate, or at its on-demand price when it has none. */
+export function committedCharge(row: PriceRow, quantity: number): number {
+  return row.committed ? quantity * row.committed.usd : charge(row, quantity).monthlyUsd;
 }
 
 /** The monthly charge for `quantity` units of a row, walking its tiers; the unit price returned is the average. */

@@ -26,7 +26,7 @@ export const SCENARIOS: readonly CostScenario[] = [
   {
     name: 'production-cost-optimised',
     basedOn: 'production',
-    description: 'production at the launch capacity with Graviton data stores and Spot workers (costOptimised in environments/presets.ts)',
+    description: 'production at the launch capacity on denser app nodes and Spot workers (costOptimised in environments/presets.ts)',
     config: () => productionAt('costOptimised'),
   },
 ];

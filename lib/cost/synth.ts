@@ -30,6 +30,20 @@ async function node(what: string, args: readonly string[], env: NodeJS.ProcessEn
 }
 
 /**
+ * The deployed environments to synthesize for the names asked for (none: all
+ * of them): those named, and the standby of each named primary and of each
+ * named scenario's primary, since a primary's total holds its standby's
+ * standing cost.
+ */
+export function deployedToSynthesize(only?: readonly string[]): string[] {
+  if (!only) return [];
+  const standbyOf = (name: string) => ENVIRONMENTS.find((e) => e.name === name)?.disasterRecovery?.standbyEnvironment ?? [];
+  const named = only.filter((name) => ENVIRONMENTS.some((e) => e.name === name));
+  const scenarios = SCENARIOS.filter((s) => only.includes(s.name));
+  return [...new Set([...named, ...named.flatMap(standbyOf), ...scenarios.flatMap((s) => standbyOf(s.basedOn))])];
+}
+
+/**
  * Synthesizes into `outdir`: the deployed environments (all, or those named)
  * into `<outdir>/stacks`, and the scenarios (all, or those named) into
  * `<outdir>/cost-scenarios/<name>/stacks`.
@@ -38,9 +52,9 @@ export async function synthesize(outdir: string, only?: readonly string[]): Prom
   mkdirSync(outdir, { recursive: true });
   const scenarios = SCENARIOS.filter((s) => !only || only.includes(s.name));
   // HEXABID_ENV narrows main.ts to deployed environments; empty synthesizes them all (and the bootstrap stack always).
-  const deployed = (only ?? []).filter((name) => ENVIRONMENTS.some((e) => e.name === name));
+  const deployed = deployedToSynthesize(only);
   const jobs: Promise<void>[] = [];
-  if (!only || only.some((name) => !SCENARIOS.some((s) => s.name === name))) {
+  if (!only || deployed.length > 0 || only.some((name) => !SCENARIOS.some((s) => s.name === name))) {
     jobs.push(node('main.ts', ['main.ts'], { CDKTF_OUTDIR: outdir, HEXABID_ENV: deployed.join(',') }));
   }
   for (const scenario of scenarios) {

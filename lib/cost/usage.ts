@@ -51,6 +51,9 @@ export const USAGE_KEYS: Readonly<Record<string, Readonly<Record<string, string>
   aws_lambda_function: { monthly_requests: 'invocations a month', request_duration_ms: 'average duration of an invocation, in ms' },
   aws_sns_topic: { monthly_requests: 'publishes a month' },
   aws_sqs_queue: { monthly_requests: 'requests a month' },
+  aws_eks_node_group: {
+    sustained_cpu_percent: "average CPU use of each node over the month, in percent of its vCPUs; above a T instance's baseline it pays unlimited-mode surplus credits",
+  },
   aws_lb: {
     new_connections: 'new connections per second, averaged over the month',
     active_connections: 'active connections per minute, averaged over the month',
@@ -61,6 +64,7 @@ export const USAGE_KEYS: Readonly<Record<string, Readonly<Record<string, string>
 
 export const DATA_TRANSFER_KEYS: Readonly<Record<string, string>> = {
   monthly_outbound_internet_gb: 'GB sent to the internet a month (responses through the ALB, egress through NAT)',
+  monthly_cross_zone_gb: 'GB sent between zones a month (pods to pods, nodes to the cache, search and database replicas), each side charged',
 };
 
 /** A usage file that cannot be read or does not fit the schema; the message names the file and the key. */

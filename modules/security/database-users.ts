@@ -11,6 +11,7 @@ import { IngressSecurityGroup } from '../internal/ingress-security-group.ts';
 import { requireProps, withDefaults } from '../internal/props.ts';
 import { GeneratedCredential } from './generated-credential.ts';
 import type { SecretReplica } from './secret-replica.ts';
+import type { RotationWindow } from '../../lib/weekly-cron.ts';
 
 /**
  * The PostgreSQL roles of the app's database. Privileges go to the two
@@ -102,6 +103,13 @@ export interface DatabaseUsersProps {
    */
   readonly rotationDays?: number;
   /**
+   * A UTC cron window to rotate in, in place of every `rotationDays` at a
+   * random hour: for a database stopped out of hours, which a rotation
+   * cannot reach then (lib/weekly-cron.ts `rotationWindowWithin`).
+   * @default - every `rotationDays`, at any hour
+   */
+  readonly rotationWindow?: RotationWindow;
+  /**
    * Days a deleted user secret stays recoverable; 0 deletes at once.
    * @default 30
    */
@@ -120,6 +128,13 @@ export interface DatabaseUsersProps {
    * @default []
    */
   readonly endpointClientSecurityGroupIds?: readonly string[];
+  /**
+   * Subnets the Secrets Manager endpoint has an interface in: one zone is a
+   * third of the hourly charge, and functions in other zones reach it across
+   * zones, with no interface of their own left when that zone fails.
+   * @default - every subnet in `subnetIds`
+   */
+  readonly endpointSubnetIds?: readonly string[];
   /**
    * Serverless Application Repository version of both rotation applications.
    * @default POSTGRES_ROTATION_APPLICATIONS.semanticVersion ('1.1.671')
@@ -259,7 +274,7 @@ export class DatabaseUsers extends Construct {
       vpcId: p.vpcId,
       serviceName: `com.amazonaws.${region}.secretsmanager`,
       vpcEndpointType: 'Interface',
-      subnetIds: [...p.subnetIds],
+      subnetIds: [...(p.endpointSubnetIds ?? p.subnetIds)],
       securityGroupIds: [endpointGroup.securityGroupId],
       privateDnsEnabled: p.privateDnsEnabled,
       tags: { Name: `${p.namePrefix}-secretsmanager` },
@@ -324,11 +339,11 @@ export class DatabaseUsers extends Construct {
         recoveryWindowInDays: p.recoveryWindowInDays,
         extraFields: spec.alternating ? { ...connection, masterarn: p.masterSecretArn } : connection,
       });
-      this.rotation(`Rotation-${suffix}`, credential.secretArn, spec.alternating ? multiUserStack : singleUserStack, p.rotationDays, [...network, credential.valueWritten]);
+      this.rotation(`Rotation-${suffix}`, credential.secretArn, spec.alternating ? multiUserStack : singleUserStack, p.rotationDays, [...network, credential.valueWritten], p.rotationWindow);
       arns[user] = credential.secretArn;
       names[user] = credential.secretName;
     }
-    this.rotation('Rotation-master', p.masterSecretArn, singleUserStack, p.rotationDays, network);
+    this.rotation('Rotation-master', p.masterSecretArn, singleUserStack, p.rotationDays, network, p.rotationWindow);
     this.secretArns = arns as Record<DatabaseUser, string>;
     this.secretNames = names as Record<DatabaseUser, string>;
   }
@@ -346,11 +361,11 @@ export class DatabaseUsers extends Construct {
    * yet; RotateSecret is documented as asynchronous, so this shows in the
    * function's logs rather than failing the apply (not verified against AWS).
    */
-  private rotation(id: string, secretArn: string, stack: ServerlessapplicationrepositoryCloudformationStack, days: number, dependsOn: ITerraformDependable[]): void {
+  private rotation(id: string, secretArn: string, stack: ServerlessapplicationrepositoryCloudformationStack, days: number, dependsOn: ITerraformDependable[], window?: RotationWindow): void {
     new SecretsmanagerSecretRotation(this, id, {
       secretId: secretArn,
       rotationLambdaArn: stack.outputs.lookup(ROTATION_LAMBDA_OUTPUT),
-      rotationRules: { automaticallyAfterDays: days },
+      rotationRules: window ? { scheduleExpression: window.scheduleExpression, duration: window.duration } : { automaticallyAfterDays: days },
       rotateImmediately: false,
       // The function must reach Secrets Manager and the database, and the secret hold a value, when it first runs.
       dependsOn,

@@ -470,6 +470,19 @@ function workloadRows(at: Lookup, environment: EnvironmentConfig): AccessRow[] {
   service(`${cluster}-vpc-flow-logs`, 'VPC flow logs', 'vpc-flow-logs.amazonaws.com');
   service(`${cluster}-documents-replication`, "the documents' replication", 's3.amazonaws.com');
   service(`${cluster}-search-snapshots-replication`, "the search snapshots' replication", 's3.amazonaws.com');
+  // dev's NAT instance: Session Manager's core policy and nothing else.
+  service(`${cluster}-nat`, 'the NAT instance (Session Manager only)', 'ec2.amazonaws.com');
+  // A database stopped out of hours: EventBridge Scheduler stops and starts it, and may do nothing else to it.
+  if (hasRole(`${cluster}-rds-schedule`)) {
+    const scheduler = roleOf(`${cluster}-rds-schedule`);
+    const database = `arn:aws:rds:${environment.region}:${environment.accountId}:db:${cluster}`;
+    rows.push(row("the database's stop and start schedules (EventBridge Scheduler)", [scheduler], [
+      allowed('be assumed by scheduler.amazonaws.com', (m) => isAllow(m.canAssume('scheduler.amazonaws.com', scheduler, { context: { 'aws:SourceAccount': environment.accountId } }))),
+      allowed('stop and start the database', (m) => ['rds:StopDBInstance', 'rds:StartDBInstance'].every((action) => isAllow(m.evaluate({ principal: scheduler, action, resource: database })))),
+      denied('modify or delete the database', (m) => ['rds:ModifyDBInstance', 'rds:DeleteDBInstance'].some((action) => isAllow(m.evaluate({ principal: scheduler, action, resource: database })))),
+      denied('be assumed by the app', (m) => isAllow(m.canAssume(api, scheduler))),
+    ]));
+  }
   return rows;
 }
 

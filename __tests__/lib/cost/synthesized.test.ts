@@ -2,7 +2,9 @@
  * `npm run cost` against the real stacks: every environment synthesized once
  * (main.ts and the cost scenarios, as the CLI does), then estimated from that
  * output. Known stacks give known totals; dev is checked line by line against
- * a hand calculation; every resource type is priced or known to be free.
+ * a hand calculation; every resource type is priced or known to be free; the
+ * account's total leads, a primary's total holds its standby, and the table
+ * fits 120 columns.
  */
 import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,18 +17,22 @@ import { ENVIRONMENTS } from '../../../environments/index.ts';
 import { budgetOf } from '../../../lib/cost/budget.ts';
 import { compare, JSON_FORMAT, parseBase } from '../../../lib/cost/compare.ts';
 import { UnpricedResourceTypeError } from '../../../lib/cost/estimate.ts';
-import { COMMENT_MARKER, formatJson, formatMarkdown, formatTable, MARKDOWN_BUDGET } from '../../../lib/cost/format.ts';
-import { HOURS_PER_MONTH, MissingPriceError } from '../../../lib/cost/price-table.ts';
+import { COMMENT_MARKER, formatJson, formatMarkdown, formatTable, MARKDOWN_BUDGET, TABLE_WIDTH } from '../../../lib/cost/format.ts';
+import { HOURS_PER_MONTH, MissingPriceError, PriceBook } from '../../../lib/cost/price-table.ts';
 import { FREE_TYPES, PRICED_TYPES } from '../../../lib/cost/pricers/index.ts';
-import { buildReport, environmentsIn, type CostReport } from '../../../lib/cost/report.ts';
-import { configFor } from '../../../lib/cost/scenarios.ts';
+import { buildReport, environmentsIn, INDIA_GST_RATE, sharedEstimateName, type CostReport } from '../../../lib/cost/report.ts';
+import { ACCOUNTS, NON_PRODUCTION_ACCOUNT, PRODUCTION_ACCOUNT } from '../../../environments/account.ts';
+import { configFor, SCENARIOS } from '../../../lib/cost/scenarios.ts';
 import { synthesize } from '../../../lib/cost/synth.ts';
 import { UsageFileError } from '../../../lib/cost/usage.ts';
+import { usd } from '../../../lib/cost/money.ts';
 
 const run = promisify(execFile);
 const root = resolve(__dirname, '..', '..', '..');
 const usageDir = join(root, 'cost', 'usage');
 const H = HOURS_PER_MONTH;
+/** Each account's shared stack, as the estimate names it. */
+const SHARED = ACCOUNTS.map(sharedEstimateName);
 
 let outdir = '';
 let report: CostReport;
@@ -62,26 +68,58 @@ function editStack(stacksDir: string, stack: string, edit: (json: { resource: Re
 }
 
 describe('the estimate of the synthesized stacks', () => {
-  it('covers every environment, the 1000-tenant scenario and the shared stack', () => {
-    expect(report.environments.map((e) => e.estimate.environment)).toEqual(['dev', 'staging', 'production', 'production-1000-tenants', 'production-cost-optimised', 'production-dr', 'shared']);
-    expect(ENVIRONMENTS.map((e) => e.name).every((name) => report.environments.some((e) => e.estimate.environment === name))).toBe(true);
+  it("covers every environment, each account's shared stack and then the scenarios, in that order", () => {
+    expect(report.environments.map((e) => e.estimate.environment)).toEqual([...ENVIRONMENTS.map((e) => e.name), ...SHARED, ...SCENARIOS.map((s) => s.name)]);
+    expect(report.environments.map((e) => e.kind)).toEqual([...ENVIRONMENTS.map(() => 'environment'), ...SHARED.map(() => 'shared'), ...SCENARIOS.map(() => 'scenario')]);
     expect(report.missing).toEqual([]);
   });
 
-  it('gives the known totals for the known stacks', () => {
-    const totals = Object.fromEntries(report.environments.map((e) => [e.estimate.environment, Math.round(e.estimate.monthlyUsd * 100) / 100]));
-    expect(totals).toEqual({
-      dev: 442.24,
-      staging: 604.13,
-      production: 3725.38,
-      'production-1000-tenants': 21023.74,
-      // Graviton data stores; the Spot workers are priced at the on-demand rate, an upper bound.
-      'production-cost-optimised': 3534.85,
-      'production-dr': 485.85,
-      shared: 9.1,
+  it('gives the known totals for the known stacks, at list and committed', () => {
+    const totals = Object.fromEntries(report.environments.map((e) => [e.estimate.environment, [Math.round(e.estimate.monthlyUsd * 100) / 100, Math.round(e.estimate.committedMonthlyUsd * 100) / 100]]));
+    expect(totals).toMatchObject({
+      dev: [244.89, 225.99],
+      staging: [571.11, 502.61],
+      // With its standby's standing cost.
+      production: [4053.25, 3238.76],
+      'production-dr': [485.85, 367.59],
+      [sharedEstimateName(PRODUCTION_ACCOUNT)]: [9.1, 9.1],
+      [sharedEstimateName(NON_PRODUCTION_ACCOUNT)]: [2.55, 2.55],
+      'production-1000-tenants': [20476.49, 16372.6],
+      // Spot workers are priced at the on-demand rate, an upper bound.
+      'production-cost-optimised': [3911.77, 3185.59],
     });
-    expect(env('production-dr').estimate.failoverMonthlyUsd).toBeCloseTo(2141.19, 2);
-    expect(env('production').estimate.atMaxUsd).toBeCloseTo(5232.76, 2);
+    expect(env('production-dr').estimate.failoverMonthlyUsd).toBeCloseTo(2147.19, 2);
+    expect(env('production').estimate.atMaxUsd).toBeCloseTo(5648.22, 2);
+  });
+
+  it("leads with the accounts' total: every deployed environment and each shared stack, a standby once, no scenario; then account by account", () => {
+    const counted = report.environments.filter((e) => e.kind !== 'scenario' && !e.includedIn);
+    expect(report.account.environments).toEqual(counted.map((e) => e.estimate.environment));
+    expect(report.account.monthlyUsd).toBeCloseTo(counted.reduce((s, e) => s + e.estimate.monthlyUsd, 0), 9);
+    expect(report.account.committedMonthlyUsd).toBeCloseTo(counted.reduce((s, e) => s + e.estimate.committedMonthlyUsd, 0), 9);
+    // Each account holds its own environments and its shared stack, and the accounts add up to the total.
+    expect(report.account.accounts.map((a) => a.name)).toEqual(ACCOUNTS.map((a) => a.name));
+    for (const a of ACCOUNTS) {
+      const mine = report.account.accounts.find((x) => x.name === a.name)!;
+      const expected = [...ENVIRONMENTS.filter((e) => e.accountId === a.accountId && !e.standbyFor).map((e) => e.name), sharedEstimateName(a)];
+      expect(mine.environments, a.name).toEqual(expected);
+    }
+    expect(report.account.accounts.reduce((s, a) => s + a.monthlyUsd, 0)).toBeCloseTo(report.account.monthlyUsd, 9);
+    for (const standby of ENVIRONMENTS.filter((e) => e.standbyFor)) {
+      expect(report.account.environments).not.toContain(standby.name);
+      expect(env(standby.name).includedIn).toBe(standby.standbyFor!.primary);
+    }
+  });
+
+  it("holds each primary's standby inside the primary's total, as one line, and its budget to its own stacks", () => {
+    for (const primary of ENVIRONMENTS.filter((e) => e.disasterRecovery)) {
+      const standby = env(primary.disasterRecovery!.standbyEnvironment).estimate;
+      const p = env(primary.name);
+      const line = p.estimate.lines.find((l) => l.category === 'standby')!;
+      expect(line).toMatchObject({ monthlyUsd: standby.monthlyUsd, committedMonthlyUsd: standby.committedMonthlyUsd, facts: { standby: standby.environment } });
+      expect(p.standby).toEqual({ environment: standby.environment, monthlyUsd: standby.monthlyUsd, committedMonthlyUsd: standby.committedMonthlyUsd });
+      expect(p.budget!.estimateUsd).toBeCloseTo(p.estimate.monthlyUsd - standby.monthlyUsd, 9);
+    }
   });
 
   it('sets the design estimate beside each environment the design prices', () => {
@@ -99,22 +137,23 @@ describe('the estimate of the synthesized stacks', () => {
   });
 
   it('prices dev line by line as a hand calculation does (quantity × unit price, 730 h a month)', () => {
-    // dev: one cluster; app 3 and worker 1 × t3.medium with 30 GiB gp3 each; db.t3.small Single-AZ with 20 GiB;
-    // one cache.t3.micro; one t3.small.search with 10 GiB; one NAT gateway and its Elastic IP; the Secrets
-    // Manager endpoint in 3 zones; the hexabid release's internet-facing ALB in 3 public subnets; a delegated
-    // zone; a web ACL with 5 rules; 8 + 4 KMS keys; 7 + 4 secrets; 12 + 3 alarms; Prometheus 20 GiB and
-    // Alertmanager 5 GiB. Usage from cost/usage/dev.yaml.
+    // dev: one cluster; app 2 × t3.medium on demand with 20 GiB gp3 each, and no other group, running weekdays
+    // 08:00-20:00 (60 of 168 hours); db.t4g.small Single-AZ with 20 GiB, stopped in the same hours; one
+    // cache.t4g.micro; one t3.small.search with 10 GiB; a t4g.nano NAT instance with an 8 GiB root volume and its Elastic IP; the Secrets Manager
+    // endpoint in one zone; the hexabid release's internet-facing ALB in 3 public subnets (its zone is in the account's shared stack); a
+    // web ACL with 5 rules; 8 + 4 KMS keys; 7 + 4 secrets; 10 + 3 alarms; Prometheus 10 GiB and Alertmanager 5 GiB.
+    // Usage from cost/usage/dev.yaml: 10% sustained CPU is under a t3.medium's 20% baseline, so no surplus credits.
     const retained = (14 * 12) / 365; // months of logs a 14-day retention keeps
+    const up = 60 / 168;
     const expected: Record<string, number> = {
       'hexabid-dev EKS control plane hexabid-dev': 1 * H * 0.1,
-      'hexabid-dev EKS node group app': 3 * H * 0.0448,
-      'hexabid-dev EKS node group app: volumes': 3 * 30 * 0.0912,
-      'hexabid-dev EKS node group worker': 1 * H * 0.0448,
-      'hexabid-dev EKS node group worker: volumes': 1 * 30 * 0.0912,
-      'hexabid-dev RDS postgres hexabid-dev': 1 * H * 0.047,
+      'hexabid-dev EKS node group app': 2 * H * up * 0.0448,
+      'hexabid-dev EKS node group app: volumes': 2 * 20 * up * 0.0912,
+      'hexabid-dev EKS node group app: surplus CPU credits': 0,
+      'hexabid-dev RDS postgres hexabid-dev': 1 * H * up * 0.0423,
       'hexabid-dev RDS postgres hexabid-dev: storage': 20 * 0.131,
       'hexabid-dev RDS postgres hexabid-dev: backups': 0 * 0.095,
-      'hexabid-dev ElastiCache valkey hexabid-dev': 1 * H * 0.015,
+      'hexabid-dev ElastiCache valkey hexabid-dev': 1 * H * 0.0135,
       'hexabid-dev OpenSearch hexabid-dev: data nodes': 1 * H * 0.04,
       'hexabid-dev OpenSearch hexabid-dev: storage': 1 * 10 * 0.139,
       'hexabid-dev S3 hexabid-dev-access-logs-<…>': 2 * 0.025,
@@ -124,17 +163,16 @@ describe('the estimate of the synthesized stacks', () => {
       'hexabid-dev S3 hexabid-dev-documents-<…>: PUT/COPY/POST/LIST': (50_000 / 1000) * 0.005,
       'hexabid-dev S3 hexabid-dev-documents-<…>: GET and other': (500_000 / 1000) * 0.0004,
       'hexabid-dev-k8s Data transfer out to the internet': 90 * 0.1093,
-      'hexabid-dev NAT gateways': 1 * H * 0.056,
-      'hexabid-dev NAT gateways: data processed': 30 * 0.056,
+      'hexabid-dev Data transfer between zones': 2 * 20 * 0.01,
+      'hexabid-dev EC2 instance hexabid-dev-nat': 1 * H * 0.00448,
+      'hexabid-dev EC2 instance hexabid-dev-nat: root volume': 8 * 0.0912,
       'hexabid-dev Public IPv4 addresses (Elastic IPs)': 1 * H * 0.005,
-      'hexabid-dev VPC interface endpoint secretsmanager': 3 * H * 0.011,
+      'hexabid-dev VPC interface endpoint secretsmanager': 1 * H * 0.011,
       'hexabid-dev VPC interface endpoint secretsmanager: data': 1 * 0.01,
       'hexabid-dev-k8s ALB for helm release hexabid': 1 * H * 0.0239,
       // The most of 0.5/25 new connections, 20/3000 active, 0.02 GB/h, 1/1000 rule evaluations: 0.02 LCU.
       'hexabid-dev-k8s ALB for helm release hexabid: capacity units': 0.02 * H * 0.008,
       'hexabid-dev-k8s ALB for helm release hexabid: public IPv4': 3 * H * 0.005,
-      'hexabid-dev-k8s Route 53 hosted zones': 1 * 0.5,
-      'hexabid-dev-k8s Route 53 hosted zones: queries': 0.1 * 0.4,
       'hexabid-dev-k8s WAF web ACL hexabid-dev': 1 * 5,
       'hexabid-dev-k8s WAF web ACL hexabid-dev: rules': 5 * 1,
       'hexabid-dev-k8s WAF web ACL hexabid-dev: requests': 0.5 * 0.6,
@@ -152,9 +190,9 @@ describe('the estimate of the synthesized stacks', () => {
       // 12 log groups: hexabid-dev 2 GB, kube-system 0.5 GB, WAF 0.75 GB, 9 others at 0.05 GB.
       'hexabid-dev-k8s CloudWatch Logs: ingestion': (2 + 0.5 + 0.75 + 9 * 0.05) * 0.5,
       'hexabid-dev-k8s CloudWatch Logs: storage': (2 + 0.5 + 0.75 + 9 * 0.05) * retained * 0.15 * 0.03,
-      'hexabid-dev CloudWatch alarms': 12 * 0.1,
+      'hexabid-dev CloudWatch alarms': 10 * 0.1, // no NAT gateway alarms: EC2 recovers the NAT instance itself
       'hexabid-dev-k8s CloudWatch alarms': 3 * 0.1,
-      'hexabid-dev-k8s Prometheus volumes (kube-prometheus-stack)': 1 * 20 * 0.0912,
+      'hexabid-dev-k8s Prometheus volumes (kube-prometheus-stack)': 1 * 10 * 0.0912,
       'hexabid-dev-k8s Alertmanager volumes (kube-prometheus-stack)': 1 * 5 * 0.0912,
       'hexabid-dev Lambda hexabid-dev-alarm-forwarder: requests': (200 / 1e6) * 0.2,
       'hexabid-dev Lambda hexabid-dev-alarm-forwarder: compute': 200 * 0.3 * (128 / 1024) * 0.0000133334,
@@ -169,13 +207,27 @@ describe('the estimate of the synthesized stacks', () => {
     expect(env('dev').estimate.monthlyUsd).toBeCloseTo(Object.values(expected).reduce((a, b) => a + b, 0), 9);
   });
 
+  it("prices dev's committed figure with the Savings Plan on its on-demand nodes and reserved data stores, nothing on Spot", () => {
+    const prices = new PriceBook(PRICES);
+    const committed = (key: string) => prices.row(key, 'ap-south-1', 'test').committed!.usd;
+    const up = 60 / 168;
+    const lines = Object.fromEntries(env('dev').estimate.lines.map((l) => [l.component, l]));
+    expect(lines['EKS node group app']!.committedMonthlyUsd).toBeCloseTo(2 * H * up * committed('ec2.instance-hour.t3.medium'), 9);
+    // A reserved instance would bill all 730 hours of an instance that runs 261: on demand is cheaper.
+    expect(H * committed('rds.postgres.instance-hour.db.t4g.small')).toBeGreaterThan(lines['RDS postgres hexabid-dev']!.monthlyUsd);
+    expect(lines['RDS postgres hexabid-dev']!.committedMonthlyUsd).toBe(lines['RDS postgres hexabid-dev']!.monthlyUsd);
+    expect(lines['EC2 instance hexabid-dev-nat']!.committedMonthlyUsd).toBeCloseTo(H * committed('ec2.instance-hour.t4g.nano'), 9);
+    const staging = Object.fromEntries(env('staging').estimate.lines.map((l) => [l.component, l]));
+    expect(staging['NAT gateways']!.committedMonthlyUsd).toBe(staging['NAT gateways']!.monthlyUsd);
+  });
+
   it('marks the lines whose quantities come from the usage file', () => {
-    const lines = env('dev').estimate.lines;
+    const lines = env('staging').estimate.lines;
     const usage = lines.filter((l) => l.usageBased).map((l) => l.component);
     expect(usage).toContain('NAT gateways: data processed');
     expect(usage).toContain('Data transfer out to the internet');
     expect(usage).toContain('CloudWatch Logs: ingestion');
-    expect(usage).toContain('S3 hexabid-dev-documents-<…>');
+    expect(usage).toContain('S3 hexabid-staging-documents-<…>');
     expect(lines.filter((l) => !l.usageBased).map((l) => l.component)).toContain('NAT gateways');
   });
 
@@ -201,11 +253,13 @@ describe('the estimate of the synthesized stacks', () => {
   it('explains from the data why production differs from the design', () => {
     const reasons = env('production').design!.differences;
     const byCategory = Object.fromEntries(reasons.map((d) => [d.category, d.reason]));
-    expect(byCategory.database).toMatch(/Multi-AZ db\.r5\.xlarge at list is \$876; the design has \$580 \(66% of list\)/);
+    expect(byCategory.database).toMatch(/Multi-AZ db\.r6g\.xlarge at list is \$788; the design has \$580 \(74% of list\)/);
+    expect(byCategory.standby).toMatch(/Standby production-dr, standing by \$486, not in the design/);
+    expect(byCategory.nodes).toMatch(/app 3 × t3\.xlarge; worker 2 × t3\.large\) against the design's 5 × t3\.xlarge.*surplus CPU credits at the usage file's sustained load add \$22/);
     expect(byCategory.network).toMatch(/NAT gateways \$\d+.*not in the design/);
     expect(byCategory.security).toMatch(/KMS keys \$\d+.*not in the design/);
     expect(byCategory.edge).toMatch(/WAF web ACL hexabid-production .*CloudFront CDN \$50/);
-    expect(env('production-1000-tenants').design!.differences.find((d) => d.category === 'database')!.reason).toMatch(/2 read replicas at list \$3,504; the design has 2 at \$1,160 \(33% of list\)/);
+    expect(env('production-1000-tenants').design!.differences.find((d) => d.category === 'database')!.reason).toMatch(/2 read replicas at list \$3,154; the design has 2 at \$1,160 \(37% of list\)/);
   });
 });
 
@@ -280,35 +334,62 @@ describe('usage files', () => {
 });
 
 describe('outputs', () => {
-  it('prints a terminal table per environment with totals, the design beside them, and the unverified prices', () => {
+  it('prints the account first, then the environments, then the scenarios, each with its committed figure and GST, in 120 columns', () => {
     const text = formatTable(report);
-    expect(text).toContain('dev (hexabid-dev, hexabid-dev-k8s; ap-south-1)');
-    expect(text).toMatch(/Total \$442\.24 a month; design ~\$190: \+\$252\.24 \(\+133%\)/);
-    expect(text).toMatch(/^ {2}\* {2}NAT gateways: data processed +30 GB +\$0\.056 +\$1\.68/m);
+    const account = text.indexOf('THE ACCOUNT');
+    const environments = text.indexOf('ENVIRONMENTS');
+    const scenarios = text.indexOf('SCENARIOS (not deployed');
+    expect(account).toBeGreaterThan(-1);
+    expect(environments).toBeGreaterThan(account);
+    expect(scenarios).toBeGreaterThan(environments);
+    expect(text.indexOf('\nproduction-cost-optimised (')).toBeGreaterThan(scenarios);
+    expect(text).toContain(`  List       ${usd(report.account.monthlyUsd).padStart(12)} a month`);
+    expect(text).toMatch(/GST 18% +\$[\d,]+\.\d\d on the list total/);
+    expect(text).toMatch(/Total \$244\.89 a month at list, \$225\.99 committed; GST 18% on top: \$44\.08 \(list\), \$40\.68 \(committed\)/);
+    expect(text).toMatch(/design ~\$190: \+\$54\.89 \(\+29%\)/);
+    expect(text).toMatch(/^ {2}\* {2}NAT gateways: data processed +30 GB +\$0\.056 +\$1\.68 +\$1\.68$/m);
     expect(text).toContain('Why it differs from the design:');
     expect(text).toContain(`Unverified prices used (${report.unverifiedPrices.length};`);
-    expect(text).toContain('After a failover (hexabid-production-dr, hexabid-production-dr-k8s applied): $2,141.19 a month');
+    expect(text).toContain('After a failover (hexabid-production-dr, hexabid-production-dr-k8s applied): $2,147.19 a month');
+    const wide = text.split('\n').filter((l) => l.length > TABLE_WIDTH);
+    expect(wide, wide.join('\n')).toEqual([]);
+    const detailed = formatTable(report, undefined, { details: true });
+    expect(detailed).toContain('2 × t3.medium (desired 2; min 2, max 3); runs 35.7% of the week');
+    expect(detailed.split('\n').filter((l) => l.length > TABLE_WIDTH)).toEqual([]);
   });
 
-  it('writes Markdown for the PR comment: the sticky marker, a summary table, usage marks, and under the size limit', () => {
+  it('leaves GST out when switched off', () => {
+    const without = buildReport({ outdir, usageDir, prices: PRICES, gstRate: 0 });
+    expect(without.gst).toBeUndefined();
+    expect(formatTable(without)).not.toContain('GST');
+    expect(report.gst).toEqual({ rate: INDIA_GST_RATE });
+  });
+
+  it('writes Markdown for the PR comment: the sticky marker, the account, summary tables, usage marks, and under the size limit', () => {
     const md = formatMarkdown(report);
     expect(md.split('\n')[0]).toBe(COMMENT_MARKER);
-    expect(md).toContain('| dev | $442.24 | ~$190 | +$252.24 (+133%) | under $500 |');
-    expect(md).toContain('| NAT gateways: data processed * | 30 GB through 1 gateway | 30 GB | $0.056 | $1.68 |');
+    expect(md).toMatch(/\*\*The accounts\*\* \(.*\): \*\*\$[\d,]+\.\d\d\*\* a month at list, \$[\d,]+\.\d\d committed/);
+    expect(md).toContain('| dev | $244.89 | $225.99 | $44.08 | ~$190 | +$54.89 (+29%) | under $300 |');
+    expect(md).toContain('#### Scenarios (not deployed)');
+    expect(md).toContain('| NAT gateways: data processed * | 30 GB through 1 gateway | 30 GB | $0.056 | $1.68 | $1.68 |');
     expect(md).toContain(`<details><summary>Unverified prices (${report.unverifiedPrices.length})`);
     expect(md.length).toBeLessThanOrEqual(MARKDOWN_BUDGET);
   });
 
-  it('writes JSON that machines, and the next --compare, can read', () => {
+  it('writes JSON that machines, and the next --compare, can read, with the committed figure and GST beside each list figure', () => {
     const json = JSON.parse(formatJson(report));
     expect(json.format).toBe(JSON_FORMAT);
     expect(json.hoursPerMonth).toBe(730);
     expect(json.priceTable.asOf).toBe(PRICES.asOf);
+    expect(json.account.monthlyUsd).toBeCloseTo(report.account.monthlyUsd, 9);
+    expect(json.account.gstUsd).toBeCloseTo(report.account.monthlyUsd * INDIA_GST_RATE, 2);
     const dev = json.environments.find((e: { name: string }) => e.name === 'dev');
-    expect(dev.monthlyUsd).toBeCloseTo(442.24, 2);
+    expect(dev).toMatchObject({ kind: 'environment', monthlyUsd: expect.closeTo(244.89, 2), committedMonthlyUsd: expect.closeTo(225.99, 2), gstUsd: expect.closeTo(44.08, 2) });
     expect(dev.design.totalUsd).toBe(190);
-    expect(dev.lines[0]).toMatchObject({ component: 'EKS control plane hexabid-dev', quantity: 730, unitPriceUsd: 0.1, monthlyUsd: 73, usageBased: false, priceKey: 'eks.cluster-hour.standard' });
-    expect(json.unverifiedPrices.every((p: { source: string }) => p.source.startsWith('unverified:'))).toBe(true);
+    expect(dev.lines[0]).toMatchObject({ component: 'EKS control plane hexabid-dev', quantity: 730, unitPriceUsd: 0.1, monthlyUsd: 73, committedMonthlyUsd: 73, usageBased: false, priceKey: 'eks.cluster-hour.standard' });
+    for (const e of json.environments) expect(typeof e.committedMonthlyUsd, e.name).toBe('number');
+    expect(json.environments.find((e: { name: string }) => e.name === 'production').standby.environment).toBe('production-dr');
+    expect(json.unverifiedPrices.every((p: { source: string }) => /^(unverified:|committed rate unverified:)/.test(p.source))).toBe(true);
     expect(parseBase(json, 'self.json').map((e) => e.name)).toEqual(report.environments.map((e) => e.estimate.environment));
   });
 });
@@ -317,29 +398,69 @@ describe('--compare', () => {
   it('gives each environment its monthly change against a base, with the lines that moved', () => {
     const base = JSON.parse(formatJson(report));
     const dev = base.environments.find((e: { name: string }) => e.name === 'dev');
-    dev.monthlyUsd -= 40.88;
-    dev.lines = dev.lines.filter((l: { component: string }) => l.component !== 'NAT gateways');
-    base.environments = base.environments.filter((e: { name: string }) => e.name !== 'shared');
+    dev.monthlyUsd -= 73;
+    dev.lines = dev.lines.filter((l: { component: string }) => l.component !== 'EKS control plane hexabid-dev');
+    const shared = sharedEstimateName(PRODUCTION_ACCOUNT);
+    base.environments = base.environments.filter((e: { name: string }) => e.name !== shared);
     base.environments.push({ name: 'qa', monthlyUsd: 100, lines: [] });
     const comparison = compare(report, parseBase(base, 'base.json'), 'base.json');
     const by = Object.fromEntries(comparison.environments.map((d) => [d.environment, d]));
-    expect(by.dev).toMatchObject({ status: 'changed', deltaUsd: expect.closeTo(40.88, 6) });
-    expect(by.dev!.lines).toEqual([{ stack: 'hexabid-dev', component: 'NAT gateways', baseUsd: 0, headUsd: expect.closeTo(40.88, 6), deltaUsd: expect.closeTo(40.88, 6) }]);
+    expect(by.dev).toMatchObject({ status: 'changed', deltaUsd: expect.closeTo(73, 6) });
+    expect(by.dev!.lines).toEqual([{ stack: 'hexabid-dev', component: 'EKS control plane hexabid-dev', baseUsd: 0, headUsd: expect.closeTo(73, 6), deltaUsd: expect.closeTo(73, 6) }]);
     expect(by.staging).toMatchObject({ status: 'unchanged', deltaUsd: 0, lines: [] });
-    expect(by.shared).toMatchObject({ status: 'added', headUsd: expect.closeTo(9.1, 2) });
+    expect(by[shared]).toMatchObject({ status: 'added', headUsd: expect.closeTo(9.1, 2) });
     expect(by.qa).toMatchObject({ status: 'removed', baseUsd: 100, deltaUsd: -100 });
     const md = formatMarkdown(report, comparison);
-    expect(md).toContain('| Environment | Monthly | Design | Difference | Change vs base | Budget |');
-    expect(md).toContain('| dev | $442.24 | ~$190 | +$252.24 (+133%) | +$40.88 | under $500 |');
-    expect(md).toContain('| qa (removed) | — | — | — | -$100.00 | — |');
-    expect(md).toContain('| dev | hexabid-dev | NAT gateways | $0.00 | $40.88 | +$40.88 |');
-    expect(formatTable(report, comparison)).toContain('+$40.88 vs the base ($401.36)');
-    expect(JSON.parse(formatJson(report, comparison)).compare.environments.find((d: { environment: string }) => d.environment === 'dev').deltaUsd).toBeCloseTo(40.88, 6);
+    expect(md).toContain('| Environment | List | Committed | GST 18% | Design | Difference | Change vs base | Budget |');
+    expect(md).toContain('| dev | $244.89 | $225.99 | $44.08 | ~$190 | +$54.89 (+29%) | +$73.00 | under $300 |');
+    expect(md).toContain('| qa (removed) | — | — | — | — | — | -$100.00 | — |');
+    expect(md).toContain('| dev | hexabid-dev | EKS control plane hexabid-dev | $0.00 | $73.00 | +$73.00 |');
+    expect(formatTable(report, comparison)).toContain('+$73.00 vs the base ($171.89)');
+    expect(JSON.parse(formatJson(report, comparison)).compare.environments.find((d: { environment: string }) => d.environment === 'dev').deltaUsd).toBeCloseTo(73, 6);
+  });
+});
+
+describe('the docs', () => {
+  const page = (path: string) => readFileSync(join(root, path), 'utf8');
+  const cells = (row: string) => row.split('|').slice(1, -1).map((c) => c.trim());
+  /** The estimate a docs cell names: an environment or scenario name, or "production, `<preset>`" for a scenario. */
+  const named = (cell: string) => {
+    const preset = /^production, `(\w+)`$/.exec(cell)?.[1];
+    if (preset) return SCENARIOS.find((s) => s.description.includes(preset))?.name;
+    return report.environments.map((e) => e.estimate.environment).sort((a, b) => b.length - a.length).find((n) => cell === n || cell.startsWith(`${n},`) || cell.startsWith(`${n} `));
+  };
+
+  it("docs/COST.md's table of figures is the estimate's, to the cent", () => {
+    const rows = page('docs/COST.md').split('\n').filter((l) => l.startsWith('| ')).map(cells);
+    const account = rows.find((r) => r[0]!.startsWith('**Both accounts**'))!;
+    expect(account.slice(1, 4)).toEqual([usd(report.account.monthlyUsd), usd(report.account.committedMonthlyUsd), usd(report.account.monthlyUsd * INDIA_GST_RATE)]);
+    const stated = rows.filter((r) => /^\$[\d,]+\.\d\d$/.test(r[1] ?? '') && named(r[0]!));
+    expect(stated.map((r) => named(r[0]!)).sort()).toEqual(report.environments.map((e) => e.estimate.environment).sort());
+    for (const r of stated) {
+      const e = env(named(r[0]!)!).estimate;
+      expect(r.slice(1, 4), r[0]).toEqual([usd(e.monthlyUsd), usd(e.committedMonthlyUsd), usd(e.monthlyUsd * INDIA_GST_RATE)]);
+    }
+  });
+
+  it("the README's environments table and cost paragraph are the estimate's, to the dollar", () => {
+    const readme = page('README.md');
+    const lines = readme.split('\n');
+    const header = cells(lines.find((l) => l.startsWith('| | dev |'))!);
+    const monthly = cells(lines.find((l) => l.startsWith('| Monthly, list / committed |'))!);
+    const whole = (n: number) => usd(n, { cents: false });
+    header.slice(1).forEach((cell, i) => {
+      const name = named(cell);
+      expect(name, cell).toBeDefined();
+      const e = env(name!).estimate;
+      expect(monthly[i + 1]!.startsWith(`${whole(e.monthlyUsd)} / ${whole(e.committedMonthlyUsd)}`), `${cell}: ${monthly[i + 1]}`).toBe(true);
+    });
+    const text = readme.replace(/\s+/g, ' ');
+    expect(text).toContain(`The two accounts come to ${whole(report.account.monthlyUsd)} a month at list and ${whole(report.account.committedMonthlyUsd)} committed, before 18% GST (${whole(report.account.monthlyUsd * INDIA_GST_RATE)} at list)`);
   });
 });
 
 describe('budgets', () => {
-  it('holds every environment that sets budgetUsdPerMonth under it', () => {
+  it("holds every environment that sets budgetUsdPerMonth under it, counting its own stacks (a standby has its own)", () => {
     for (const e of report.environments) {
       const budget = budgetOf(configFor(e.estimate.environment));
       if (budget === undefined) {
@@ -347,8 +468,19 @@ describe('budgets', () => {
         continue;
       }
       expect(e.budget, e.estimate.environment).toMatchObject({ budgetUsd: budget });
-      expect(e.estimate.monthlyUsd, `${e.estimate.environment} is over its budget of $${budget}`).toBeLessThanOrEqual(budget);
+      expect(e.budget!.estimateUsd, `${e.estimate.environment} is over its budget of $${budget}`).toBeLessThanOrEqual(budget);
+      expect(e.budget!.estimateUsd).toBeCloseTo(e.estimate.monthlyUsd - (e.standby?.monthlyUsd ?? 0), 9);
     }
+  });
+
+  it("reports an environment whose node groups at their maximum would pass its budget, in every output", () => {
+    const production = env('production');
+    expect(production.budget).toMatchObject({ status: 'under', atMaxStatus: 'over' });
+    expect(production.budget!.atMaxUsd).toBeCloseTo(production.estimate.atMaxUsd - production.standby!.monthlyUsd, 9);
+    // The table wraps at 120 columns: compare its words, not its line breaks.
+    expect(formatTable(report).replace(/\s+/g, ' ')).toMatch(/budget \$4,000: under by \$[\d,.]+; at its node groups' maximum \(\$5,162\.38\) OVER by \$1,162\.38/);
+    expect(formatMarkdown(report)).toContain("**over at max** ($5,162.38)");
+    expect(JSON.parse(formatJson(report)).environments.find((e: { name: string }) => e.name === 'production').budget.atMaxStatus).toBe('over');
   });
 });
 

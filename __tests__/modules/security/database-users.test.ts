@@ -208,6 +208,13 @@ describe('DatabaseUsers', () => {
     expect(() => synth({ privateDnsEnabled: true })).toThrow('DatabaseUsers Users: privateDnsEnabled sends every Secrets Manager client in the VPC to the endpoint, so endpointClientSecurityGroupIds');
   });
 
+  it('rotates in a given UTC window instead, for a database stopped out of hours', () => {
+    const { json: windowed } = synth({ rotationWindow: { scheduleExpression: 'cron(30 3 ? * 2#1 *)', duration: '2h' } });
+    const windowedRotations = resourcesOf(windowed, 'aws_secretsmanager_secret_rotation');
+    expect(windowedRotations).toHaveLength(4);
+    for (const rotation of windowedRotations) expect(rotation.rotation_rules).toEqual({ schedule_expression: 'cron(30 3 ? * 2#1 *)', duration: '2h' });
+  });
+
   it('refuses a rotation period or a name prefix it cannot use', () => {
     expect(() => synth({ rotationDays: 0 })).toThrow('DatabaseUsers Users: rotationDays must be a whole number from 1 to 1000 (got 0)');
     expect(() => synth({ namePrefix: 'a-prefix-far-too-long-for-lambda-function-names' })).toThrow('DatabaseUsers Users: namePrefix must be');

@@ -2,6 +2,7 @@
 import { priceLine, usageOf, type LineItem, type PricingContext } from '../line-items.ts';
 import { HOURS_PER_MONTH } from '../price-table.ts';
 import { block, bool, num, resolve, str, where, type TfResource } from '../resources.ts';
+import { parseSchedulerCron, weeklyUpFraction } from '../../weekly-cron.ts';
 
 /** The instance a replica replicates: a reference in its stack, or an ARN or identifier found in any synthesized stack. */
 function replicationSource(replica: TfResource, ctx: PricingContext): { source?: TfResource; region?: string } {
@@ -13,6 +14,36 @@ function replicationSource(replica: TfResource, ctx: PricingContext): { source?:
   const identifier = arn ? arn[2] : value;
   const source = ctx.everything.find((r) => r.type === 'aws_db_instance' && str(r.attrs, 'identifier') === identifier);
   return { source, region: arn?.[1] ?? source?.region };
+}
+
+/**
+ * The share of the month an instance runs: less than all of it when
+ * EventBridge Scheduler schedules in its stack stop it and start it again
+ * (modules/rds.ts `stopSchedule`), both weekly in one time zone.
+ */
+function dbRunningShare(db: TfResource, identifier: string, ctx: PricingContext): { share: number; note?: string } {
+  const schedules = ctx.resources.filter((r) => {
+    if (r.type !== 'aws_scheduler_schedule' || r.stack !== db.stack) return false;
+    const target = block(r.attrs, 'target') ?? {};
+    if (!/:rds:(stop|start)DBInstance$/.test(str(target, 'arn') ?? '')) return false;
+    try {
+      return JSON.parse(str(target, 'input') ?? '{}').DbInstanceIdentifier === identifier;
+    } catch {
+      return false;
+    }
+  });
+  if (schedules.length === 0) return { share: 1 };
+  const action = (r: TfResource) => /:rds:(stop|start)DBInstance$/.exec(str(block(r.attrs, 'target') ?? {}, 'arn') ?? '')?.[1];
+  const stops = schedules.filter((s) => action(s) === 'stop');
+  const starts = schedules.filter((s) => action(s) === 'start');
+  const crons = [stops, starts].map((l) => (l.length === 1 ? parseSchedulerCron(str(l[0]!.attrs, 'schedule_expression') ?? '') : 'needs one schedule'));
+  const zones = new Set(schedules.map((s) => str(s.attrs, 'schedule_expression_timezone') ?? 'UTC'));
+  if (crons.some((c) => typeof c === 'string') || zones.size !== 1) {
+    ctx.warn(`${where(db)}: its schedules are not one weekly stop and one start in one time zone; priced as always running`);
+    return { share: 1 };
+  }
+  const share = weeklyUpFraction(crons[0] as Exclude<(typeof crons)[0], string>, crons[1] as Exclude<(typeof crons)[1], string>);
+  return { share, note: `runs ${Math.round(share * 1000) / 10}% of the week, stopped by schedule` };
 }
 
 export function priceDbInstances(instances: readonly TfResource[], ctx: PricingContext): LineItem[] {
@@ -32,18 +63,22 @@ export function priceDbInstances(instances: readonly TfResource[], ctx: PricingC
     if ((num(db.attrs, 'performance_insights_retention_period') ?? 7) > 7 || str(db.attrs, 'database_insights_mode') === 'advanced') {
       ctx.warn(`${where(db)}: paid Performance Insights or Database Insights retention is not priced`);
     }
-    const facts = { identifier, instanceClass, multiAz, role: isReplica ? 'replica' : 'primary', crossRegion, engine };
+    const { share, note: schedule } = isReplica ? { share: 1, note: undefined } : dbRunningShare(db, identifier, ctx);
+    const facts = { identifier, instanceClass, multiAz, role: isReplica ? 'replica' : 'primary', crossRegion, engine, ...(share < 1 ? { runningShare: share } : {}) };
+    const hours = share * HOURS_PER_MONTH;
     const lines = [
       priceLine(ctx, {
         component: `RDS ${engine} ${identifier}`,
-        detail: `${instanceClass}, ${role}, ${multiAz ? `Multi-AZ (primary and standby: 2 × ${HOURS_PER_MONTH} h)` : `Single-AZ, ${HOURS_PER_MONTH} h`}`,
+        detail: `${instanceClass}, ${role}, ${multiAz ? `Multi-AZ (primary and standby: 2 × ${Math.round(hours)} h)` : `Single-AZ, ${Math.round(hours)} h`}${schedule ? `; ${schedule}` : ''}`,
         category: 'database',
         resources: [db],
         region: db.region,
         priceKey: `rds.${engine}.instance-hour.${instanceClass}`,
-        quantity: copies * HOURS_PER_MONTH,
+        quantity: copies * hours,
         unit: 'instance-hours',
         usageBased: false,
+        // A reserved instance bills all 730 hours, stopped or not: for a part-time instance, on-demand may be cheaper.
+        ...(share < 1 ? { committedQuantity: copies * HOURS_PER_MONTH } : {}),
         facts,
       }),
       priceLine(ctx, {

@@ -5,7 +5,7 @@
  */
 import type { LineItem, PricingContext } from '../line-items.ts';
 import type { TfResource } from '../resources.ts';
-import { priceEksClusters, priceNodeGroups } from './compute.ts';
+import { priceEksClusters, priceInstances, priceNodeGroups } from './compute.ts';
 import { priceDbInstances, priceReplicationGroups, priceSearchDomains } from './data-stores.ts';
 import { priceHealthChecks, priceHostedZones, priceWebAcls } from './edge.ts';
 import { priceFunctions, priceQueues, priceTopics } from './messaging.ts';
@@ -20,6 +20,7 @@ export type Pricer = (resources: readonly TfResource[], ctx: PricingContext) => 
 export const PRICED_TYPES: Readonly<Record<string, Pricer>> = {
   aws_eks_cluster: priceEksClusters,
   aws_eks_node_group: priceNodeGroups,
+  aws_instance: priceInstances,
   aws_db_instance: priceDbInstances,
   aws_elasticache_replication_group: priceReplicationGroups,
   aws_opensearch_domain: priceSearchDomains,
@@ -47,12 +48,15 @@ export const PRICED_TYPES: Readonly<Record<string, Pricer>> = {
 export const FREE_TYPES: Readonly<Record<string, string>> = {
   aws_account_region: 'enabling a Region is free',
   aws_acm_certificate: 'public ACM certificates are free',
+  aws_autoscaling_schedule: "free; the hours it stops a node group take those nodes' hours out of the node group's line",
+  aws_scheduler_schedule: "EventBridge Scheduler bills per million invocations, and these fire a few dozen times a month; the hours a schedule stops an RDS instance come out of the instance's line",
   aws_acm_certificate_validation: 'a wait, not a resource',
   aws_cloudwatch_log_resource_policy: 'a policy',
   aws_cloudwatch_query_definition: 'saved Logs Insights queries are free; running them is per GB scanned (not estimated)',
   aws_db_parameter_group: 'configuration',
   aws_db_subnet_group: 'configuration',
   aws_default_security_group: 'configuration',
+  aws_ec2_subnet_cidr_reservation: 'configuration: it keeps part of a subnet for VPC CNI prefixes',
   aws_ecr_lifecycle_policy: 'configuration; it bounds the ECR storage priced on the repository',
   aws_eks_access_entry: 'access configuration',
   aws_eks_access_policy_association: 'access configuration',
@@ -62,9 +66,13 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
   aws_elasticache_user: 'configuration',
   aws_elasticache_user_group: 'configuration',
   aws_flow_log: 'its logs are priced as ingestion into its CloudWatch log group',
+  aws_iam_instance_profile: 'IAM is free',
   aws_iam_openid_connect_provider: 'IAM is free',
   aws_iam_role: 'IAM is free',
   aws_iam_role_policy: 'IAM is free',
+  aws_iam_policy: 'IAM is free',
+  aws_ecr_registry_policy: 'a policy',
+  aws_route53_delegation_set: 'a reusable delegation set is free; its hosted zones are priced',
   aws_iam_role_policy_attachment: 'IAM is free',
   aws_iam_service_linked_role: 'IAM is free',
   aws_internet_gateway: 'free; traffic through it is priced as data transfer',

@@ -36,19 +36,41 @@ export function priceBucketReplication(configurations: readonly TfResource[], ct
     if (regions.includes('?')) ctx.warn(`${where(configuration)}: a destination bucket is not in the environment's stacks; its Region is unknown`);
     const remote = regions.filter((r) => r !== sourceRegion && r !== '?');
     if (remote.length === 0) return [];
-    return [
+    const name = displayName(str(source?.attrs ?? {}, 'bucket'), configuration.name);
+    const replicated = usageOf(ctx, configuration, 'monthly_replicated_gb');
+    const lines = [
       priceLine(ctx, {
-        component: `S3 replication ${displayName(str(source?.attrs ?? {}, 'bucket'), configuration.name)}`,
-        detail: `${usageOf(ctx, configuration, 'monthly_replicated_gb')} GB from ${sourceRegion} to ${remote.join(', ')}`,
+        component: `S3 replication ${name}`,
+        detail: `${replicated} GB from ${sourceRegion} to ${remote.join(', ')}`,
         category: 'dataTransfer',
         resources: [configuration],
         region: sourceRegion,
         priceKey: 'transfer.inter-region.gb',
-        quantity: usageOf(ctx, configuration, 'monthly_replicated_gb'),
+        quantity: replicated,
         unit: 'GB',
         usageBased: true,
       }),
     ];
+    // Replication Time Control (the 15-minute SLA) adds a fee for every GB it replicates.
+    const timed = list(configuration.attrs, 'rule')
+      .filter(isObject)
+      .some((rule) => str(block(block(rule, 'destination') ?? {}, 'replication_time') ?? {}, 'status') === 'Enabled');
+    if (timed) {
+      lines.push(
+        priceLine(ctx, {
+          component: `S3 Replication Time Control ${name}`,
+          detail: `${replicated} GB replicated under the 15-minute SLA`,
+          category: 'dataTransfer',
+          resources: [configuration],
+          region: sourceRegion,
+          priceKey: 's3.rtc.gb',
+          quantity: replicated,
+          unit: 'GB',
+          usageBased: true,
+        }),
+      );
+    }
+    return lines;
   });
 }
 

@@ -16,7 +16,7 @@ import { terraformLiteral } from '../../internal/terraform-literal.ts';
 import { GeneratedCredential } from '../../security/generated-credential.ts';
 import { AddonRelease, type HelmChartSource, type HelmValues } from '../addons/addon-release.ts';
 import { DatastoreExporters } from './datastore-exporters.ts';
-import { PrometheusStack, type PodToleration } from './prometheus-stack.ts';
+import { PrometheusStack, type ContainerResources, type PodToleration } from './prometheus-stack.ts';
 import { EncryptedStorageClass } from './storage-class.ts';
 
 /** Where alerts of one severity go. */
@@ -53,7 +53,11 @@ export interface ClusterMonitoringProps {
   readonly charts: ClusterMonitoringCharts;
   /** The EBS CSI driver's role: it encrypts the volumes with the storage class's key. */
   readonly ebsCsiRoleArn: string;
-  readonly prometheus: { readonly retentionDays: number; readonly storageGiB: number; readonly replicas: number };
+  /**
+   * Prometheus's retention, disk and replicas, and its container's requests
+   * (`resources` @default - PrometheusStack's 500m / 2Gi).
+   */
+  readonly prometheus: { readonly retentionDays: number; readonly storageGiB: number; readonly replicas: number; readonly resources?: ContainerResources };
   readonly alertmanagerReplicas: number;
   readonly receivers: { readonly critical: AlertReceiverKind; readonly warning: AlertReceiverKind };
   /** The ClusterSecretStore that reads Secrets Manager. */
@@ -176,6 +180,7 @@ export class ClusterMonitoring extends Construct implements ITerraformDependable
       retentionDays: p.prometheus.retentionDays,
       storageGiB: p.prometheus.storageGiB,
       prometheusReplicas: p.prometheus.replicas,
+      ...(p.prometheus.resources ? { prometheusResources: p.prometheus.resources } : {}),
       alertmanagerReplicas: p.alertmanagerReplicas,
       alertmanagerConfig: buildAlertmanagerConfig(routing) as unknown as HelmValues,
       notifierSecretName: MONITORING_SECRETS.notifiers,
