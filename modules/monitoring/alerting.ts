@@ -16,7 +16,7 @@ import { policyDocument, serviceTrustPolicy } from '../internal/iam.ts';
 import { requireProps, withDefaults } from '../internal/props.ts';
 import { AppSecrets } from '../security/app-secrets.ts';
 import { EncryptionKey } from '../security/kms-key.ts';
-import { ALERT_RECEIVERS, ALERT_SEVERITIES, type AlarmTopics, type AlertReceiver, type AlertSeverity } from './alarm-topics.ts';
+import { ALERT_RECEIVERS, ALERT_SEVERITIES, receiversOf, type AlarmTopics, type AlertReceiver, type AlertSeverity } from './alarm-topics.ts';
 import { lambdaPackage } from './internal/lambda-package.ts';
 import { metricAlarm } from './internal/metric-alarm.ts';
 
@@ -34,7 +34,7 @@ export interface AlertingProps {
   readonly namePrefix: string;
   /** Secrets Manager prefix, e.g. `hexabid/production`; the credentials live under `<prefix>/alerting/`. */
   readonly secretNamePrefix: string;
-  /** The receiver of each severity: the same as the in-cluster Alertmanager's. */
+  /** The receiver of each severity: the same as the in-cluster Alertmanager's. Critical alarms also reach the warning receiver ({@link receiversOf}). */
   readonly receivers: Readonly<Record<AlertSeverity, AlertReceiver>>;
   /** Days the forwarder's logs are kept. @default 90 */
   readonly logRetentionDays?: number;
@@ -241,8 +241,8 @@ export class Alerting extends Construct {
       kmsKeyArn: key.keyArn,
       environment: {
         variables: {
-          RECEIVER_CRITICAL: p.receivers.critical,
-          RECEIVER_WARNING: p.receivers.warning,
+          RECEIVER_CRITICAL: receiversOf('critical', p.receivers).join(','),
+          RECEIVER_WARNING: receiversOf('warning', p.receivers).join(','),
           PAGERDUTY_SECRET_ID: this.secretArns.pagerduty,
           SLACK_SECRET_ID: this.secretArns.slack,
         },

@@ -128,10 +128,12 @@ describe('routing', () => {
   });
 
   it('names the variable at fault in its configuration', () => {
-    expect(() => readConfig({ ...ENV, RECEIVER_WARNING: 'email' })).toThrow('RECEIVER_WARNING must be pagerduty or slack, not "email"');
+    expect(() => readConfig({ ...ENV, RECEIVER_WARNING: 'email' })).toThrow('RECEIVER_WARNING must be pagerduty or slack, or both comma-separated, not "email"');
+    expect(() => readConfig({ ...ENV, RECEIVER_CRITICAL: 'slack,slack' })).toThrow('RECEIVER_CRITICAL must be pagerduty or slack, or both comma-separated, not "slack,slack"');
     expect(() => readConfig({ ...ENV, PAGERDUTY_SECRET_ID: undefined })).toThrow('PAGERDUTY_SECRET_ID must name the pagerduty secret');
     // A receiver nobody uses needs no secret.
-    expect(readConfig({ RECEIVER_CRITICAL: 'slack', RECEIVER_WARNING: 'slack', SLACK_SECRET_ID: 's' }).receivers).toEqual({ critical: 'slack', warning: 'slack' });
+    expect(readConfig({ RECEIVER_CRITICAL: 'slack', RECEIVER_WARNING: 'slack', SLACK_SECRET_ID: 's' }).receivers).toEqual({ critical: ['slack'], warning: ['slack'] });
+    expect(readConfig({ ...ENV, RECEIVER_CRITICAL: 'pagerduty,slack' }).receivers).toEqual({ critical: ['pagerduty', 'slack'], warning: ['slack'] });
   });
 });
 
@@ -144,6 +146,19 @@ describe('handler', () => {
     expect(calls.map((c) => c.url)).toEqual([PAGERDUTY_EVENTS_URL, 'https://hooks.slack.com/services/T000/B000/XXXX']);
     expect(calls[0]!.body).toMatchObject({ routing_key: SECRETS['pd-secret'], event_action: 'trigger', payload: { severity: 'critical' } });
     expect(calls[1]!.body.text).toContain('*ALARM* (warning)');
+  });
+
+  it('sends a critical alarm to every receiver of its severity, and one that fails does not silence the other', async () => {
+    const env = { ...ENV, RECEIVER_CRITICAL: 'pagerduty,slack' };
+    const both = fakeFetch(202, 200);
+    await createHandler({ env, fetch: both.fetch, readSecret: async (id) => SECRETS[id]!, log: quiet })(snsEvent('critical', alarm()));
+    expect(both.calls.map((c) => c.url)).toEqual([PAGERDUTY_EVENTS_URL, 'https://hooks.slack.com/services/T000/B000/XXXX']);
+    expect(both.calls[1]!.body.text).toContain('*ALARM* (critical)');
+
+    const pagerDutyDown = fakeFetch(500, 200);
+    const failed = createHandler({ env, fetch: pagerDutyDown.fetch, readSecret: async (id) => SECRETS[id]!, log: quiet })(snsEvent('critical', alarm()));
+    await expect(failed).rejects.toThrow('pagerduty answered 500');
+    expect(pagerDutyDown.calls.map((c) => c.url)).toEqual([PAGERDUTY_EVENTS_URL, 'https://hooks.slack.com/services/T000/B000/XXXX']);
   });
 
   it('reads each credential once and caches it', async () => {

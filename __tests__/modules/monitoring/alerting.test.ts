@@ -99,7 +99,8 @@ describe('Alerting', () => {
     });
     expect(fn.vpc_config).toBeUndefined();
     expect(fn.environment.variables).toEqual({
-      RECEIVER_CRITICAL: 'pagerduty',
+      // Critical alarms page, and post where warnings are read.
+      RECEIVER_CRITICAL: 'pagerduty,slack',
       RECEIVER_WARNING: 'slack',
       PAGERDUTY_SECRET_ID: expect.stringMatching(/^\$\{aws_secretsmanager_secret\.Alerting_Secrets_Secret-pagerduty-routing-key_\w+\.arn\}$/),
       SLACK_SECRET_ID: expect.stringMatching(/^\$\{aws_secretsmanager_secret\.Alerting_Secrets_Secret-slack-webhook-url_\w+\.arn\}$/),

@@ -12,6 +12,7 @@ import {
 import { buildPrometheusRuleSpec } from '../../../monitoring/alerts/index.ts';
 import { DASHBOARDS } from '../../../monitoring/dashboards/index.ts';
 import { requireProps, withDefaults } from '../../internal/props.ts';
+import { receiversOf } from '../../monitoring/alarm-topics.ts';
 import { terraformLiteral } from '../../internal/terraform-literal.ts';
 import { GeneratedCredential } from '../../security/generated-credential.ts';
 import { AddonRelease, type HelmChartSource, type HelmValues } from '../addons/addon-release.ts';
@@ -53,6 +54,7 @@ export interface ClusterMonitoringProps {
   readonly ebsCsiRoleArn: string;
   readonly prometheus: { readonly retentionDays: number; readonly storageGiB: number; readonly replicas: number };
   readonly alertmanagerReplicas: number;
+  /** Where each severity goes; critical alerts also reach the warning receiver (`receiversOf`). */
   readonly receivers: { readonly critical: AlertReceiverKind; readonly warning: AlertReceiverKind };
   /** The ClusterSecretStore that reads Secrets Manager. */
   readonly secretStoreName: string;
@@ -127,7 +129,9 @@ export class ClusterMonitoring extends Construct implements ITerraformDependable
       kind === 'pagerduty'
         ? { kind: 'pagerduty', routingKeySecretKey: NOTIFIER_SECRET_KEYS.pagerdutyRoutingKey }
         : { kind: 'slack', channel: p.slackChannel, webhookSecretKey: NOTIFIER_SECRET_KEYS.slackWebhookUrl };
-    const routing: AlertRoutingInput = { receivers: { critical: [target(p.receivers.critical)], warning: [target(p.receivers.warning)], info: [] } };
+    const routing: AlertRoutingInput = {
+      receivers: { critical: receiversOf('critical', p.receivers).map(target), warning: receiversOf('warning', p.receivers).map(target), info: [] },
+    };
     const notifierRemote: Record<string, string> = {
       [NOTIFIER_SECRET_KEYS.pagerdutyRoutingKey]: p.notifierSecretNames.pagerduty,
       [NOTIFIER_SECRET_KEYS.slackWebhookUrl]: p.notifierSecretNames.slack,

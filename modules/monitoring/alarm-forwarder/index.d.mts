@@ -48,7 +48,8 @@ export interface SnsEvent {
 }
 
 export interface ForwarderConfig {
-  readonly receivers: Readonly<Record<Severity, Receiver>>;
+  /** Who gets each severity, in order. */
+  readonly receivers: Readonly<Record<Severity, readonly Receiver[]>>;
   readonly secretIds: Readonly<Partial<Record<Receiver, string>>>;
 }
 

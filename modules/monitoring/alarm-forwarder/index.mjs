@@ -5,7 +5,8 @@
 // ships; nothing is bundled.
 //
 // Configuration, from the Lambda environment:
-//   RECEIVER_CRITICAL, RECEIVER_WARNING    'pagerduty' or 'slack'
+//   RECEIVER_CRITICAL, RECEIVER_WARNING    'pagerduty', 'slack' or both,
+//                                          comma-separated: each gets the alarm
 //   PAGERDUTY_SECRET_ID, SLACK_SECRET_ID   Secrets Manager secrets whose values
 //                                          are the routing key and the webhook URL
 //
@@ -150,12 +151,14 @@ export function readConfig(env) {
   const receivers = {};
   for (const severity of ['critical', 'warning']) {
     const variable = `RECEIVER_${severity.toUpperCase()}`;
-    const receiver = env[variable];
-    if (!RECEIVERS.includes(receiver)) throw new Error(`${variable} must be ${RECEIVERS.join(' or ')}, not ${JSON.stringify(receiver)}`);
-    receivers[severity] = receiver;
+    const named = String(env[variable] ?? '').split(',').map((r) => r.trim());
+    if (named.some((r) => !RECEIVERS.includes(r)) || new Set(named).size !== named.length) {
+      throw new Error(`${variable} must be ${RECEIVERS.join(' or ')}, or both comma-separated, not ${JSON.stringify(env[variable])}`);
+    }
+    receivers[severity] = named;
   }
   const secretIds = { pagerduty: env.PAGERDUTY_SECRET_ID, slack: env.SLACK_SECRET_ID };
-  for (const receiver of new Set(Object.values(receivers))) {
+  for (const receiver of new Set(Object.values(receivers).flat())) {
     if (!secretIds[receiver]) throw new Error(`${receiver.toUpperCase()}_SECRET_ID must name the ${receiver} secret`);
   }
   return { receivers, secretIds };
@@ -237,13 +240,19 @@ export function createHandler({ env = process.env, fetch: fetchImpl = globalThis
       try {
         const severity = severityOfTopic(record.Sns?.TopicArn);
         const alarm = parseAlarm(record.Sns?.Message);
-        const receiver = config.receivers[severity];
-        if (!shouldForward(alarm, receiver)) {
-          log.log(JSON.stringify({ message: 'skipped', alarm: alarm.AlarmName, state: alarm.NewStateValue, previous: alarm.OldStateValue }));
-          continue;
+        // Every receiver of the severity gets its chance: one that fails does not silence the others.
+        for (const receiver of config.receivers[severity]) {
+          try {
+            if (!shouldForward(alarm, receiver)) {
+              log.log(JSON.stringify({ message: 'skipped', alarm: alarm.AlarmName, state: alarm.NewStateValue, previous: alarm.OldStateValue, receiver }));
+              continue;
+            }
+            await deliver(receiver, alarm, severity);
+            log.log(JSON.stringify({ message: 'forwarded', alarm: alarm.AlarmName, state: alarm.NewStateValue, severity, receiver }));
+          } catch (error) {
+            failures.push(error);
+          }
         }
-        await deliver(receiver, alarm, severity);
-        log.log(JSON.stringify({ message: 'forwarded', alarm: alarm.AlarmName, state: alarm.NewStateValue, severity, receiver }));
       } catch (error) {
         failures.push(error);
       }
