@@ -85,6 +85,14 @@ describe('the DR side', () => {
     }
   });
 
+  it('lets failback put the secret replicas back over the standalone copies a failover leaves in the DR region', () => {
+    // A failover promotes each copy to a secret of its own (stop-replication-to-replica); re-adding the
+    // replica then meets a secret of the same name, which Secrets Manager overwrites only when asked to.
+    const replicated = [synthEnvironment(primary).json, synthKubernetesEnvironment(primary).json].flatMap((json) => resourcesOf(json, 'aws_secretsmanager_secret').filter((s) => s.replica));
+    expect(replicated.length).toBeGreaterThan(5);
+    for (const secret of replicated) expect(secret.force_overwrite_replica_secret, secret.name).toBe(true);
+  });
+
   it('gives the standby a VPC range no other environment has', () => {
     const mine = parseCidr(standby.network.vpcCidr)!;
     for (const other of ENVIRONMENTS.filter((e) => e !== standby)) expect(cidrsOverlap(mine, parseCidr(other.network.vpcCidr)!), other.name).toBe(false);
