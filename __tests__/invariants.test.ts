@@ -4,6 +4,7 @@ import { productionAt } from '../environments/production.ts';
 import { ipsPerNode, postgresMaxConnections } from '../lib/aws-catalog.ts';
 import { parseCidr, usableSubnetAddresses } from '../lib/cidr.ts';
 import { runbookAnchorOf } from '../monitoring/runbook-sections.ts';
+import { receiversOf } from '../modules/monitoring/alarm-topics.ts';
 import type { EnvironmentConfig } from '../environments/types.ts';
 import { parsePolicy, resourcesOf, synthBootstrap, synthEnvironment, synthFootprint, synthKubernetesEnvironment, type TfJson } from './helpers/synth.ts';
 
@@ -202,9 +203,15 @@ describe.each(configs)('alarms of %s', (name, config) => {
     for (const queue of resourcesOf(json, 'aws_sqs_queue')) expect(queue.kms_master_key_id).toMatch(/^\$\{aws_kms_key\./);
   });
 
-  it('sends each severity to the receiver config names', () => {
-    const [forwarder] = resourcesOf(json, 'aws_lambda_function');
-    expect(forwarder!.environment.variables).toMatchObject({ RECEIVER_CRITICAL: config.monitoring.receivers.critical, RECEIVER_WARNING: config.monitoring.receivers.warning });
+  it('sends each severity to the receivers config names', () => {
+    const forwarders = resourcesOf(json, 'aws_lambda_function').filter((f) => String(f.function_name).endsWith('-alarm-forwarder'));
+    expect(forwarders.length).toBeGreaterThan(0);
+    for (const forwarder of forwarders) {
+      expect(forwarder.environment.variables).toMatchObject({
+        RECEIVER_CRITICAL: receiversOf('critical', config.monitoring.receivers).join(','),
+        RECEIVER_WARNING: receiversOf('warning', config.monitoring.receivers).join(','),
+      });
+    }
   });
 });
 

@@ -19,6 +19,8 @@ import { EncryptionKey } from '../modules/security/kms-key.ts';
 import { SearchSnapshotStorage } from '../modules/search-snapshots.ts';
 import { ReplicationAlarms } from '../modules/monitoring/replication-alarms.ts';
 import { AlarmRelay } from '../modules/monitoring/alarm-relay.ts';
+import { SecretReplicationAlarms } from '../modules/monitoring/secret-replication-alarms.ts';
+import { THIRD_PARTY_SECRETS } from './third-party-secrets.ts';
 import { HEALTH_CHECK_METRICS_REGION } from '../modules/edge/regional-origin.ts';
 import { StandbyOutputs } from './infrastructure-outputs.ts';
 import { adoptStandbyNetwork, adoptPromotedDatabase, adoptReplicatedDocuments, adoptStandbyAlerting, type AlertingAttributes, type DatabaseAttributes, type DocumentsAttributes, type NetworkAttributes } from './standby-adoption.ts';
@@ -230,6 +232,17 @@ export class InfrastructureStack extends TerraformStack {
           { label: 'documents', sourceBucket: documents.documentsBucketName, destinationBucket: documents.replicaBucketName, ruleId: documents.replicationRuleId },
           { label: 'search-snapshots', sourceBucket: snapshots.bucketName, destinationBucket: snapshots.replicaBucketName, ruleId: snapshots.replicationRuleId },
         ],
+      });
+    }
+
+    // Secrets Manager reports replication nowhere: a scheduled check reads it, and pages when a copy falls out of sync.
+    if (secretReplica && !standby) {
+      const names = databaseUserSecretNames(secretPrefix);
+      new SecretReplicationAlarms(this, 'SecretReplicationAlarms', {
+        namePrefix: prefix,
+        secretIds: [`${secretPrefix}/database/master`, names.migrator, names.app, names.appReadonly, ...THIRD_PARTY_SECRETS.map((secret) => `${secretPrefix}/${secret.name}`)],
+        replicaRegions: [secretReplica.region],
+        topics: alerting.topicArns,
       });
     }
 

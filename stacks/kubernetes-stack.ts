@@ -28,8 +28,9 @@ import { TERRAFORM_PLANNERS_GROUP } from './cluster-access.ts';
 import { infrastructureStackName, kubernetesStackName } from './stack-names.ts';
 import { loadBalancerAlarms, observeCluster } from './kubernetes-observability.ts';
 import { createDatabaseUsers } from './kubernetes-database.ts';
+import { THIRD_PARTY_SECRETS } from './third-party-secrets.ts';
 
-export { kubernetesStackName };
+export { kubernetesStackName, THIRD_PARTY_SECRETS };
 
 /** Namespace of the app, from config (`hexabid-prod` in production). */
 export function appNamespaceName(config: EnvironmentConfig): string {
@@ -41,12 +42,6 @@ export function imageRepositoryUrls(config: EnvironmentConfig): Record<HexabidCo
   return Object.fromEntries(HEXABID_COMPONENTS.map((c) => [c, `${config.app.imageRegistry}/${imageRepositoryName(c)}`])) as Record<HexabidComponent, string>;
 }
 
-/** Third-party credentials the app needs; Terraform makes the containers, ops put the values. */
-export const THIRD_PARTY_SECRETS = [
-  { name: 'llm', description: 'LLM provider key. JSON: {"api-key": "..."}' },
-  { name: 'sendgrid', description: 'SendGrid API key. JSON: {"api-key": "..."}' },
-  { name: 'twilio', description: 'Twilio credentials. JSON: {"account-sid": "...", "auth-token": "..."}' },
-] as const;
 
 /**
  * The environment's part in DNS failover: a primary with disaster recovery

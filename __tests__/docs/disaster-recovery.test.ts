@@ -93,6 +93,35 @@ describe('the DR side', () => {
     for (const secret of replicated) expect(secret.force_overwrite_replica_secret, secret.name).toBe(true);
   });
 
+  it("lets the rotation functions write the DR copies: encrypt rights on the replica region's key", () => {
+    // Secrets Manager replicates each new version with the caller's identity: the rotation function
+    // needs kms:Encrypt and kms:GenerateDataKey on the replica's key, or the copy goes stale.
+    const infra = synthEnvironment(primary).json;
+    const alias = resourcesOf(infra, 'aws_kms_alias').find((a) => a.name === `alias/hexabid-${primary.name}-secrets-replica`)!;
+    const replicaKey = /^\$\{aws_kms_key\.([^.]+)\.key_id\}$/.exec(alias.target_key_id)![1];
+    for (const kind of ['single-user', 'multi-user']) {
+      const lookup = Object.entries(infra.data?.aws_lambda_function ?? {}).find(([, f]) => f.function_name === `hexabid-${primary.name}-db-rotation-${kind}`);
+      expect(lookup, kind).toBeDefined();
+      const grants = resourcesOf(infra, 'aws_iam_role_policy').filter((p) => JSON.stringify(p.role).includes(`data.aws_lambda_function.${lookup![0]}.role`));
+      const statements = grants.flatMap((p) => parsePolicy(p.policy).Statement).filter((st) => [st.Resource].flat().includes(`\${aws_kms_key.${replicaKey}.arn}`));
+      expect(statements.flatMap((st) => [st.Action].flat()).sort(), kind).toEqual(['kms:Encrypt', 'kms:GenerateDataKey']);
+    }
+  });
+
+  it('watches that every secret copy in the DR region is in sync, and pages when one is not or nobody checked', () => {
+    const infra = synthEnvironment(primary).json;
+    const replicated = [infra, synthKubernetesEnvironment(primary).json].flatMap((json) => resourcesOf(json, 'aws_secretsmanager_secret').filter((s) => s.replica).map((s) => String(s.name)));
+    const [check, ...others] = resourcesOf(infra, 'aws_lambda_function').filter((f) => f.environment?.variables?.SECRET_IDS);
+    expect(others).toEqual([]);
+    expect(String(check.environment.variables.SECRET_IDS).split(',').sort()).toEqual([...replicated].sort());
+    const checkId = Object.entries(infra.resource.aws_lambda_function!).find(([, f]) => f === check)![0];
+    const rule = resourcesOf(infra, 'aws_cloudwatch_event_rule').find((r) => /^rate\(/.test(r.schedule_expression))!;
+    expect(resourcesOf(infra, 'aws_cloudwatch_event_target')).toContainEqual(expect.objectContaining({ arn: `\${aws_lambda_function.${checkId}.arn}` }));
+    expect(rule).toBeDefined();
+    const alarm = resourcesOf(infra, 'aws_cloudwatch_metric_alarm').find((a) => a.metric_name === 'ReplicasNotInSync')!;
+    expect(alarm).toMatchObject({ alarm_name: `hexabid-${primary.name}-secrets-replication-not-in-sync`, comparison_operator: 'GreaterThanThreshold', threshold: 0, treat_missing_data: 'breaching' });
+  });
+
   it('gives the standby a VPC range no other environment has', () => {
     const mine = parseCidr(standby.network.vpcCidr)!;
     for (const other of ENVIRONMENTS.filter((e) => e !== standby)) expect(cidrsOverlap(mine, parseCidr(other.network.vpcCidr)!), other.name).toBe(false);

@@ -73,15 +73,15 @@ describe('the estimate of the synthesized stacks', () => {
     expect(totals).toEqual({
       dev: 442.24,
       staging: 604.13,
-      production: 3725.38,
-      'production-1000-tenants': 21023.74,
+      production: 3726.65,
+      'production-1000-tenants': 21025.66,
       // Graviton data stores; the Spot workers are priced at the on-demand rate, an upper bound.
-      'production-cost-optimised': 3534.85,
+      'production-cost-optimised': 3536.12,
       'production-dr': 485.85,
       shared: 9.1,
     });
     expect(env('production-dr').estimate.failoverMonthlyUsd).toBeCloseTo(2141.19, 2);
-    expect(env('production').estimate.atMaxUsd).toBeCloseTo(5232.76, 2);
+    expect(env('production').estimate.atMaxUsd).toBeCloseTo(5234.02, 2);
   });
 
   it('sets the design estimate beside each environment the design prices', () => {

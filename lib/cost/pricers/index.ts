@@ -48,6 +48,8 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
   aws_account_region: 'enabling a Region is free',
   aws_acm_certificate: 'public ACM certificates are free',
   aws_acm_certificate_validation: 'a wait, not a resource',
+  aws_cloudwatch_event_rule: 'scheduled rules on the default event bus are free',
+  aws_cloudwatch_event_target: 'configuration',
   aws_cloudwatch_log_resource_policy: 'a policy',
   aws_cloudwatch_query_definition: 'saved Logs Insights queries are free; running them is per GB scanned (not estimated)',
   aws_db_parameter_group: 'configuration',
