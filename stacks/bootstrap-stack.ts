@@ -8,7 +8,8 @@ import { AccountPrerequisites } from '../modules/account/account-prerequisites.t
 import { DnsZone } from '../modules/edge/dns-zone.ts';
 import { generatedCredentialPlanStatements } from '../modules/security/generated-credential.ts';
 import { GithubOidcProvider } from '../modules/identity/github-oidc-provider.ts';
-import { ImageRepositories } from '../modules/account/image-repositories.ts';
+import { ImageRepositories, imageLifecyclePolicy } from '../modules/account/image-repositories.ts';
+import { ReplicaRepositoryTemplate } from '../modules/account/replica-repository-template.ts';
 import { TerraformStateStorage } from '../modules/account/state-storage.ts';
 import { BOOTSTRAP_STACK_NAME, containerLogGroupName } from './stack-names.ts';
 import { awsProvider, requireTerraformVersion, stateBackend, type StackFoundationConfig } from './stack-foundation.ts';
@@ -128,7 +129,13 @@ export class BootstrapStack extends TerraformStack {
         }),
     );
 
-    const images = new ImageRepositories(this, 'Images', { repositoryNames: config.imageRepositories, keyAliasName: 'hexabid-images', replicationRegions: config.imageReplicationRegions });
+    // Replicas are created by ECR: a template per region gives them the primary repositories' settings.
+    const replicaProvider = (region: string) => (drProvider && region === config.drState?.state.region ? drProvider : awsProvider(this, foundation, { id: `aws-${region}`, alias: region, region }));
+    const replicaTemplate = config.imageReplicationRegions.length > 0
+      ? new ReplicaRepositoryTemplate(this, 'ImageReplicas', { repositoryPrefix: 'hexabid', replicaRegions: config.imageReplicationRegions.map((region) => ({ region, provider: replicaProvider(region) })), lifecyclePolicy: imageLifecyclePolicy() })
+      : undefined;
+    if (replicaTemplate) dependOn(replicaTemplate, prerequisites.enabledRegions);
+    const images = new ImageRepositories(this, 'Images', { repositoryNames: config.imageRepositories, keyAliasName: 'hexabid-images', replicationRegions: config.imageReplicationRegions, replicationDependsOn: replicaTemplate?.templates });
     const imagePush = new AccessRole(this, 'CiImagePush', {
       roleName: ROLE_NAMES.imagePush,
       description: `The app's pipeline pushes images, from the main branch of ${account.appRepository}`,

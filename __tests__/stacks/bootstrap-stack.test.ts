@@ -279,3 +279,34 @@ describe("hexabid-bootstrap's developer role", () => {
     expect(actions.filter((a) => !/^(eks|ec2|logs):(Describe|List|Get|Filter|StartQuery)|^ssm:StartSession$/.test(a))).toEqual([]);
   });
 });
+
+describe("hexabid-bootstrap's replica image repositories", () => {
+  const { json } = synthBootstrap();
+  const config = bootstrapConfig(ENVIRONMENTS);
+  const providerRegion = (alias: string | undefined) => json.provider.aws!.find((p) => (alias ? `aws.${p.alias}` === alias : p.alias === undefined))!.region;
+  const keyRef = (ref: string) => json.resource.aws_kms_key![/^\$\{aws_kms_key\.([^.]+)\.arn\}$/.exec(ref)![1]!]!;
+
+  it('gives the repositories ECR creates by replication a customer key of their region and immutable tags, as the primary ones have', () => {
+    const templates = resourcesOf(json, 'aws_ecr_repository_creation_template');
+    expect(config.imageReplicationRegions.length).toBeGreaterThan(0);
+    expect(templates.map((t) => providerRegion(t.provider)).sort()).toEqual([...config.imageReplicationRegions].sort());
+    for (const template of templates) {
+      expect(template).toMatchObject({ prefix: 'hexabid', applied_for: ['REPLICATION'], image_tag_mutability: 'IMMUTABLE' });
+      const [encryption] = template.encryption_configuration;
+      expect(encryption.encryption_type).toBe('KMS');
+      // A KMS key never leaves its region: the replica's key is the template's region's.
+      expect(keyRef(encryption.kms_key).provider).toBe(template.provider);
+      expect(JSON.parse(template.lifecycle_policy).rules.length).toBeGreaterThan(0);
+      // ECR needs a role of its own to create repositories under a customer key.
+      const roleKey = /^\$\{aws_iam_role\.([^.]+)\.arn\}$/.exec(template.custom_role_arn)![1]!;
+      expect(parsePolicy(json.resource.aws_iam_role![roleKey]!.assume_role_policy).Statement[0].Principal).toEqual({ Service: 'ecr.amazonaws.com' });
+    }
+  });
+
+  it('starts replicating only once the templates exist, so no replica is created with the defaults', () => {
+    const replication = onlyResource(json, 'aws_ecr_replication_configuration');
+    const templateIds = Object.keys(json.resource.aws_ecr_repository_creation_template ?? {});
+    expect(templateIds.length).toBeGreaterThan(0);
+    for (const id of templateIds) expect(replication.depends_on ?? []).toContain(`aws_ecr_repository_creation_template.${id}`);
+  });
+});

@@ -78,7 +78,7 @@ describe('the estimate of the synthesized stacks', () => {
       // Graviton data stores; the Spot workers are priced at the on-demand rate, an upper bound.
       'production-cost-optimised': 3536.12,
       'production-dr': 485.85,
-      shared: 9.1,
+      shared: 10.11,
     });
     expect(env('production-dr').estimate.failoverMonthlyUsd).toBeCloseTo(2141.19, 2);
     expect(env('production').estimate.atMaxUsd).toBeCloseTo(5234.02, 2);
@@ -326,7 +326,7 @@ describe('--compare', () => {
     expect(by.dev).toMatchObject({ status: 'changed', deltaUsd: expect.closeTo(40.88, 6) });
     expect(by.dev!.lines).toEqual([{ stack: 'hexabid-dev', component: 'NAT gateways', baseUsd: 0, headUsd: expect.closeTo(40.88, 6), deltaUsd: expect.closeTo(40.88, 6) }]);
     expect(by.staging).toMatchObject({ status: 'unchanged', deltaUsd: 0, lines: [] });
-    expect(by.shared).toMatchObject({ status: 'added', headUsd: expect.closeTo(9.1, 2) });
+    expect(by.shared).toMatchObject({ status: 'added', headUsd: expect.closeTo(10.11, 2) });
     expect(by.qa).toMatchObject({ status: 'removed', baseUsd: 100, deltaUsd: -100 });
     const md = formatMarkdown(report, comparison);
     expect(md).toContain('| Environment | Monthly | Design | Difference | Change vs base | Budget |');

@@ -56,6 +56,7 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
   aws_db_subnet_group: 'configuration',
   aws_default_security_group: 'configuration',
   aws_ecr_lifecycle_policy: 'configuration; it bounds the ECR storage priced on the repository',
+  aws_ecr_repository_creation_template: 'configuration of the replica repositories ECR creates',
   aws_eks_access_entry: 'access configuration',
   aws_eks_access_policy_association: 'access configuration',
   aws_eks_addon: "add-ons are free; their pods run on the priced nodes",
