@@ -110,10 +110,14 @@ describe('the DR side', () => {
 
   it('watches that every secret copy in the DR region is in sync, and pages when one is not or nobody checked', () => {
     const infra = synthEnvironment(primary).json;
-    const replicated = [infra, synthKubernetesEnvironment(primary).json].flatMap((json) => resourcesOf(json, 'aws_secretsmanager_secret').filter((s) => s.replica).map((s) => String(s.name)));
-    const [check, ...others] = resourcesOf(infra, 'aws_lambda_function').filter((f) => f.environment?.variables?.SECRET_IDS);
+    const replicated = [infra, synthKubernetesEnvironment(primary).json].flatMap((json) =>
+      resourcesOf(json, 'aws_secretsmanager_secret').filter((s) => s.replica).map((s) => ({ secretId: String(s.name), regions: s.replica.map((r: { region: string }) => r.region) })),
+    );
+    expect(replicated.length).toBeGreaterThan(7);
+    const [check, ...others] = resourcesOf(infra, 'aws_lambda_function').filter((f) => f.environment?.variables?.REPLICATED_SECRETS);
     expect(others).toEqual([]);
-    expect(String(check.environment.variables.SECRET_IDS).split(',').sort()).toEqual([...replicated].sort());
+    const byName = (a: { secretId: string }, b: { secretId: string }) => a.secretId.localeCompare(b.secretId);
+    expect(JSON.parse(check.environment.variables.REPLICATED_SECRETS).sort(byName)).toEqual(replicated.sort(byName));
     const checkId = Object.entries(infra.resource.aws_lambda_function!).find(([, f]) => f === check)![0];
     const rule = resourcesOf(infra, 'aws_cloudwatch_event_rule').find((r) => /^rate\(/.test(r.schedule_expression))!;
     expect(resourcesOf(infra, 'aws_cloudwatch_event_target')).toContainEqual(expect.objectContaining({ arn: `\${aws_lambda_function.${checkId}.arn}` }));
@@ -178,7 +182,7 @@ describe('the DR side', () => {
     expect(check).toMatchObject({ type: 'HTTPS', fqdn: `origin-${primary.region}.${primary.edge.domainName}`, resource_path: '/health', enable_sni: true, request_interval: 30, failure_threshold: 3 });
   });
 
-  it("pages when the primary's health check fails, from us-east-1 where Route53 publishes it, through production's forwarder", () => {
+  it("pages when the primary's health check fails, from us-east-1 where Route53 publishes it, through a forwarder there", () => {
     const [alarm, ...others] = resourcesOf(synthKubernetesEnvironment(primary).json, 'aws_cloudwatch_metric_alarm').filter((a) => a.namespace === 'AWS/Route53');
     expect(others).toEqual([]);
     expect(alarm).toMatchObject({
@@ -190,12 +194,13 @@ describe('the DR side', () => {
       treat_missing_data: 'breaching',
     });
     const infra = synthEnvironment(primary).json;
-    const relayed = Object.entries(infra.resource.aws_sns_topic!).filter(([, t]) => String(t.name).endsWith('-us-east-1'));
-    expect(relayed.map(([, t]) => t.provider)).toEqual(['aws.us-east-1', 'aws.us-east-1']);
-    expect(infra.output!.health_check_alerts_critical_topic_arn!.value).toBe(`\${aws_sns_topic.${relayed.find(([, t]) => t.name.includes('critical'))![0]}.arn}`);
-    const forwarder = Object.keys(infra.resource.aws_lambda_function!)[0];
-    for (const [id] of relayed) {
-      expect(resourcesOf(infra, 'aws_sns_topic_subscription')).toContainEqual(expect.objectContaining({ topic_arn: `\${aws_sns_topic.${id}.arn}`, protocol: 'lambda', endpoint: `\${aws_lambda_function.${forwarder}.arn}` }));
+    const watch = Object.entries(infra.resource.aws_sns_topic!).filter(([, t]) => /^hexabid-production-us-east-1-alerts-/.test(t.name));
+    expect(watch.map(([, t]) => t.region)).toEqual(['us-east-1', 'us-east-1']);
+    expect(infra.output!.health_check_alerts_critical_topic_arn!.value).toBe(`\${aws_sns_topic.${watch.find(([, t]) => t.name.endsWith('critical'))![0]}.arn}`);
+    const [forwarder] = Object.entries(infra.resource.aws_lambda_function!).find(([, f]) => f.function_name === 'hexabid-production-us-east-1-alarm-forwarder')!;
+    expect(infra.resource.aws_lambda_function![forwarder].region).toBe('us-east-1');
+    for (const [id] of watch) {
+      expect(resourcesOf(infra, 'aws_sns_topic_subscription')).toContainEqual(expect.objectContaining({ topic_arn: `\${aws_sns_topic.${id}.arn}`, protocol: 'lambda', endpoint: `\${aws_lambda_function.${forwarder}.arn}`, region: 'us-east-1' }));
       expect(resourcesOf(infra, 'aws_lambda_permission')).toContainEqual(expect.objectContaining({ principal: 'sns.amazonaws.com', source_arn: `\${aws_sns_topic.${id}.arn}` }));
     }
   });

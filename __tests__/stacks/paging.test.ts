@@ -62,3 +62,160 @@ describe('paging', () => {
     expect(lag.alarm_actions.map((arn: string) => topics[arn])).toEqual([`hexabid-${standby.name}-alerts-critical`]);
   });
 });
+
+/** The region a resource is managed in: its own `region`, else its provider's. */
+function regionOf(json: TfJson, resource: Record<string, any>): string {
+  if (resource.region) return resource.region;
+  const alias = resource.provider?.replace(/^aws\./, '');
+  return json.provider.aws!.find((p) => (alias ? p.alias === alias : p.alias === undefined))!.region;
+}
+
+/** A resource found by its `${type.id.attr}` reference. */
+function byRef(json: TfJson, ref: string): { type: string; id: string; body: Record<string, any> } | undefined {
+  const m = /^\$\{(aws_[a-z0-9_]+)\.([^.}]+)\.[a-z_]+\}$/.exec(ref);
+  if (!m) return undefined;
+  const body = json.resource[m[1]!]?.[m[2]!];
+  return body ? { type: m[1]!, id: m[2]!, body } : undefined;
+}
+
+/** Whether a policy statement's action pattern covers an action (IAM's `*` wildcard, case-insensitive). */
+const covers = (pattern: string, action: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i').test(action);
+
+/**
+ * Whether a resource policy lets an AWS service do an action, under the
+ * request's context: an Allow for the service principal whose conditions
+ * (StringEquals, ArnLike, ArnEquals) all hold, and no Deny.
+ */
+function serviceMay(policyText: string, service: string, action: string, context: Record<string, string>): boolean {
+  const statements = JSON.parse(policyText).Statement as Record<string, any>[];
+  const applies = (s: Record<string, any>) => {
+    const principals = [s.Principal?.Service].flat();
+    if (!principals.includes(service)) return false;
+    if (![s.Action].flat().some((a: string) => covers(a, action))) return false;
+    return Object.entries((s.Condition ?? {}) as Record<string, Record<string, string | string[]>>).every(([operator, keys]) =>
+      Object.entries(keys).every(([key, expected]) => {
+        const actual = context[key];
+        if (actual === undefined) return false;
+        const values = [expected].flat();
+        if (operator === 'StringEquals' || operator === 'ArnEquals') return values.includes(actual);
+        if (operator === 'ArnLike' || operator === 'StringLike') return values.some((v) => covers(v, actual));
+        return false;
+      }),
+    );
+  };
+  return statements.some((s) => s.Effect === 'Allow' && applies(s)) && !statements.some((s) => s.Effect === 'Deny' && applies(s));
+}
+
+describe('alarms that page when a region is gone', () => {
+  const primary = ENVIRONMENTS.find((e) => e.disasterRecovery)!;
+  const infra = synthEnvironment(primary).json;
+  const k8s = synthKubernetesEnvironment(primary).json;
+
+  it("pages for the origin health check from us-east-1 itself: its topics' only subscriber is a forwarder there", async () => {
+    const { severityOfTopic } = await import('../../modules/monitoring/alarm-forwarder/index.mjs');
+    const [alarm] = resourcesOf(k8s, 'aws_cloudwatch_metric_alarm').filter((a) => a.namespace === 'AWS/Route53');
+    const alarmRegion = regionOf(k8s, alarm);
+    expect(alarmRegion).toBe('us-east-1');
+    const outputs = alarm.alarm_actions.map((a: string) => /outputs\.([a-z_]+)\}$/.exec(a)![1]!);
+    for (const output of outputs) {
+      const topic = byRef(infra, infra.output![output]!.value as string)!;
+      expect(regionOf(infra, topic.body), output).toBe(alarmRegion);
+      const subscriptions = resourcesOf(infra, 'aws_sns_topic_subscription').filter((s) => s.topic_arn === `\${aws_sns_topic.${topic.id}.arn}`);
+      expect(subscriptions.length, output).toBeGreaterThan(0);
+      for (const subscription of subscriptions) {
+        const forwarder = byRef(infra, subscription.endpoint)!;
+        expect(forwarder.type).toBe('aws_lambda_function');
+        expect(regionOf(infra, forwarder.body), `${output} is forwarded from ${regionOf(infra, forwarder.body)}`).toBe(alarmRegion);
+      }
+      // The forwarder reads the severity from the topic's name.
+      expect(() => severityOfTopic(`arn:aws:sns:${alarmRegion}:111:${topic.body.name}`)).not.toThrow();
+    }
+  });
+
+  it('reads the forwarder credentials there from copies of the ones ops put once', () => {
+    const forwarders = resourcesOf(infra, 'aws_lambda_function').filter((f) => String(f.function_name).endsWith('-alarm-forwarder'));
+    const remote = forwarders.filter((f) => regionOf(infra, f) !== primary.region);
+    expect(remote.map((f) => regionOf(infra, f))).toEqual(['us-east-1']);
+    const replicated = resourcesOf(infra, 'aws_secretsmanager_secret').filter((s) => String(s.name).includes('/alerting/'));
+    for (const secret of replicated) expect(secret.replica?.map((r: { region: string }) => r.region), secret.name).toContain('us-east-1');
+  });
+
+  /** Every stack of every environment, by name, so a reference through remote state can be followed. */
+  const byName = new Map<string, TfJson>(
+    ENVIRONMENTS.flatMap((e) => [
+      [`hexabid-${e.name}`, synthEnvironment(e).json] as const,
+      [`hexabid-${e.name}-k8s`, synthKubernetesEnvironment(e).json] as const,
+      ...(e.standbyFor ? [[`hexabid-${e.name}-standby`, synthStandby(e).json] as const] : []),
+    ]),
+  );
+  /** The stack and resource a reference names, following `terraform_remote_state` outputs to the stack that made them. */
+  function resolve(json: TfJson, ref: string): { json: TfJson; resource: ReturnType<typeof byRef> } {
+    const remote = /^\$\{data\.terraform_remote_state\.([^.]+)\.outputs\.([a-z_]+)\}$/.exec(ref);
+    if (!remote) return { json, resource: byRef(json, ref) };
+    const key = String(json.data!.terraform_remote_state![remote[1]!]!.config.key);
+    const stack = byName.get(key.replace(/\/terraform\.tfstate$/, ''))!;
+    return resolve(stack, String(stack.output![remote[2]!]!.value));
+  }
+
+  it.each([...byName.keys()])("lets CloudWatch publish every alarm of %s to its encrypted topics, in the alarm's own region", (name) => {
+    // A key or topic policy that stopped admitting CloudWatch (the us-east-1 relay key, say) would silence its alarms with no error anywhere.
+    const json = byName.get(name)!;
+    const accountId = ENVIRONMENTS[0]!.accountId;
+    for (const alarm of resourcesOf(json, 'aws_cloudwatch_metric_alarm')) {
+      const alarmArn = `arn:aws:cloudwatch:${regionOf(json, alarm)}:${accountId}:alarm:${alarm.alarm_name}`;
+      expect(alarm.alarm_actions.length, alarm.alarm_name).toBeGreaterThan(0);
+      for (const action of alarm.alarm_actions as string[]) {
+        const { json: owner, resource: topic } = resolve(json, action);
+        expect(topic?.type, `${alarm.alarm_name} → ${action}`).toBe('aws_sns_topic');
+        expect(regionOf(owner, topic!.body), alarm.alarm_name).toBe(regionOf(json, alarm));
+        const lookups = (text: string) =>
+          text.replace(/\$\{data\.aws_caller_identity\.[^}]+\}/g, accountId).replace(/\$\{data\.aws_partition\.[^}]+\}/g, 'aws').replace(/\$\{data\.aws_region\.[^}]+\}/g, regionOf(owner, topic!.body));
+        const policy = resourcesOf(owner, 'aws_sns_topic_policy').find((p) => p.arn === `\${aws_sns_topic.${topic!.id}.arn}`)!;
+        const context = { 'aws:SourceAccount': accountId, 'aws:SourceArn': alarmArn };
+        expect(serviceMay(lookups(policy.policy), 'cloudwatch.amazonaws.com', 'sns:Publish', context), `${alarm.alarm_name}: topic policy`).toBe(true);
+        const key = byRef(owner, topic!.body.kms_master_key_id)!;
+        for (const kmsAction of ['kms:Decrypt', 'kms:GenerateDataKey']) {
+          expect(serviceMay(lookups(key.body.policy), 'cloudwatch.amazonaws.com', kmsAction, context), `${alarm.alarm_name}: ${kmsAction} on ${key.id}`).toBe(true);
+        }
+      }
+    }
+  });
+});
+
+describe("a dead man's switch for each Alertmanager that pages", () => {
+  const primary = ENVIRONMENTS.find((e) => e.disasterRecovery)!;
+  const infra = synthEnvironment(primary).json;
+  const paged = ENVIRONMENTS.filter((e) => e.disasterRecovery || e.standbyFor);
+
+  it.each(paged.map((e) => [e.name, e] as const))("%s: Alertmanager sends its Watchdog, every minute, to a heartbeat topic in us-east-1, where neither cluster runs", (_name, environment) => {
+    const k8s = synthKubernetesEnvironment(environment).json;
+    const config = alertmanagerConfig(k8s);
+    const watchdog = config.route.routes.find((r) => (r.matchers ?? []).includes('alertname = "Watchdog"'))! as Route & { repeat_interval?: string; group_interval?: string };
+    expect(watchdog).toMatchObject({ group_interval: '1m', repeat_interval: '1m' });
+    const receiver = config.receivers.find((r) => r.name === watchdog.receiver)! as Receiver & { sns_configs: { topic_arn: string; sigv4: { region: string } }[] };
+    const [sns] = receiver.sns_configs;
+    expect(sns!.sigv4.region).toBe('us-east-1');
+    const topicName = sns!.topic_arn.split(':').pop()!;
+    expect(sns!.topic_arn).toBe(`arn:aws:sns:us-east-1:${environment.accountId}:${topicName}`);
+    // The topic exists, in us-east-1, made by the primary's infrastructure stack.
+    const topic = resourcesOf(infra, 'aws_sns_topic').find((t) => t.name === topicName)!;
+    expect(regionOf(infra, topic)).toBe('us-east-1');
+    // Alertmanager's Pod Identity role may publish to it.
+    const roles = resourcesOf(k8s, 'aws_iam_role').filter((r) => String(r.name).endsWith('-alertmanager'));
+    expect(roles).toHaveLength(1);
+    const statements = resourcesOf(k8s, 'aws_iam_role_policy').flatMap((p) => JSON.parse(p.policy).Statement as Record<string, any>[]);
+    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Allow', Action: 'sns:Publish', Resource: sns!.topic_arn }));
+  });
+
+  it('pages from us-east-1 when no heartbeat arrived for 15 minutes, silence included', () => {
+    const topic = Object.entries(infra.resource.aws_sns_topic!).find(([, t]) => String(t.name).endsWith('-alertmanager-heartbeat'))!;
+    const alarm = resourcesOf(infra, 'aws_cloudwatch_metric_alarm').find((a) => a.dimensions?.TopicName === `\${aws_sns_topic.${topic[0]}.name}`)!;
+    expect(alarm).toMatchObject({ namespace: 'AWS/SNS', metric_name: 'NumberOfMessagesPublished', statistic: 'Sum', comparison_operator: 'LessThanThreshold', threshold: 1, treat_missing_data: 'breaching' });
+    expect(alarm.period * alarm.evaluation_periods).toBe(900);
+    expect(regionOf(infra, alarm)).toBe('us-east-1');
+    const [action] = alarm.alarm_actions;
+    const critical = byRef(infra, action)!;
+    expect(critical.body.name).toMatch(/-alerts-critical$/);
+    expect(regionOf(infra, critical.body)).toBe('us-east-1');
+  });
+});

@@ -15,6 +15,7 @@ import { awsContext } from '../internal/aws-context.ts';
 import { policyDocument, serviceTrustPolicy } from '../internal/iam.ts';
 import { requireProps, withDefaults } from '../internal/props.ts';
 import { AppSecrets } from '../security/app-secrets.ts';
+import type { SecretReplica } from '../security/secret-replica.ts';
 import { EncryptionKey } from '../security/kms-key.ts';
 import { ALERT_RECEIVERS, ALERT_SEVERITIES, receiversOf, type AlarmTopics, type AlertReceiver, type AlertSeverity } from './alarm-topics.ts';
 import { lambdaPackage } from './internal/lambda-package.ts';
@@ -36,6 +37,26 @@ export interface AlertingProps {
   readonly secretNamePrefix: string;
   /** The receiver of each severity: the same as the in-cluster Alertmanager's. Critical alarms also reach the warning receiver ({@link receiversOf}). */
   readonly receivers: Readonly<Record<AlertSeverity, AlertReceiver>>;
+  /**
+   * The region to build in, through each resource's own `region` argument
+   * (AWS provider 6): alerting that must work while the stack's own region
+   * is down, such as the Route53 health checks' alarms in us-east-1.
+   * @default - the provider's region
+   */
+  readonly region?: string;
+  /**
+   * Receiver credentials to read instead of making new ones: the copies in
+   * this region of another Alerting's secrets ({@link credentialReplica}), so
+   * ops put each value once. Nothing of them is created here.
+   * @default - empty secret containers of its own, under `<secretNamePrefix>/alerting/`
+   */
+  readonly credentials?: AlertingCredentials;
+  /**
+   * A read-only copy of the receiver credentials in another region, kept in
+   * sync by Secrets Manager, for an Alerting there ({@link credentials}).
+   * @default - this region only
+   */
+  readonly credentialReplica?: SecretReplica;
   /** Days the forwarder's logs are kept. @default 90 */
   readonly logRetentionDays?: number;
   /** Days a deleted credential secret can be restored; 0 deletes at once. @default 30 */
@@ -46,6 +67,21 @@ export interface AlertingProps {
   readonly timeoutSeconds?: number;
   /** Days a notification that could not be forwarded stays in the dead-letter queue (SQS allows 14 at most). @default 14 */
   readonly deadLetterRetentionDays?: number;
+}
+
+/** Receiver credentials that already exist in the Alerting's region. */
+export interface AlertingCredentials {
+  /** Secret ARN of each receiver's credential. */
+  readonly secretArns: Readonly<Record<AlertReceiver, string>>;
+  /** Secret name of each receiver's credential. */
+  readonly secretNames: Readonly<Record<AlertReceiver, string>>;
+  /** The key the secrets are encrypted with in this region. */
+  readonly kmsKeyArn: string;
+}
+
+/** The alias (without `alias/`) of the key of an Alerting's topics: publishers that are not AWS services are granted through it. */
+export function alertingKeyAliasName(namePrefix: string): string {
+  return `${namePrefix}-alerting`;
 }
 
 /** Every default of {@link AlertingProps}, applied in one place. */
@@ -110,12 +146,23 @@ export class Alerting extends Construct {
       id,
       `deadLetterRetentionDays must be 1 to 14, SQS's limit (got ${p.deadLetterRetentionDays})`,
     );
-    const { accountId, partition, region } = awsContext(this);
+    requireProps(
+      p.credentials === undefined || p.credentialReplica === undefined,
+      'Alerting',
+      id,
+      'give credentials or credentialReplica, not both: credentials reads copies made elsewhere, credentialReplica copies the secrets this Alerting makes',
+    );
+    const context = awsContext(this);
+    const { accountId, partition } = context;
+    const region = p.region ?? context.region;
+    // Only a region given explicitly goes on the resources; otherwise the provider's applies.
+    const here = { region: p.region };
     const functionName = `${prefix}-alarm-forwarder`;
     const logGroupName = `/aws/lambda/${functionName}`;
 
     const key = new EncryptionKey(this, 'Key', {
-      aliasName: `${prefix}-alerting`,
+      aliasName: alertingKeyAliasName(prefix),
+      region: p.region,
       description: `Encrypts the ${prefix} alert topics, their dead-letter queue and the forwarder's logs`,
       cloudWatchLogGroupPrefix: logGroupName,
       additionalStatements: [
@@ -141,8 +188,9 @@ export class Alerting extends Construct {
 
     const topics = Object.fromEntries(
       ALERT_SEVERITIES.map((severity) => {
-        const topic = new SnsTopic(this, `Topic-${severity}`, { name: `${prefix}-alerts-${severity}`, kmsMasterKeyId: key.keyArn });
+        const topic = new SnsTopic(this, `Topic-${severity}`, { name: `${prefix}-alerts-${severity}`, kmsMasterKeyId: key.keyArn, ...here });
         new SnsTopicPolicy(this, `TopicPolicy-${severity}`, {
+          ...here,
           arn: topic.arn,
           policy: policyDocument([
             {
@@ -165,18 +213,13 @@ export class Alerting extends Construct {
     this.warningTopicArn = topics.warning.arn;
     this.topicArns = { critical: this.criticalTopicArn, warning: this.warningTopicArn };
 
-    const secrets = new AppSecrets(this, 'Secrets', {
-      namePrefix: `${p.secretNamePrefix}/alerting`,
-      secrets: ALERT_RECEIVERS.map((receiver) => ALERTING_SECRETS[receiver]),
-      recoveryWindowInDays: p.secretRecoveryWindowDays,
-    });
-    const byReceiver = (values: Readonly<Record<string, string>>) =>
-      Object.fromEntries(ALERT_RECEIVERS.map((receiver) => [receiver, values[ALERTING_SECRETS[receiver].name]!])) as Record<AlertReceiver, string>;
-    this.secretNames = byReceiver(secrets.secretNames);
-    this.secretArns = byReceiver(secrets.secretArns);
+    const secrets = p.credentials ?? this.makeCredentials(p);
+    this.secretNames = secrets.secretNames;
+    this.secretArns = secrets.secretArns;
     this.kmsKeyArn = secrets.kmsKeyArn;
 
     const deadLetters = new SqsQueue(this, 'DeadLetterQueue', {
+      ...here,
       name: `${prefix}-alarm-forwarder-dlq`,
       kmsMasterKeyId: key.keyArn,
       messageRetentionSeconds: p.deadLetterRetentionDays * 86_400,
@@ -184,6 +227,7 @@ export class Alerting extends Construct {
     this.deadLetterQueueName = deadLetters.name;
     this.deadLetterQueueArn = deadLetters.arn;
     new SqsQueuePolicy(this, 'DeadLetterQueuePolicy', {
+      ...here,
       queueUrl: deadLetters.url,
       policy: policyDocument([
         {
@@ -197,7 +241,7 @@ export class Alerting extends Construct {
       ]),
     });
 
-    const logGroup = new CloudwatchLogGroup(this, 'Logs', { name: logGroupName, retentionInDays: p.logRetentionDays, kmsKeyId: key.keyArn });
+    const logGroup = new CloudwatchLogGroup(this, 'Logs', { name: logGroupName, retentionInDays: p.logRetentionDays, kmsKeyId: key.keyArn, ...here });
 
     const role = new IamRole(this, 'Role', {
       name: functionName,
@@ -227,6 +271,7 @@ export class Alerting extends Construct {
     const code = lambdaPackage('alarm-forwarder', [ALARM_FORWARDER_SOURCE]);
     const asset = new TerraformAsset(this, 'Code', { path: code.zipPath, type: AssetType.FILE });
     const forwarder = new LambdaFunction(this, 'Forwarder', {
+      ...here,
       functionName,
       description: 'Forwards CloudWatch alarms from the alert topics to PagerDuty or Slack',
       role: role.arn,
@@ -258,6 +303,7 @@ export class Alerting extends Construct {
     for (const severity of ALERT_SEVERITIES) {
       const topic = topics[severity];
       const permission = new LambdaPermission(this, `InvokeFrom-${severity}`, {
+        ...here,
         statementId: `alerts-${severity}`,
         action: 'lambda:InvokeFunction',
         functionName: forwarder.functionName,
@@ -265,6 +311,7 @@ export class Alerting extends Construct {
         sourceArn: topic.arn,
       });
       new SnsTopicSubscription(this, `Subscription-${severity}`, {
+        ...here,
         topicArn: topic.arn,
         protocol: 'lambda',
         endpoint: forwarder.arn,
@@ -294,8 +341,22 @@ export class Alerting extends Construct {
         threshold: 0,
         // SQS stops reporting an empty queue nobody touches for six hours: silence means empty.
         treatMissingData: 'notBreaching',
+        region: p.region,
       },
       this.topicArns,
     );
+  }
+
+  /** Empty containers for the receivers' credentials, under their own key; ops put the values. */
+  private makeCredentials(p: AlertingProps): AlertingCredentials {
+    const secrets = new AppSecrets(this, 'Secrets', {
+      namePrefix: `${p.secretNamePrefix}/alerting`,
+      secrets: ALERT_RECEIVERS.map((receiver) => ALERTING_SECRETS[receiver]),
+      recoveryWindowInDays: p.secretRecoveryWindowDays,
+      replica: p.credentialReplica,
+    });
+    const byReceiver = (values: Readonly<Record<string, string>>) =>
+      Object.fromEntries(ALERT_RECEIVERS.map((receiver) => [receiver, values[ALERTING_SECRETS[receiver].name]!])) as Record<AlertReceiver, string>;
+    return { secretNames: byReceiver(secrets.secretNames), secretArns: byReceiver(secrets.secretArns), kmsKeyArn: secrets.kmsKeyArn };
   }
 }

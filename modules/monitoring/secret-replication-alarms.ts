@@ -24,10 +24,8 @@ export const SECRET_REPLICATION_METRIC = { namespace: 'Hexabid/SecretsManager', 
 export interface SecretReplicationAlarmsProps {
   /** Names start with it, e.g. `hexabid-production`: the check `<prefix>-secret-replication-check`, the alarm `<prefix>-secrets-replication-not-in-sync`. */
   readonly namePrefix: string;
-  /** Names (or ARNs) of the replicated secrets, in this stack's region. */
-  readonly secretIds: readonly string[];
-  /** Regions each secret must have an in-sync copy in. */
-  readonly replicaRegions: readonly string[];
+  /** The replicated secrets (names or ARNs, in this stack's region), each with the regions it must have an in-sync copy in. */
+  readonly secrets: readonly { readonly secretId: string; readonly regions: readonly string[] }[];
   /** The alarm notifies the critical topic: a stale copy is a failover that signs in with old passwords. */
   readonly topics: AlarmTopics;
   /** Minutes between checks. @default 15 */
@@ -55,8 +53,9 @@ export class SecretReplicationAlarms extends Construct {
   constructor(scope: Construct, id: string, props: SecretReplicationAlarmsProps) {
     super(scope, id);
     const p = withDefaults(props, SECRET_REPLICATION_ALARMS_DEFAULTS);
-    requireProps(p.secretIds.length > 0, 'SecretReplicationAlarms', id, 'secretIds must name at least one replicated secret');
-    requireProps(p.replicaRegions.length > 0, 'SecretReplicationAlarms', id, 'replicaRegions must name at least one region');
+    requireProps(p.secrets.length > 0, 'SecretReplicationAlarms', id, 'secrets must name at least one replicated secret');
+    for (const secret of p.secrets) requireProps(secret.regions.length > 0, 'SecretReplicationAlarms', id, `secrets: ${secret.secretId} must name at least one region`);
+    const regions = [...new Set(p.secrets.flatMap((secret) => secret.regions))];
     requireProps(
       Number.isInteger(p.checkIntervalMinutes) && p.checkIntervalMinutes >= 1 && p.checkIntervalMinutes <= 60,
       'SecretReplicationAlarms',
@@ -88,7 +87,7 @@ export class SecretReplicationAlarms extends Construct {
           Sid: 'DescribeReplicatedSecrets',
           Effect: 'Allow',
           Action: 'secretsmanager:DescribeSecret',
-          Resource: p.secretIds.map((secret) => (secret.startsWith('arn:') ? secret : `arn:${partition}:secretsmanager:${region}:${accountId}:secret:${secret}-??????`)),
+          Resource: p.secrets.map(({ secretId }) => (secretId.startsWith('arn:') ? secretId : `arn:${partition}:secretsmanager:${region}:${accountId}:secret:${secretId}-??????`)),
         },
         // PutMetricData takes no resource; the namespace condition keeps the check to its own metric.
         { Sid: 'PublishOwnMetric', Effect: 'Allow', Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': SECRET_REPLICATION_METRIC.namespace } } },
@@ -99,7 +98,7 @@ export class SecretReplicationAlarms extends Construct {
     const asset = new TerraformAsset(this, 'Code', { path: code.zipPath, type: AssetType.FILE });
     const check = new LambdaFunction(this, 'Check', {
       functionName,
-      description: `Publishes how many copies of the replicated secrets in ${p.replicaRegions.join(', ')} are not in sync`,
+      description: `Publishes how many copies of the replicated secrets in ${regions.join(', ')} are not in sync`,
       role: role.arn,
       runtime: 'nodejs22.x',
       architectures: ['arm64'],
@@ -109,7 +108,7 @@ export class SecretReplicationAlarms extends Construct {
       memorySize: 128,
       timeout: 60,
       reservedConcurrentExecutions: 1,
-      environment: { variables: { SECRET_IDS: p.secretIds.join(','), REPLICA_REGIONS: p.replicaRegions.join(','), CHECK_NAME: p.namePrefix } },
+      environment: { variables: { REPLICATED_SECRETS: JSON.stringify(p.secrets.map(({ secretId, regions: r }) => ({ secretId, regions: [...r] }))), CHECK_NAME: p.namePrefix } },
       loggingConfig: { logFormat: 'JSON', logGroup: logGroup.name },
       dependsOn: [policy],
     });
@@ -135,8 +134,8 @@ export class SecretReplicationAlarms extends Construct {
       'Alarm',
       {
         alarmName: this.alarmName,
-        summary: `Secret copies in ${p.replicaRegions.join(', ')} are not in sync, or nobody has checked for two hours.`,
-        detail: `A failover would read stale credentials there. The log of ${functionName} (${logGroupName}) names each copy and its status; the usual cause is a key the rotation functions may not use.`,
+        summary: `Secret copies in ${regions.join(', ')} are not in sync, or nobody has checked for two hours.`,
+        detail: `A failover, or the alerting of another region, would read stale credentials there. The log of ${functionName} (${logGroupName}) names each copy and its status; the usual cause is a key the rotation functions may not use.`,
         runbook: 'backup-and-restore',
         severity: 'critical',
         namespace: SECRET_REPLICATION_METRIC.namespace,

@@ -73,15 +73,15 @@ describe('the estimate of the synthesized stacks', () => {
     expect(totals).toEqual({
       dev: 442.24,
       staging: 604.13,
-      production: 3726.65,
-      'production-1000-tenants': 21025.66,
+      production: 3728.81,
+      'production-1000-tenants': 21028.49,
       // Graviton data stores; the Spot workers are priced at the on-demand rate, an upper bound.
-      'production-cost-optimised': 3536.12,
+      'production-cost-optimised': 3538.28,
       'production-dr': 485.85,
       shared: 10.11,
     });
     expect(env('production-dr').estimate.failoverMonthlyUsd).toBeCloseTo(2141.19, 2);
-    expect(env('production').estimate.atMaxUsd).toBeCloseTo(5234.02, 2);
+    expect(env('production').estimate.atMaxUsd).toBeCloseTo(5236.19, 2);
   });
 
   it('sets the design estimate beside each environment the design prices', () => {

@@ -5,13 +5,15 @@ import { onlyResource, parsePolicy, resourcesOf, synthConstruct } from '../../he
 
 const PROPS: SecretReplicationAlarmsProps = {
   namePrefix: 'hexabid-test',
-  secretIds: ['hexabid/test/database/app', 'hexabid/test/llm'],
-  replicaRegions: ['ap-south-2'],
+  secrets: [
+    { secretId: 'hexabid/test/database/app', regions: ['ap-south-2'] },
+    { secretId: 'hexabid/test/alerting/slack-webhook-url', regions: ['us-east-1'] },
+  ],
   topics: { critical: 'arn:aws:sns:ap-south-1:111122223333:critical', warning: 'arn:aws:sns:ap-south-1:111122223333:warning' },
 };
 
 describe('the replication check (index.mjs)', () => {
-  const env = { SECRET_IDS: 'a, b', REPLICA_REGIONS: 'ap-south-2', CHECK_NAME: 'hexabid-test' };
+  const env = { REPLICATED_SECRETS: JSON.stringify([{ secretId: 'a', regions: ['ap-south-2'] }, { secretId: 'b', regions: ['ap-south-2'] }]), CHECK_NAME: 'hexabid-test' };
   const quiet = { log: vi.fn(), warn: vi.fn() };
 
   it('publishes the metric the construct alarms on', () => {
@@ -43,8 +45,9 @@ describe('the replication check (index.mjs)', () => {
   });
 
   it('names the variable at fault', () => {
-    expect(() => readConfig({ ...env, SECRET_IDS: ' ' })).toThrow('SECRET_IDS must name at least one secret');
-    expect(() => readConfig({ ...env, REPLICA_REGIONS: undefined })).toThrow('REPLICA_REGIONS must name at least one region');
+    expect(() => readConfig({ ...env, REPLICATED_SECRETS: 'a,b' })).toThrow('REPLICATED_SECRETS must be JSON');
+    expect(() => readConfig({ ...env, REPLICATED_SECRETS: '[{"secretId":"a","regions":[]}]' })).toThrow('REPLICATED_SECRETS must name at least one secret, each with at least one region');
+    expect(() => readConfig({ ...env, CHECK_NAME: undefined })).toThrow('CHECK_NAME must name the check');
   });
 });
 
@@ -53,7 +56,8 @@ describe('SecretReplicationAlarms', () => {
 
   it('runs the check on a schedule, with the secrets and regions it is given', () => {
     const fn = onlyResource(json, 'aws_lambda_function');
-    expect(fn.environment.variables).toEqual({ SECRET_IDS: 'hexabid/test/database/app,hexabid/test/llm', REPLICA_REGIONS: 'ap-south-2', CHECK_NAME: 'hexabid-test' });
+    expect(fn.environment.variables.CHECK_NAME).toBe('hexabid-test');
+    expect(JSON.parse(fn.environment.variables.REPLICATED_SECRETS)).toEqual(PROPS.secrets);
     expect(onlyResource(json, 'aws_cloudwatch_event_rule').schedule_expression).toBe('rate(15 minutes)');
     expect(onlyResource(json, 'aws_lambda_permission')).toMatchObject({ principal: 'events.amazonaws.com', action: 'lambda:InvokeFunction' });
   });
@@ -62,7 +66,7 @@ describe('SecretReplicationAlarms', () => {
     const statements = parsePolicy(onlyResource(json, 'aws_iam_role_policy').policy).Statement;
     expect(statements.find((s) => s.Sid === 'DescribeReplicatedSecrets')).toMatchObject({
       Action: 'secretsmanager:DescribeSecret',
-      Resource: [expect.stringMatching(/:secret:hexabid\/test\/database\/app-\?{6}$/), expect.stringMatching(/:secret:hexabid\/test\/llm-\?{6}$/)],
+      Resource: [expect.stringMatching(/:secret:hexabid\/test\/database\/app-\?{6}$/), expect.stringMatching(/:secret:hexabid\/test\/alerting\/slack-webhook-url-\?{6}$/)],
     });
     expect(statements.find((s) => s.Sid === 'PublishOwnMetric')).toMatchObject({ Action: 'cloudwatch:PutMetricData', Condition: { StringEquals: { 'cloudwatch:namespace': NAMESPACE } } });
     expect(statements.flatMap((s) => [s.Action].flat()).sort()).toEqual(['cloudwatch:PutMetricData', 'logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:DescribeSecret']);
@@ -83,7 +87,7 @@ describe('SecretReplicationAlarms', () => {
   });
 
   it('refuses props it cannot work with, naming them', () => {
-    expect(() => synthConstruct((scope) => new SecretReplicationAlarms(scope, 'R', { ...PROPS, secretIds: [] }))).toThrow('secretIds must name at least one replicated secret');
+    expect(() => synthConstruct((scope) => new SecretReplicationAlarms(scope, 'R', { ...PROPS, secrets: [] }))).toThrow('secrets must name at least one replicated secret');
     expect(() => synthConstruct((scope) => new SecretReplicationAlarms(scope, 'R', { ...PROPS, checkIntervalMinutes: 90 }))).toThrow('checkIntervalMinutes must be a whole number from 1 to 60 (got 90)');
     expect(resourcesOf(json, 'aws_cloudwatch_log_group')[0].kms_key_id).toMatch(/^\$\{aws_kms_key\./);
   });

@@ -71,6 +71,12 @@ export interface ClusterMonitoringProps {
    * @default '#hexabid-alerts'
    */
   readonly slackChannel?: string;
+  /**
+   * A dead man's switch: Alertmanager sends its Watchdog every minute to this
+   * SNS topic (`AlertmanagerHeartbeat`), whose silence pages.
+   * @default - the Watchdog goes nowhere
+   */
+  readonly heartbeat?: { readonly topicArn: string; readonly region: string; readonly kmsKeyAlias: string };
   /** What must exist first: the secret store (and its CRDs). @default [] */
   readonly dependsOn?: readonly ITerraformDependable[];
 }
@@ -131,6 +137,7 @@ export class ClusterMonitoring extends Construct implements ITerraformDependable
         : { kind: 'slack', channel: p.slackChannel, webhookSecretKey: NOTIFIER_SECRET_KEYS.slackWebhookUrl };
     const routing: AlertRoutingInput = {
       receivers: { critical: receiversOf('critical', p.receivers).map(target), warning: receiversOf('warning', p.receivers).map(target), info: [] },
+      heartbeat: p.heartbeat ? { topicArn: p.heartbeat.topicArn, region: p.heartbeat.region } : undefined,
     };
     const notifierRemote: Record<string, string> = {
       [NOTIFIER_SECRET_KEYS.pagerdutyRoutingKey]: p.notifierSecretNames.pagerduty,
@@ -179,6 +186,7 @@ export class ClusterMonitoring extends Construct implements ITerraformDependable
       prometheusReplicas: p.prometheus.replicas,
       alertmanagerReplicas: p.alertmanagerReplicas,
       alertmanagerConfig: buildAlertmanagerConfig(routing) as unknown as HelmValues,
+      alertmanagerHeartbeat: p.heartbeat,
       notifierSecretName: MONITORING_SECRETS.notifiers,
       grafanaAdminSecretName: MONITORING_SECRETS.grafanaAdmin,
       nodeTolerations: p.nodeTolerations,

@@ -20,9 +20,13 @@ export interface CopyNotInSync {
   readonly message: string;
 }
 
-export interface CheckConfig {
-  readonly secretIds: readonly string[];
+export interface ReplicatedSecret {
+  readonly secretId: string;
   readonly regions: readonly string[];
+}
+
+export interface CheckConfig {
+  readonly secrets: readonly ReplicatedSecret[];
   readonly checkName: string;
 }
 

@@ -7,9 +7,9 @@
 // built-ins and the AWS SDK v3 that the Lambda runtime ships; nothing is bundled.
 //
 // Configuration, from the Lambda environment:
-//   SECRET_IDS        comma-separated secret names (or ARNs), in this region
-//   REPLICA_REGIONS   comma-separated regions each must have an in-sync copy in
-//   CHECK_NAME        the metric's `Check` dimension, e.g. hexabid-production
+//   REPLICATED_SECRETS  JSON: [{"secretId": "<name or ARN>", "regions": ["<region>", ...]}, ...],
+//                       each secret and the regions it must have an in-sync copy in
+//   CHECK_NAME          the metric's `Check` dimension, e.g. hexabid-production
 //
 // A secret it cannot describe fails the run and publishes nothing: the
 // alarm treats a missing datapoint as a failure too.
@@ -17,16 +17,18 @@
 export const NAMESPACE = 'Hexabid/SecretsManager';
 export const METRIC_NAME = 'ReplicasNotInSync';
 
-const list = (value) => String(value ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '');
-
-/** Reads the check's settings; throws, naming the variable, when one is missing. */
+/** Reads the check's settings; throws, naming the variable, when one is missing or malformed. */
 export function readConfig(env) {
-  const secretIds = list(env.SECRET_IDS);
-  const regions = list(env.REPLICA_REGIONS);
-  if (secretIds.length === 0) throw new Error('SECRET_IDS must name at least one secret');
-  if (regions.length === 0) throw new Error('REPLICA_REGIONS must name at least one region');
+  let secrets;
+  try {
+    secrets = JSON.parse(env.REPLICATED_SECRETS ?? '');
+  } catch {
+    throw new Error('REPLICATED_SECRETS must be JSON: [{"secretId": "...", "regions": ["..."]}]');
+  }
+  const valid = Array.isArray(secrets) && secrets.length > 0 && secrets.every((s) => typeof s?.secretId === 'string' && s.secretId !== '' && Array.isArray(s.regions) && s.regions.length > 0);
+  if (!valid) throw new Error('REPLICATED_SECRETS must name at least one secret, each with at least one region');
   if (!env.CHECK_NAME) throw new Error('CHECK_NAME must name the check (the metric dimension)');
-  return { secretIds, regions, checkName: env.CHECK_NAME };
+  return { secrets, checkName: env.CHECK_NAME };
 }
 
 /**
@@ -67,21 +69,21 @@ export function createHandler({ env = process.env, describe, putMetric, log = co
   return async function handler() {
     const aws = describe && putMetric ? { describe, putMetric } : await awsClients();
     const problems = [];
-    for (const secretId of config.secretIds) {
+    for (const { secretId, regions } of config.secrets) {
       let description;
       try {
         description = await aws.describe(secretId);
       } catch (error) {
         throw new Error(`cannot describe secret ${secretId} (${error.name}): nothing was published, so the alarm fires`);
       }
-      problems.push(...copiesNotInSync(secretId, description, config.regions));
+      problems.push(...copiesNotInSync(secretId, description, regions));
     }
     for (const problem of problems) log.warn(JSON.stringify({ message: 'copy not in sync', ...problem }));
     await aws.putMetric({
       Namespace: NAMESPACE,
       MetricData: [{ MetricName: METRIC_NAME, Dimensions: [{ Name: 'Check', Value: config.checkName }], Value: problems.length, Unit: 'Count' }],
     });
-    log.log(JSON.stringify({ message: 'checked', secrets: config.secretIds.length, regions: config.regions, notInSync: problems.length }));
+    log.log(JSON.stringify({ message: 'checked', secrets: config.secrets.length, notInSync: problems.length }));
     return { notInSync: problems.length };
   };
 }
