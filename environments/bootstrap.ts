@@ -9,7 +9,8 @@ import { ACCOUNT, ciApplyRoleName, IMAGE_COMPONENTS, imageRepositoryName, ROLE_N
 import { COMMON } from './common.ts';
 import type { EnvironmentConfig, NodeGroupConfig, StateBackendConfig } from './types.ts';
 import { ConfigValidationError, type ConfigProblem } from './validate.ts';
-import { environmentStackNames, standbyStackName } from '../stacks/stack-names.ts';
+import { ENVIRONMENT_TAG_KEY, environmentStackNames, infrastructureStackName, standbyStackName } from '../stacks/stack-names.ts';
+import { alertTopicName } from '../modules/monitoring/alarm-topics.ts';
 
 /** A state bucket, who may touch it, and which keys each apply role may write. */
 export interface StateBucketConfig {
@@ -53,6 +54,12 @@ export interface BootstrapConfig {
   readonly serviceLinkedRoles: readonly string[];
   /** Quotas the environments together need, each described with the reason it is that size. */
   readonly quotas: readonly QuotaRequirement[];
+  /**
+   * The account's spend: the tags its environments' budgets filter on, and the
+   * topic told of cost anomalies (the production environment's warning topic,
+   * by name: the bootstrap reads no environment's state).
+   */
+  readonly costWatch: { readonly allocationTagKeys: readonly string[]; readonly anomalyTopicArn: string };
 }
 
 /** Regions AWS ships disabled; anything there fails until the account enables them. */
@@ -104,6 +111,7 @@ export function bootstrapConfig(environments: readonly EnvironmentConfig[], acco
     imageRepositories: IMAGE_COMPONENTS.map(imageRepositoryName),
     hostedZone: { create: account.createApexZone, zoneName: account.apexDomain },
     optInRegions: [...new Set([account.drRegion, ...drRegions])].filter((r) => OPT_IN_REGIONS.includes(r)),
+    costWatch: costWatch(environments, account),
     // OpenSearch inside a VPC needs its service-linked role, and does not create it itself.
     serviceLinkedRoles: ['opensearchservice.amazonaws.com'],
     quotas: [
@@ -119,6 +127,15 @@ export function bootstrapConfig(environments: readonly EnvironmentConfig[], acco
         minimum: inRegion.reduce((sum, e) => sum + nodeGroupVcpus(e), 0),
       },
     ],
+  };
+}
+
+/** The environment whose receivers hear of the account's cost anomalies: the production one that stands alone. */
+function costWatch(environments: readonly EnvironmentConfig[], account: AccountConfig): BootstrapConfig['costWatch'] {
+  const watcher = environments.find((e) => e.isProduction && !e.standbyFor) ?? environments[0]!;
+  return {
+    allocationTagKeys: [ENVIRONMENT_TAG_KEY],
+    anomalyTopicArn: `arn:aws:sns:${watcher.region}:${account.accountId}:${alertTopicName(infrastructureStackName(watcher), 'warning')}`,
   };
 }
 

@@ -10,6 +10,8 @@ import { generatedCredentialPlanStatements } from '../modules/security/generated
 import { GithubOidcProvider } from '../modules/identity/github-oidc-provider.ts';
 import { ImageRepositories, imageLifecyclePolicy } from '../modules/account/image-repositories.ts';
 import { ReplicaRepositoryTemplate } from '../modules/account/replica-repository-template.ts';
+import { CostAllocationTags } from '../modules/account/cost-allocation-tags.ts';
+import { CostAnomalyDetection } from '../modules/account/cost-anomaly-detection.ts';
 import { TerraformStateStorage } from '../modules/account/state-storage.ts';
 import { BOOTSTRAP_STACK_NAME, containerLogGroupName } from './stack-names.ts';
 import { awsProvider, requireTerraformVersion, stateBackend, type StackFoundationConfig } from './stack-foundation.ts';
@@ -143,6 +145,10 @@ export class BootstrapStack extends TerraformStack {
       statements: images.pushStatements(),
     });
     const zone = config.hostedZone.create ? new DnsZone(this, 'ApexZone', { zoneName: config.hostedZone.zoneName, create: true }) : undefined;
+
+    // Real spend: anomalies as they happen, and the tag each environment's budget counts (offered by AWS only after its first use).
+    new CostAnomalyDetection(this, 'CostAnomalies', { namePrefix: 'hexabid', subscriberTopicArn: config.costWatch.anomalyTopicArn });
+    if (!options.localState) new CostAllocationTags(this, 'CostAllocationTags', { tagKeys: config.costWatch.allocationTagKeys });
 
     const outputs: Record<string, { value: string | string[] | Record<string, string> | Record<string, number>; description: string }> = {
       state_bucket: { value: state.bucketName, description: 'Terraform state of every stack' },

@@ -6,11 +6,12 @@ import { EksCluster } from '../modules/eks.ts';
 import { CacheReplicationGroup } from '../modules/elasticache.ts';
 import { SearchDomain } from '../modules/elasticsearch.ts';
 import { Alerting } from '../modules/monitoring/alerting.ts';
+import { CostBudget } from '../modules/monitoring/cost-budget.ts';
 import { ManagedStoreAlarms } from '../modules/monitoring/managed-store-alarms.ts';
 import { PostgresDatabase } from '../modules/rds.ts';
 import { DocumentStorage } from '../modules/s3.ts';
 import { Vpc } from '../modules/vpc.ts';
-import { awsProvider, requireTerraformVersion, secretNamePrefix, stateBackend } from './stack-foundation.ts';
+import { awsProvider, ENVIRONMENT_TAG_KEY, requireTerraformVersion, secretNamePrefix, stateBackend } from './stack-foundation.ts';
 import { clusterAccessGrants } from './cluster-access.ts';
 import { postgresMaxConnections } from '../lib/aws-catalog.ts';
 import { infrastructureStackName } from './stack-names.ts';
@@ -205,7 +206,10 @@ export class InfrastructureStack extends TerraformStack {
       logRetentionDays: config.cluster.logRetentionDays,
       secretRecoveryWindowDays: config.secretRecoveryWindowDays,
       credentialReplica: copies,
+      acceptCostNotifications: true,
     });
+    // The environment's real spend against its budget; a standby's is its always-on stack's.
+    if (!standby) new CostBudget(this, 'Budget', { budgetName: prefix, limitUsdPerMonth: config.budgetUsdPerMonth, tag: { key: ENVIRONMENT_TAG_KEY, value: config.name }, topics: alerting.topicArns });
     new ManagedStoreAlarms(this, 'Alarms', {
       namePrefix: prefix,
       topics: alerting.topicArns,

@@ -1,5 +1,8 @@
 /** Stack names, kept apart from the stacks so that light tools (CI, bootstrap) need not load them. */
 
+/** The tag that names a resource's environment (every stack's provider sets it): each environment's AWS budget counts the costs tagged with its name. */
+export const ENVIRONMENT_TAG_KEY = 'environment';
+
 /** The account's bootstrap stack, applied once before any environment. */
 export const BOOTSTRAP_STACK_NAME = 'hexabid-bootstrap';
 

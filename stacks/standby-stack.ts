@@ -3,10 +3,11 @@ import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../environments/types.ts';
 import { postgresMaxConnections } from '../lib/aws-catalog.ts';
 import { Alerting } from '../modules/monitoring/alerting.ts';
+import { CostBudget } from '../modules/monitoring/cost-budget.ts';
 import { DatabaseAlarms, NatGatewayAlarms } from '../modules/monitoring/managed-store-alarms.ts';
 import { PostgresDatabase } from '../modules/rds.ts';
 import { Vpc } from '../modules/vpc.ts';
-import { awsProvider, requireTerraformVersion, secretNamePrefix, stateBackend } from './stack-foundation.ts';
+import { awsProvider, ENVIRONMENT_TAG_KEY, requireTerraformVersion, secretNamePrefix, stateBackend } from './stack-foundation.ts';
 import { infrastructureStackName, standbyStackName } from './stack-names.ts';
 
 /** The outputs of `hexabid-<standby>-standby` that the standby's infrastructure stack reads on failover. */
@@ -83,7 +84,10 @@ export class StandbyStack extends TerraformStack {
       receivers: config.monitoring.receivers,
       logRetentionDays: config.cluster.logRetentionDays,
       secretRecoveryWindowDays: config.secretRecoveryWindowDays,
+      acceptCostNotifications: true,
     });
+    // The standby's real spend: what standing by costs, and after a failover what serving does.
+    new CostBudget(this, 'Budget', { budgetName: prefix, limitUsdPerMonth: config.budgetUsdPerMonth, tag: { key: ENVIRONMENT_TAG_KEY, value: config.name }, topics: alerting.topicArns });
     const alarms = config.monitoring.alarms;
     new DatabaseAlarms(this, 'DatabaseAlarms', {
       namePrefix: prefix,

@@ -25,3 +25,8 @@ export interface AlarmTopics {
 export function receiversOf(severity: AlertSeverity, receivers: Readonly<Record<AlertSeverity, AlertReceiver>>): AlertReceiver[] {
   return severity === 'critical' ? [...new Set([receivers.critical, receivers.warning])] : [receivers[severity]];
 }
+
+/** The topic of a severity: `<prefix>-alerts-<severity>`. The forwarder reads the severity from the name. */
+export function alertTopicName(namePrefix: string, severity: AlertSeverity): string {
+  return `${namePrefix}-alerts-${severity}`;
+}

@@ -17,7 +17,7 @@ import { requireProps, withDefaults } from '../internal/props.ts';
 import { AppSecrets } from '../security/app-secrets.ts';
 import type { SecretReplica } from '../security/secret-replica.ts';
 import { EncryptionKey } from '../security/kms-key.ts';
-import { ALERT_RECEIVERS, ALERT_SEVERITIES, receiversOf, type AlarmTopics, type AlertReceiver, type AlertSeverity } from './alarm-topics.ts';
+import { ALERT_RECEIVERS, ALERT_SEVERITIES, alertTopicName, receiversOf, type AlarmTopics, type AlertReceiver, type AlertSeverity } from './alarm-topics.ts';
 import { lambdaPackage } from './internal/lambda-package.ts';
 import { metricAlarm } from './internal/metric-alarm.ts';
 
@@ -57,6 +57,12 @@ export interface AlertingProps {
    * @default - this region only
    */
   readonly credentialReplica?: SecretReplica;
+  /**
+   * Lets AWS Budgets and Cost Anomaly Detection of this account publish to
+   * the topics (and use their key), for the account's cost alerts.
+   * @default false
+   */
+  readonly acceptCostNotifications?: boolean;
   /** Days the forwarder's logs are kept. @default 90 */
   readonly logRetentionDays?: number;
   /** Days a deleted credential secret can be restored; 0 deletes at once. @default 30 */
@@ -91,7 +97,16 @@ export const ALERTING_DEFAULTS = {
   reservedConcurrentExecutions: 5,
   timeoutSeconds: 30,
   deadLetterRetentionDays: 14,
+  acceptCostNotifications: false,
 } as const satisfies Partial<AlertingProps>;
+
+/** The AWS services that publish cost alerts, and the source ARN each publishes as. */
+const COST_NOTIFIERS = [
+  // AWS Cost Management, "Creating an Amazon SNS topic for budget notifications".
+  { service: 'budgets.amazonaws.com', sourceArn: (partition: string, accountId: string) => `arn:${partition}:budgets::${accountId}:*` },
+  // AWS Cost Management, "Creating an Amazon SNS topic for anomaly notifications".
+  { service: 'costalerts.amazonaws.com', sourceArn: undefined },
+] as const;
 
 /**
  * The AWS side of alerting, which works when the cluster does not: an SNS
@@ -182,13 +197,17 @@ export class Alerting extends Construct {
           Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
           Resource: '*',
         },
+        // The cost services publish to encrypted topics as CloudWatch does; the topic policies say whose alerts they may publish.
+        ...(p.acceptCostNotifications
+          ? [{ Sid: 'CostAlertsPublishToEncryptedTopics', Effect: 'Allow' as const, Principal: { Service: COST_NOTIFIERS.map((n) => n.service) }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*' }]
+          : []),
       ],
     });
     this.topicsKmsKeyArn = key.keyArn;
 
     const topics = Object.fromEntries(
       ALERT_SEVERITIES.map((severity) => {
-        const topic = new SnsTopic(this, `Topic-${severity}`, { name: `${prefix}-alerts-${severity}`, kmsMasterKeyId: key.keyArn, ...here });
+        const topic = new SnsTopic(this, `Topic-${severity}`, { name: alertTopicName(prefix, severity), kmsMasterKeyId: key.keyArn, ...here });
         new SnsTopicPolicy(this, `TopicPolicy-${severity}`, {
           ...here,
           arn: topic.arn,
@@ -204,6 +223,16 @@ export class Alerting extends Construct {
                 ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:*` },
               },
             },
+            ...(p.acceptCostNotifications
+              ? COST_NOTIFIERS.map(({ service, sourceArn }) => ({
+                  Sid: service === 'budgets.amazonaws.com' ? 'BudgetsOfThisAccountPublish' : 'CostAnomaliesOfThisAccountPublish',
+                  Effect: 'Allow' as const,
+                  Principal: { Service: service },
+                  Action: 'sns:Publish',
+                  Resource: topic.arn,
+                  Condition: { StringEquals: { 'aws:SourceAccount': accountId }, ...(sourceArn ? { ArnLike: { 'aws:SourceArn': sourceArn(partition, accountId) } } : {}) },
+                }))
+              : []),
           ]),
         });
         return [severity, topic];
