@@ -178,8 +178,9 @@ describe('the DR side', () => {
     };
     expect(failover(primary)).toMatchObject({ 'aws-failover': 'PRIMARY', 'set-identifier': primary.region, 'aws-health-check-id': expect.stringMatching(/aws_route53_health_check/) });
     expect(failover(standby)).toMatchObject({ 'aws-failover': 'SECONDARY', 'set-identifier': standby.region });
-    const [check] = resourcesOf(synthKubernetesEnvironment(primary).json, 'aws_route53_health_check');
-    expect(check).toMatchObject({ type: 'HTTPS', fqdn: `origin-${primary.region}.${primary.edge.domainName}`, resource_path: '/health', enable_sni: true, request_interval: 30, failure_threshold: 3 });
+    const checks = resourcesOf(synthKubernetesEnvironment(primary).json, 'aws_route53_health_check').filter((c) => c.type === 'HTTPS');
+    for (const check of checks) expect(check).toMatchObject({ fqdn: `origin-${primary.region}.${primary.edge.domainName}`, enable_sni: true, request_interval: 30, failure_threshold: 3 });
+    expect(checks.map((c) => c.resource_path).sort()).toEqual(['/api/health', '/health']);
   });
 
   it("pages when the primary's health check fails, from us-east-1 where Route53 publishes it, through a forwarder there", () => {

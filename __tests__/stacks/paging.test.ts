@@ -177,3 +177,20 @@ describe("a dead man's switch for each Alertmanager that pages", () => {
     expect(regionOf(infra, critical.body)).toBe('us-east-1');
   });
 });
+
+describe('the failover health check', () => {
+  const failing = ENVIRONMENTS.filter((e) => e.disasterRecovery || e.standbyFor);
+
+  it.each(failing.map((e) => [e.name, e] as const))("%s: DNS fails over unless both the frontend's /health and the api's /api/health answer on the region's origin", (_name, environment) => {
+    const k8s = synthKubernetesEnvironment(environment).json;
+    const release = resourcesOf(k8s, 'helm_release').find((r) => r.name === 'hexabid')!;
+    const used = release.set.find((s: { name: string }) => s.name.endsWith('aws-health-check-id')).value as string;
+    const combined = byRef(k8s, used)!;
+    expect(combined.body.type).toBe('CALCULATED');
+    const children = (combined.body.child_healthchecks as string[]).map((ref) => byRef(k8s, ref)!.body);
+    expect(children.map((c) => c.resource_path).sort()).toEqual(['/api/health', '/health']);
+    for (const child of children) expect(child).toMatchObject({ type: 'HTTPS', fqdn: `origin-${environment.region}.${environment.edge.domainName}`, enable_sni: true });
+    expect(combined.body.child_health_threshold).toBe(children.length);
+    for (const alarm of resourcesOf(k8s, 'aws_cloudwatch_metric_alarm').filter((a) => a.namespace === 'AWS/Route53')) expect(alarm.dimensions.HealthCheckId).toBe(used);
+  });
+});

@@ -73,15 +73,15 @@ describe('the estimate of the synthesized stacks', () => {
     expect(totals).toEqual({
       dev: 442.24,
       staging: 604.13,
-      production: 3728.81,
-      'production-1000-tenants': 21028.49,
+      production: 3731.81,
+      'production-1000-tenants': 21031.49,
       // Graviton data stores; the Spot workers are priced at the on-demand rate, an upper bound.
-      'production-cost-optimised': 3538.28,
+      'production-cost-optimised': 3541.28,
       'production-dr': 485.85,
       shared: 10.11,
     });
-    expect(env('production-dr').estimate.failoverMonthlyUsd).toBeCloseTo(2141.19, 2);
-    expect(env('production').estimate.atMaxUsd).toBeCloseTo(5236.19, 2);
+    expect(env('production-dr').estimate.failoverMonthlyUsd).toBeCloseTo(2144.19, 2);
+    expect(env('production').estimate.atMaxUsd).toBeCloseTo(5239.19, 2);
   });
 
   it('sets the design estimate beside each environment the design prices', () => {
@@ -287,7 +287,7 @@ describe('outputs', () => {
     expect(text).toMatch(/^ {2}\* {2}NAT gateways: data processed +30 GB +\$0\.056 +\$1\.68/m);
     expect(text).toContain('Why it differs from the design:');
     expect(text).toContain(`Unverified prices used (${report.unverifiedPrices.length};`);
-    expect(text).toContain('After a failover (hexabid-production-dr, hexabid-production-dr-k8s applied): $2,141.19 a month');
+    expect(text).toContain('After a failover (hexabid-production-dr, hexabid-production-dr-k8s applied): $2,144.19 a month');
   });
 
   it('writes Markdown for the PR comment: the sticky marker, a summary table, usage marks, and under the size limit', () => {
