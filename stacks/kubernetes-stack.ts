@@ -28,6 +28,7 @@ import { TERRAFORM_PLANNERS_GROUP } from './cluster-access.ts';
 import { infrastructureStackName, kubernetesStackName } from './stack-names.ts';
 import { loadBalancerAlarms, observeCluster } from './kubernetes-observability.ts';
 import { createDatabaseUsers } from './kubernetes-database.ts';
+import { dependOn } from '../modules/internal/depend-on.ts';
 import { THIRD_PARTY_SECRETS } from './third-party-secrets.ts';
 
 export { kubernetesStackName, THIRD_PARTY_SECRETS };
@@ -226,6 +227,7 @@ export class KubernetesStack extends TerraformStack {
     // Fine-grained access control admits the app's role only once it is mapped inside the domain.
     const searchAccess = new SearchRoleMapping(this, 'SearchRoleMapping', {
       snapshotRoleArns: snapshots ? [snapshots.roleArn] : undefined,
+      snapshotRolesRestore: snapshots?.restoreHold !== undefined,
       clusterName,
       namespace: system.namespaceName,
       domainEndpoint: infra.string('opensearch_endpoint'),
@@ -235,6 +237,8 @@ export class KubernetesStack extends TerraformStack {
       image: config.kubernetes.awsCliImage,
       serviceAccountName: OPENSEARCH_SECURITY_SERVICE_ACCOUNT,
     });
+    // The hold and the restore sign in as the snapshot role, which the domain admits only once it is mapped.
+    if (snapshots?.restoreHold) dependOn(snapshots.restoreHold, [searchAccess.job]);
 
     // The app's database users exist, with the passwords their secrets hold, before any migration runs.
     const databaseUsers = createDatabaseUsers(this, {
@@ -293,7 +297,11 @@ export class KubernetesStack extends TerraformStack {
       dnsFailover: failover && origin ? { setIdentifier: config.region, role: failover.role, healthCheckId: origin.healthCheckId } : undefined,
       // The controller's webhooks, the store, the HPAs' metrics, the DNS writer and the pods' roles come first.
       // …and Prometheus's CRDs, for the chart's PodMonitor.
-      dependsOn: [loadBalancers.release, externalSecrets.storeRelease, metrics.release, dns.release, ...appRole.associations, searchAccess.job, monitoring, databaseUsers.job],
+      // …and on a standby, the hold on index auto-creation, so the app's first writes cannot race the search restore.
+      dependsOn: [
+        loadBalancers.release, externalSecrets.storeRelease, metrics.release, dns.release, ...appRole.associations, searchAccess.job, monitoring, databaseUsers.job,
+        ...(snapshots?.restoreHold ? [snapshots.restoreHold] : []),
+      ],
     });
     const { loadBalancer } = loadBalancerAlarms(this, { config, infra, clusterName, appNamespace: app.namespaceName, ingressName: this.release.releaseName, release: this.release.release });
     origin?.routeTo({ dnsName: loadBalancer.dnsName, zoneId: loadBalancer.zoneId });

@@ -126,6 +126,23 @@ describe('the DR side', () => {
     expect(alarm).toMatchObject({ alarm_name: `hexabid-${primary.name}-secrets-replication-not-in-sync`, comparison_operator: 'GreaterThanThreshold', threshold: 0, treat_missing_data: 'breaching' });
   });
 
+  it("starts the search restore with the standby's apply, and installs the app only once index auto-creation is held back", () => {
+    // The app going live before the restore, on a domain that auto-creates indices, made the restore refuse them.
+    const k8s = synthKubernetesEnvironment(standby).json;
+    const jobs = Object.entries(k8s.resource.kubernetes_job_v1!);
+    const [holdId, hold] = jobs.find(([, j]) => j.metadata.name === 'search-restore-hold')!;
+    const [, restore] = jobs.find(([, j]) => j.metadata.name === 'search-restore')!;
+    const [mappingId] = jobs.find(([, j]) => String(j.metadata.name).startsWith('opensearch-security-'))!;
+    expect(hold.wait_for_completion).toBe(true);
+    expect(hold.depends_on).toContain(`kubernetes_job_v1.${mappingId}`);
+    expect(restore).toMatchObject({ wait_for_completion: false, spec: { backoff_limit: 2 } });
+    expect(restore.depends_on).toContain(`kubernetes_job_v1.${holdId}`);
+    const release = Object.values(k8s.resource.helm_release!).find((r) => r.name === 'hexabid')!;
+    expect(release.depends_on).toContain(`kubernetes_job_v1.${holdId}`);
+    // The primary restores nothing, so it holds nothing back.
+    expect(resourcesOf(synthKubernetesEnvironment(primary).json, 'kubernetes_job_v1').map((j) => j.metadata.name)).not.toContain('search-restore-hold');
+  });
+
   it('gives the standby a VPC range no other environment has', () => {
     const mine = parseCidr(standby.network.vpcCidr)!;
     for (const other of ENVIRONMENTS.filter((e) => e !== standby)) expect(cidrsOverlap(mine, parseCidr(other.network.vpcCidr)!), other.name).toBe(false);
@@ -163,7 +180,7 @@ describe('the DR side', () => {
       const actions = statements.flatMap((s) => [s.Action].flat()).sort();
       expect([...new Set(actions)]).toEqual(['es:ESHttpDelete', 'es:ESHttpGet', 'es:ESHttpPost', 'es:ESHttpPut', 'iam:PassRole']);
       for (const statement of statements.filter((s) => [s.Action].flat().some((a: string) => a.startsWith('es:')))) {
-        for (const resource of [statement.Resource].flat()) expect(resource, environment.name).toMatch(/\/(_snapshot(\/\*)?|_cluster\/health)$/);
+        for (const resource of [statement.Resource].flat()) expect(resource, environment.name).toMatch(/\/(_snapshot(\/\*)?|_cluster\/health(\/\*)?|_cluster\/settings)$/);
       }
       const pass = statements.find((s) => [s.Action].flat().includes('iam:PassRole'))!;
       expect(pass.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'es.amazonaws.com' } });
