@@ -187,7 +187,7 @@ export class InfrastructureStack extends TerraformStack {
       masterRoleServiceAccount: { clusterName, namespace: SYSTEM_NAMESPACE, name: OPENSEARCH_SECURITY_SERVICE_ACCOUNT },
     });
 
-    const documents: DocumentsAttributes = config.standbyFor ? adoptReplicatedDocuments(this, config) : new DocumentStorage(this, 'Documents', {
+    const documents: DocumentsAttributes = standby ? adoptReplicatedDocuments(this, standby, config) : new DocumentStorage(this, 'Documents', {
       namePrefix: prefix,
       forceDestroy: config.documents.forceDestroy,
       noncurrentVersionExpirationDays: config.documents.noncurrentVersionExpirationDays,
