@@ -1,0 +1,140 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ENVIRONMENTS } from '../../../environments/index.ts';
+import { failbackPlan, failoverPlan, type Plan } from '../../../lib/disaster-recovery/plan.ts';
+import { runPlan, type Executor } from '../../../lib/disaster-recovery/run.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const TUNNEL = { clusterName: 'hexabid-production-dr', region: 'ap-south-2', port: 8444 };
+
+/**
+ * A world of stand-ins: every command takes one tick of a fake clock per
+ * call, and the log says what started and ended when. `fail` names a command
+ * (by its first words) that exits 1; `answers` gives captured outputs in turn.
+ */
+function fakeWorld(options: { fail?: string; answers?: Record<string, string[]> } = {}) {
+  const events: string[] = [];
+  const logs: string[] = [];
+  const envs: Record<string, string>[] = [];
+  let clock = 0;
+  const answers = Object.fromEntries(Object.entries(options.answers ?? {}).map(([k, v]) => [k, [...v]]));
+  const exec: Executor = {
+    async run(argv, { env, label, capture }) {
+      const text = argv.join(' ');
+      events.push(`start ${label}: ${text}`);
+      envs.push({ ...env });
+      await new Promise((resolve) => setImmediate(resolve));
+      clock += 1;
+      events.push(`end ${label}: ${text}`);
+      if (options.fail && text.startsWith(options.fail)) return { code: 1, stdout: '' };
+      const key = Object.keys(answers).find((k) => text.startsWith(k));
+      const stdout = key ? (answers[key]!.length > 1 ? answers[key]!.shift()! : answers[key]![0]!) : capture ? 'ok' : '';
+      return { code: 0, stdout };
+    },
+    async background(argv, { label }) {
+      events.push(`background ${label}: ${argv.join(' ')}`);
+      return { stop: () => events.push(`stop ${label}`) };
+    },
+    tempFile: (name) => `/tmp/${name}`,
+    sleep: async () => {
+      clock += 30;
+    },
+    now: () => new Date(Date.UTC(2026, 0, 1) + clock * 1000),
+    log: (line) => logs.push(line),
+  };
+  return { exec, events, logs, envs };
+}
+
+const firstIndex = (events: string[], prefix: string) => events.findIndex((e) => e.startsWith(prefix));
+const lastIndex = (events: string[], prefix: string) => events.map((e, i) => (e.startsWith(prefix) ? i : -1)).filter((i) => i >= 0).at(-1)!;
+
+describe('npm run dr: running a plan', () => {
+  const plan = failoverPlan(ENVIRONMENTS, '1.4.2');
+
+  it('starts every step whose dependencies are done at once, and a step only after all of its dependencies', async () => {
+    const { exec, events } = fakeWorld({ answers: { 'aws eks describe-cluster': ['https://ABC.gr7.ap-south-2.eks.amazonaws.com'], 'kubectl config current-context': ['arn:aws:eks:ap-south-2:111122223333:cluster/hexabid-production-dr'] } });
+    const result = await runPlan(plan, exec, { tunnel: TUNNEL });
+    expect(result).toEqual({ ok: true, finished: expect.arrayContaining(plan.steps.map((s) => s.id)), failed: undefined, notStarted: [] });
+    // Promotion, the secrets and the build start before any of them ends.
+    const firstEnd = firstIndex(events, 'end ');
+    for (const step of ['promote-database', 'standalone-secrets', 'build-infrastructure']) expect(firstIndex(events, `start ${step}:`), step).toBeLessThan(firstEnd);
+    // The app waits for both the promotion and the build.
+    const install = firstIndex(events, 'start install-app:');
+    expect(install).toBeGreaterThan(lastIndex(events, 'end promote-database:'));
+    expect(install).toBeGreaterThan(lastIndex(events, 'end build-infrastructure:'));
+    expect(firstIndex(events, 'start confirm-serving:')).toBeGreaterThan(lastIndex(events, 'end install-app:'));
+  });
+
+  it('reaches the cluster through its own tunnel: kubeconfig pointed at it, closed when the step ends', async () => {
+    const { exec, events, envs } = fakeWorld({ answers: { 'aws eks describe-cluster': ['https://ABC.gr7.ap-south-2.eks.amazonaws.com'], 'kubectl config current-context': ['arn:aws:eks:ap-south-2:111122223333:cluster/hexabid-production-dr'] } });
+    await runPlan(plan, exec, { only: ['wait-search-restore'], tunnel: TUNNEL });
+    expect(events.filter((e) => e.startsWith('start') || e.startsWith('background') || e.startsWith('stop'))).toEqual([
+      'background wait-search-restore: npm run --silent tunnel -- production-dr --port 8444',
+      'start wait-search-restore: aws eks describe-cluster --name hexabid-production-dr --region ap-south-2 --query cluster.endpoint --output text',
+      'start wait-search-restore: aws eks update-kubeconfig --name hexabid-production-dr --region ap-south-2',
+      'start wait-search-restore: kubectl config current-context',
+      'start wait-search-restore: kubectl config set-cluster arn:aws:eks:ap-south-2:111122223333:cluster/hexabid-production-dr --server=https://127.0.0.1:8444 --tls-server-name=ABC.gr7.ap-south-2.eks.amazonaws.com',
+      'start wait-search-restore: kubectl -n hexabid-system wait --for=condition=complete job/search-restore --timeout=90m',
+      'stop wait-search-restore',
+    ]);
+    for (const env of envs) expect(env).toMatchObject({ KUBECONFIG: '/tmp/wait-search-restore.kubeconfig', TF_VAR_cluster_api_tunnel_port: '8444' });
+  });
+
+  it('stops starting steps at the first failure, lets the running ones finish, and says which never started', async () => {
+    const { exec, events } = fakeWorld({ fail: 'aws rds promote-read-replica' });
+    const result = await runPlan(plan, exec, { tunnel: TUNNEL });
+    expect(result.ok).toBe(false);
+    expect(result.failed).toMatchObject({ step: 'promote-database' });
+    // What was running carried on to its end; nothing that waits on the promotion started.
+    expect(result.finished).toEqual(expect.arrayContaining(['standalone-secrets', 'build-infrastructure']));
+    expect([...result.notStarted].sort()).toEqual(['confirm-serving', 'install-app', 'quiet-standby-alarms', 'wait-search-restore']);
+    expect(events.some((e) => e.startsWith('start install-app'))).toBe(false);
+    expect(events.some((e) => e.includes('aws rds wait db-instance-available'))).toBe(false);
+  });
+
+  it('runs one step alone, without the steps it waits for, and refuses a step the plan lacks', async () => {
+    const { exec, events } = fakeWorld();
+    expect((await runPlan(plan, exec, { only: ['quiet-standby-alarms'] })).ok).toBe(true);
+    expect(events.filter((e) => e.startsWith('start'))).toEqual(['start quiet-standby-alarms: aws cloudwatch disable-alarm-actions --region ap-south-2 --alarm-names hexabid-production-dr-db-standby-replica-lag-high']);
+    await expect(runPlan(plan, exec, { only: ['nope'] })).rejects.toThrow('failover has no step nope');
+  });
+});
+
+describe('npm run dr: a failback step', () => {
+  const plan: Plan = failbackPlan(ENVIRONMENTS, { imageTag: '1.4.2', date: '20260101' }, undefined, { primary: 'aws_db_instance.Database_Primary_1B138CD9', replicas: ['aws_db_instance.Database_Replica1_71CC5B0F'] });
+
+  it('reads the master password from its secret at run time and never logs it', async () => {
+    const password = 'S3cretFromSecretsManager';
+    const { exec, events, logs } = fakeWorld({ answers: { 'aws secretsmanager get-secret-value': [JSON.stringify({ username: 'hexabid_admin', password })] } });
+    expect((await runPlan(plan, exec, { only: ['adopt-home'] })).ok).toBe(true);
+    expect(events).toContain(`start adopt-home: aws rds modify-db-instance --region ap-south-1 --db-instance-identifier hexabid-production --apply-immediately --master-user-password ${password}`);
+    expect(logs.join('\n')).not.toContain(password);
+    expect(logs.join('\n')).toContain('--master-user-password "$(aws secretsmanager get-secret-value');
+  });
+
+  it("waits until the replica's lag has stayed at zero before promoting it", async () => {
+    const { exec, events } = fakeWorld({ answers: { 'aws cloudwatch get-metric-statistics': ['12.0', '3.0', '0.0'], 'aws eks describe-cluster': ['https://X'], 'kubectl config current-context': ['ctx'] } });
+    expect((await runPlan(plan, exec, { only: ['switch-home'], tunnel: TUNNEL })).ok).toBe(true);
+    const polls = events.filter((e) => e.startsWith('start switch-home: aws cloudwatch get-metric-statistics'));
+    expect(polls).toHaveLength(3);
+    // The window is the last five minutes, read from the clock at each poll.
+    expect(polls[0]).toContain('--start-time 2025-12-31T23:55:05Z --end-time 2026-01-01T00:00:05Z');
+    expect(firstIndex(events, 'start switch-home: aws rds promote-read-replica')).toBeGreaterThan(lastIndex(events, 'end switch-home: aws cloudwatch get-metric-statistics'));
+  });
+});
+
+describe('npm run dr, the command', () => {
+  const dr = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'scripts/disaster-recovery.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
+
+  it('answers --help, and refuses what it does not take', () => {
+    const help = dr('--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('usage: npm run dr -- failover --image-tag <tag>');
+    for (const args of [['failover'], ['failover', '--image-tag', 'latest'], ['failover', '--image-tag', '1.4.2', '--bogus'], ['failback', '--image-tag', '1.4.2'], ['timeline', 'extra'], ['failover', '--image-tag', '1.4.2', '--step', 'nope', '--print']]) {
+      const refused = dr(...args);
+      expect(refused.status, args.join(' ')).toBe(2);
+      expect(refused.stderr).toContain('usage: npm run dr --');
+    }
+  });
+});
