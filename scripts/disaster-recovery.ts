@@ -12,13 +12,13 @@
  * Exits 0 when every chosen step finished, 1 when one failed (the steps
  * after it did not start), 2 on a usage error.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENVIRONMENTS } from '../environments/index.ts';
-import { failbackPlan, failoverPlan, orderedSteps, schedule, type Plan } from '../lib/disaster-recovery/plan.ts';
+import { databaseAddresses, failbackPlan, failoverPlan, orderedSteps, schedule, type InfrastructureJson, type Plan } from '../lib/disaster-recovery/plan.ts';
 import { runPlan, stepText, type Executor, type TunnelTarget } from '../lib/disaster-recovery/run.ts';
 import { IMAGE_TAG_PATTERN } from '../stacks/image-tag-variable.ts';
 import { infrastructureStackName } from '../stacks/stack-names.ts';
@@ -75,24 +75,15 @@ function parse(args: readonly string[]): Request {
   return { plan, imageTag, step: step === 'all' ? undefined : step, print, date };
 }
 
-/**
- * The Terraform addresses of production's database instances, for the
- * failback's state swap: read from the stack as it synthesizes, so a renamed
- * construct cannot leave a stale address here.
- */
-async function databaseAddresses(): Promise<{ primary: string; replicas: string[] }> {
+/** Production's infrastructure stack as it synthesizes, for the addresses of its database instances. */
+async function primaryInfrastructure(): Promise<InfrastructureJson> {
   const [{ App, Testing }, { InfrastructureStack }] = await Promise.all([import('cdktf'), import('../stacks/infrastructure-stack.ts')]);
   const primary = ENVIRONMENTS.find((e) => e.disasterRecovery)!;
-  const json = JSON.parse(Testing.synth(new InfrastructureStack(new App({ stackTraces: false }), primary))) as { resource: Record<string, Record<string, { identifier?: string }>> };
-  const instances = Object.entries(json.resource.aws_db_instance ?? {});
-  const name = infrastructureStackName(primary);
-  const address = (id: string) => `aws_db_instance.${id}`;
-  const found = instances.find(([, db]) => db.identifier === name);
-  if (!found) throw new Error(`no aws_db_instance named ${name} in ${name}`);
-  return { primary: address(found[0]), replicas: instances.filter(([, db]) => db.identifier?.startsWith(`${name}-replica-`)).map(([id]) => address(id)) };
+  return JSON.parse(Testing.synth(new InfrastructureStack(new App({ stackTraces: false }), primary))) as InfrastructureJson;
 }
 
-function tunnelTarget(): TunnelTarget {
+/** The standby's cluster, which the steps that use kubectl reach through a tunnel of their own. */
+export function tunnelTarget(): TunnelTarget {
   const standby = ENVIRONMENTS.find((e) => e.standbyFor)!;
   return { clusterName: infrastructureStackName(standby), region: standby.region, port: STEP_TUNNEL_PORT };
 }
@@ -138,7 +129,8 @@ function prefixed(label: string, stream: NodeJS.ReadableStream, write: (line: st
   stream.on('end', () => rest && write(`[${label}] ${rest}`));
 }
 
-const scratch = mkdtempSync(join(tmpdir(), 'hexabid-dr-'));
+/** Where the steps' kubeconfigs go: made on first use, removed at the end. */
+let scratch: string | undefined;
 
 /** The real world: child processes with the project's environment. */
 const world: Executor = {
@@ -162,7 +154,7 @@ const world: Executor = {
     await waitForPort(options.port, Date.now() + 120_000);
     return { stop: () => child.kill() };
   },
-  tempFile: (name) => join(scratch, name),
+  tempFile: (name) => join((scratch ??= mkdtempSync(join(tmpdir(), 'hexabid-dr-'))), name),
   sleep: (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000)),
   now: () => new Date(),
   log: (line) => console.log(line),
@@ -184,7 +176,7 @@ async function main(): Promise<number> {
   const plan =
     request.plan === 'failover'
       ? failoverPlan(ENVIRONMENTS, request.imageTag)
-      : failbackPlan(ENVIRONMENTS, { imageTag: request.imageTag, date: request.date }, undefined, await databaseAddresses());
+      : failbackPlan(ENVIRONMENTS, { imageTag: request.imageTag, date: request.date }, undefined, databaseAddresses(await primaryInfrastructure(), ENVIRONMENTS.find((e) => e.disasterRecovery)!));
   if (request.step !== undefined && !plan.steps.some((s) => s.id === request.step)) {
     throw new UsageError(`${plan.name} has no step ${request.step}; its steps are ${orderedSteps(plan).map((s) => s.id).join(', ')}`);
   }
@@ -195,7 +187,7 @@ async function main(): Promise<number> {
   }
   const result = await runPlan(plan, world, { only: request.step ? [request.step] : undefined, tunnel: tunnelTarget() });
   console.log(result.ok ? `${plan.name}: ${result.finished.join(', ')} finished.` : `${plan.name} stopped: ${result.failed?.step ?? 'a step'} failed (${result.failed?.error ?? 'see above'}); not started: ${result.notStarted.join(', ') || 'none'}.`);
-  spawnSync('rm', ['-rf', scratch]);
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
   return result.ok ? 0 : 1;
 }
 

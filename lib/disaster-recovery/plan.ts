@@ -9,6 +9,7 @@
  */
 import { ACCOUNT, type AccountConfig } from '../../environments/account.ts';
 import type { EnvironmentConfig } from '../../environments/types.ts';
+import { originHostName, REGIONAL_ORIGIN_DEFAULTS } from '../../modules/edge/regional-origin.ts';
 import { databaseUserSecretNames } from '../../modules/security/database-users.ts';
 import { THIRD_PARTY_SECRETS } from '../../stacks/third-party-secrets.ts';
 import { infrastructureStackName, kubernetesStackName, standbyStackName } from '../../stacks/stack-names.ts';
@@ -23,8 +24,13 @@ export interface MinutesAgo {
   readonly minutesAgo: number;
 }
 
-/** One word of a command: a literal, a secret's field, or a time relative to when it runs. */
-export type Word = string | SecretField | MinutesAgo;
+/** What another command prints (trimmed), e.g. an ID looked up by name: `"$(…)"` in the shell. */
+export interface CommandOutput {
+  readonly output: readonly string[];
+}
+
+/** One word of a command: a literal, a secret's field, a time relative to when it runs, or another command's output. */
+export type Word = string | SecretField | MinutesAgo | CommandOutput;
 
 /** A command, run with its arguments as given (no shell). */
 export interface RunCommand {
@@ -86,6 +92,11 @@ export function replicatedSecretNames(primary: EnvironmentConfig): string[] {
   return [`${prefix}/database/master`, users.app, users.appReadonly, users.migrator, ...THIRD_PARTY_SECRETS.map((s) => `${prefix}/${s.name}`)];
 }
 
+/** The path the primary's origin checks are pointed at during a failover: nothing answers it, so they fail until failback. */
+export function fencedPath(standby: EnvironmentConfig): string {
+  return `/failed-over-to-${standby.region}`;
+}
+
 /** The standby's lag alarm, which a failover quiets and a failback turns back on. */
 export function standbyLagAlarmName(standby: EnvironmentConfig): string {
   return `${infrastructureStackName(standby)}-db-standby-replica-lag-high`;
@@ -126,6 +137,24 @@ export function failoverPlan(environments: readonly EnvironmentConfig[], imageTa
           run(['aws', 'rds', 'wait', 'db-instance-available', '--region', region, '--db-instance-identifier', db]),
           run(['aws', 'rds', 'modify-db-instance', '--region', region, '--db-instance-identifier', db, '--multi-az', '--apply-immediately']),
         ],
+      },
+      {
+        id: 'fence-primary-dns',
+        title: 'Keep DNS on the standby until failback',
+        why: `Route53 would send users back to ${primary.region} the moment its origin answered again, to a database the standby has left behind. Each of the primary's origin checks is pointed at a path nothing answers, so it fails until production's own apply, at failback, puts the path back. Route53's API is global: it answers while ${primary.region} is down.`,
+        minutes: 2,
+        after: [],
+        region,
+        githubEnvironment: standby.name,
+        applies: [],
+        // Route 53 API UpdateHealthCheck: ResourcePath may be changed in place; a 404 fails an HTTPS check.
+        commands: REGIONAL_ORIGIN_DEFAULTS.resourcePaths.map((path) => {
+          const host = originHostName(primary.region, primary.edge.domainName);
+          const check = (resourcePath: string) => `(HealthChecks[?HealthCheckConfig.FullyQualifiedDomainName=='${host}' && HealthCheckConfig.ResourcePath=='${resourcePath}'].Id | [0])`;
+          // The check of this path, or once it is fenced (a step run again) one already fenced, which is left as it is.
+          const id: CommandOutput = { output: ['aws', 'route53', 'list-health-checks', '--query', `${check(path)} || ${check(fencedPath(standby))}`, '--output', 'text'] };
+          return run(['aws', 'route53', 'update-health-check', '--health-check-id', id, '--resource-path', fencedPath(standby)]);
+        }),
       },
       {
         id: 'quiet-standby-alarms',
@@ -288,7 +317,7 @@ export function failbackPlan(environments: readonly EnvironmentConfig[], options
       {
         id: 'adopt-home',
         title: "Put the new database in production's state, and deploy production",
-        why: "Production's state still tracks the renamed old instance: it is swapped for the new one. An imported instance has no record of the write-only password's version, so the deploy sets a new master password that no secret holds; the master password is then set back to the secret's at once, before anything signs in with it.",
+        why: `Production's state still tracks the renamed old instance: it is swapped for the new one. An imported instance has no record of the write-only password's version, so the deploy sets a new master password that no secret holds; the master password is then set back to the secret's at once, before anything signs in with it. Production's Kubernetes stack puts its origin checks' paths back, and DNS returns to ${home} once they pass.`,
         minutes: 60,
         after: ['switch-home'],
         region: home,
@@ -308,7 +337,7 @@ export function failbackPlan(environments: readonly EnvironmentConfig[], options
       {
         id: 'rebuild-standby',
         title: 'Put the standby back',
-        why: `The failover's stacks are destroyed, the promoted ${standbyDb} is deleted (a final snapshot kept), and the standby stack builds a fresh replica; its lag alarm pages again. The standby's certificate shares its DNS validation record with production's, so production's Kubernetes stack is applied again to put it back.`,
+        why: `The app's Ingress goes first, so the load balancer controller deletes the load balancer and external-dns the secondary DNS records it owns (it syncs every minute). Then the failover's stacks are destroyed, the promoted ${standbyDb} is deleted (a final snapshot kept), and the standby stack builds a fresh replica; its lag alarm pages again.`,
         minutes: 90,
         after: ['adopt-home'],
         region: away,
@@ -316,6 +345,9 @@ export function failbackPlan(environments: readonly EnvironmentConfig[], options
         applies: [standbyStackName(standby)],
         tunnel: standby.name,
         commands: [
+          // Deleting waits for the Ingress's finalizer: the controller has deleted the load balancer by then.
+          run(['kubectl', '-n', standby.kubernetes.appNamespace, 'delete', 'ingress', '--all', '--timeout=15m']),
+          run(['sleep', '120']),
           run(['npx', 'cdktf', 'destroy', kubernetesStackName(standby), infrastructureStackName(standby), '--auto-approve'], { HEXABID_ENV: standby.name }),
           run(['aws', 'rds', 'modify-db-instance', '--region', away, '--db-instance-identifier', standbyDb, '--no-deletion-protection', '--apply-immediately']),
           run(['aws', 'rds', 'delete-db-instance', '--region', away, '--db-instance-identifier', standbyDb, '--final-db-snapshot-identifier', `${standbyDb}-failback-${options.date}`]),
@@ -337,6 +369,25 @@ export function failbackPlan(environments: readonly EnvironmentConfig[], options
       },
     ],
   };
+}
+
+/** What {@link databaseAddresses} reads of a synthesized infrastructure stack. */
+export interface InfrastructureJson {
+  readonly resource: Readonly<Record<string, Readonly<Record<string, { readonly identifier?: string }>>>>;
+}
+
+/**
+ * The Terraform addresses of the primary's database instances, for the
+ * failback's state swap: read from its stack as it synthesizes, so a renamed
+ * construct cannot leave a stale address in the plan.
+ */
+export function databaseAddresses(json: InfrastructureJson, primary: EnvironmentConfig): { primary: string; replicas: string[] } {
+  const name = infrastructureStackName(primary);
+  const instances = Object.entries(json.resource.aws_db_instance ?? {});
+  const found = instances.find(([, db]) => db.identifier === name);
+  if (!found) throw new Error(`no aws_db_instance named ${name} in ${name}`);
+  const address = (id: string) => `aws_db_instance.${id}`;
+  return { primary: address(found[0]), replicas: instances.filter(([, db]) => db.identifier?.startsWith(`${name}-replica-`)).map(([id]) => address(id)) };
 }
 
 /** The steps in an order that respects `after`; throws on a cycle or an unknown step. */
@@ -371,13 +422,17 @@ export function schedule(plan: Plan): Map<string, { start: number; end: number }
 
 /** Quotes a word for a POSIX shell, only when it needs it. */
 export function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+  if (/^[\w@%+=:,./-]+$/.test(word)) return word;
+  // Double quotes read better around a JMESPath query's single quotes, when nothing in it would expand.
+  if (word.includes("'") && !/["$`\\!]/.test(word)) return `"${word}"`;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** One word as a person would type it. */
 function wordText(word: Word): string {
   if (typeof word === 'string') return shellQuote(word);
-  if ('minutesAgo' in word) return `"$(date -u -d '-${word.minutesAgo} min' +%Y-%m-%dT%H:%M:%SZ)"`;
+  if ('output' in word) return `"$(${word.output.map(wordText).join(' ')})"`;
+  if ('minutesAgo' in word) return word.minutesAgo === 0 ? `"$(date -u +%Y-%m-%dT%H:%M:%SZ)"` : `"$(date -u -d '-${word.minutesAgo} min' +%Y-%m-%dT%H:%M:%SZ)"`;
   return `"$(aws secretsmanager get-secret-value --region ${word.secret.region} --secret-id ${word.secret.secretId} --query SecretString --output text | jq -r .${word.secret.field})"`;
 }
 

@@ -41,6 +41,7 @@ class StepFailed extends Error {}
 export function tunnelText(environment: string, target: TunnelTarget): string[] {
   return [
     `# In another shell, and leave it running: npm run tunnel -- ${environment} --port ${target.port}`,
+    `export TF_VAR_cluster_api_tunnel_port=${target.port}`,
     `aws eks update-kubeconfig --name ${target.clusterName} --region ${target.region}`,
     `kubectl config set-cluster "$(kubectl config current-context)" --server=https://127.0.0.1:${target.port} --tls-server-name="$(aws eks describe-cluster --name ${target.clusterName} --region ${target.region} --query cluster.endpoint --output text | sed 's#https://##')"`,
   ];
@@ -53,6 +54,14 @@ export function stepText(step: Step, tunnel?: TunnelTarget): string[] {
 
 async function resolveWord(word: Word, exec: Executor, label: string): Promise<string> {
   if (typeof word === 'string') return word;
+  if ('output' in word) {
+    const argv = await Promise.all(word.output.map((w) => resolveWord(w, exec, label)));
+    const found = await exec.run(argv, { env: {}, label, capture: true });
+    const value = found.stdout.trim();
+    // The CLI prints None for a query that matched nothing.
+    if (found.code !== 0 || value === '' || value === 'None') throw new StepFailed(`${argv.slice(0, 3).join(' ')} … found nothing (exit ${found.code})`);
+    return value;
+  }
   if ('minutesAgo' in word) return new Date(exec.now().getTime() - word.minutesAgo * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const { secret } = word;
   const read = await exec.run(['aws', 'secretsmanager', 'get-secret-value', '--region', secret.region, '--secret-id', secret.secretId, '--query', 'SecretString', '--output', 'text'], { env: {}, label, capture: true });
@@ -91,17 +100,16 @@ async function runStep(step: Step, exec: Executor, tunnel: TunnelTarget | undefi
       open = await exec.background(['npm', 'run', '--silent', 'tunnel', '--', step.tunnel, '--port', String(tunnel.port)], { label: step.id, port: tunnel.port });
       const kubeconfig = exec.tempFile(`${step.id}.kubeconfig`);
       Object.assign(env, { KUBECONFIG: kubeconfig, TF_VAR_cluster_api_tunnel_port: String(tunnel.port) });
-      const endpoint = await exec.run(['aws', 'eks', 'describe-cluster', '--name', tunnel.clusterName, '--region', tunnel.region, '--query', 'cluster.endpoint', '--output', 'text'], { env, label: step.id, capture: true });
-      if (endpoint.code !== 0) throw new StepFailed(`cannot find the cluster ${tunnel.clusterName} in ${tunnel.region}`);
-      const host = endpoint.stdout.trim().replace(/^https:\/\//, '');
       const kube = async (argv: readonly string[], capture = false) => {
         const result = await exec.run(argv, { env, label: step.id, capture });
         if (result.code !== 0) throw new StepFailed(`${argv.slice(0, 3).join(' ')} … exited ${result.code}`);
         return result.stdout.trim();
       };
+      // In the order the shell runs tunnelText's lines, substitutions before the command that uses them.
       await kube(['aws', 'eks', 'update-kubeconfig', '--name', tunnel.clusterName, '--region', tunnel.region]);
       // update-kubeconfig names the context after the cluster's entry: point that entry at the tunnel.
       const context = await kube(['kubectl', 'config', 'current-context'], true);
+      const host = (await kube(['aws', 'eks', 'describe-cluster', '--name', tunnel.clusterName, '--region', tunnel.region, '--query', 'cluster.endpoint', '--output', 'text'], true)).replace(/^https:\/\//, '');
       await kube(['kubectl', 'config', 'set-cluster', context, `--server=https://127.0.0.1:${tunnel.port}`, `--tls-server-name=${host}`]);
     }
     for (const command of step.commands) await runCommand(command, exec, step.id, env);

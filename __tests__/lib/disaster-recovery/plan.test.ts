@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT } from '../../../environments/account.ts';
 import { ENVIRONMENTS } from '../../../environments/index.ts';
-import { failbackPlan, failoverPlan, orderedSteps, schedule, type Plan, type Step, type Word } from '../../../lib/disaster-recovery/plan.ts';
+import { failbackPlan, failoverPlan, fencedPath, orderedSteps, schedule, type Plan, type Step, type Word } from '../../../lib/disaster-recovery/plan.ts';
 import { BOOTSTRAP_STACK_NAME, infrastructureStackName, kubernetesStackName, standbyStackName } from '../../../stacks/stack-names.ts';
 import { resourcesOf, synthBootstrap, synthEnvironment, synthKubernetesEnvironment, synthStandby, type TfJson } from '../../helpers/synth.ts';
 import { regionOf } from '../../stacks/resource-policies.ts';
@@ -85,6 +85,12 @@ function needsOf(step: Step, created: Set<string>): Need[] {
     } else if (tool === 'aws' && service === 's3' && verb === 'sync') {
       const [from, to] = words.slice(3, 5).map((u) => u.replace(/^s3:\/\//, ''));
       needs.push(named('aws_s3_bucket', 'bucket', from!, flag('--source-region')!), named('aws_s3_bucket', 'bucket', to!, region));
+    } else if (tool === 'aws' && service === 'route53' && verb === 'update-health-check') {
+      // The check is looked up by its host and path: it must be one the stacks made (Route 53 is global).
+      const lookup = command.argv.find((w): w is { output: readonly string[] } => typeof w === 'object' && 'output' in w)!;
+      const query = lookup.output[lookup.output.indexOf('--query') + 1] as string;
+      const [, host, path] = /FullyQualifiedDomainName=='([^']+)' && HealthCheckConfig\.ResourcePath=='([^']+)'/.exec(query)!;
+      needs.push({ what: `health check of https://${host}${path}`, region: 'global', made: (json) => resourcesOf(json, 'aws_route53_health_check').some((c) => c.fqdn === host && c.resource_path === path) });
     } else if (tool === 'kubectl') {
       const target = words.find((w) => w.startsWith('job/'));
       if (target) needs.push({ what: `Job ${target} in ${step.tunnel}'s cluster`, region, made: (json) => resourcesOf(json, 'kubernetes_job_v1').some((j) => `job/${j.metadata.name}` === target) });
@@ -182,6 +188,18 @@ describe('the failover, as a dependency graph', () => {
     const times = schedule(plan);
     // Promotion, the build and the secrets start at the decision.
     for (const id of ['promote-database', 'build-infrastructure', 'standalone-secrets']) expect(times.get(id)!.start, id).toBe(0);
+  });
+
+  it("keeps DNS off the primary until failback: each of its origin checks fenced at the decision, and put back by production's own apply", () => {
+    const fence = plan.steps.find((s) => s.id === 'fence-primary-dns')!;
+    expect(schedule(plan).get(fence.id)!.start).toBe(0);
+    const checks = resourcesOf(stacks.get(kubernetesStackName(primary))!, 'aws_route53_health_check').filter((c) => c.type === 'HTTPS');
+    expect(fence.commands).toHaveLength(checks.length);
+    for (const command of fence.commands) expect(command.argv.slice(-2)).toEqual(['--resource-path', fencedPath(standby)]);
+    // A path nothing answers: the stacks give no check, and the app no route, that path.
+    expect(checks.map((c) => c.resource_path)).not.toContain(fencedPath(standby));
+    const failback = failbackPlan(ENVIRONMENTS, { imageTag: '1.4.2', date: '20260101' }, ACCOUNT, { primary: 'aws_db_instance.Primary', replicas: [] });
+    expect(failback.steps.find((s) => s.id === 'adopt-home')!.applies).toContain(kubernetesStackName(primary));
   });
 
   it('serves within two hours of steps after the decision: the 4-hour RTO keeps a margin for the 30-minute decision and surprises', () => {

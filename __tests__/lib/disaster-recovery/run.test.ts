@@ -1,12 +1,17 @@
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ACCOUNT } from '../../../environments/account.ts';
 import { ENVIRONMENTS } from '../../../environments/index.ts';
 import { failbackPlan, failoverPlan, type Plan } from '../../../lib/disaster-recovery/plan.ts';
-import { runPlan, type Executor } from '../../../lib/disaster-recovery/run.ts';
+import { runPlan, stepText, type Executor } from '../../../lib/disaster-recovery/run.ts';
+import { tunnelTarget } from '../../../scripts/disaster-recovery.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
-const TUNNEL = { clusterName: 'hexabid-production-dr', region: 'ap-south-2', port: 8444 };
+const TUNNEL = tunnelTarget();
+const CONTEXT = `arn:aws:eks:${TUNNEL.region}:${ACCOUNT.accountId}:cluster/${TUNNEL.clusterName}`;
 
 /**
  * A world of stand-ins: every command takes one tick of a fake clock per
@@ -53,7 +58,7 @@ describe('npm run dr: running a plan', () => {
   const plan = failoverPlan(ENVIRONMENTS, '1.4.2');
 
   it('starts every step whose dependencies are done at once, and a step only after all of its dependencies', async () => {
-    const { exec, events } = fakeWorld({ answers: { 'aws eks describe-cluster': ['https://ABC.gr7.ap-south-2.eks.amazonaws.com'], 'kubectl config current-context': ['arn:aws:eks:ap-south-2:111122223333:cluster/hexabid-production-dr'] } });
+    const { exec, events } = fakeWorld({ answers: { 'aws eks describe-cluster': ['https://ABC.gr7.ap-south-2.eks.amazonaws.com'], 'kubectl config current-context': [CONTEXT] } });
     const result = await runPlan(plan, exec, { tunnel: TUNNEL });
     expect(result).toEqual({ ok: true, finished: expect.arrayContaining(plan.steps.map((s) => s.id)), failed: undefined, notStarted: [] });
     // Promotion, the secrets and the build start before any of them ends.
@@ -67,14 +72,14 @@ describe('npm run dr: running a plan', () => {
   });
 
   it('reaches the cluster through its own tunnel: kubeconfig pointed at it, closed when the step ends', async () => {
-    const { exec, events, envs } = fakeWorld({ answers: { 'aws eks describe-cluster': ['https://ABC.gr7.ap-south-2.eks.amazonaws.com'], 'kubectl config current-context': ['arn:aws:eks:ap-south-2:111122223333:cluster/hexabid-production-dr'] } });
+    const { exec, events, envs } = fakeWorld({ answers: { 'aws eks describe-cluster': ['https://ABC.gr7.ap-south-2.eks.amazonaws.com'], 'kubectl config current-context': [CONTEXT] } });
     await runPlan(plan, exec, { only: ['wait-search-restore'], tunnel: TUNNEL });
     expect(events.filter((e) => e.startsWith('start') || e.startsWith('background') || e.startsWith('stop'))).toEqual([
-      'background wait-search-restore: npm run --silent tunnel -- production-dr --port 8444',
-      'start wait-search-restore: aws eks describe-cluster --name hexabid-production-dr --region ap-south-2 --query cluster.endpoint --output text',
-      'start wait-search-restore: aws eks update-kubeconfig --name hexabid-production-dr --region ap-south-2',
+      `background wait-search-restore: npm run --silent tunnel -- production-dr --port ${TUNNEL.port}`,
+      `start wait-search-restore: aws eks update-kubeconfig --name ${TUNNEL.clusterName} --region ${TUNNEL.region}`,
       'start wait-search-restore: kubectl config current-context',
-      'start wait-search-restore: kubectl config set-cluster arn:aws:eks:ap-south-2:111122223333:cluster/hexabid-production-dr --server=https://127.0.0.1:8444 --tls-server-name=ABC.gr7.ap-south-2.eks.amazonaws.com',
+      `start wait-search-restore: aws eks describe-cluster --name ${TUNNEL.clusterName} --region ${TUNNEL.region} --query cluster.endpoint --output text`,
+      `start wait-search-restore: kubectl config set-cluster ${CONTEXT} --server=https://127.0.0.1:${TUNNEL.port} --tls-server-name=ABC.gr7.ap-south-2.eks.amazonaws.com`,
       'start wait-search-restore: kubectl -n hexabid-system wait --for=condition=complete job/search-restore --timeout=90m',
       'stop wait-search-restore',
     ]);
@@ -136,5 +141,92 @@ describe('npm run dr, the command', () => {
       expect(refused.status, args.join(' ')).toBe(2);
       expect(refused.stderr).toContain('usage: npm run dr --');
     }
+  });
+});
+
+describe('what the document shows and what npm run dr runs', () => {
+  /**
+   * Each step's printed lines, run by bash with stand-ins that record their
+   * arguments, must run exactly the commands `npm run dr` runs for that step,
+   * with the same arguments, the same lookups and the same secrets read: the
+   * document and the workflows cannot drift apart.
+   */
+  /** Captured outputs, by tool and the start of its arguments. */
+  const ANSWERS: { tool: string; args: string; answer: string }[] = [
+    { tool: 'aws', args: 'route53 list-health-checks ', answer: 'Z0HEALTHCHECK' },
+    { tool: 'aws', args: 'secretsmanager get-secret-value ', answer: '{"username":"hexabid_admin","password":"from-the-secret"}' },
+    { tool: 'aws', args: 'cloudwatch get-metric-statistics ', answer: '0.0' },
+    { tool: 'aws', args: 'eks describe-cluster ', answer: 'https://ABC.gr7.example.eks.amazonaws.com' },
+    { tool: 'kubectl', args: 'config current-context', answer: 'the-context' },
+  ];
+  const answerTo = (argv: readonly string[]) => ANSWERS.find((a) => argv[0] === a.tool && argv.slice(1).join(' ').startsWith(a.args))?.answer ?? '';
+  const TOOLS = ['aws', 'kubectl', 'npm', 'npx', 'terraform', 'sleep'];
+  const SEP = '\x1f';
+  const TIME = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g;
+  const dir = mkdtempSync(join(tmpdir(), 'hexabid-dr-shell-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+  /** A stand-in that appends its name, arguments and the two variables a step sets to $RECORD, and answers as ANSWERS say. */
+  const stub = (name: string) =>
+    [
+      '#!/usr/bin/env bash',
+      `printf '%s${SEP}' ${quote(name)} "$@" "IMAGE_TAG=\${IMAGE_TAG-}" "HEXABID_ENV=\${HEXABID_ENV-}" >> "$RECORD"`,
+      `printf '\\n' >> "$RECORD"`,
+      'case "$*" in',
+      ...ANSWERS.filter((a) => a.tool === name).map((a) => `  ${quote(a.args)}*) printf '%s\\n' ${quote(a.answer)} ;;`),
+      'esac',
+    ].join('\n');
+  mkdirSync(join(dir, 'bin'));
+  mkdirSync(join(dir, 'scripts', 'ci'), { recursive: true });
+  for (const tool of TOOLS) writeFileSync(join(dir, 'bin', tool), stub(tool), { mode: 0o755 });
+  writeFileSync(join(dir, 'scripts', 'ci', 'deploy.sh'), stub('scripts/ci/deploy.sh'), { mode: 0o755 });
+  writeFileSync(join(dir, 'bin', 'date'), "#!/usr/bin/env bash\necho 2026-01-01T00:00:00Z\n", { mode: 0o755 });
+
+  /** The shell's commands: argv, and the environment the command itself sets. */
+  function shellRun(lines: readonly string[]): string[] {
+    const record = join(dir, 'record');
+    writeFileSync(record, '');
+    const result = spawnSync('bash', ['-euo', 'pipefail', '-c', lines.join('\n')], { cwd: dir, encoding: 'utf8', env: { PATH: `${join(dir, 'bin')}:${process.env.PATH}`, RECORD: record, HOME: dir } });
+    expect(result.status, result.stderr).toBe(0);
+    return readFileSync(record, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const words = line.split(SEP).slice(0, -1);
+        const env = words.splice(-2).filter((w) => !w.endsWith('='));
+        return [...env, ...words].join(' ').replace(TIME, '<time>');
+      });
+  }
+
+  /** What runPlan runs for the step, in the same form. */
+  async function planRun(plan: Plan, id: string): Promise<string[]> {
+    const ran: string[] = [];
+    const exec: Executor = {
+      async run(argv, { env }) {
+        const own = ['IMAGE_TAG', 'HEXABID_ENV'].filter((k) => env[k] !== undefined).map((k) => `${k}=${env[k]}`);
+        const text = argv.join(' ');
+        ran.push([...own, text].join(' ').replace(TIME, '<time>'));
+        return { code: 0, stdout: answerTo(argv) };
+      },
+      background: async () => ({ stop: () => undefined }),
+      tempFile: (name) => join(dir, name),
+      sleep: async () => undefined,
+      now: () => new Date(),
+      log: () => undefined,
+    };
+    expect((await runPlan(plan, exec, { only: [id], tunnel: TUNNEL })).ok).toBe(true);
+    return ran;
+  }
+
+  const primary = ENVIRONMENTS.find((e) => e.disasterRecovery)!;
+  const plans: Plan[] = [
+    failoverPlan(ENVIRONMENTS, '1.4.2'),
+    failbackPlan(ENVIRONMENTS, { imageTag: '1.4.2', date: '20260101' }, ACCOUNT, { primary: 'aws_db_instance.Primary', replicas: [`aws_db_instance.Replica_${primary.name}`] }),
+  ];
+  it.each(plans.flatMap((plan) => plan.steps.map((step) => [plan.name, step.id, plan] as const)))('%s/%s', async (_name, id, plan) => {
+    const step = plan.steps.find((s) => s.id === id)!;
+    const shell = shellRun(stepText(step, TUNNEL));
+    expect(shell.length).toBeGreaterThan(0);
+    expect(shell).toEqual(await planRun(plan, id));
   });
 });
