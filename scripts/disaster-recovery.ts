@@ -34,9 +34,9 @@ const USAGE = `usage: npm run dr -- failover --image-tag <tag> [--step <step>|al
 /** The port of the tunnel a step opens itself; deploy.sh's own tunnel keeps 8443. */
 const STEP_TUNNEL_PORT = 8444;
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
-interface Request {
+export interface Request {
   readonly plan: 'failover' | 'failback' | 'timeline' | 'help';
   readonly imageTag: string;
   readonly step?: string;
@@ -44,7 +44,8 @@ interface Request {
   readonly date: string;
 }
 
-function parse(args: readonly string[]): Request {
+/** The command line, checked: throws {@link UsageError} on anything it does not take. */
+export function parseArguments(args: readonly string[]): Request {
   const [plan, ...rest] = args;
   if (plan === undefined || plan === '--help' || plan === '-h' || rest.includes('--help')) return { plan: 'help', imageTag: '', print: false, date: '' };
   if (plan !== 'failover' && plan !== 'failback' && plan !== 'timeline') throw new UsageError(`unknown plan ${JSON.stringify(plan)}: failover, failback or timeline`);
@@ -161,7 +162,7 @@ const world: Executor = {
 };
 
 async function main(): Promise<number> {
-  const request = parse(process.argv.slice(2));
+  const request = parseArguments(process.argv.slice(2));
   if (request.plan === 'help') {
     console.log(USAGE);
     return 0;

@@ -58,8 +58,8 @@ export function dnsFailover(config: EnvironmentConfig): { role: 'PRIMARY' | 'SEC
 /**
  * The search domain's snapshots: a primary with disaster recovery takes them
  * daily into the bucket that replicates to its standby's region; the standby
- * keeps the same job suspended and a restore job from that replica, which
- * on-call starts on failover (docs/DISASTER-RECOVERY.md).
+ * keeps the same job suspended and restores from that replica when the
+ * failover applies it (docs/DISASTER-RECOVERY.md).
  */
 function searchSnapshots(scope: Construct, config: EnvironmentConfig, infra: InfrastructureOutputs, w: { clusterName: string; namespace: string }): SearchSnapshots | undefined {
   const common = {

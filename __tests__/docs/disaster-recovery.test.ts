@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { ACCOUNT } from '../../environments/account.ts';
 import { ENVIRONMENTS } from '../../environments/index.ts';
 import { cidrsOverlap, parseCidr } from '../../lib/cidr.ts';
-import { environmentStackNames } from '../../stacks/stack-names.ts';
+import { parse as parseYaml } from 'yaml';
+import { databaseAddresses, failbackPlan, failoverPlan, schedule } from '../../lib/disaster-recovery/plan.ts';
+import { stepText } from '../../lib/disaster-recovery/run.ts';
+import { parseArguments, timelineText, tunnelTarget } from '../../scripts/disaster-recovery.ts';
+import { environmentStackNames, infrastructureStackName } from '../../stacks/stack-names.ts';
 import { parsePolicy, resourcesOf, synthBootstrap, synthEnvironment, synthKubernetesEnvironment, synthStandby, type TfJson } from '../helpers/synth.ts';
 
 /**
@@ -24,7 +28,7 @@ const stacks: TfJson[] = [
 const known = new Set<string>([
   ...ENVIRONMENTS.flatMap((e) => environmentStackNames(e)),
   ...stacks.flatMap((json) =>
-    [...JSON.stringify(json.resource).matchAll(/"(?:name|identifier|bucket|alarm_name|fqdn|replication_group_id|domain_name|name_prefix)":"([^"$]+)"/g)].map((m) => m[1]!),
+    [...JSON.stringify(json.resource).matchAll(/"(?:name|identifier|bucket|alarm_name|function_name|fqdn|replication_group_id|domain_name|name_prefix)":"([^"$]+)"/g)].map((m) => m[1]!),
   ),
   ...stacks.flatMap((json) => Object.values(json.data?.aws_s3_bucket ?? {}).map((b) => String(b.bucket))),
 ].map((name) => name.replaceAll(ACCOUNT.accountId, '<account>')));
@@ -45,7 +49,16 @@ describe('docs/DISASTER-RECOVERY.md', () => {
     const names = quotedNames();
     expect(names.length).toBeGreaterThan(15);
     // Names that exist only during a failback, created by the commands beside them.
-    const madeByTheDocument = new Set(['hexabid-production-old', 'hexabid-staging-drill', 'hexabid-tfstate-<account>-ap-south-2', 'hexabid-ci-apply-production-dr']);
+    const madeByTheDocument = new Set([
+      // The failback's renames, and its final snapshots.
+      `${infrastructureStackName(primary)}-old`,
+      `${infrastructureStackName(primary)}-old-replica-1`,
+      `${infrastructureStackName(primary)}-old-final`,
+      `${infrastructureStackName(standby)}-failback-20260101`,
+      'hexabid-staging-drill',
+      `hexabid-tfstate-<account>-${standby.region}`,
+      'hexabid-ci-apply-production-dr',
+    ]);
     for (const name of names.filter((n) => !madeByTheDocument.has(n))) expect(known, name).toContain(name);
     // The exceptions are real too: the DR state bucket and the standby's apply role come from the bootstrap.
     expect(known).toContain(`hexabid-tfstate-<account>-${standby.region}`);
@@ -61,13 +74,89 @@ describe('docs/DISASTER-RECOVERY.md', () => {
     for (const [, host] of doc.matchAll(/`(origin-[a-z0-9-]+\.[a-z.]+)`/g)) expect(origins, host).toContain(host);
   });
 
-  it('adds its failover steps up to under the 4-hour RTO', () => {
-    const table = doc.slice(doc.indexOf('| Step | What | Estimate |'), doc.indexOf('### 1.'));
-    const minutes = [...table.matchAll(/^\| \d+ \|[^|]+\| (?:(\d+) h )?(\d+) min \|$/gm)].map((m) => Number(m[1] ?? 0) * 60 + Number(m[2]));
-    expect(minutes).toHaveLength(8);
-    const total = minutes.reduce((a, b) => a + b, 0);
-    expect(total).toBeLessThan(240);
-    expect(table).toContain(`**${Math.floor(total / 60)} h ${total % 60} min**`);
+  it('shows the timeline, and each step with the commands npm run dr runs for it, as it prints them', () => {
+    const failover = failoverPlan(ENVIRONMENTS, '1.4.2');
+    const failback = failbackPlan(ENVIRONMENTS, { imageTag: '1.4.2', date: '20260101' }, ACCOUNT, databaseAddresses(synthEnvironment(primary).json, primary));
+    expect(doc).toContain(timelineText(failover));
+    const times = [...schedule(failover).values()];
+    expect(doc).toContain(`serves **${schedule(failover).get('confirm-serving')!.end} minutes** after the decision and every step is done\nafter ${Math.max(...times.map((t) => t.end))};`);
+    const headings = [...doc.matchAll(/^#### `([a-z-]+)`: (.+)$/gm)].map((m) => m[1]!);
+    expect(headings).toEqual([...failover.steps, ...failback.steps].map((s) => s.id));
+    for (const step of [...failover.steps, ...failback.steps]) {
+      const section = doc.slice(doc.indexOf(`#### \`${step.id}\`: ${step.title}\n`));
+      expect(section, step.id).not.toBe(doc);
+      const block = /```sh\n([\s\S]*?)```/.exec(section)![1]!;
+      expect(block.trimEnd().split('\n'), step.id).toEqual(stepText(step, tunnelTarget()).map((line) => line.replaceAll(ACCOUNT.accountId, '<account>')));
+    }
+  });
+
+  it('starts the workflows and npm run dr only with what they take', () => {
+    for (const [, file, rest] of doc.matchAll(/gh workflow run (\S+) ([^\n`]*)/g)) {
+      const workflow = parseYaml(readFileSync(join(__dirname, '..', '..', '.github', 'workflows', file!), 'utf8')) as { on: { workflow_dispatch: { inputs: Record<string, { required?: boolean; options?: string[] }> } } };
+      const inputs = workflow.on.workflow_dispatch.inputs;
+      const given = Object.fromEntries([...rest!.matchAll(/-f (\w+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
+      for (const [name, value] of Object.entries(given)) {
+        expect(Object.keys(inputs), `${file} -f ${name}`).toContain(name);
+        if (inputs[name]!.options) expect(inputs[name]!.options, `${file} -f ${name}=${value}`).toContain(value);
+      }
+      for (const [name, input] of Object.entries(inputs)) if (input.required) expect(Object.keys(given), `${file} needs -f ${name}`).toContain(name);
+    }
+    const runs = [...doc.matchAll(/npm run dr -- ([^\n`]*)/g)].map((m) => m[1]!.trim().split(/\s+/));
+    expect(runs.length).toBeGreaterThan(4);
+    for (const args of runs.filter((a) => !a.includes('<step>'))) {
+      const request = parseArguments(args);
+      if (request.step !== undefined) {
+        const plan = request.plan === 'failover' ? failoverPlan(ENVIRONMENTS, request.imageTag) : failbackPlan(ENVIRONMENTS, { imageTag: request.imageTag, date: request.date });
+        expect(plan.steps.map((s) => s.id), args.join(' ')).toContain(request.step);
+      }
+    }
+  });
+
+  it('points kubectl at the tunnel wherever it sets up kubeconfig, here and in the runbook', () => {
+    // Without set-cluster, kubectl talks to the private endpoint, which only the VPC reaches.
+    const runbook = readFileSync(join(__dirname, '..', '..', 'docs', 'RUNBOOK.md'), 'utf8');
+    for (const page of [doc, runbook]) {
+      for (const [, block] of page.matchAll(/```sh\n([\s\S]*?)```/g)) {
+        const lines = block!.split('\n').map((l) => l.trim());
+        lines.forEach((line, i) => {
+          if (!line.startsWith('aws eks update-kubeconfig')) return;
+          const cluster = /--name (\S+)/.exec(line)![1];
+          expect(lines[i + 1], line).toMatch(new RegExp(`^kubectl config set-cluster "\\$\\(kubectl config current-context\\)" --server=https://127\\.0\\.0\\.1:\\d+ --tls-server-name="\\$\\(aws eks describe-cluster --name ${cluster} `));
+        });
+      }
+    }
+  });
+
+  it("checks that the standby's region offers every class a failover builds, at the exact engine versions", () => {
+    const section = doc.slice(doc.indexOf('## Before you need it'), doc.indexOf('## Failover'));
+    const lines = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) => m[1]!.split('\n').map((l) => l.trim()).filter(Boolean));
+    const line = (start: string) => {
+      const found = lines.filter((l) => l.startsWith(start) || l.includes(`$(${start}`));
+      expect(found, start).toHaveLength(1);
+      expect(found[0], start).toContain(`--region ${standby.region}`);
+      return found[0]!;
+    };
+    const flag = (text: string, name: string) => new RegExp(`${name} ('[^']*'|"[^"]*"|\\S+)`).exec(text)?.[1]?.replace(/^['"]|['"]$/g, '');
+    // RDS matches --engine-version exactly: a bare major version ("17") matches no offering.
+    const orderable = line('aws rds describe-orderable-db-instance-options');
+    expect(flag(orderable, '--db-instance-class')).toBe(standby.database.instanceClass);
+    const version = flag(orderable, '--engine-version')!;
+    if (version.startsWith('$')) {
+      const variable = /^\$\{?(\w+)\}?$/.exec(version)![1];
+      const definition = lines.find((l) => l.startsWith(`${variable}=`))!;
+      expect(definition, variable).toContain('aws rds describe-db-instances');
+      expect(flag(definition, '--db-instance-identifier')).toBe(infrastructureStackName(standby));
+      expect(definition).toContain(`--region ${standby.region}`);
+      expect(definition).toContain('EngineVersion');
+    } else {
+      expect(version).toMatch(/^\d+\.\d+/);
+    }
+    const types = [...new Set(Object.values(standby.cluster.nodeGroups).flatMap((g) => g.instanceTypes))].sort();
+    expect(flag(line('aws ec2 describe-instance-type-offerings'), '--filters')!.replace(/^Name=instance-type,Values=/, '').split(',').sort()).toEqual(types);
+    expect(flag(line('aws elasticache describe-reserved-cache-nodes-offerings'), '--cache-node-type')).toBe(standby.cache.nodeType);
+    const search = line('aws opensearch list-instance-type-details');
+    expect(flag(search, '--engine-version')).toBe(standby.search.engineVersion);
+    expect(flag(search, '--instance-type')).toBe(standby.search.instanceType);
   });
 });
 

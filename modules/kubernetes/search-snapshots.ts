@@ -65,9 +65,11 @@ export interface SearchSnapshotsProps {
    */
   readonly suspendSnapshots?: boolean;
   /**
-   * Adds the suspended `search-restore` CronJob, which on-call starts by hand to restore
-   * the newest successful snapshot from the replica bucket.
-   * @default - no restore CronJob
+   * Restores the newest successful snapshot from the replica bucket when the stack is
+   * applied: the `search-restore-hold` Job (index auto-creation held back, waited for;
+   * `restoreHold` is what installs the app must depend on), the `search-restore` Job
+   * beside it, and a suspended CronJob of that name for runs by hand.
+   * @default - no restore
    */
   readonly restore?: SearchSnapshotRestoreProps;
   /**
@@ -356,7 +358,7 @@ if [ -z "$missing" ]; then
   exit 0
 fi
 if [ "$missing" != "$(cat "$TMPDIR/indices")" ]; then
-  echo "Some indices of $latest exist and some do not; missing: $missing. Something wrote before the hold: see docs/DISASTER-RECOVERY.md" >&2
+  echo "Some indices of $latest exist and some do not; missing: $missing. Something wrote before the hold: docs/RUNBOOK.md, Search snapshot restore" >&2
   exit 1
 fi
 hold_auto_create
@@ -380,7 +382,7 @@ snapshot_indices "$latest" > "$TMPDIR/indices"
 list=$(paste -sd, "$TMPDIR/indices")
 missing=$(missing_indices "$list")
 if [ -n "$missing" ] && [ "$missing" != "$(cat "$TMPDIR/indices")" ]; then
-  echo "Some indices of $latest exist and some do not; missing: $missing. Delete the ones a write created, then run this again (docs/DISASTER-RECOVERY.md)" >&2
+  echo "Some indices of $latest exist and some do not; missing: $missing. Delete the ones a write created, then run this again (docs/RUNBOOK.md, Search snapshot restore)" >&2
   exit 1
 fi
 if [ -n "$missing" ]; then
@@ -470,8 +472,8 @@ const REPOSITORY_NAME = /^(?!cs-)[a-z0-9][a-z0-9._-]{0,62}$/;
  * `daily-<UTC time>`, fails unless it succeeded, and deletes daily snapshots past
  * the retention. The CronJob's last success is what the staleness alert reads.
  *
- * With `restore`, a suspended CronJob restores the newest successful snapshot from
- * the replica bucket in a standby region:
+ * With `restore`, the apply restores the newest successful snapshot from the replica
+ * bucket in a standby region (see `restore`); a run by hand is
  * `kubectl -n <namespace> create job --from=cronjob/search-restore search-restore-<n>`.
  *
  * Fine-grained access control must map the role (`roleArn`) to `manage_snapshots`:
