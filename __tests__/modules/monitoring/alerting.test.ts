@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { ACCOUNT } from '../../../environments/account.ts';
 import { ALARM_FORWARDER_SOURCE, Alerting, type AlertingProps } from '../../../modules/monitoring/alerting.ts';
 import { lambdaPackage, zipFiles } from '../../../modules/monitoring/internal/lambda-package.ts';
 import { onlyResource, parsePolicy, resourcesOf, synthConstruct, type TfJson } from '../../helpers/synth.ts';
@@ -187,9 +188,9 @@ describe('Alerting', () => {
 
 describe('Alerting in another region, on copies of credentials made elsewhere', () => {
   const credentials = {
-    secretArns: { pagerduty: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:hexabid/test/alerting/pagerduty-routing-key-AbCdEf', slack: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:hexabid/test/alerting/slack-webhook-url-GhIjKl' },
+    secretArns: { pagerduty: `arn:aws:secretsmanager:us-east-1:${ACCOUNT.accountId}:secret:hexabid/test/alerting/pagerduty-routing-key-AbCdEf`, slack: `arn:aws:secretsmanager:us-east-1:${ACCOUNT.accountId}:secret:hexabid/test/alerting/slack-webhook-url-GhIjKl` },
     secretNames: { pagerduty: 'hexabid/test/alerting/pagerduty-routing-key', slack: 'hexabid/test/alerting/slack-webhook-url' },
-    kmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/copies',
+    kmsKeyArn: `arn:aws:kms:us-east-1:${ACCOUNT.accountId}:key/copies`,
   };
   const { json } = synth({ namePrefix: 'hexabid-test-us-east-1', region: 'us-east-1', credentials });
 

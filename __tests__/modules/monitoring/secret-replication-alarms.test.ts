@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { ACCOUNT } from '../../../environments/account.ts';
 import { SecretReplicationAlarms, type SecretReplicationAlarmsProps, SECRET_REPLICATION_METRIC } from '../../../modules/monitoring/secret-replication-alarms.ts';
 import { copiesNotInSync, createHandler, METRIC_NAME, NAMESPACE, readConfig, type MetricInput } from '../../../modules/monitoring/secret-replication-check/index.mjs';
 import { onlyResource, parsePolicy, resourcesOf, synthConstruct } from '../../helpers/synth.ts';
@@ -9,7 +10,7 @@ const PROPS: SecretReplicationAlarmsProps = {
     { secretId: 'hexabid/test/database/app', regions: ['ap-south-2'] },
     { secretId: 'hexabid/test/alerting/slack-webhook-url', regions: ['us-east-1'] },
   ],
-  topics: { critical: 'arn:aws:sns:ap-south-1:111122223333:critical', warning: 'arn:aws:sns:ap-south-1:111122223333:warning' },
+  topics: { critical: `arn:aws:sns:ap-south-1:${ACCOUNT.accountId}:critical`, warning: `arn:aws:sns:ap-south-1:${ACCOUNT.accountId}:warning` },
 };
 
 describe('the replication check (index.mjs)', () => {
