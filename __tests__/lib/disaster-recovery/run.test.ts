@@ -7,7 +7,7 @@ import { ACCOUNT } from '../../../environments/account.ts';
 import { ENVIRONMENTS } from '../../../environments/index.ts';
 import { failbackPlan, failoverPlan, type Plan } from '../../../lib/disaster-recovery/plan.ts';
 import { runPlan, stepText, type Executor } from '../../../lib/disaster-recovery/run.ts';
-import { tunnelTarget } from '../../../scripts/disaster-recovery.ts';
+import { parseArguments, tunnelTarget, UsageError } from '../../../scripts/disaster-recovery.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const TUNNEL = tunnelTarget();
@@ -136,11 +136,16 @@ describe('npm run dr, the command', () => {
     const help = dr('--help');
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('usage: npm run dr -- failover --image-tag <tag>');
-    for (const args of [['failover'], ['failover', '--image-tag', 'latest'], ['failover', '--image-tag', '1.4.2', '--bogus'], ['failback', '--image-tag', '1.4.2'], ['timeline', 'extra'], ['failover', '--image-tag', '1.4.2', '--step', 'nope', '--print']]) {
-      const refused = dr(...args);
-      expect(refused.status, args.join(' ')).toBe(2);
-      expect(refused.stderr).toContain('usage: npm run dr --');
+    // The process: usage and exit 2 on what it does not take.
+    const refused = dr('failover', '--image-tag', '1.4.2', '--step', 'nope', '--print');
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('failover has no step nope');
+    expect(refused.stderr).toContain('usage: npm run dr --');
+    // The parser, in process: each of these is a usage error.
+    for (const args of [['failover'], ['failover', '--image-tag', 'latest'], ['failover', '--image-tag', '1.4.2', '--bogus'], ['failover', '--image-tag'], ['failback', '--image-tag', '1.4.2'], ['failback', '--step', 'switch-home', '--image-tag', '1.4.2', '--date', '2026-01-01'], ['timeline', 'extra'], ['rollback']]) {
+      expect(() => parseArguments(args), args.join(' ')).toThrow(UsageError);
     }
+    expect(parseArguments(['failover', '--image-tag', '1.4.2', '--step', 'all'])).toMatchObject({ plan: 'failover', imageTag: '1.4.2', step: undefined, print: false });
   });
 });
 
