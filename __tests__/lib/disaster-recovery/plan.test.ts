@@ -219,6 +219,14 @@ describe('the failback, as a dependency graph', () => {
     expect(walk(plan, before)).toEqual([]);
   });
 
+  it('destroys only stacks a destroy can finish: no bucket in them that would refuse to go while it holds objects', () => {
+    // S3 deletes a bucket only when it is empty; Terraform empties one only with force_destroy.
+    const destroy = plan.steps.flatMap((s) => s.commands).find((c) => c.argv.includes('destroy'))!;
+    const destroyed = (destroy.argv as string[]).filter((w) => stacks.has(w));
+    expect(destroyed.sort()).toEqual([infrastructureStackName(standby), kubernetesStackName(standby)].sort());
+    for (const name of destroyed) expect(resourcesOf(stacks.get(name)!, 'aws_s3_bucket').filter((b) => b.force_destroy !== true).map((b) => b.bucket), name).toEqual([]);
+  });
+
   it('renames the old instance and every replica of it before the new primary and its replicas take their names', () => {
     const replicate = plan.steps.find((s) => s.id === 'replicate-home')!;
     const renamed = replicate.commands.flatMap((c) => {
