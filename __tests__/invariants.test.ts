@@ -7,6 +7,7 @@ import { ipsPerNode, postgresMaxConnections } from '../lib/aws-catalog.ts';
 import { parseCidr, usableSubnetAddresses } from '../lib/cidr.ts';
 import { maxPodsOf } from '../modules/internal/node-config.ts';
 import { runbookAnchorOf } from '../monitoring/runbook-sections.ts';
+import { receiversOf } from '../modules/monitoring/alarm-topics.ts';
 import type { EnvironmentConfig } from '../environments/types.ts';
 import { launchTemplateOf } from './environments/sizing.ts';
 import { parsePolicy, resourcesOf, synthBootstrap, synthEnvironment, synthFootprint, synthKubernetesEnvironment, type TfJson } from './helpers/synth.ts';
@@ -206,9 +207,12 @@ describe.each(configs)('alarms of %s', (name, config) => {
     expect(nats.length > 0 || Object.keys(json.resource.aws_instance ?? {}).length === 1).toBe(true);
     for (const id of nats) expect(on('NatGatewayId', `\${aws_nat_gateway.${id}.id}`)).toEqual({ ErrorPortAllocation: 0, PacketsDropCount: 0 });
 
-    // Each severity's topic, and with disaster recovery the same two in us-east-1, where Route53's health-check metrics are.
-    const topics = Object.keys(json.resource.aws_sns_topic ?? {}).map((id) => `\${aws_sns_topic.${id}.arn}`);
+    // Each severity's topic, and with disaster recovery the same two in us-east-1, where Route53's health-check
+    // metrics are, beside the Alertmanager heartbeat topic (which no alarm notifies).
+    const alertTopics = Object.entries(json.resource.aws_sns_topic ?? {}).filter(([, t]) => /-alerts-(critical|warning)$/.test(t.name));
+    const topics = alertTopics.map(([id]) => `\${aws_sns_topic.${id}.arn}`);
     expect(topics).toHaveLength(config.disasterRecovery ? 4 : 2);
+    expect(Object.keys(json.resource.aws_sns_topic ?? {})).toHaveLength(config.disasterRecovery ? 5 : 2);
     // A standby's failover stack alarms to the topics of its always-on stack, read from its state.
     if (config.standbyFor) topics.push(...['critical', 'warning'].map((s) => `\${data.terraform_remote_state.Standby_State_1D99A03C.outputs.alerts_${s}_topic_arn}`));
     for (const alarm of alarms) {
@@ -225,9 +229,15 @@ describe.each(configs)('alarms of %s', (name, config) => {
     for (const queue of resourcesOf(json, 'aws_sqs_queue')) expect(queue.kms_master_key_id).toMatch(/^\$\{aws_kms_key\./);
   });
 
-  it('sends each severity to the receiver config names', () => {
-    const [forwarder] = resourcesOf(json, 'aws_lambda_function');
-    expect(forwarder!.environment.variables).toMatchObject({ RECEIVER_CRITICAL: config.monitoring.receivers.critical, RECEIVER_WARNING: config.monitoring.receivers.warning });
+  it('sends each severity to the receivers config names', () => {
+    const forwarders = resourcesOf(json, 'aws_lambda_function').filter((f) => String(f.function_name).endsWith('-alarm-forwarder'));
+    expect(forwarders.length).toBeGreaterThan(0);
+    for (const forwarder of forwarders) {
+      expect(forwarder.environment.variables).toMatchObject({
+        RECEIVER_CRITICAL: receiversOf('critical', config.monitoring.receivers).join(','),
+        RECEIVER_WARNING: receiversOf('warning', config.monitoring.receivers).join(','),
+      });
+    }
   });
 });
 

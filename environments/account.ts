@@ -195,9 +195,12 @@ export function stateBackendConfig(account: AccountConfig, region: string = acco
 export const IMAGE_COMPONENTS = ['api', 'worker', 'frontend', 'scraper'] as const;
 export type ImageComponent = (typeof IMAGE_COMPONENTS)[number];
 
+/** The namespace of the app's ECR repositories: registry policies and replica templates cover `<prefix>/*`. */
+export const IMAGE_REPOSITORY_PREFIX = 'hexabid';
+
 /** The ECR repository name of a component's image. */
 export function imageRepositoryName(component: ImageComponent): string {
-  return `hexabid/${component}`;
+  return `${IMAGE_REPOSITORY_PREFIX}/${component}`;
 }
 
 /**

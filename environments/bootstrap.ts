@@ -19,7 +19,8 @@ import {
 import { COST_CENTER } from './common.ts';
 import type { EnvironmentConfig, NodeGroupConfig, StateBackendConfig } from './types.ts';
 import { ConfigValidationError, type ConfigProblem } from './validate.ts';
-import { bootstrapStackName, environmentStackNames, standbyStackName } from '../stacks/stack-names.ts';
+import { bootstrapStackName, ENVIRONMENT_TAG_KEY, environmentStackNames, infrastructureStackName, standbyStackName } from '../stacks/stack-names.ts';
+import { alertTopicName } from '../modules/monitoring/alarm-topics.ts';
 
 /** A state bucket, who may touch it, and which keys each apply role may write. */
 export interface StateBucketConfig {
@@ -103,6 +104,12 @@ export interface BootstrapConfig {
   readonly serviceLinkedRoles: readonly string[];
   /** Quotas the account's environments together need, each described with the reason it is that size. */
   readonly quotas: readonly QuotaRequirement[];
+  /**
+   * The account's spend: the tags its environments' budgets filter on, and the
+   * topic told of cost anomalies (the production environment's warning topic,
+   * by name: the bootstrap reads no environment's state).
+   */
+  readonly costWatch: { readonly allocationTagKeys: readonly string[]; readonly anomalyTopicArn: string };
 }
 
 /** Regions AWS ships disabled; anything there fails until the account enables them. */
@@ -203,6 +210,7 @@ export function bootstrapConfig(all: readonly EnvironmentConfig[], account: Acco
       : { delegations: [], environmentZones: [...new Set(delegatedZones)] },
     clusterRegions: [...new Set(environments.map((e) => e.region))],
     optInRegions: [...new Set([...environments.map((e) => e.region), ...drRegions])].filter((r) => OPT_IN_REGIONS.includes(r)),
+    costWatch: costWatch(environments, account),
     // OpenSearch inside a VPC needs its service-linked role, and does not create it itself.
     serviceLinkedRoles: ['opensearchservice.amazonaws.com'],
     quotas: [
@@ -224,6 +232,19 @@ export function bootstrapConfig(all: readonly EnvironmentConfig[], account: Acco
 
 function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
   return [...new Map(items.map((item) => [key(item), item])).values()];
+}
+
+/**
+ * The environment whose receivers hear of the account's cost anomalies: the
+ * production one that stands alone, or in an account without one, the
+ * account's last environment (staging after dev).
+ */
+function costWatch(environments: readonly EnvironmentConfig[], account: AccountConfig): BootstrapConfig['costWatch'] {
+  const watcher = environments.find((e) => e.isProduction && !e.standbyFor) ?? environments[environments.length - 1]!;
+  return {
+    allocationTagKeys: [ENVIRONMENT_TAG_KEY],
+    anomalyTopicArn: `arn:aws:sns:${watcher.region}:${account.accountId}:${alertTopicName(infrastructureStackName(watcher), 'warning')}`,
+  };
 }
 
 /**

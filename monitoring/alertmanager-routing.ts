@@ -2,7 +2,8 @@
  * Alertmanager routing for HexaBid: one set of receivers per severity
  * (critical → PagerDuty, warning → Slack, info → nowhere by default), the
  * kube-prometheus conventions (Watchdog and InfoInhibitor to the `null`
- * receiver) and its inhibit rules.
+ * receiver, or the Watchdog to a heartbeat topic that pages on silence) and
+ * its inhibit rules.
  *
  * No credential is in the configuration: the PagerDuty routing key and the
  * Slack webhook URL are read from files (`routing_key_file`,
@@ -38,11 +39,27 @@ export type NotificationTarget =
       readonly webhookSecretKey: string;
     };
 
+/** Where Alertmanager sends its always-firing Watchdog: an SNS topic whose silence pages (a dead man's switch). */
+export interface HeartbeatTarget {
+  readonly topicArn: string;
+  /** The topic's region, which requests are signed for. */
+  readonly region: string;
+}
+
+/** The receiver of the Watchdog when it is a heartbeat. */
+export const HEARTBEAT_RECEIVER = 'heartbeat';
+
 export interface AlertRoutingInput {
   /** Who hears of each severity, in order; an empty list drops that severity. */
   readonly receivers: Readonly<Record<Severity, readonly NotificationTarget[]>>;
   /** The notifier Secret; its keys are mounted as files. */
   readonly secretName?: string;
+  /**
+   * Send the Watchdog every minute to this topic, whose silence pages; its
+   * credentials come from the pod's role (Pod Identity), not from a file.
+   * @default - the Watchdog goes to the `null` receiver, as in kube-prometheus
+   */
+  readonly heartbeat?: HeartbeatTarget;
   readonly groupBy?: readonly string[];
   readonly groupWait?: string;
   readonly groupInterval?: string;
@@ -85,10 +102,17 @@ export interface SlackConfig {
   readonly text: string;
 }
 
+export interface SnsConfig {
+  readonly topic_arn: string;
+  readonly sigv4: { readonly region: string };
+  readonly send_resolved: boolean;
+}
+
 export interface AlertmanagerReceiver {
   readonly name: string;
   readonly pagerduty_configs?: readonly PagerdutyConfig[];
   readonly slack_configs?: readonly SlackConfig[];
+  readonly sns_configs?: readonly SnsConfig[];
 }
 
 export interface InhibitRule {
@@ -159,6 +183,15 @@ export function buildAlertmanagerConfig(input: AlertRoutingInput = DEFAULT_ALERT
     });
     if (targets.length === 0) severityRoutes.push({ receiver: NULL_RECEIVER, matchers: [`severity = "${severity}"`] });
   }
+  // The Watchdog always fires: as a heartbeat it is sent every minute, and only its absence matters.
+  // Alertmanager signs SNS requests with the default AWS credential chain (sns_configs' sigv4), which
+  // includes the Pod Identity credentials of its pod.
+  const watchdog: AlertmanagerRoute = input.heartbeat
+    ? { receiver: HEARTBEAT_RECEIVER, matchers: ['alertname = "Watchdog"'], group_wait: '0s', group_interval: '1m', repeat_interval: '1m' }
+    : { receiver: NULL_RECEIVER, matchers: ['alertname = "Watchdog"'] };
+  if (input.heartbeat) {
+    receivers.push({ name: HEARTBEAT_RECEIVER, sns_configs: [{ topic_arn: input.heartbeat.topicArn, sigv4: { region: input.heartbeat.region }, send_resolved: false }] });
+  }
   // An alert without a known severity is not dropped: it goes where warnings go.
   const warning = input.receivers.warning[0];
   const fallback = warning ? receiverName('warning', warning) : NULL_RECEIVER;
@@ -171,7 +204,7 @@ export function buildAlertmanagerConfig(input: AlertRoutingInput = DEFAULT_ALERT
       repeat_interval: input.repeatInterval ?? '12h',
       routes: [
         // kube-prometheus: Watchdog always fires to prove the pipeline works; InfoInhibitor only inhibits.
-        { receiver: NULL_RECEIVER, matchers: ['alertname = "Watchdog"'] },
+        watchdog,
         { receiver: NULL_RECEIVER, matchers: ['alertname = "InfoInhibitor"'] },
         ...severityRoutes,
       ],

@@ -5,29 +5,43 @@
  *
  *   npm run smoke -- staging
  *   npm run smoke -- production --timeout 600
+ *   npm run smoke -- production-dr --origin     # origin-ap-south-2.<domain>: that region, whatever DNS answers
+ *   npm run smoke -- production --print         # the URLs it would check
  *
  * Exits 0 when both answer 200, 1 when either still fails at the deadline,
  * 2 on a usage error.
  */
 import { environmentNamed, UnknownEnvironmentError } from '../environments/index.ts';
 import { EXIT_USAGE, startCli, UsageError, type CliDefinition } from '../lib/cli.ts';
+import { originHostName } from '../modules/edge/regional-origin.ts';
 
 /** The design's two health endpoints. */
 export const SMOKE_PATHS = ['/health', '/api/health'] as const;
-const USAGE = 'usage: npm run smoke -- <environment> [--timeout <seconds>]';
+const USAGE = 'usage: npm run smoke -- <environment> [--origin] [--timeout <seconds>] [--print]\n  --origin  check the region\'s own origin name (origin-<region>.<domain>), not the one DNS may send elsewhere\n  --print   print the URLs and check nothing';
 
-function parse(args: readonly string[]): { environment: string; timeoutSeconds: number } {
+interface SmokeRequest {
+  readonly environment: string;
+  readonly timeoutSeconds: number;
+  readonly origin: boolean;
+  readonly print: boolean;
+}
+
+function parse(args: readonly string[]): SmokeRequest {
   const positional: string[] = [];
   let timeoutSeconds = 300;
+  let origin = false;
+  let print = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--timeout') timeoutSeconds = Number(args[++i]);
+    else if (arg === '--origin') origin = true;
+    else if (arg === '--print') print = true;
     else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
     else positional.push(arg);
   }
   if (positional.length !== 1) throw new UsageError('name one environment');
   if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 3600) throw new UsageError('--timeout must be a whole number of seconds from 1 to 3600');
-  return { environment: positional[0]!, timeoutSeconds };
+  return { environment: positional[0]!, timeoutSeconds, origin, print };
 }
 
 async function check(url: string): Promise<string | undefined> {
@@ -39,9 +53,16 @@ async function check(url: string): Promise<string | undefined> {
   }
 }
 
-async function run(request: ReturnType<typeof parse>) {
+async function run(request: SmokeRequest) {
   const config = environmentNamed(request.environment);
-  const urls = SMOKE_PATHS.map((path) => `https://${config.edge.domainName}${path}`);
+  // Only environments in DNS failover have an origin name of their own (RegionalOrigin).
+  if (request.origin && !config.disasterRecovery && !config.standbyFor) throw new UsageError(`${config.name} has no origin name: only environments in DNS failover do`);
+  const host = request.origin ? originHostName(config.region, config.edge.domainName) : config.edge.domainName;
+  const urls = SMOKE_PATHS.map((path) => `https://${host}${path}`);
+  if (request.print) {
+    console.log(urls.join('\n'));
+    return 0;
+  }
   const start = Date.now();
   const deadline = start + request.timeoutSeconds * 1000;
   console.log(`Checking ${urls.join(' and ')} every 10 s for up to ${request.timeoutSeconds} s.`);
@@ -64,7 +85,7 @@ async function run(request: ReturnType<typeof parse>) {
   }
 }
 
-export const cli: CliDefinition<ReturnType<typeof parse>> = {
+export const cli: CliDefinition<SmokeRequest> = {
   usage: USAGE,
   parse,
   run,

@@ -1,11 +1,14 @@
 import { Route53DelegationSet } from '@cdktf/provider-aws/lib/route53-delegation-set';
 import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { CI_APPLY_BOUNDARY_NAME, ciApplyRoleName, ROLE_NAMES } from '../environments/account.ts';
+import { CI_APPLY_BOUNDARY_NAME, ciApplyRoleName, IMAGE_REPOSITORY_PREFIX, ROLE_NAMES } from '../environments/account.ts';
 import type { BootstrapConfig, BootstrapEnvironment } from '../environments/bootstrap.ts';
 import { AccountPrerequisites } from '../modules/account/account-prerequisites.ts';
+import { CostAllocationTags } from '../modules/account/cost-allocation-tags.ts';
+import { CostAnomalyDetection } from '../modules/account/cost-anomaly-detection.ts';
 import { ImageReplicaRegistry } from '../modules/account/image-replica-registry.ts';
-import { ImageRepositories } from '../modules/account/image-repositories.ts';
+import { imageLifecyclePolicy, ImageRepositories } from '../modules/account/image-repositories.ts';
+import { ReplicaRepositoryTemplate } from '../modules/account/replica-repository-template.ts';
 import { TerraformStateStorage } from '../modules/account/state-storage.ts';
 import { DnsZone } from '../modules/edge/dns-zone.ts';
 import { AccessRole, githubActionsTrust, peopleTrust } from '../modules/identity/access-role.ts';
@@ -52,7 +55,7 @@ export class BootstrapStack extends TerraformStack {
     super(scope, config.stackName);
     const account = config.account;
     const foundation: StackFoundationConfig = { name: `shared-${account.name}`, accountId: account.accountId, region: account.region, costCenter: config.costCenter, state: config.state };
-    awsProvider(this, foundation);
+    const primaryProvider = awsProvider(this, foundation);
     requireTerraformVersion(this);
     if (options.localState) new LocalBackend(this, { path: bootstrapLocalStatePath(config.stackName) });
     else stateBackend(this, foundation, config.stackName);
@@ -145,12 +148,28 @@ export class BootstrapStack extends TerraformStack {
     );
 
     const outputs: Record<string, { value: string | readonly string[] | Record<string, string> | Record<string, number>; description: string }> = {};
+    // ECR creates the replica repositories itself: a template in each replica region of this account gives them the primary's settings.
+    const regionProvider = (region: string) =>
+      region === account.region ? primaryProvider : drProvider && region === config.drState?.state.region ? drProvider : awsProvider(this, foundation, { id: `aws-${region}`, alias: region, region });
+    const replicaTemplates = (regions: readonly string[]) => {
+      if (regions.length === 0) return undefined;
+      const templates = new ReplicaRepositoryTemplate(this, 'ImageReplicas', {
+        repositoryPrefix: IMAGE_REPOSITORY_PREFIX,
+        replicaRegions: regions.map((region) => ({ region, provider: regionProvider(region) })),
+        lifecyclePolicy: imageLifecyclePolicy(),
+      });
+      dependOn(templates, prerequisites.enabledRegions);
+      return templates;
+    };
     const images = config.images;
     if (images.role === 'source') {
+      const ownReplicaRegions = images.replicationDestinations.filter((d) => (d.accountId ?? account.accountId) === account.accountId).map((d) => d.region);
       const repositories = new ImageRepositories(this, 'Images', {
         repositoryNames: images.repositoryNames,
         keyAliasName: 'hexabid-images',
         replicationDestinations: images.replicationDestinations,
+        // Another account's replicas wait for that account's bootstrap, which is applied first.
+        replicationDependsOn: replicaTemplates(ownReplicaRegions)?.templates,
       });
       // Replication into a region that is not enabled yet fails: the region first.
       dependOn(repositories, prerequisites.enabledRegions);
@@ -163,7 +182,8 @@ export class BootstrapStack extends TerraformStack {
       outputs.image_repository_urls = { value: repositories.repositoryUrls, description: 'ECR repository per image' };
       outputs.ci_image_push_role_arn = { value: imagePush.roleArn, description: "Role the app's pipeline assumes to push images" };
     } else {
-      new ImageReplicaRegistry(this, 'ImageReplicas', { sourceAccountId: images.sourceAccountId, repositoryPrefixes: ['hexabid'] });
+      new ImageReplicaRegistry(this, 'ImageReplicaRegistry', { sourceAccountId: images.sourceAccountId, repositoryPrefixes: [IMAGE_REPOSITORY_PREFIX] });
+      replicaTemplates([account.region]);
     }
 
     const dns = config.dns;
@@ -178,6 +198,10 @@ export class BootstrapStack extends TerraformStack {
       for (const zoneName of dns.environmentZones) new DnsZone(this, `Zone-${zoneName}`, { zoneName, create: true, delegationSetId: delegationSet.id });
       outputs.delegation_name_servers = { value: delegationSet.nameServers, description: 'Name servers of every environment zone of this account: NON_PRODUCTION_NAME_SERVERS in environments/account.ts' };
     }
+
+    // Real spend: anomalies as they happen, and the tag each environment's budget counts (offered by AWS only after its first use).
+    new CostAnomalyDetection(this, 'CostAnomalies', { namePrefix: 'hexabid', subscriberTopicArn: config.costWatch.anomalyTopicArn });
+    if (!options.localState) new CostAllocationTags(this, 'CostAllocationTags', { tagKeys: config.costWatch.allocationTagKeys });
 
     Object.assign(outputs, {
       state_bucket: { value: state.bucketName, description: 'Terraform state of every stack of the account' },

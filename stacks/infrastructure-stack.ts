@@ -6,6 +6,7 @@ import { EksCluster } from '../modules/eks.ts';
 import { CacheReplicationGroup } from '../modules/elasticache.ts';
 import { SearchDomain } from '../modules/elasticsearch.ts';
 import { Alerting } from '../modules/monitoring/alerting.ts';
+import { CostBudget } from '../modules/monitoring/cost-budget.ts';
 import { ManagedStoreAlarms } from '../modules/monitoring/managed-store-alarms.ts';
 import { PostgresDatabase } from '../modules/rds.ts';
 import { DocumentStorage } from '../modules/s3.ts';
@@ -14,13 +15,14 @@ import { awsProvider, cacheAuthSecretName, requireTerraformVersion, secretNamePr
 import { clusterAccessGrants } from './cluster-access.ts';
 import { postgresMaxConnections } from '../lib/aws-catalog.ts';
 import { rotationWindowWithin } from '../lib/weekly-cron.ts';
-import { infrastructureStackName } from './stack-names.ts';
+import { ENVIRONMENT_TAG_KEY, infrastructureStackName } from './stack-names.ts';
 import { databaseUserSecretNames, DatabaseUsers } from '../modules/security/database-users.ts';
 import { EncryptionKey } from '../modules/security/kms-key.ts';
 import { SearchSnapshotStorage } from '../modules/search-snapshots.ts';
 import { ReplicationAlarms } from '../modules/monitoring/replication-alarms.ts';
-import { AlarmRelay } from '../modules/monitoring/alarm-relay.ts';
-import { HEALTH_CHECK_METRICS_REGION } from '../modules/edge/regional-origin.ts';
+import { SecretReplicationAlarms } from '../modules/monitoring/secret-replication-alarms.ts';
+import { THIRD_PARTY_SECRETS } from './third-party-secrets.ts';
+import { credentialCopies, WATCH_REGION, watchRegionAlerting } from './watch-region.ts';
 import { StandbyOutputs } from './infrastructure-outputs.ts';
 import { adoptStandbyNetwork, adoptPromotedDatabase, adoptReplicatedDocuments, adoptStandbyAlerting, type AlertingAttributes, type DatabaseAttributes, type DocumentsAttributes, type NetworkAttributes } from './standby-adoption.ts';
 
@@ -44,7 +46,7 @@ export const INFRASTRUCTURE_OUTPUTS = [
 /** Outputs only an environment with disaster recovery has. */
 export const DISASTER_RECOVERY_OUTPUTS = [
   'documents_replica_bucket_arn', 'dr_secrets_kms_key_arn', 'search_snapshot_bucket_name', 'search_snapshot_role_arn',
-  'health_check_alerts_critical_topic_arn', 'health_check_alerts_warning_topic_arn',
+  'health_check_alerts_critical_topic_arn', 'health_check_alerts_warning_topic_arn', 'alertmanager_heartbeat_topic_arn',
 ] as const;
 export type InfrastructureOutputName = (typeof INFRASTRUCTURE_OUTPUTS)[number] | (typeof DISASTER_RECOVERY_OUTPUTS)[number];
 
@@ -199,7 +201,7 @@ export class InfrastructureStack extends TerraformStack {
       masterRoleServiceAccount: { clusterName, namespace: SYSTEM_NAMESPACE, name: OPENSEARCH_SECURITY_SERVICE_ACCOUNT },
     });
 
-    const documents: DocumentsAttributes = config.standbyFor ? adoptReplicatedDocuments(this, config) : new DocumentStorage(this, 'Documents', {
+    const documents: DocumentsAttributes = standby ? adoptReplicatedDocuments(this, standby, config) : new DocumentStorage(this, 'Documents', {
       namePrefix: prefix,
       forceDestroy: config.documents.forceDestroy,
       noncurrentVersionExpirationDays: config.documents.noncurrentVersionExpirationDays,
@@ -209,13 +211,19 @@ export class InfrastructureStack extends TerraformStack {
     });
 
     // CloudWatch alarms to SNS and on to PagerDuty or Slack: they page when the cluster cannot.
+    // With disaster recovery, the credentials are copied to the watch region, whose alerting pages while this region is down.
+    const copies = config.disasterRecovery && !standby ? credentialCopies(this, prefix) : undefined;
     const alerting: AlertingAttributes = standby ? adoptStandbyAlerting(standby) : new Alerting(this, 'Alerting', {
       namePrefix: prefix,
       secretNamePrefix: secretPrefix,
       receivers: config.monitoring.receivers,
       logRetentionDays: config.cluster.logRetentionDays,
       secretRecoveryWindowDays: config.secretRecoveryWindowDays,
+      credentialReplica: copies,
+      acceptCostNotifications: true,
     });
+    // The environment's real spend against its budget; a standby's is its always-on stack's.
+    if (!standby) new CostBudget(this, 'Budget', { budgetName: prefix, limitUsdPerMonth: config.budgetUsdPerMonth, tag: { key: ENVIRONMENT_TAG_KEY, value: config.name }, topics: alerting.topicArns });
     new ManagedStoreAlarms(this, 'Alarms', {
       namePrefix: prefix,
       topics: alerting.topicArns,
@@ -247,15 +255,24 @@ export class InfrastructureStack extends TerraformStack {
       });
     }
 
-    // Route53 publishes health-check metrics in us-east-1 only: the failover health check's alarm is relayed from there.
-    const healthCheckAlarms = config.disasterRecovery && alerting instanceof Alerting
-      ? new AlarmRelay(this, 'HealthCheckAlarmRelay', {
-          namePrefix: prefix,
-          provider: awsProvider(this, config, { id: 'aws-us-east-1', alias: 'us-east-1', region: HEALTH_CHECK_METRICS_REGION }),
-          region: HEALTH_CHECK_METRICS_REGION,
-          forwarder: { functionName: alerting.forwarderFunctionName, functionArn: alerting.forwarderFunctionArn },
-        })
-      : undefined;
+    // Secrets Manager reports replication nowhere: a scheduled check reads it, and pages when a copy falls out of sync:
+    // the standby's copies of the database and third-party credentials, and the watch region's of the receivers'.
+    if (secretReplica && !standby && alerting instanceof Alerting) {
+      const names = databaseUserSecretNames(secretPrefix);
+      const dr = [`${secretPrefix}/database/master`, names.migrator, names.app, names.appReadonly, ...THIRD_PARTY_SECRETS.map((secret) => `${secretPrefix}/${secret.name}`)];
+      new SecretReplicationAlarms(this, 'SecretReplicationAlarms', {
+        namePrefix: prefix,
+        secrets: [
+          ...dr.map((secretId) => ({ secretId, regions: [secretReplica.region] })),
+          ...(copies ? Object.values(alerting.secretNames).map((secretId) => ({ secretId, regions: [copies.region] })) : []),
+        ],
+        topics: alerting.topicArns,
+      });
+    }
+
+    // The failover health check's alarm lives in us-east-1 (Route53's metrics do) and pages from there, through
+    // alerting of its own, as does the dead man's switch of the Alertmanagers: neither needs this region.
+    const watch = copies && alerting instanceof Alerting ? watchRegionAlerting(this, { config, prefix, secretNamePrefix: secretPrefix, primary: alerting, copies }) : undefined;
 
     this.network = network;
     this.cluster = cluster;
@@ -319,9 +336,10 @@ export class InfrastructureStack extends TerraformStack {
       alerting_slack_secret_name: { value: alerting.secretNames.slack, description: 'Secrets Manager name of the Slack incoming webhook URL' },
       db_secrets_kms_key_arn: { value: database.secretsKmsKeyArn ?? database.kmsKeyArn, description: "KMS key of the database credentials' secrets in this region (External Secrets needs kms:Decrypt on it)" },
     };
-    if (healthCheckAlarms) {
-      outputs.health_check_alerts_critical_topic_arn = { value: healthCheckAlarms.topicArns.critical, description: `SNS topic in ${HEALTH_CHECK_METRICS_REGION} for the Route53 health checks' critical alarms` };
-      outputs.health_check_alerts_warning_topic_arn = { value: healthCheckAlarms.topicArns.warning, description: `SNS topic in ${HEALTH_CHECK_METRICS_REGION} for the Route53 health checks' warning alarms` };
+    if (watch) {
+      outputs.health_check_alerts_critical_topic_arn = { value: watch.alerting.criticalTopicArn, description: `SNS topic in ${WATCH_REGION} for the Route53 health checks' critical alarms, forwarded from ${WATCH_REGION}` };
+      outputs.health_check_alerts_warning_topic_arn = { value: watch.alerting.warningTopicArn, description: `SNS topic in ${WATCH_REGION} for the Route53 health checks' warning alarms, forwarded from ${WATCH_REGION}` };
+      outputs.alertmanager_heartbeat_topic_arn = { value: watch.heartbeat.topicArn, description: `SNS topic in ${WATCH_REGION} the Alertmanagers send their Watchdog to; silence pages` };
     }
     if (snapshots) {
       outputs.search_snapshot_bucket_name = { value: snapshots.bucketName, description: `Search snapshot repository (replicated to ${drRegion})` };

@@ -10,6 +10,7 @@ import type { PodToleration } from '../modules/kubernetes/monitoring/prometheus-
 import { LoadBalancerAlarms } from '../modules/monitoring/load-balancer-alarms.ts';
 import type { InfrastructureOutputs } from './infrastructure-outputs.ts';
 import { containerLogGroupPrefix } from './stack-names.ts';
+import { heartbeatTarget } from './watch-region.ts';
 
 /** The EKS taint effects, as a pod's toleration names them. */
 const TOLERATION_EFFECTS = { NO_SCHEDULE: 'NoSchedule', NO_EXECUTE: 'NoExecute', PREFER_NO_SCHEDULE: 'PreferNoSchedule' } as const;
@@ -89,6 +90,8 @@ export function observeCluster(scope: Construct, w: ObservabilityWiring): { moni
     databases,
     cache: { host: w.infra.string('cache_primary_endpoint'), credentialSecretId: w.infra.string('cache_auth_secret_arn') },
     nodeTolerations: tolerations,
+    // Production and its standby page: their Alertmanagers send a heartbeat, whose silence pages from the watch region.
+    heartbeat: heartbeatTarget(w.config),
     dependsOn: [w.secretStore, logs.release],
   });
   return { monitoring, logs };

@@ -29,8 +29,10 @@ import { TERRAFORM_PLANNERS_GROUP } from './cluster-access.ts';
 import { infrastructureStackName, kubernetesStackName } from './stack-names.ts';
 import { loadBalancerAlarms, observeCluster } from './kubernetes-observability.ts';
 import { createDatabaseUsers } from './kubernetes-database.ts';
+import { dependOn } from '../modules/internal/depend-on.ts';
+import { THIRD_PARTY_SECRETS } from './third-party-secrets.ts';
 
-export { kubernetesStackName };
+export { kubernetesStackName, THIRD_PARTY_SECRETS };
 
 /** Namespace of the app, from config (`hexabid-prod` in production). */
 export function appNamespaceName(config: EnvironmentConfig): string {
@@ -42,12 +44,6 @@ export function imageRepositoryUrls(config: EnvironmentConfig): Record<HexabidCo
   return Object.fromEntries(HEXABID_COMPONENTS.map((c) => [c, `${config.app.imageRegistry}/${imageRepositoryName(c)}`])) as Record<HexabidComponent, string>;
 }
 
-/** Third-party credentials the app needs; Terraform makes the containers, ops put the values. */
-export const THIRD_PARTY_SECRETS = [
-  { name: 'llm', description: 'LLM provider key. JSON: {"api-key": "..."}' },
-  { name: 'sendgrid', description: 'SendGrid API key. JSON: {"api-key": "..."}' },
-  { name: 'twilio', description: 'Twilio credentials. JSON: {"account-sid": "...", "auth-token": "..."}' },
-] as const;
 
 /**
  * What the app's release takes from the environment (hexabid-release.ts,
@@ -85,8 +81,8 @@ export function dnsFailover(config: EnvironmentConfig): { role: 'PRIMARY' | 'SEC
 /**
  * The search domain's snapshots: a primary with disaster recovery takes them
  * daily into the bucket that replicates to its standby's region; the standby
- * keeps the same job suspended and a restore job from that replica, which
- * on-call starts on failover (docs/DISASTER-RECOVERY.md).
+ * keeps the same job suspended and restores from that replica when the
+ * failover applies it (docs/DISASTER-RECOVERY.md).
  */
 function searchSnapshots(scope: Construct, config: EnvironmentConfig, infra: InfrastructureOutputs, w: { clusterName: string; namespace: string }): SearchSnapshots | undefined {
   const common = {
@@ -254,6 +250,7 @@ export class KubernetesStack extends TerraformStack {
     // Fine-grained access control admits the app's role only once it is mapped inside the domain.
     const searchAccess = new SearchRoleMapping(this, 'SearchRoleMapping', {
       snapshotRoleArns: snapshots ? [snapshots.roleArn] : undefined,
+      snapshotRolesRestore: snapshots?.restoreHold !== undefined,
       clusterName,
       namespace: system.namespaceName,
       domainEndpoint: infra.string('opensearch_endpoint'),
@@ -263,6 +260,8 @@ export class KubernetesStack extends TerraformStack {
       image: config.kubernetes.awsCliImage,
       serviceAccountName: OPENSEARCH_SECURITY_SERVICE_ACCOUNT,
     });
+    // The hold and the restore sign in as the snapshot role, which the domain admits only once it is mapped.
+    if (snapshots?.restoreHold) dependOn(snapshots.restoreHold, [searchAccess.job]);
 
     // The app's database users exist, with the passwords their secrets hold, before any migration runs.
     const databaseUsers = createDatabaseUsers(this, {
@@ -321,7 +320,11 @@ export class KubernetesStack extends TerraformStack {
       dnsFailover: failover && origin ? { setIdentifier: config.region, role: failover.role, healthCheckId: origin.healthCheckId } : undefined,
       // The controller's webhooks, the store, the HPAs' metrics, the DNS writer and the pods' roles come first.
       // …and Prometheus's CRDs, for the chart's PodMonitor.
-      dependsOn: [loadBalancers.release, externalSecrets.storeRelease, metrics.release, dns.release, ...appRole.associations, searchAccess.job, monitoring, databaseUsers.job],
+      // …and on a standby, the hold on index auto-creation, so the app's first writes cannot race the search restore.
+      dependsOn: [
+        loadBalancers.release, externalSecrets.storeRelease, metrics.release, dns.release, ...appRole.associations, searchAccess.job, monitoring, databaseUsers.job,
+        ...(snapshots?.restoreHold ? [snapshots.restoreHold] : []),
+      ],
     });
     const { loadBalancer } = loadBalancerAlarms(this, { config, infra, clusterName, appNamespace: app.namespaceName, ingressName: this.release.releaseName, release: this.release.release });
     origin?.routeTo({ dnsName: loadBalancer.dnsName, zoneId: loadBalancer.zoneId });

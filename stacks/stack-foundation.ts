@@ -2,13 +2,15 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Backend, type TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../environments/types.ts';
+import { ENVIRONMENT_TAG_KEY } from './stack-names.ts';
+
 
 /** What the provider and backend need of a stack's config: an environment's, or the account-wide bootstrap's. */
 export type StackFoundationConfig = Pick<EnvironmentConfig, 'name' | 'accountId' | 'region' | 'costCenter' | 'state'>;
 
 /** The tags every AWS resource of an environment carries. */
 export function defaultTags(config: StackFoundationConfig): { tags: Record<string, string> }[] {
-  return [{ tags: { project: 'hexabid', environment: config.name, 'managed-by': 'cdktf', 'cost-center': config.costCenter } }];
+  return [{ tags: { project: 'hexabid', [ENVIRONMENT_TAG_KEY]: config.name, 'managed-by': 'cdktf', 'cost-center': config.costCenter } }];
 }
 
 /** The environment's AWS provider, locked to its account so a wrong profile fails at plan. */

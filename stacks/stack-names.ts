@@ -11,6 +11,9 @@ export function bootstrapStackName(account: { readonly name: string }): string {
   return `${BOOTSTRAP_STACK_PREFIX}-${account.name}`;
 }
 
+/** The tag that names a resource's environment (every stack's provider sets it): each environment's AWS budget counts the costs tagged with its name. */
+export const ENVIRONMENT_TAG_KEY = 'environment';
+
 /** What stack names depend on: the environment's name, and whether it is a standby. */
 export interface NamedEnvironment {
   readonly name: string;

@@ -5,6 +5,7 @@ import { Fn, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../environments/types.ts';
 import { accessLogsBucket } from '../modules/internal/access-logs-bucket.ts';
+import type { SecureBucket } from '../modules/internal/secure-bucket.ts';
 import { DOCUMENT_STORAGE_DEFAULTS } from '../modules/s3.ts';
 import type { AlarmTopics, AlertReceiver } from '../modules/monitoring/alarm-topics.ts';
 import type { StandbyOutputs } from './infrastructure-outputs.ts';
@@ -119,16 +120,14 @@ export function adoptPromotedDatabase(scope: Construct, standby: StandbyOutputs,
 }
 
 /**
- * The replica of the primary's documents bucket, looked up by the name the
- * primary's stack gave it, and a new access-logs bucket for this region's
- * load balancer (the replica's own logs bucket admits S3 only).
+ * The access-logs bucket of a standby's load balancer. It lives in the
+ * always-on stack: its logs outlive a failback, which destroys the failover's
+ * stacks, and a versioned bucket that still holds them would fail that
+ * destroy; the next failover finds it again by the same stack's outputs.
  */
-export function adoptReplicatedDocuments(scope: Construct, config: EnvironmentConfig): DocumentsAttributes {
-  const source = primaryPrefix(config);
-  const bucket = new DataAwsS3Bucket(scope, 'DocumentsReplica', { bucket: `${source}-documents-replica-${config.accountId}` });
-  const key = new DataAwsKmsKey(scope, 'DocumentsReplicaKey', { keyId: `alias/${source}-documents-replica` });
+export function standbyLoadBalancerLogs(scope: Construct, config: EnvironmentConfig): SecureBucket {
   const prefix = DOCUMENT_STORAGE_DEFAULTS.loadBalancerLogsPrefix;
-  const logs = accessLogsBucket(scope, 'AccessLogs', {
+  return accessLogsBucket(scope, 'LoadBalancerLogs', {
     bucketName: `${infrastructureStackName(config)}-access-logs-${config.accountId}`,
     retentionDays: config.documents.accessLogRetentionDays,
     forceDestroy: config.documents.forceDestroy,
@@ -144,13 +143,25 @@ export function adoptReplicatedDocuments(scope: Construct, config: EnvironmentCo
       },
     ],
   });
+}
+
+/**
+ * The replica of the primary's documents bucket, looked up by the name the
+ * primary's stack gave it, and the access-logs bucket of this region's load
+ * balancer, which the always-on stack keeps (the replica's own logs bucket
+ * admits S3 only).
+ */
+export function adoptReplicatedDocuments(scope: Construct, standby: StandbyOutputs, config: EnvironmentConfig): DocumentsAttributes {
+  const source = primaryPrefix(config);
+  const bucket = new DataAwsS3Bucket(scope, 'DocumentsReplica', { bucket: `${source}-documents-replica-${config.accountId}` });
+  const key = new DataAwsKmsKey(scope, 'DocumentsReplicaKey', { keyId: `alias/${source}-documents-replica` });
   return {
     documentsBucketName: bucket.bucket,
     documentsBucketArn: bucket.arn,
     kmsKeyArn: key.arn,
-    accessLogsBucketName: logs.bucketId,
-    accessLogsBucketArn: logs.bucketArn,
-    loadBalancerLogsPrefix: prefix,
+    accessLogsBucketName: standby.string('access_logs_bucket_name'),
+    accessLogsBucketArn: standby.string('access_logs_bucket_arn'),
+    loadBalancerLogsPrefix: DOCUMENT_STORAGE_DEFAULTS.loadBalancerLogsPrefix,
   };
 }
 

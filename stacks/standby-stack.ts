@@ -3,17 +3,20 @@ import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../environments/types.ts';
 import { postgresMaxConnections } from '../lib/aws-catalog.ts';
 import { Alerting } from '../modules/monitoring/alerting.ts';
+import { CostBudget } from '../modules/monitoring/cost-budget.ts';
 import { DatabaseAlarms, NatGatewayAlarms } from '../modules/monitoring/managed-store-alarms.ts';
 import { PostgresDatabase } from '../modules/rds.ts';
 import { Vpc } from '../modules/vpc.ts';
 import { awsProvider, requireTerraformVersion, secretNamePrefix, stateBackend } from './stack-foundation.ts';
-import { infrastructureStackName, standbyStackName } from './stack-names.ts';
+import { ENVIRONMENT_TAG_KEY, infrastructureStackName, standbyStackName } from './stack-names.ts';
+import { standbyLoadBalancerLogs } from './standby-adoption.ts';
 
 /** The outputs of `hexabid-<standby>-standby` that the standby's infrastructure stack reads on failover. */
 export const STANDBY_OUTPUTS = [
   'vpc_id', 'private_subnet_ids', 'public_subnet_ids', 'database_subnet_ids', 'nat_gateway_ids',
   'db_instance_identifier', 'db_instance_arn', 'db_instance_address', 'db_instance_endpoint', 'db_instance_port', 'db_security_group_id', 'db_kms_key_arn', 'db_master_secret_name',
   'alerts_critical_topic_arn', 'alerts_warning_topic_arn', 'alerting_kms_key_arn', 'alerting_pagerduty_secret_name', 'alerting_slack_secret_name',
+  'access_logs_bucket_name', 'access_logs_bucket_arn',
 ] as const;
 export type StandbyOutputName = (typeof STANDBY_OUTPUTS)[number];
 
@@ -83,7 +86,10 @@ export class StandbyStack extends TerraformStack {
       receivers: config.monitoring.receivers,
       logRetentionDays: config.cluster.logRetentionDays,
       secretRecoveryWindowDays: config.secretRecoveryWindowDays,
+      acceptCostNotifications: true,
     });
+    // The standby's real spend: what standing by costs, and after a failover what serving does.
+    new CostBudget(this, 'Budget', { budgetName: prefix, limitUsdPerMonth: config.budgetUsdPerMonth, tag: { key: ENVIRONMENT_TAG_KEY, value: config.name }, topics: alerting.topicArns });
     const alarms = config.monitoring.alarms;
     new DatabaseAlarms(this, 'DatabaseAlarms', {
       namePrefix: prefix,
@@ -97,6 +103,8 @@ export class StandbyStack extends TerraformStack {
     });
 
     new NatGatewayAlarms(this, 'NatGatewayAlarms', { namePrefix: prefix, topics: alerting.topicArns, natGatewayIds: network.natGatewayIds });
+    // The load balancer's logs bucket, here so that its logs outlive the failover's stacks.
+    const loadBalancerLogs = standbyLoadBalancerLogs(this, config);
 
     this.network = network;
     this.database = database;
@@ -119,6 +127,8 @@ export class StandbyStack extends TerraformStack {
       alerting_kms_key_arn: { value: alerting.kmsKeyArn, description: 'KMS key of the alerting credential secrets' },
       alerting_pagerduty_secret_name: { value: alerting.secretNames.pagerduty, description: 'PagerDuty routing key of this region (ops put the value once)' },
       alerting_slack_secret_name: { value: alerting.secretNames.slack, description: 'Slack webhook URL of this region (ops put the value once)' },
+      access_logs_bucket_name: { value: loadBalancerLogs.bucketId, description: "Access logs of the failed-over load balancer; kept through failbacks" },
+      access_logs_bucket_arn: { value: loadBalancerLogs.bucketArn, description: 'ARN of the access-logs bucket' },
     };
     for (const [name, output] of Object.entries(outputs)) new TerraformOutput(this, name, output);
   }

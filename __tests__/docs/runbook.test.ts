@@ -148,7 +148,7 @@ async function knownNames() {
   const universe = new Set<string>([...ACCOUNTS.map(bootstrapStackName), ...ENVIRONMENTS.flatMap((e) => environmentStackNames(e)), ...chartObjects.map((o) => o.name)]);
   for (const [, json, accountId] of stacks) stringsIn(json, universe, accountId);
   const cronJobs = new Set([...all('kubernetes_cron_job_v1').map((c) => c.metadata.name as string), ...chartObjects.filter((o) => o.kind === 'CronJob').map((o) => o.name)]);
-  const jobs = new Set(chartObjects.filter((o) => o.kind === 'Job').map((o) => o.name));
+  const jobs = new Set([...chartObjects.filter((o) => o.kind === 'Job').map((o) => o.name), ...all('kubernetes_job_v1').map((j) => j.metadata.name as string)]);
   return { universe, cronJobs, jobs };
 }
 let knownOnce: ReturnType<typeof knownNames> | undefined;

@@ -31,7 +31,9 @@ describe('production', () => {
     const search = onlyResource(json, 'aws_opensearch_domain').cluster_config;
     expect(search.zone_awareness_enabled).toBe(true);
     expect(search.zone_awareness_config.availability_zone_count).toBe(3);
-    expect(json.provider.aws!.map((p) => p.region)).toEqual(['ap-south-1', 'ap-south-2', 'us-east-1']);
+    // The watch region's resources (us-east-1) name their region themselves: provider 6's per-resource `region`.
+    expect(json.provider.aws!.map((p) => p.region)).toEqual(['ap-south-1', 'ap-south-2']);
+    expect(resourcesOf(json, 'aws_cloudwatch_metric_alarm').some((a) => a.region === 'us-east-1')).toBe(true);
     // The documents and the search snapshots, each with Replication Time Control's 15 minutes.
     const replications = resourcesOf(json, 'aws_s3_bucket_replication_configuration');
     expect(replications).toHaveLength(2);

@@ -262,8 +262,10 @@ describe("the production account's registry and zone", () => {
       { region: PRODUCTION_ACCOUNT.drRegion, registry_id: PRODUCTION_ACCOUNT.accountId },
       { region: NON_PRODUCTION_ACCOUNT.region, registry_id: NON_PRODUCTION_ACCOUNT.accountId },
     ]);
-    // Replication into a region that is not enabled yet fails.
-    expect(onlyResource(json, 'aws_ecr_replication_configuration').depends_on).toEqual([expect.stringMatching(/^aws_account_region\./)]);
+    // Replication into a region that is not enabled yet fails; the replicas there wait for their template (below).
+    expect(onlyResource(json, 'aws_ecr_replication_configuration').depends_on).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^aws_account_region\./), expect.stringMatching(/^aws_ecr_repository_creation_template\./)]),
+    );
     // Every environment pulls from its own account's registry in its own region.
     for (const environment of ENVIRONMENTS) expect(environment.app.imageRegistry).toBe(imageRegistry(accountOf(environment), environment.region));
   });
@@ -318,5 +320,45 @@ describe("the non-production account's registry and zones", () => {
       environmentsOf(NON_PRODUCTION_ACCOUNT).map((e) => [e.edge.domainName, expect.stringMatching(/^\$\{aws_route53_delegation_set\./)]),
     );
     expect(json.output!.delegation_name_servers!.value).toMatch(/^\$\{aws_route53_delegation_set\..*\.name_servers\}$/);
+  });
+});
+
+describe.each(ACCOUNTS)("the $name bootstrap's replica image repositories", (account) => {
+  const { json } = synthBootstrap(account);
+  const config = bootstrapConfig(ENVIRONMENTS, account);
+  // A resource names its provider `aws.<alias>`, or `aws` (or nothing) for the default one.
+  const providerRegion = (alias: string | undefined) => json.provider.aws!.find((p) => (alias && alias !== 'aws' ? `aws.${p.alias}` === alias : p.alias === undefined))!.region;
+  const keyRef = (ref: string) => json.resource.aws_kms_key![/^\$\{aws_kms_key\.([^.]+)\.arn\}$/.exec(ref)![1]!]!;
+  // ECR creates the replicas in the destination registry: a source account templates its own other regions, a replica account its own region.
+  const templateRegions =
+    config.images.role === 'source'
+      ? config.images.replicationDestinations.filter((d) => (d.accountId ?? account.accountId) === account.accountId).map((d) => d.region)
+      : [account.region];
+
+  it('gives the repositories ECR creates by replication a customer key of their region and immutable tags, as the primary ones have', () => {
+    const templates = resourcesOf(json, 'aws_ecr_repository_creation_template');
+    expect(templateRegions.length).toBeGreaterThan(0);
+    expect(templates.map((t) => providerRegion(t.provider)).sort()).toEqual([...templateRegions].sort());
+    for (const template of templates) {
+      expect(template).toMatchObject({ prefix: 'hexabid', applied_for: ['REPLICATION'], image_tag_mutability: 'IMMUTABLE' });
+      const [encryption] = template.encryption_configuration;
+      expect(encryption.encryption_type).toBe('KMS');
+      // A KMS key never leaves its region: the replica's key is the template's region's.
+      expect(keyRef(encryption.kms_key).provider).toBe(template.provider);
+      expect(JSON.parse(template.lifecycle_policy).rules.length).toBeGreaterThan(0);
+      // ECR needs a role of its own to create repositories under a customer key.
+      const roleKey = /^\$\{aws_iam_role\.([^.]+)\.arn\}$/.exec(template.custom_role_arn)![1]!;
+      expect(parsePolicy(json.resource.aws_iam_role![roleKey]!.assume_role_policy).Statement[0].Principal).toEqual({ Service: 'ecr.amazonaws.com' });
+    }
+  });
+
+  it('starts replicating only once the templates of its own registry exist, so no replica there is created with the defaults', () => {
+    const replications = resourcesOf(json, 'aws_ecr_replication_configuration');
+    expect(replications).toHaveLength(config.images.role === 'source' ? 1 : 0);
+    const templateIds = Object.keys(json.resource.aws_ecr_repository_creation_template ?? {});
+    expect(templateIds.length).toBeGreaterThan(0);
+    for (const replication of replications) {
+      for (const id of templateIds) expect(replication.depends_on ?? []).toContain(`aws_ecr_repository_creation_template.${id}`);
+    }
   });
 });

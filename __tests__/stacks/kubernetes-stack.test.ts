@@ -145,7 +145,8 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
     it('give every AWS role to Pod Identity, for this cluster and named service accounts only', () => {
       const roles = resourcesOf(json, 'aws_iam_role');
       expect(roles.map((r) => r.name).sort()).toEqual(
-        ['app', 'aws-load-balancer-controller', 'cluster-autoscaler', 'external-dns', 'external-secrets', 'fluent-bit', 'grafana', ...(snapshots ? ['search-snapshot-job'] : [])].map((r) => `${clusterName}-${r}`).sort(),
+        // Production and its standby page: their Alertmanager publishes a heartbeat, as a role of its own.
+        ['app', 'aws-load-balancer-controller', 'cluster-autoscaler', 'external-dns', 'external-secrets', 'fluent-bit', 'grafana', ...(snapshots ? ['search-snapshot-job', 'alertmanager'] : [])].map((r) => `${clusterName}-${r}`).sort(),
       );
       for (const role of roles) {
         const [statement, ...rest] = parsePolicy(role.assume_role_policy).Statement;
@@ -159,7 +160,7 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
 
     it('allow no write action on every resource', () => {
       const policies = resourcesOf(json, 'aws_iam_role_policy');
-      expect(policies).toHaveLength(snapshots ? 8 : 7);
+      expect(policies).toHaveLength(snapshots ? 9 : 7);
       for (const policy of policies) {
         for (const statement of parsePolicy(policy.policy).Statement) expect(unscopedWriteActions(statement as never)).toEqual([]);
       }
@@ -168,13 +169,14 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
     it('bind each role to service accounts the charts actually create', () => {
       const associations = resourcesOf(json, 'aws_eks_pod_identity_association').map((a) => a.service_account).sort();
       expect(associations).toEqual(
-        ['aws-for-fluent-bit', 'aws-load-balancer-controller', 'cluster-autoscaler', 'external-dns', 'external-secrets', 'grafana', 'hexabid-api', 'hexabid-scraper', 'hexabid-worker', 'opensearch-security', ...(snapshots ? ['search-snapshots'] : [])].sort(),
+        ['aws-for-fluent-bit', 'aws-load-balancer-controller', 'cluster-autoscaler', 'external-dns', 'external-secrets', 'grafana', 'hexabid-api', 'hexabid-scraper', 'hexabid-worker', 'opensearch-security', ...(snapshots ? ['search-snapshots', 'monitoring-alertmanager'] : [])].sort(),
       );
       const values = (chart: string) => JSON.parse(release(json, chart).values[0]);
       expect(values('aws-load-balancer-controller').serviceAccount.name).toBe('aws-load-balancer-controller');
       expect(values('external-secrets').serviceAccount.name).toBe('external-secrets');
       expect(values('external-dns').serviceAccount.name).toBe('external-dns');
       expect(values('cluster-autoscaler').rbac.serviceAccount.name).toBe('cluster-autoscaler');
+      expect(values('monitoring').alertmanager.serviceAccount.name).toBe('monitoring-alertmanager');
       for (const a of resourcesOf(json, 'aws_eks_pod_identity_association')) expect(a.cluster_name).toBe(clusterName);
     });
 

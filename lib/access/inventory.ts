@@ -1,10 +1,10 @@
 import { parseArn, rootArn } from './arn.ts';
 import { awsManagedPolicy, isAwsManagedPolicyArn } from './aws-managed-policies.ts';
 import { parsePolicy } from './policy-document.ts';
-import { sarApplication } from './sar-templates.ts';
+import { sarApplication, sarRoleName } from './sar-templates.ts';
 import { AccessModelLoadError, type Location, type StackResource, type StackSet } from './stack-set.ts';
 import type { TfValue } from './terraform-template.ts';
-import type { Policy, PolicyDocument, PolicySource } from './types.ts';
+import type { Policy, PolicyDocument, PolicySource, RequestContext } from './types.ts';
 
 /** An IAM role with everything that decides what it may do and who may become it. */
 export interface RoleEntry {
@@ -42,7 +42,7 @@ export interface ResourceEntry {
   /** The KMS key that encrypts it, when the stacks say. */
   readonly kmsKeyArn?: string;
   /** Resource-specific context keys AWS adds to requests on it. */
-  readonly context?: Readonly<Record<string, string>>;
+  readonly context?: RequestContext;
 }
 
 /** Something that runs with a role: a function, a pod, an add-on, a rotation function. */
@@ -106,7 +106,7 @@ function blocks(value: TfValue | undefined): Record<string, TfValue>[] {
 export function buildInventory(set: StackSet): Inventory {
   const policies: Policy[] = [];
   const problems: InventoryProblem[] = [];
-  const resources = new Map<string, ResourceEntry & { policies: Policy[]; context?: Record<string, string> }>();
+  const resources = new Map<string, ResourceEntry & { policies: Policy[]; context?: RequestContext }>();
   const roles: (RoleEntry & { policies: Policy[] })[] = [];
   const workloads: Workload[] = [];
   const oidcProviders: OidcProviderEntry[] = [];
@@ -188,6 +188,38 @@ export function buildInventory(set: StackSet): Inventory {
     });
     addResource(res, arn).policies.push(trust);
   }
+  // Rotation functions that Serverless Application Repository stacks create, and their roles,
+  // which the stacks may give inline policies of their own.
+  for (const res of set.resources('aws_serverlessapplicationrepository_cloudformation_stack')) {
+    const applicationId = str(set.field(res, 'application_id'), res, 'application_id');
+    const model = sarApplication(applicationId);
+    if (!model) {
+      problems.push({ stack: res.stack, address: res.address, problem: `the application ${applicationId} is not modelled; its role is not in the inventory` });
+      continue;
+    }
+    const loc = set.location(res);
+    const parameters = (set.has(res, 'parameters') ? set.field(res, 'parameters') : {}) as Record<string, string>;
+    const fn = model.function({ ...loc, parameters });
+    const stackName = str(set.field(res, 'name'), res, 'name');
+    const roleName = sarRoleName(stackName, `${res.stack}/${res.address}`);
+    const roleArn = `arn:${loc.partition}:iam::${loc.account}:role/${roleName}`;
+    const label = `${model.application} ${String(set.field(res, 'semantic_version'))}`;
+    const modelled = (document: PolicyDocument, what: string): Policy => {
+      const p = parsePolicy(document, { kind: 'modelled', stack: res.stack, address: res.address, label: `${label} ${what}` });
+      policies.push(p);
+      return p;
+    };
+    const trust = modelled(fn.trust, 'trust');
+    roles.push({
+      arn: roleArn, name: roleName, path: '/', account: loc.account, partition: loc.partition, stack: res.stack, address: res.address,
+      trust, policies: fn.policies.map((d) => modelled(d, 'execution role')), tags: set.tags(res), origin: 'sar-template',
+    });
+    const fnArn = `arn:${loc.partition}:lambda:${loc.region}:${loc.account}:function:${fn.functionName}`;
+    resources.set(roleArn, { arn: roleArn, type: 'aws_iam_role', stack: res.stack, address: res.address, account: loc.account, region: loc.region, tags: set.tags(res), policies: [trust] });
+    resources.set(fnArn, { arn: fnArn, type: 'aws_lambda_function', stack: res.stack, address: res.address, account: loc.account, region: loc.region, tags: set.tags(res), policies: [modelled(fn.resourcePolicy, 'function policy')] });
+    workloads.push({ kind: 'rotation-function', name: fn.functionName, roleArn, stack: res.stack, address: res.address, account: loc.account, region: loc.region });
+  }
+
   const roleByName = (account: string, name: string): (RoleEntry & { policies: Policy[] }) | undefined =>
     roles.find((r) => r.account === account && (r.name === name || r.arn === name));
 
@@ -364,6 +396,14 @@ export function buildInventory(set: StackSet): Inventory {
     if (entry.type === 'aws_cloudwatch_log_group') entry.policies.push(...(logResourcePolicies.get(`${entry.account}/${entry.region}`) ?? []));
   }
 
+  // A KMS key's aliases reach requests on it as kms:ResourceAliases (AWS KMS, "ABAC for AWS KMS").
+  for (const res of set.resources('aws_kms_alias')) {
+    const key = resources.get(str(set.attribute(res.stack, 'resource', 'aws_kms_alias', res.name, ['target_key_arn']), res, 'target_key_arn'));
+    if (!key) continue;
+    const aliases = key.context?.['kms:ResourceAliases'];
+    key.context = { ...key.context, 'kms:ResourceAliases': [...(Array.isArray(aliases) ? aliases : []), str(set.field(res, 'name'), res, 'name')] };
+  }
+
   // Secrets name their rotation function through a resource context key.
   for (const res of set.resources('aws_secretsmanager_secret_rotation')) {
     const secret = resources.get(str(set.field(res, 'secret_id'), res, 'secret_id'));
@@ -372,41 +412,11 @@ export function buildInventory(set: StackSet): Inventory {
     secret.context = { ...secret.context, 'secretsmanager:resource/AllowRotationLambdaArn': fn, 'secretsmanager:RotationLambdaARN': fn };
     for (const replica of resources.values()) {
       if (replica !== secret && replica.type === 'aws_secretsmanager_secret' && replica.address === secret.address && replica.stack === secret.stack) {
-        (replica as { context?: Record<string, string> }).context = secret.context;
+        (replica as { context?: RequestContext }).context = secret.context;
       }
     }
   }
 
-  // Rotation functions that Serverless Application Repository stacks create.
-  for (const res of set.resources('aws_serverlessapplicationrepository_cloudformation_stack')) {
-    const applicationId = str(set.field(res, 'application_id'), res, 'application_id');
-    const model = sarApplication(applicationId);
-    if (!model) {
-      problems.push({ stack: res.stack, address: res.address, problem: `the application ${applicationId} is not modelled; its role is not in the inventory` });
-      continue;
-    }
-    const loc = set.location(res);
-    const parameters = (set.has(res, 'parameters') ? set.field(res, 'parameters') : {}) as Record<string, string>;
-    const fn = model.function({ ...loc, parameters });
-    const stackName = str(set.field(res, 'name'), res, 'name');
-    const roleName = `serverlessrepo-${stackName}`.slice(0, 40) + `-Role-${hashName(`${res.stack}/${res.address}`)}`;
-    const roleArn = `arn:${loc.partition}:iam::${loc.account}:role/${roleName}`;
-    const label = `${model.application} ${String(set.field(res, 'semantic_version'))}`;
-    const modelled = (document: PolicyDocument, what: string): Policy => {
-      const p = parsePolicy(document, { kind: 'modelled', stack: res.stack, address: res.address, label: `${label} ${what}` });
-      policies.push(p);
-      return p;
-    };
-    const trust = modelled(fn.trust, 'trust');
-    roles.push({
-      arn: roleArn, name: roleName, path: '/', account: loc.account, partition: loc.partition, stack: res.stack, address: res.address,
-      trust, policies: fn.policies.map((d) => modelled(d, 'execution role')), tags: set.tags(res), origin: 'sar-template',
-    });
-    const fnArn = `arn:${loc.partition}:lambda:${loc.region}:${loc.account}:function:${fn.functionName}`;
-    resources.set(roleArn, { arn: roleArn, type: 'aws_iam_role', stack: res.stack, address: res.address, account: loc.account, region: loc.region, tags: set.tags(res), policies: [trust] });
-    resources.set(fnArn, { arn: fnArn, type: 'aws_lambda_function', stack: res.stack, address: res.address, account: loc.account, region: loc.region, tags: set.tags(res), policies: [modelled(fn.resourcePolicy, 'function policy')] });
-    workloads.push({ kind: 'rotation-function', name: fn.functionName, roleArn, stack: res.stack, address: res.address, account: loc.account, region: loc.region });
-  }
 
   // Workloads.
   for (const res of set.resources('aws_lambda_function')) {
@@ -454,12 +464,6 @@ export function buildInventory(set: StackSet): Inventory {
 function firstBlock(value: TfValue | undefined): Record<string, TfValue> | undefined {
   if (value === undefined || value === null) return undefined;
   return (Array.isArray(value) ? value[0] : value) as Record<string, TfValue> | undefined;
-}
-
-function hashName(seed: string): string {
-  let h = 2166136261;
-  for (const c of seed) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
-  return h.toString(36).toUpperCase().padStart(7, '0');
 }
 
 /** The account of an ARN, when it has one. */

@@ -1,6 +1,6 @@
 import { ELB_ACCOUNTS } from './elb-accounts.ts';
 import type { Placeholders } from './placeholders.ts';
-import { sarApplication } from './sar-templates.ts';
+import { sarApplication, sarRoleName } from './sar-templates.ts';
 import type { Location, StackResource, StackSet } from './stack-set.ts';
 import type { TfValue } from './terraform-template.ts';
 
@@ -50,6 +50,14 @@ function kmsKey(ctx: AttributeContext, keyId: string): StackResource | undefined
 type Computer = (ctx: AttributeContext, attr: string, res: StackResource) => TfValue | undefined;
 
 const RESOURCES: Readonly<Record<string, Computer>> = {
+  // A rule of the default event bus (the only one the stacks use): its ARN has no bus name.
+  aws_cloudwatch_event_rule: (ctx, attr) => {
+    const name = str(ctx.field('name'), 'name');
+    if (ctx.has('event_bus_name') && ctx.field('event_bus_name') !== 'default') throw new Error(`rule ${name} is on event bus ${String(ctx.field('event_bus_name'))}, which is not modelled`);
+    if (attr === 'arn') return arn(ctx.location(), 'events', `rule/${name}`);
+    if (attr === 'id') return name;
+    return undefined;
+  },
   aws_iam_role: (ctx, attr) => {
     const name = nameOf(ctx);
     const path = ctx.has('path') ? str(ctx.field('path'), 'path') : '/';
@@ -319,6 +327,24 @@ const DATA: Readonly<Record<string, Computer>> = {
     const cluster = ctx.set.findBy('aws_eks_cluster', ctx.location(), (res) => ctx.set.field(res, 'name') === name);
     if (!cluster) throw new Error(`no EKS cluster of the stacks is named ${name}`);
     return ctx.set.attribute(cluster.stack, 'resource', 'aws_eks_cluster', cluster.name, [attr]);
+  },
+  aws_lambda_function: (ctx, attr) => {
+    const name = str(ctx.field('function_name'), 'function_name');
+    const here = ctx.location();
+    const own = ctx.set.findBy('aws_lambda_function', here, (res) => ctx.set.field(res, 'function_name') === name);
+    if (own) return ctx.set.attribute(own.stack, 'resource', 'aws_lambda_function', own.name, [attr]);
+    // A function a Serverless Application Repository stack made: its name is a parameter, its role CloudFormation's.
+    for (const res of ctx.set.resources('aws_serverlessapplicationrepository_cloudformation_stack')) {
+      const loc = ctx.set.location(res);
+      const model = sarApplication(str(ctx.set.field(res, 'application_id'), 'application_id'));
+      if (!model || loc.account !== here.account || loc.region !== here.region) continue;
+      const parameters = (ctx.set.has(res, 'parameters') ? ctx.set.field(res, 'parameters') : {}) as Record<string, string>;
+      if (model.function({ ...loc, parameters }).functionName !== name) continue;
+      if (attr === 'arn' || attr === 'id') return arn(loc, 'lambda', `function:${name}`);
+      if (attr === 'role') return `arn:${loc.partition}:iam::${loc.account}:role/${sarRoleName(str(ctx.set.field(res, 'name'), 'name'), `${res.stack}/${res.address}`)}`;
+      return undefined;
+    }
+    throw new Error(`no Lambda function of the stacks is named ${name} in ${here.account}/${here.region}`);
   },
   aws_route53_zone: (ctx, attr) => {
     const name = str(ctx.field('name'), 'name').replace(/\.$/, '');

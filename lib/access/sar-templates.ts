@@ -120,3 +120,19 @@ export function sarApplication(applicationId: string): SarApplicationModel | und
   const name = /applications\/([^/]+)$/.exec(applicationId)?.[1];
   return name ? SAR_APPLICATIONS[name] : undefined;
 }
+
+/**
+ * The name CloudFormation gives the execution role of a SAR stack's function:
+ * the stack's name, cut short, then `-Role-` and a suffix of its own. The
+ * suffix is a placeholder derived from where the stack is declared, so the
+ * inventory and a data source that looks the function up name the same role.
+ */
+export function sarRoleName(stackName: string, declaredAt: string): string {
+  return `serverlessrepo-${stackName}`.slice(0, 40) + `-Role-${hashName(declaredAt)}`;
+}
+
+function hashName(seed: string): string {
+  let h = 2166136261;
+  for (const c of seed) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+  return h.toString(36).toUpperCase().padStart(7, '0');
+}

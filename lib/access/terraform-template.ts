@@ -306,6 +306,10 @@ function call(name: string, args: TfValue[], expression: string): TfValue {
       if (list.length === 0 || !Number.isInteger(index)) throw new TemplateError(expression, 'element() needs a non-empty list and an integer');
       return list[index % list.length]!;
     }
+    case 'reverse':
+      return [...asList(args[0]!, name, expression)].reverse();
+    case 'split':
+      return toText(args[1]!, expression).split(toText(args[0]!, expression));
     case 'join':
       return asList(args[1]!, name, expression).map((v) => toText(v, expression)).join(toText(args[0]!, expression));
     case 'concat':

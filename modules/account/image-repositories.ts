@@ -1,6 +1,7 @@
 import { EcrReplicationConfiguration } from '@cdktf/provider-aws/lib/ecr-replication-configuration';
 import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
+import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { awsContext } from '../internal/aws-context.ts';
 import type { PolicyStatement } from '../internal/iam.ts';
@@ -31,6 +32,13 @@ export interface ImageRepositoriesProps {
    * @default [] - no replication
    */
   readonly replicationDestinations?: readonly ImageReplicationDestination[];
+  /**
+   * What replication waits for: the creation templates of the replica
+   * repositories (`ReplicaRepositoryTemplate`), which apply only to
+   * repositories created after them.
+   * @default []
+   */
+  readonly replicationDependsOn?: readonly ITerraformDependable[];
 }
 
 /** A registry images are replicated to. */
@@ -45,7 +53,29 @@ export const IMAGE_REPOSITORIES_DEFAULTS = {
   untaggedImageExpiryDays: 7,
   taggedImagesKept: 200,
   replicationDestinations: [],
+  replicationDependsOn: [],
 } as const satisfies Partial<ImageRepositoriesProps>;
+
+/** The repositories' lifecycle policy: untagged images expire, and only the newest tagged ones are kept. */
+export function imageLifecyclePolicy(options: { readonly untaggedImageExpiryDays: number; readonly taggedImagesKept: number } = IMAGE_REPOSITORIES_DEFAULTS): string {
+  return JSON.stringify({
+    rules: [
+      {
+        rulePriority: 1,
+        description: `Expire untagged images after ${options.untaggedImageExpiryDays} days`,
+        selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: options.untaggedImageExpiryDays },
+        action: { type: 'expire' },
+      },
+      {
+        // `any` must be the last rule: it sees what the rules before it left.
+        rulePriority: 2,
+        description: `Keep the newest ${options.taggedImagesKept} images`,
+        selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: options.taggedImagesKept },
+        action: { type: 'expire' },
+      },
+    ],
+  });
+}
 
 /**
  * Private ECR repositories for the app's images: immutable tags (a tag always
@@ -58,6 +88,8 @@ export class ImageRepositories extends Construct {
   /** Repository ARN by repository name. */
   readonly repositoryArns: Readonly<Record<string, string>>;
   readonly kmsKeyArn: string;
+  /** The lifecycle policy JSON every repository has (replicas should keep it too). */
+  readonly lifecyclePolicy: string;
 
   constructor(scope: Construct, id: string, props: ImageRepositoriesProps) {
     super(scope, id);
@@ -79,27 +111,13 @@ export class ImageRepositories extends Construct {
             },
           ],
         },
+        dependsOn: [...p.replicationDependsOn],
       });
     }
     this.kmsKeyArn = key.keyArn;
 
-    const lifecycle = JSON.stringify({
-      rules: [
-        {
-          rulePriority: 1,
-          description: `Expire untagged images after ${p.untaggedImageExpiryDays} days`,
-          selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: p.untaggedImageExpiryDays },
-          action: { type: 'expire' },
-        },
-        {
-          // `any` must be the last rule: it sees what the rules before it left.
-          rulePriority: 2,
-          description: `Keep the newest ${p.taggedImagesKept} images`,
-          selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: p.taggedImagesKept },
-          action: { type: 'expire' },
-        },
-      ],
-    });
+    const lifecycle = imageLifecyclePolicy(p);
+    this.lifecyclePolicy = lifecycle;
     const urls: Record<string, string> = {};
     const arns: Record<string, string> = {};
     for (const name of p.repositoryNames) {

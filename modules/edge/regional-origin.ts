@@ -15,8 +15,13 @@ export interface RegionalOriginProps {
   readonly domainName: string;
   /** The region this origin serves from; it names the origin (`origin-ap-south-1.hexabid.in`). */
   readonly region: string;
-  /** @default '/health' */
-  readonly resourcePath?: string;
+  /**
+   * The paths that must all answer 2xx or 3xx for the origin to count as up:
+   * each gets an HTTPS check, and a calculated check that needs every one is
+   * what DNS failover and the alarm follow.
+   * @default ['/health', '/api/health'] - the frontend and the api
+   */
+  readonly resourcePaths?: readonly string[];
   /** Seconds between probes from each checker: 10 or 30. @default 30 */
   readonly requestIntervalSeconds?: 10 | 30;
   /** Consecutive failed probes before the origin counts as down. @default 3 */
@@ -30,7 +35,12 @@ export interface RegionalOriginProps {
 }
 
 /** Every default of {@link RegionalOriginProps}, applied in one place. */
-export const REGIONAL_ORIGIN_DEFAULTS = { resourcePath: '/health', requestIntervalSeconds: 30, failureThreshold: 3 } as const satisfies Partial<RegionalOriginProps>;
+export const REGIONAL_ORIGIN_DEFAULTS = { resourcePaths: ['/health', '/api/health'], requestIntervalSeconds: 30, failureThreshold: 3 } as const satisfies Partial<RegionalOriginProps>;
+
+/** A region's origin name, which the wildcard Ingress rule serves and the certificate's wildcard covers. */
+export function originHostName(region: string, domainName: string): string {
+  return `origin-${region}.${domainName}`;
+}
 
 /**
  * One region's way in, named apart from the app's domain so Route53 can
@@ -46,34 +56,54 @@ export const REGIONAL_ORIGIN_DEFAULTS = { resourcePath: '/health', requestInterv
 export class RegionalOrigin extends Construct {
   /** `origin-<region>.<domain>`. */
   readonly hostName: string;
+  /** The calculated check that needs every path: what DNS failover follows. */
   readonly healthCheckId: string;
+  /** The check of each path, by path. */
+  readonly pathHealthCheckIds: Readonly<Record<string, string>>;
   private readonly props: RegionalOriginProps;
 
   constructor(scope: Construct, id: string, props: RegionalOriginProps) {
     super(scope, id);
     const p = withDefaults(props, REGIONAL_ORIGIN_DEFAULTS);
-    requireProps(p.resourcePath.startsWith('/'), 'RegionalOrigin', id, `resourcePath must start with / (got "${p.resourcePath}")`);
+    requireProps(p.resourcePaths.length > 0, 'RegionalOrigin', id, 'resourcePaths must name at least one path');
+    for (const path of p.resourcePaths) requireProps(path.startsWith('/'), 'RegionalOrigin', id, `resourcePaths: each must start with / (got "${path}")`);
+    requireProps(new Set(p.resourcePaths).size === p.resourcePaths.length, 'RegionalOrigin', id, `resourcePaths must not repeat a path (got ${p.resourcePaths.join(', ')})`);
     requireProps(Number.isInteger(p.failureThreshold) && p.failureThreshold >= 1 && p.failureThreshold <= 10, 'RegionalOrigin', id, `failureThreshold must be 1 to 10, Route53's range (got ${p.failureThreshold})`);
     this.props = props;
-    this.hostName = `origin-${p.region}.${p.domainName}`;
-    const check = new Route53HealthCheck(this, 'HealthCheck', {
-      type: 'HTTPS',
-      fqdn: this.hostName,
-      port: 443,
-      resourcePath: p.resourcePath,
-      // The ALB picks the certificate by SNI; without it the handshake fails before the path is asked for.
-      enableSni: true,
-      requestInterval: p.requestIntervalSeconds,
-      failureThreshold: p.failureThreshold,
-      measureLatency: true,
-      tags: { Name: this.hostName },
+    this.hostName = originHostName(p.region, p.domainName);
+    const checks = p.resourcePaths.map(
+      (path) =>
+        [
+          path,
+          new Route53HealthCheck(this, path === '/health' ? 'HealthCheck' : `HealthCheck${path.replace(/[^A-Za-z0-9]/g, '-')}`, {
+            type: 'HTTPS',
+            fqdn: this.hostName,
+            port: 443,
+            resourcePath: path,
+            // The ALB picks the certificate by SNI; without it the handshake fails before the path is asked for.
+            enableSni: true,
+            requestInterval: p.requestIntervalSeconds,
+            failureThreshold: p.failureThreshold,
+            measureLatency: true,
+            tags: { Name: `${this.hostName}${path}` },
+          }),
+        ] as const,
+    );
+    this.pathHealthCheckIds = Object.fromEntries(checks.map(([path, check]) => [path, check.id]));
+    // Healthy only while every path is: a frontend that answers over a dead api is not serving
+    // (Amazon Route 53, "Creating health checks that monitor other health checks").
+    const check = new Route53HealthCheck(this, 'AllPaths', {
+      type: 'CALCULATED',
+      childHealthchecks: checks.map(([, c]) => c.id),
+      childHealthThreshold: checks.length,
+      tags: { Name: `${this.hostName} (${p.resourcePaths.join(', ')})` },
     });
     this.healthCheckId = check.id;
     if (props.alarm) {
       metricAlarm(this, 'Alarm', {
         alarmName: `${props.alarm.namePrefix}-origin-health-check-failing`,
         summary: `${this.hostName} fails Route53's health check: DNS sends ${p.domainName} to the standby region if it has one.`,
-        detail: `HTTPS ${p.resourcePath} on ${this.hostName} failed ${p.failureThreshold} probes in a row from most checker regions. Start from the incident checklist; a regional outage is docs/DISASTER-RECOVERY.md.`,
+        detail: `HTTPS ${p.resourcePaths.join(' or ')} on ${this.hostName} failed ${p.failureThreshold} probes in a row from most checker regions. Start from the incident checklist; a regional outage is docs/DISASTER-RECOVERY.md.`,
         runbook: 'incident-response',
         severity: 'critical',
         namespace: 'AWS/Route53',

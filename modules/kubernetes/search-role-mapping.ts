@@ -47,6 +47,13 @@ export interface SearchRoleMappingProps {
    * @default [] - neither mapping is written
    */
   readonly snapshotRoleArns?: readonly string[];
+  /**
+   * The snapshot roles also restore into this domain (a standby): they may then
+   * read every index's health and update cluster settings, which a restore
+   * needs to hold back index auto-creation (`SearchSnapshots`' restore).
+   * @default false
+   */
+  readonly snapshotRolesRestore?: boolean;
   /** @default [] */
   readonly dependsOn?: readonly ITerraformDependable[];
 }
@@ -57,6 +64,7 @@ export const SEARCH_ROLE_MAPPING_DEFAULTS = {
   indexPatterns: ['*'],
   serviceAccountName: 'opensearch-security',
   snapshotRoleArns: [],
+  snapshotRolesRestore: false,
   dependsOn: [],
 } as const satisfies Partial<SearchRoleMappingProps>;
 
@@ -70,6 +78,9 @@ export const MANAGE_SNAPSHOTS_ROLE = 'manage_snapshots';
 /** Cluster health and nothing else: `manage_snapshots` lacks it, and a restore waits on it. */
 export const SNAPSHOT_MONITOR_ROLE = 'hexabid_snapshot_monitor';
 export const SNAPSHOT_MONITOR_CLUSTER_ACTIONS = ['cluster:monitor/health'] as const;
+/** What a restoring snapshot role adds: cluster settings (auto-creation held back), and every index's health. */
+export const SNAPSHOT_RESTORE_CLUSTER_ACTIONS = ['cluster:monitor/health', 'cluster:admin/settings/update'] as const;
+export const SNAPSHOT_RESTORE_INDEX_ACTIONS = ['indices:monitor/*'] as const;
 
 /**
  * Signs with the pod's role and PUTs one security object; fails the job on any
@@ -129,7 +140,15 @@ export class SearchRoleMapping extends Construct {
       index_permissions: [{ index_patterns: p.indexPatterns, allowed_actions: APP_INDEX_ACTIONS }],
     });
     const mapping = Fn.jsonencode({ backend_roles: p.backendRoleArns, description: 'HexaBid application roles (managed by Terraform)' });
-    const snapshotRole = JSON.stringify({ description: 'Cluster health, for HexaBid snapshot restores (managed by Terraform)', cluster_permissions: SNAPSHOT_MONITOR_CLUSTER_ACTIONS });
+    const snapshotRole = JSON.stringify(
+      p.snapshotRolesRestore
+        ? {
+            description: 'Cluster and index health, and the auto-creation setting, for HexaBid snapshot restores (managed by Terraform)',
+            cluster_permissions: SNAPSHOT_RESTORE_CLUSTER_ACTIONS,
+            index_permissions: [{ index_patterns: ['*'], allowed_actions: SNAPSHOT_RESTORE_INDEX_ACTIONS }],
+          }
+        : { description: 'Cluster health, for HexaBid snapshot restores (managed by Terraform)', cluster_permissions: SNAPSHOT_MONITOR_CLUSTER_ACTIONS },
+    );
     const snapshotMapping = Fn.jsonencode({ backend_roles: p.snapshotRoleArns, description: 'HexaBid snapshot roles (managed by Terraform)' });
 
     const serviceAccount = new ServiceAccountV1(this, 'ServiceAccount', {

@@ -1,4 +1,5 @@
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
+import { JobV1 } from '@cdktf/provider-kubernetes/lib/job-v1';
 import { CronJobV1, type CronJobV1SpecJobTemplateSpecTemplateSpec } from '@cdktf/provider-kubernetes/lib/cron-job-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { Fn } from 'cdktf';
@@ -64,9 +65,11 @@ export interface SearchSnapshotsProps {
    */
   readonly suspendSnapshots?: boolean;
   /**
-   * Adds the suspended `search-restore` CronJob, which on-call starts by hand to restore
-   * the newest successful snapshot from the replica bucket.
-   * @default - no restore CronJob
+   * Restores the newest successful snapshot from the replica bucket when the stack is
+   * applied: the `search-restore-hold` Job (index auto-creation held back, waited for;
+   * `restoreHold` is what installs the app must depend on), the `search-restore` Job
+   * beside it, and a suspended CronJob of that name for runs by hand.
+   * @default - no restore
    */
   readonly restore?: SearchSnapshotRestoreProps;
   /**
@@ -90,8 +93,10 @@ export const SEARCH_SNAPSHOTS_DEFAULTS = {
 
 /** The daily CronJob; the `HexabidSearchSnapshotStale` alert watches it by this name. */
 export const SEARCH_SNAPSHOT_CRONJOB = 'search-snapshot';
-/** The restore CronJob, suspended: on-call starts it by hand. */
+/** The restore: a Job the standby's apply starts, and a suspended CronJob of the same name for runs by hand. */
 export const SEARCH_RESTORE_CRONJOB = 'search-restore';
+/** The Job that holds back index auto-creation until the restore has run. */
+export const SEARCH_RESTORE_HOLD_JOB = 'search-restore-hold';
 
 /**
  * What a restore leaves out: the Dashboards and fine-grained access control indices,
@@ -110,7 +115,8 @@ export const SNAPSHOT_HTTP_ACTIONS = ['es:ESHttpGet', 'es:ESHttpPut', 'es:ESHttp
  * path, `arn:aws:es:region:account:domain/name/path`), and pass the repository role to
  * OpenSearch Service, which registering a repository requires (AWS, "Prerequisites").
  * With `waitForRestore`, also read cluster health, which a restore polls until its
- * shards are back: nothing under `_snapshot` reports a restore's progress.
+ * shards are back (nothing under `_snapshot` reports a restore's progress), and
+ * put the one cluster setting a restore holds, `action.auto_create_index`.
  */
 export function snapshotStatements(domainArn: string, repositoryRoleArn: string, options: { readonly waitForRestore: boolean }): PolicyStatement[] {
   return [
@@ -123,7 +129,12 @@ export function snapshotStatements(domainArn: string, repositoryRoleArn: string,
       Condition: { StringEquals: { 'iam:PassedToService': 'es.amazonaws.com' } },
     },
     ...(options.waitForRestore
-      ? [{ Sid: 'WaitForRestore', Effect: 'Allow' as const, Action: 'es:ESHttpGet', Resource: `${domainArn}/_cluster/health` }]
+      ? [
+          // Whole-cluster and per-index health: which of a snapshot's indices exist, and when they are back.
+          { Sid: 'WaitForRestore', Effect: 'Allow' as const, Action: 'es:ESHttpGet', Resource: [`${domainArn}/_cluster/health`, `${domainArn}/_cluster/health/*`] },
+          // action.auto_create_index, held off while a restore has not run.
+          { Sid: 'HoldIndexCreation', Effect: 'Allow' as const, Action: 'es:ESHttpPut', Resource: `${domainArn}/_cluster/settings` },
+        ]
       : []),
   ];
 }
@@ -287,39 +298,115 @@ echo "Done"
 `;
 
 /**
- * The restore, started by hand in the standby region: register the replica bucket
- * read-only, restore its newest SUCCESS snapshot without the system indices or the
- * cluster state, wait until every restored primary is back, and say what it restored.
+ * What the hold and the restore share: register the replica read-only, find the
+ * newest SUCCESS snapshot and its indices (system ones left out, as the restore
+ * leaves them out), and which of those the domain already has. An index the
+ * snapshot holds exists only once a restore was accepted, or once something
+ * wrote to it by auto-creating it: the hold prevents the second.
  */
-export const RESTORE_SCRIPT = `${PREAMBLE}
+const RESTORE_COMMON = `${PREAMBLE}
 echo "Registering s3://$BUCKET read-only as repository $REPOSITORY"
 api PUT "$REPO" --data @/config/restore-repository.json > /dev/null
 
 snapshots "$REPO" > "$TMPDIR/snapshots"
 latest=$(sed -n 's/^[0-9]* SUCCESS //p' "$TMPDIR/snapshots" | tail -n 1)
+
+# The snapshot's indices, one a line, without the system ones (they start with a dot).
+snapshot_indices() {
+  api GET "$REPO/$1?filter_path=snapshots.indices" | sed -n 's/.*"indices":\\[\\([^]]*\\)\\].*/\\1/p' | tr ',' '\\n' | sed 's/"//g' | sed '/^\\./d;/^$/d'
+}
+
+# Those of the listed indices (comma-separated) the domain does not have: health at the
+# indices level names only the ones that exist, whatever their status.
+missing_indices() {
+  request GET "_cluster/health/$1?level=indices&filter_path=indices.*.status&timeout=1s" > /dev/null
+  printf '%s\\n' "$1" | tr ',' '\\n' | while IFS= read -r index; do
+    grep -q "\\"$index\\":{" "$BODY" || echo "$index"
+  done
+}
+
+# Auto-creation off while the restore has not run, back to OpenSearch's default after.
+# OpenSearch Service takes the flat form of a setting only ("Supported operations").
+hold_auto_create() {
+  echo "Holding back index auto-creation until the restore is done"
+  api PUT _cluster/settings --data @/config/hold-auto-create.json > /dev/null
+}
+release_auto_create() {
+  echo "Letting writes create indices again"
+  api PUT _cluster/settings --data @/config/release-auto-create.json > /dev/null
+}
+`;
+
+/**
+ * Run by the apply before the app's release, and waited for: while the domain
+ * lacks the snapshot's indices, turn `action.auto_create_index` off, so the
+ * app's first writes cannot create an index the restore would then refuse
+ * (OpenSearch restores only into an absent or closed index). Once restored,
+ * it leaves the setting alone. Safe to run again.
+ */
+export const RESTORE_HOLD_SCRIPT = `${RESTORE_COMMON}
+if [ -z "$latest" ]; then
+  echo "Repository $REPOSITORY holds no successful snapshot: nothing to restore, nothing held back"
+  exit 0
+fi
+snapshot_indices "$latest" > "$TMPDIR/indices"
+list=$(paste -sd, "$TMPDIR/indices")
+[ -n "$list" ] || { echo "Snapshot $latest holds no data index: nothing held back"; exit 0; }
+missing=$(missing_indices "$list")
+if [ -z "$missing" ]; then
+  echo "The domain already has every index of $latest: restored, nothing held back"
+  exit 0
+fi
+if [ "$missing" != "$(cat "$TMPDIR/indices")" ]; then
+  echo "Some indices of $latest exist and some do not; missing: $missing. Something wrote before the hold: docs/RUNBOOK.md, Search snapshot restore" >&2
+  exit 1
+fi
+hold_auto_create
+`;
+
+/**
+ * The restore, started by the standby's apply (and by hand from the suspended
+ * CronJob): restore the newest SUCCESS snapshot from the read-only replica
+ * without the system indices or the cluster state, unless the domain already
+ * has its indices (a restore accepted before: then only wait), wait until every
+ * one of them is at least yellow, let writes create indices again, and say what
+ * it restored. Each step can run again, so the Job is retried.
+ */
+export const RESTORE_SCRIPT = `${RESTORE_COMMON}
 if [ -z "$latest" ]; then
   echo "Repository $REPOSITORY holds no successful snapshot:" >&2
   cat "$TMPDIR/snapshots" >&2
   exit 1
 fi
-
-echo "Restoring $latest"
-# Sent once, with no query string: OpenSearch Service ignores URL parameters of signed POSTs.
-code=$(request POST "$REPO/$latest/_restore" --data @/config/restore.json)
-case "$code" in
-  2??) cat "$BODY"; echo ;;
-  *)
-    echo "The restore of $latest was refused (HTTP $code); an open index of the same name is the usual cause:" >&2
-    cat "$BODY" >&2
-    echo >&2
-    exit 1
-    ;;
-esac
+snapshot_indices "$latest" > "$TMPDIR/indices"
+list=$(paste -sd, "$TMPDIR/indices")
+missing=$(missing_indices "$list")
+if [ -n "$missing" ] && [ "$missing" != "$(cat "$TMPDIR/indices")" ]; then
+  echo "Some indices of $latest exist and some do not; missing: $missing. Delete the ones a write created, then run this again (docs/RUNBOOK.md, Search snapshot restore)" >&2
+  exit 1
+fi
+if [ -n "$missing" ]; then
+  hold_auto_create
+  echo "Restoring $latest"
+  # Sent once, with no query string: OpenSearch Service ignores URL parameters of signed POSTs.
+  code=$(request POST "$REPO/$latest/_restore" --data @/config/restore.json)
+  case "$code" in
+    2??) cat "$BODY"; echo ;;
+    *)
+      echo "The restore of $latest was refused (HTTP $code):" >&2
+      cat "$BODY" >&2
+      echo >&2
+      exit 1
+      ;;
+  esac
+else
+  echo "The domain already has every index of $latest: waiting for them, restoring nothing"
+fi
 
 # Restored indices are red until every primary is back from S3; yellow means they all are.
 # The job's deadline bounds the wait.
 while :; do
-  code=$(request GET "_cluster/health?wait_for_status=yellow&timeout=50s" --max-time 70)
+  code=$(request GET "_cluster/health/$list?wait_for_status=yellow&timeout=50s" --max-time 70)
   case "$code" in
     200) break ;;
     408) echo "Still recovering: $(cat "$BODY")" ;;
@@ -333,6 +420,7 @@ while :; do
       ;;
   esac
 done
+release_auto_create
 
 echo "Restored $latest. The indices it holds (system indices were left out: $EXCLUDED):"
 api GET "$REPO/$latest?filter_path=snapshots.snapshot,snapshots.start_time,snapshots.indices"
@@ -384,8 +472,8 @@ const REPOSITORY_NAME = /^(?!cs-)[a-z0-9][a-z0-9._-]{0,62}$/;
  * `daily-<UTC time>`, fails unless it succeeded, and deletes daily snapshots past
  * the retention. The CronJob's last success is what the staleness alert reads.
  *
- * With `restore`, a suspended CronJob restores the newest successful snapshot from
- * the replica bucket in a standby region:
+ * With `restore`, the apply restores the newest successful snapshot from the replica
+ * bucket in a standby region (see `restore`); a run by hand is
  * `kubectl -n <namespace> create job --from=cronjob/search-restore search-restore-<n>`.
  *
  * Fine-grained access control must map the role (`roleArn`) to `manage_snapshots`:
@@ -400,6 +488,12 @@ export class SearchSnapshots extends Construct {
   readonly cronJobName: string;
   /** The restore CronJob, when `restore` is set. */
   readonly restoreCronJobName?: string;
+  /**
+   * With `restore`, the Job that holds back index auto-creation until the restore
+   * has run: the app's release must depend on it, so no write creates an index
+   * the restore would then refuse.
+   */
+  readonly restoreHold?: JobV1;
   /** The repository the daily snapshots go to. */
   readonly repositoryName: string;
 
@@ -466,6 +560,10 @@ export class SearchSnapshots extends Construct {
         settings: { bucket: p.restore.bucketName, region: p.restore.region, role_arn: p.repositoryRoleArn, readonly: true },
       });
       data['restore.json'] = JSON.stringify({ indices: RESTORE_EXCLUDED_INDICES.join(','), include_global_state: false });
+      data['restore-hold.sh'] = terraformLiteral(RESTORE_HOLD_SCRIPT);
+      data['hold-auto-create.json'] = JSON.stringify({ persistent: { 'action.auto_create_index': 'false' } });
+      // null puts the setting back to OpenSearch's default (true).
+      data['release-auto-create.json'] = JSON.stringify({ persistent: { 'action.auto_create_index': null } });
     }
     const files = new ConfigMapV1(this, 'Config', { metadata: { name: p.serviceAccountName, namespace: p.namespace, labels }, data });
 
@@ -533,35 +631,37 @@ export class SearchSnapshots extends Construct {
     });
 
     if (p.restore && restoreRepositoryName !== undefined) {
+      const restoreEnv = { REPOSITORY: restoreRepositoryName, BUCKET: p.restore.bucketName, EXCLUDED: RESTORE_EXCLUDED_INDICES.join(',') };
+      // Every step of the restore can run again (it waits for a restore already accepted), so it is retried.
+      const restoreJob = { backoffLimit: 2, activeDeadlineSeconds: 4 * 3600, template: { metadata: { labels }, spec: pod('restore.sh', restoreEnv) } };
       new CronJobV1(this, 'Restore', {
         metadata: { name: SEARCH_RESTORE_CRONJOB, namespace: p.namespace, labels },
         spec: {
-          // Never runs on its own: the schedule is required, the suspension keeps it idle.
+          // Never runs on its own: the schedule is required, the suspension keeps it idle. For runs by hand.
           schedule: '0 0 1 1 *',
           timezone: 'Etc/UTC',
           suspend: true,
           concurrencyPolicy: 'Forbid',
           successfulJobsHistoryLimit: 3,
           failedJobsHistoryLimit: 3,
-          jobTemplate: {
-            metadata: { labels },
-            spec: {
-              // A second attempt would meet the first one's indices: never retried.
-              backoffLimit: 0,
-              // The recovery time objective.
-              activeDeadlineSeconds: 4 * 3600,
-              template: {
-                metadata: { labels },
-                spec: pod('restore.sh', {
-                  REPOSITORY: restoreRepositoryName,
-                  BUCKET: p.restore.bucketName,
-                  EXCLUDED: RESTORE_EXCLUDED_INDICES.join(','),
-                }),
-              },
-            },
-          },
+          jobTemplate: { metadata: { labels }, spec: restoreJob },
         },
         dependsOn,
+      });
+      // The apply holds auto-creation back and waits for it; whatever installs the app must wait for the hold.
+      this.restoreHold = new JobV1(this, 'RestoreHold', {
+        metadata: { name: SEARCH_RESTORE_HOLD_JOB, namespace: p.namespace, labels },
+        spec: { backoffLimit: 4, activeDeadlineSeconds: 900, template: { metadata: { labels }, spec: pod('restore-hold.sh', restoreEnv) } },
+        waitForCompletion: true,
+        timeouts: { create: '15m', update: '15m' },
+        dependsOn,
+      });
+      // The restore starts with the apply and runs beside the app: the apply does not wait for it.
+      new JobV1(this, 'RestoreNow', {
+        metadata: { name: SEARCH_RESTORE_CRONJOB, namespace: p.namespace, labels },
+        spec: restoreJob,
+        waitForCompletion: false,
+        dependsOn: [...dependsOn, this.restoreHold],
       });
     }
 

@@ -15,8 +15,9 @@ import { awsContext } from '../internal/aws-context.ts';
 import { policyDocument, serviceTrustPolicy } from '../internal/iam.ts';
 import { requireProps, withDefaults } from '../internal/props.ts';
 import { AppSecrets } from '../security/app-secrets.ts';
+import type { SecretReplica } from '../security/secret-replica.ts';
 import { EncryptionKey } from '../security/kms-key.ts';
-import { ALERT_RECEIVERS, ALERT_SEVERITIES, type AlarmTopics, type AlertReceiver, type AlertSeverity } from './alarm-topics.ts';
+import { ALERT_RECEIVERS, ALERT_SEVERITIES, alertTopicName, receiversOf, type AlarmTopics, type AlertReceiver, type AlertSeverity } from './alarm-topics.ts';
 import { lambdaPackage } from './internal/lambda-package.ts';
 import { metricAlarm } from './internal/metric-alarm.ts';
 
@@ -34,8 +35,34 @@ export interface AlertingProps {
   readonly namePrefix: string;
   /** Secrets Manager prefix, e.g. `hexabid/production`; the credentials live under `<prefix>/alerting/`. */
   readonly secretNamePrefix: string;
-  /** The receiver of each severity: the same as the in-cluster Alertmanager's. */
+  /** The receiver of each severity: the same as the in-cluster Alertmanager's. Critical alarms also reach the warning receiver ({@link receiversOf}). */
   readonly receivers: Readonly<Record<AlertSeverity, AlertReceiver>>;
+  /**
+   * The region to build in, through each resource's own `region` argument
+   * (AWS provider 6): alerting that must work while the stack's own region
+   * is down, such as the Route53 health checks' alarms in us-east-1.
+   * @default - the provider's region
+   */
+  readonly region?: string;
+  /**
+   * Receiver credentials to read instead of making new ones: the copies in
+   * this region of another Alerting's secrets ({@link credentialReplica}), so
+   * ops put each value once. Nothing of them is created here.
+   * @default - empty secret containers of its own, under `<secretNamePrefix>/alerting/`
+   */
+  readonly credentials?: AlertingCredentials;
+  /**
+   * A read-only copy of the receiver credentials in another region, kept in
+   * sync by Secrets Manager, for an Alerting there ({@link credentials}).
+   * @default - this region only
+   */
+  readonly credentialReplica?: SecretReplica;
+  /**
+   * Lets AWS Budgets and Cost Anomaly Detection of this account publish to
+   * the topics (and use their key), for the account's cost alerts.
+   * @default false
+   */
+  readonly acceptCostNotifications?: boolean;
   /** Days the forwarder's logs are kept. @default 90 */
   readonly logRetentionDays?: number;
   /** Days a deleted credential secret can be restored; 0 deletes at once. @default 30 */
@@ -48,6 +75,21 @@ export interface AlertingProps {
   readonly deadLetterRetentionDays?: number;
 }
 
+/** Receiver credentials that already exist in the Alerting's region. */
+export interface AlertingCredentials {
+  /** Secret ARN of each receiver's credential. */
+  readonly secretArns: Readonly<Record<AlertReceiver, string>>;
+  /** Secret name of each receiver's credential. */
+  readonly secretNames: Readonly<Record<AlertReceiver, string>>;
+  /** The key the secrets are encrypted with in this region. */
+  readonly kmsKeyArn: string;
+}
+
+/** The alias (without `alias/`) of the key of an Alerting's topics: publishers that are not AWS services are granted through it. */
+export function alertingKeyAliasName(namePrefix: string): string {
+  return `${namePrefix}-alerting`;
+}
+
 /** Every default of {@link AlertingProps}, applied in one place. */
 export const ALERTING_DEFAULTS = {
   logRetentionDays: 90,
@@ -55,7 +97,16 @@ export const ALERTING_DEFAULTS = {
   reservedConcurrentExecutions: 5,
   timeoutSeconds: 30,
   deadLetterRetentionDays: 14,
+  acceptCostNotifications: false,
 } as const satisfies Partial<AlertingProps>;
+
+/** The AWS services that publish cost alerts, and the source ARN each publishes as. */
+const COST_NOTIFIERS = [
+  // AWS Cost Management, "Creating an Amazon SNS topic for budget notifications".
+  { service: 'budgets.amazonaws.com', sourceArn: (partition: string, accountId: string) => `arn:${partition}:budgets::${accountId}:*` },
+  // AWS Cost Management, "Creating an Amazon SNS topic for anomaly notifications".
+  { service: 'costalerts.amazonaws.com', sourceArn: undefined },
+] as const;
 
 /**
  * The AWS side of alerting, which works when the cluster does not: an SNS
@@ -110,12 +161,23 @@ export class Alerting extends Construct {
       id,
       `deadLetterRetentionDays must be 1 to 14, SQS's limit (got ${p.deadLetterRetentionDays})`,
     );
-    const { accountId, partition, region } = awsContext(this);
+    requireProps(
+      p.credentials === undefined || p.credentialReplica === undefined,
+      'Alerting',
+      id,
+      'give credentials or credentialReplica, not both: credentials reads copies made elsewhere, credentialReplica copies the secrets this Alerting makes',
+    );
+    const context = awsContext(this);
+    const { accountId, partition } = context;
+    const region = p.region ?? context.region;
+    // Only a region given explicitly goes on the resources; otherwise the provider's applies.
+    const here = { region: p.region };
     const functionName = `${prefix}-alarm-forwarder`;
     const logGroupName = `/aws/lambda/${functionName}`;
 
     const key = new EncryptionKey(this, 'Key', {
-      aliasName: `${prefix}-alerting`,
+      aliasName: alertingKeyAliasName(prefix),
+      region: p.region,
       description: `Encrypts the ${prefix} alert topics, their dead-letter queue and the forwarder's logs`,
       cloudWatchLogGroupPrefix: logGroupName,
       additionalStatements: [
@@ -135,14 +197,19 @@ export class Alerting extends Construct {
           Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
           Resource: '*',
         },
+        // The cost services publish to encrypted topics as CloudWatch does; the topic policies say whose alerts they may publish.
+        ...(p.acceptCostNotifications
+          ? [{ Sid: 'CostAlertsPublishToEncryptedTopics', Effect: 'Allow' as const, Principal: { Service: COST_NOTIFIERS.map((n) => n.service) }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*' }]
+          : []),
       ],
     });
     this.topicsKmsKeyArn = key.keyArn;
 
     const topics = Object.fromEntries(
       ALERT_SEVERITIES.map((severity) => {
-        const topic = new SnsTopic(this, `Topic-${severity}`, { name: `${prefix}-alerts-${severity}`, kmsMasterKeyId: key.keyArn });
+        const topic = new SnsTopic(this, `Topic-${severity}`, { name: alertTopicName(prefix, severity), kmsMasterKeyId: key.keyArn, ...here });
         new SnsTopicPolicy(this, `TopicPolicy-${severity}`, {
+          ...here,
           arn: topic.arn,
           policy: policyDocument([
             {
@@ -156,6 +223,16 @@ export class Alerting extends Construct {
                 ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:*` },
               },
             },
+            ...(p.acceptCostNotifications
+              ? COST_NOTIFIERS.map(({ service, sourceArn }) => ({
+                  Sid: service === 'budgets.amazonaws.com' ? 'BudgetsOfThisAccountPublish' : 'CostAnomaliesOfThisAccountPublish',
+                  Effect: 'Allow' as const,
+                  Principal: { Service: service },
+                  Action: 'sns:Publish',
+                  Resource: topic.arn,
+                  Condition: { StringEquals: { 'aws:SourceAccount': accountId }, ...(sourceArn ? { ArnLike: { 'aws:SourceArn': sourceArn(partition, accountId) } } : {}) },
+                }))
+              : []),
           ]),
         });
         return [severity, topic];
@@ -165,18 +242,13 @@ export class Alerting extends Construct {
     this.warningTopicArn = topics.warning.arn;
     this.topicArns = { critical: this.criticalTopicArn, warning: this.warningTopicArn };
 
-    const secrets = new AppSecrets(this, 'Secrets', {
-      namePrefix: `${p.secretNamePrefix}/alerting`,
-      secrets: ALERT_RECEIVERS.map((receiver) => ALERTING_SECRETS[receiver]),
-      recoveryWindowInDays: p.secretRecoveryWindowDays,
-    });
-    const byReceiver = (values: Readonly<Record<string, string>>) =>
-      Object.fromEntries(ALERT_RECEIVERS.map((receiver) => [receiver, values[ALERTING_SECRETS[receiver].name]!])) as Record<AlertReceiver, string>;
-    this.secretNames = byReceiver(secrets.secretNames);
-    this.secretArns = byReceiver(secrets.secretArns);
+    const secrets = p.credentials ?? this.makeCredentials(p);
+    this.secretNames = secrets.secretNames;
+    this.secretArns = secrets.secretArns;
     this.kmsKeyArn = secrets.kmsKeyArn;
 
     const deadLetters = new SqsQueue(this, 'DeadLetterQueue', {
+      ...here,
       name: `${prefix}-alarm-forwarder-dlq`,
       kmsMasterKeyId: key.keyArn,
       messageRetentionSeconds: p.deadLetterRetentionDays * 86_400,
@@ -184,6 +256,7 @@ export class Alerting extends Construct {
     this.deadLetterQueueName = deadLetters.name;
     this.deadLetterQueueArn = deadLetters.arn;
     new SqsQueuePolicy(this, 'DeadLetterQueuePolicy', {
+      ...here,
       queueUrl: deadLetters.url,
       policy: policyDocument([
         {
@@ -197,7 +270,7 @@ export class Alerting extends Construct {
       ]),
     });
 
-    const logGroup = new CloudwatchLogGroup(this, 'Logs', { name: logGroupName, retentionInDays: p.logRetentionDays, kmsKeyId: key.keyArn });
+    const logGroup = new CloudwatchLogGroup(this, 'Logs', { name: logGroupName, retentionInDays: p.logRetentionDays, kmsKeyId: key.keyArn, ...here });
 
     const role = new IamRole(this, 'Role', {
       name: functionName,
@@ -227,6 +300,7 @@ export class Alerting extends Construct {
     const code = lambdaPackage('alarm-forwarder', [ALARM_FORWARDER_SOURCE]);
     const asset = new TerraformAsset(this, 'Code', { path: code.zipPath, type: AssetType.FILE });
     const forwarder = new LambdaFunction(this, 'Forwarder', {
+      ...here,
       functionName,
       description: 'Forwards CloudWatch alarms from the alert topics to PagerDuty or Slack',
       role: role.arn,
@@ -241,8 +315,8 @@ export class Alerting extends Construct {
       kmsKeyArn: key.keyArn,
       environment: {
         variables: {
-          RECEIVER_CRITICAL: p.receivers.critical,
-          RECEIVER_WARNING: p.receivers.warning,
+          RECEIVER_CRITICAL: receiversOf('critical', p.receivers).join(','),
+          RECEIVER_WARNING: receiversOf('warning', p.receivers).join(','),
           PAGERDUTY_SECRET_ID: this.secretArns.pagerduty,
           SLACK_SECRET_ID: this.secretArns.slack,
         },
@@ -258,6 +332,7 @@ export class Alerting extends Construct {
     for (const severity of ALERT_SEVERITIES) {
       const topic = topics[severity];
       const permission = new LambdaPermission(this, `InvokeFrom-${severity}`, {
+        ...here,
         statementId: `alerts-${severity}`,
         action: 'lambda:InvokeFunction',
         functionName: forwarder.functionName,
@@ -265,6 +340,7 @@ export class Alerting extends Construct {
         sourceArn: topic.arn,
       });
       new SnsTopicSubscription(this, `Subscription-${severity}`, {
+        ...here,
         topicArn: topic.arn,
         protocol: 'lambda',
         endpoint: forwarder.arn,
@@ -294,8 +370,22 @@ export class Alerting extends Construct {
         threshold: 0,
         // SQS stops reporting an empty queue nobody touches for six hours: silence means empty.
         treatMissingData: 'notBreaching',
+        region: p.region,
       },
       this.topicArns,
     );
+  }
+
+  /** Empty containers for the receivers' credentials, under their own key; ops put the values. */
+  private makeCredentials(p: AlertingProps): AlertingCredentials {
+    const secrets = new AppSecrets(this, 'Secrets', {
+      namePrefix: `${p.secretNamePrefix}/alerting`,
+      secrets: ALERT_RECEIVERS.map((receiver) => ALERTING_SECRETS[receiver]),
+      recoveryWindowInDays: p.secretRecoveryWindowDays,
+      replica: p.credentialReplica,
+    });
+    const byReceiver = (values: Readonly<Record<string, string>>) =>
+      Object.fromEntries(ALERT_RECEIVERS.map((receiver) => [receiver, values[ALERTING_SECRETS[receiver].name]!])) as Record<AlertReceiver, string>;
+    return { secretNames: byReceiver(secrets.secretNames), secretArns: byReceiver(secrets.secretArns), kmsKeyArn: secrets.kmsKeyArn };
   }
 }

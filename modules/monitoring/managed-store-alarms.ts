@@ -45,7 +45,8 @@ export interface DatabaseAlarmsProps extends AlarmsBaseProps {
   /**
    * The "primary" is a cross-region replica standing by for a failover: it is
    * labelled `standby` and also gets the replica-lag alarm, which is how the
-   * DR side's recovery point is watched.
+   * DR side's recovery point is watched. That alarm is critical: a standby
+   * that falls behind is a recovery point being lost, not a stale read.
    * @default false
    */
   readonly standby?: boolean;
@@ -53,7 +54,8 @@ export interface DatabaseAlarmsProps extends AlarmsBaseProps {
 
 /**
  * RDS alarms, per instance (primary and each read replica): CPU and
- * connections (warning), free storage (critical), and replica lag (warning).
+ * connections (warning), free storage (critical), and replica lag (warning;
+ * critical for a standby, whose lag is the recovery point).
  */
 export class DatabaseAlarms extends Construct {
   readonly alarmNames: readonly string[];
@@ -134,7 +136,7 @@ export class DatabaseAlarms extends Construct {
           summary: `PostgreSQL ${label} lags the primary by more than ${t.replicaLagSeconds} s for 5 minutes.`,
           detail: `${instance}: reads from it are stale. A replica that reports no lag at all is not replicating, so silence counts as lag.`,
           runbook: 'replica-lag',
-          severity: 'warning',
+          severity: label === 'standby' ? 'critical' : 'warning',
           ...rds,
           metricName: 'ReplicaLag',
           statistic: 'Maximum',

@@ -2,7 +2,7 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { Construct } from 'constructs';
 import { requireProps, withDefaults } from '../internal/props.ts';
 import { EncryptionKey } from './kms-key.ts';
-import { replicaBlocks, type SecretReplica } from './secret-replica.ts';
+import { replicaSettings, type SecretReplica } from './secret-replica.ts';
 
 /** A secret the app needs and what its value must hold. */
 export interface AppSecretSpec {
@@ -66,7 +66,7 @@ export class AppSecrets extends Construct {
         description: spec.description,
         kmsKeyId: key.keyArn,
         recoveryWindowInDays: p.recoveryWindowInDays,
-        replica: replicaBlocks(p.replica),
+        ...replicaSettings(p.replica),
       });
       arns[spec.name] = secret.arn;
       fullNames[spec.name] = name;

@@ -1,3 +1,5 @@
+import { DataAwsLambdaFunction } from '@cdktf/provider-aws/lib/data-aws-lambda-function';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SecretsmanagerSecretRotation } from '@cdktf/provider-aws/lib/secretsmanager-secret-rotation';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { ServerlessapplicationrepositoryCloudformationStack } from '@cdktf/provider-aws/lib/serverlessapplicationrepository-cloudformation-stack';
@@ -7,6 +9,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Fn, type ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { awsContext } from '../internal/aws-context.ts';
+import { policyDocument } from '../internal/iam.ts';
 import { IngressSecurityGroup } from '../internal/ingress-security-group.ts';
 import { requireProps, withDefaults } from '../internal/props.ts';
 import { GeneratedCredential } from './generated-credential.ts';
@@ -142,6 +145,10 @@ export interface DatabaseUsersProps {
   readonly rotationApplicationVersion?: string;
   /**
    * A read-only copy of every user's secret in another region, kept in sync through rotations.
+   * The rotation functions then also get `kms:Encrypt` and `kms:GenerateDataKey` on
+   * the replica's key: Secrets Manager writes each new version to the copy with the
+   * caller's identity. Give the master secret's replica the same key, since the
+   * single-user function rotates it too.
    * @default - this region only
    */
   readonly secretReplica?: SecretReplica;
@@ -192,7 +199,8 @@ const ROTATION_LAMBDA_OUTPUT = 'RotationLambdaARN';
  * function as their rotation function, `GetRandomPassword`, the VPC network
  * interface actions, `kms:Decrypt`/`GenerateDataKey` on `kmsKeyArn`, and for
  * alternating users `GetSecretValue` on `masterSecretArn` and decrypt with
- * `masterSecretKmsKeyArn`.
+ * `masterSecretKmsKeyArn`. With `secretReplica`, this construct adds the one
+ * thing the template cannot know: encrypt rights on the replica's key.
  */
 export class DatabaseUsers extends Construct {
   /** Secrets Manager ARN of each user's secret. */
@@ -317,6 +325,11 @@ export class DatabaseUsers extends Construct {
       singleUser: singleUserStack.outputs.lookup(ROTATION_LAMBDA_OUTPUT),
       multiUser: multiUserStack.outputs.lookup(ROTATION_LAMBDA_OUTPUT),
     };
+    if (p.secretReplica) {
+      for (const [kind, stack] of [['single-user', singleUserStack], ['multi-user', multiUserStack]] as const) {
+        this.grantReplicaEncrypt(`ReplicaKey-${kind}`, `${p.namePrefix}-db-rotation-${kind}`, stack, p.secretReplica.kmsKeyArn);
+      }
+    }
 
     // --- One secret per user, in the JSON the functions read.
     const connection = { engine: 'postgres', host: p.dbInstanceAddress, port: String(p.port), dbname: p.dbName };
@@ -346,6 +359,34 @@ export class DatabaseUsers extends Construct {
     this.rotation('Rotation-master', p.masterSecretArn, singleUserStack, p.rotationDays, network, p.rotationWindow);
     this.secretArns = arns as Record<DatabaseUser, string>;
     this.secretNames = names as Record<DatabaseUser, string>;
+  }
+
+  /**
+   * Lets one rotation function write the copies in the replica's region. Every
+   * replicated change is decrypted with the primary's key and re-encrypted
+   * with the replica's, as the identity that made the change (AWS Secrets
+   * Manager, "How Secrets Manager authorizes cross-account replication", and
+   * ReplicateSecretToRegions: `kms:GenerateDataKey` and `kms:Encrypt` on the
+   * replica's key). AWS's template grants its role only `kmsKeyArn`, so the
+   * role, found through the function AWS's stack made, gets this policy too.
+   */
+  private grantReplicaEncrypt(id: string, functionName: string, stack: ServerlessapplicationrepositoryCloudformationStack, replicaKeyArn: string): void {
+    const fn = new DataAwsLambdaFunction(this, `${id}-Function`, { functionName, dependsOn: [stack] });
+    new IamRolePolicy(this, id, {
+      // The role's name is the last part of its ARN (AWS's template gives it the path /).
+      role: Fn.element(Fn.reverse(Fn.split('/', fn.role)), 0),
+      name: 'replica-secrets-encrypt',
+      policy: policyDocument([
+        {
+          Sid: 'EncryptReplicaCopies',
+          Effect: 'Allow',
+          Action: ['kms:Encrypt', 'kms:GenerateDataKey'],
+          Resource: replicaKeyArn,
+          // Only through Secrets Manager; the replication may be carried out from either region's endpoint.
+          Condition: { StringLike: { 'kms:ViaService': 'secretsmanager.*.amazonaws.com' } },
+        },
+      ]),
+    });
   }
 
   /**

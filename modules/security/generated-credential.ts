@@ -6,7 +6,7 @@ import { Fn, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { PolicyStatement } from '../internal/iam.ts';
 import { requireProps, withDefaults } from '../internal/props.ts';
-import { replicaBlocks, type SecretReplica } from './secret-replica.ts';
+import { replicaSettings, type SecretReplica } from './secret-replica.ts';
 
 export interface GeneratedCredentialProps {
   /** Secrets Manager name, e.g. `hexabid/prod/database/master`. */
@@ -84,7 +84,7 @@ export class GeneratedCredential extends Construct {
       description: p.description,
       kmsKeyId: p.kmsKeyArn,
       recoveryWindowInDays: p.recoveryWindowInDays,
-      replica: replicaBlocks(p.replica),
+      ...replicaSettings(p.replica),
     });
     // Alphanumeric only: RDS and ElastiCache each reject some punctuation.
     const generated = new DataAwsSecretsmanagerRandomPassword(this, 'Generator', {

@@ -4,7 +4,7 @@ import type { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { awsContext } from '../internal/aws-context.ts';
 import { policyDocument, type PolicyStatement } from '../internal/iam.ts';
-import { withDefaults } from '../internal/props.ts';
+import { requireProps, withDefaults } from '../internal/props.ts';
 
 export interface EncryptionKeyProps {
   /** Alias without the `alias/` prefix, e.g. `hexabid-prod-rds`. */
@@ -31,6 +31,13 @@ export interface EncryptionKeyProps {
    * @default - the stack's default AWS provider
    */
   readonly provider?: TerraformProvider;
+  /**
+   * The region to make the key in, through the resource's own `region`
+   * argument (AWS provider 6); the CloudWatch Logs grant names that region.
+   * Give it or `provider`, not both.
+   * @default - the provider's region
+   */
+  readonly region?: string;
 }
 
 /** Every default of {@link EncryptionKeyProps}, applied in one place. */
@@ -51,7 +58,10 @@ export class EncryptionKey extends Construct {
   constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
     super(scope, id);
     const p = withDefaults(props, ENCRYPTION_KEY_DEFAULTS);
-    const { accountId, accountRootArn, partition, region } = awsContext(this);
+    const context = awsContext(this);
+    const { accountId, accountRootArn, partition } = context;
+    requireProps(p.provider === undefined || p.region === undefined, 'EncryptionKey', id, 'give provider or region, not both: region places the key with the default provider');
+    const region = p.region ?? context.region;
     const statements: PolicyStatement[] = [
       {
         Sid: 'AccountAdministersKeyThroughIam',
@@ -83,8 +93,9 @@ export class EncryptionKey extends Construct {
       deletionWindowInDays: p.deletionWindowInDays,
       policy: policyDocument(statements),
       provider: p.provider,
+      region: p.region,
     });
-    new KmsAlias(this, 'Alias', { name: `alias/${p.aliasName}`, targetKeyId: key.keyId, provider: p.provider });
+    new KmsAlias(this, 'Alias', { name: `alias/${p.aliasName}`, targetKeyId: key.keyId, provider: p.provider, region: p.region });
     this.keyArn = key.arn;
     this.keyId = key.keyId;
     this.aliasName = `alias/${p.aliasName}`;

@@ -12,6 +12,7 @@ import {
   PRODUCTION_PLAN_GITHUB_ENVIRONMENT,
   ROLE_NAMES,
   roleArn,
+  stateBackendConfig,
   type AccountConfig,
 } from '../../environments/account.ts';
 import type { EnvironmentConfig } from '../../environments/types.ts';
@@ -122,6 +123,7 @@ export function accessMatrix(model: AccessModel, environments: readonly Environm
   return [
     ...ACCOUNTS.flatMap((account) => peopleRows(at, account)),
     ...ACCOUNTS.flatMap((account) => ciRows(at, account, { productionAccount, productionMaster, productionState, productionAdmin })),
+    ...ACCOUNTS.flatMap((account) => registryRows(at, account, productionMaster)),
     ...environments.flatMap((environment) => workloadRows(at, environment)),
     ...crossCuttingRows(at, { productionAccount, nonProductionAccount, nonProduction, productionMaster, productionState, productionAdmin }),
   ];
@@ -273,6 +275,11 @@ function ciRows(at: Lookup, account: AccountConfig, p: ProductionTargets): Acces
           isAllow(m.evaluate({ principal: apply, action: 'iam:DeleteRolePermissionsBoundary', resource: apply })),
         ),
         denied("change the state bucket's policy (the boundary)", (m) => isAllow(m.evaluate({ principal: apply, action: 's3:PutBucketPolicy', resource: at.bucket(`hexabid-tfstate-${account.accountId}-${account.region}`) }))),
+        denied("change the state key's policy or schedule its deletion (the boundary, by the key's alias)", (m) => {
+          const key = m.findResources((r) => r.type === 'aws_kms_key' && r.account === account.accountId && r.region === account.region && [r.context?.['kms:ResourceAliases'] ?? []].flat().includes(stateBackendConfig(account).kmsKeyId))[0];
+          // No key found would make the check vacuous: count it as allowed, so the row fails.
+          return !key || isAllow(m.evaluate({ principal: apply, action: 'kms:PutKeyPolicy', resource: key.arn })) || isAllow(m.evaluate({ principal: apply, action: 'kms:ScheduleKeyDeletion', resource: key.arn }));
+        }),
         allowed(`build ${environment.name}'s resources (an EKS cluster)`, (m) => isAllow(m.evaluate({ principal: apply, action: 'eks:CreateCluster', resource: `arn:aws:eks:${environment.region}:${account.accountId}:cluster/${infrastructureStackName(environment)}` }))),
       ],
     });
@@ -294,6 +301,29 @@ function ciRows(at: Lookup, account: AccountConfig, p: ProductionTargets): Acces
     });
   }
   return rows;
+}
+
+/** The role ECR creates replica repositories as, in each account that receives replicas. */
+function registryRows(at: Lookup, account: AccountConfig, productionMaster: string): AccessRow[] {
+  const role = `arn:aws:iam::${account.accountId}:role/hexabid-image-replicas`;
+  if (!at.model.inventory.roles.some((r) => r.arn === role)) return [];
+  // Replicas land in the account's other regions (a standby's), or, in an account that receives another's images, in its own.
+  const region = at.environments.find((e) => e.accountId === account.accountId && e.region !== account.region)?.region ?? account.region;
+  const repository = (name: string) => `arn:aws:ecr:${region}:${account.accountId}:repository/${name}`;
+  return [
+    {
+      who: 'hexabid-image-replicas (ECR creating replica repositories)',
+      account: account.name,
+      roleArns: [role],
+      checks: [
+        allowed('be assumed by ECR for this account', (m) => isAllow(m.canAssume('ecr.amazonaws.com', role, { context: { 'aws:SourceAccount': account.accountId } }))),
+        denied("be assumed by ECR on another account's behalf", (m) => isAllow(m.canAssume('ecr.amazonaws.com', role, { context: { 'aws:SourceAccount': '999988887777' } }))),
+        allowed(`create a replica of hexabid/api in ${region}`, (m) => isAllow(m.evaluate({ principal: role, action: 'ecr:CreateRepository', resource: repository('hexabid/api') }))),
+        denied(`create a repository outside hexabid/ (other/api)`, (m) => isAllow(m.evaluate({ principal: role, action: 'ecr:CreateRepository', resource: repository('other/api') }))),
+        denied("read production's database master secret", (m) => isAllow(m.evaluate({ principal: role, action: 'secretsmanager:GetSecretValue', resource: productionMaster }))),
+      ],
+    },
+  ];
 }
 
 /** An environment's workloads: the app, its jobs, the add-ons, functions and AWS services' roles. */
@@ -405,6 +435,20 @@ function workloadRows(at: Lookup, environment: EnvironmentConfig): AccessRow[] {
     ...(neighbour ? [denied(`query ${neighbour.name}'s logs`, (m) => isAllow(m.evaluate({ principal: grafana, action: 'logs:StartQuery', resource: at.logGroup(neighbour, containerLogGroupName(neighbour.name, neighbour.kubernetes.appNamespace)) })))] : []),
     denied('write anything', (m) => isAllow(m.evaluate({ principal: grafana, action: 'logs:PutLogEvents', resource: `${at.logGroup(environment, containerLogGroupName(environment.name, environment.kubernetes.appNamespace))}:log-stream:x` }))),
   ]));
+  const alertmanager = model.inventory.workloads.find((w) => w.kind === 'pod-identity' && w.cluster === cluster && w.serviceAccount === 'monitoring-alertmanager');
+  if (alertmanager) {
+    const heartbeat = model.findResources((r) => r.type === 'aws_sns_topic' && r.account === environment.accountId && r.arn.endsWith('-alertmanager-heartbeat'))[0];
+    const critical = model.findResources((r) => r.type === 'aws_sns_topic' && r.region === environment.region && r.account === environment.accountId && r.arn.endsWith(`:${cluster}-alerts-critical`))[0];
+    rows.push(row("Alertmanager (the dead man's switch)", [alertmanager.roleArn], [
+      allowed('publish its heartbeat to the us-east-1 topic, encrypted with that topic\'s key', (m) => {
+        if (!heartbeat) return false;
+        const key = m.resource(heartbeat.arn).kmsKeyArn;
+        return isAllow(m.evaluate({ principal: alertmanager, action: 'sns:Publish', resource: heartbeat.arn })) && (!key || isAllow(m.evaluate({ principal: alertmanager, action: 'kms:GenerateDataKey', resource: key, context: { 'kms:ViaService': `sns.${heartbeat.region}.amazonaws.com` } })));
+      }),
+      denied("publish to the environment's critical alert topic (alerts page through the forwarder, not from the cluster)", (m) => !!critical && isAllow(m.evaluate({ principal: alertmanager, action: 'sns:Publish', resource: critical.arn }))),
+      denied('read the database master secret', (m) => isAllow(m.evaluate({ principal: alertmanager, action: 'secretsmanager:GetSecretValue', resource: at.secret(`${prefix}/database/master`, environment.region, environment.accountId) }))),
+    ]));
+  }
   for (const [serviceAccount, who, call] of [
     ['ebs-csi-controller-sa', 'the EBS CSI driver', { action: 'ec2:CreateVolume', resource: `arn:aws:ec2:${environment.region}:${environment.accountId}:volume/*`, context: { 'aws:RequestTag/ebs.csi.aws.com/cluster': 'true' } }],
     ['aws-node', 'the VPC CNI', { action: 'ec2:AssignPrivateIpAddresses', resource: `arn:aws:ec2:${environment.region}:${environment.accountId}:network-interface/eni-0123` }],
@@ -432,6 +476,27 @@ function workloadRows(at: Lookup, environment: EnvironmentConfig): AccessRow[] {
       denied('read the database master secret', (m) => isAllow(m.evaluate({ principal: forwarder, action: 'secretsmanager:GetSecretValue', resource: at.secret(`${prefix}/database/master`, environment.region, environment.accountId) }))),
     ]));
   }
+  const master = at.secret(`${prefix}/database/master`, environment.region, environment.accountId);
+  const watchForwarder = model.inventory.workloads.find((w) => w.kind === 'lambda' && w.name === `${cluster}-us-east-1-alarm-forwarder` && w.account === environment.accountId);
+  if (watchForwarder) {
+    rows.push(row('the us-east-1 alarm forwarder (pages while the primary region is down)', [watchForwarder.roleArn], [
+      allowed("read its copy of the receivers' credentials in us-east-1", (m) => {
+        const copy = at.secret(`${prefix}/alerting/pagerduty-routing-key`, watchForwarder.region, environment.accountId);
+        const key = m.resource(copy).kmsKeyArn;
+        return isAllow(m.evaluate({ principal: watchForwarder, action: 'secretsmanager:GetSecretValue', resource: copy })) && (!key || isAllow(m.evaluate({ principal: watchForwarder, action: 'kms:Decrypt', resource: key, context: { 'kms:ViaService': `secretsmanager.${watchForwarder.region}.amazonaws.com` } })));
+      }),
+      denied(`read the receivers' credentials in ${environment.region} (it must not need that region)`, (m) => isAllow(m.evaluate({ principal: watchForwarder, action: 'secretsmanager:GetSecretValue', resource: at.secret(`${prefix}/alerting/pagerduty-routing-key`, environment.region, environment.accountId) }))),
+      denied('read the database master secret', (m) => isAllow(m.evaluate({ principal: watchForwarder, action: 'secretsmanager:GetSecretValue', resource: master }))),
+    ]));
+  }
+  const replicationCheck = model.inventory.workloads.find((w) => w.kind === 'lambda' && w.name === `${cluster}-secret-replication-check` && w.account === environment.accountId);
+  if (replicationCheck) {
+    rows.push(row("the secret replication check", [replicationCheck.roleArn], [
+      allowed("describe the database master secret (its replicas' status)", (m) => isAllow(m.evaluate({ principal: replicationCheck, action: 'secretsmanager:DescribeSecret', resource: master }))),
+      denied('read the database master secret', (m) => isAllow(m.evaluate({ principal: replicationCheck, action: 'secretsmanager:GetSecretValue', resource: master }))),
+      denied('change the database master secret', (m) => isAllow(m.evaluate({ principal: replicationCheck, action: 'secretsmanager:PutSecretValue', resource: master }))),
+    ]));
+  }
   for (const rotation of model.inventory.workloads.filter((w) => w.kind === 'rotation-function' && w.stack === infrastructureStackName(environment))) {
     const secretName = rotation.name.endsWith('single-user') ? `${prefix}/database/master` : `${prefix}/database/app`;
     const secret = at.secret(secretName, environment.region, environment.accountId);
@@ -444,8 +509,9 @@ function workloadRows(at: Lookup, environment: EnvironmentConfig): AccessRow[] {
       ...(replicaRegion
         ? [
             allowed(`encrypt the copy in ${replicaRegion} with the replica key (Secrets Manager writes it as the rotation's caller)`, (m) => {
-              const replicaKey = m.findResources((r) => r.type === 'aws_kms_key' && r.region === replicaRegion && r.account === environment.accountId && /secrets-replica/.test(r.address))[0];
-              return !!replicaKey && isAllow(m.evaluate({ principal: rotation, action: 'kms:GenerateDataKey', resource: replicaKey.arn, context: { 'kms:ViaService': `secretsmanager.${replicaRegion}.amazonaws.com` } }));
+              // The key is the one the secret's copy in that region is encrypted with.
+              const replicaKey = m.resource(at.secret(secretName, replicaRegion, environment.accountId)).kmsKeyArn;
+              return !!replicaKey && isAllow(m.evaluate({ principal: rotation, action: 'kms:GenerateDataKey', resource: replicaKey, context: { 'kms:ViaService': `secretsmanager.${replicaRegion}.amazonaws.com` } }));
             }),
           ]
         : []),

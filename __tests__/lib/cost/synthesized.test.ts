@@ -80,16 +80,16 @@ describe('the estimate of the synthesized stacks', () => {
       dev: [244.89, 225.99],
       staging: [571.11, 502.61],
       // With its standby's standing cost.
-      production: [4053.25, 3238.76],
+      production: [4059.68, 3245.19],
       'production-dr': [485.85, 367.59],
-      [sharedEstimateName(PRODUCTION_ACCOUNT)]: [9.1, 9.1],
-      [sharedEstimateName(NON_PRODUCTION_ACCOUNT)]: [2.55, 2.55],
-      'production-1000-tenants': [20476.49, 16372.6],
+      [sharedEstimateName(PRODUCTION_ACCOUNT)]: [10.11, 10.11],
+      [sharedEstimateName(NON_PRODUCTION_ACCOUNT)]: [3.56, 3.56],
+      'production-1000-tenants': [20484.23, 16380.35],
       // Spot workers are priced at the on-demand rate, an upper bound.
-      'production-cost-optimised': [3911.77, 3185.59],
+      'production-cost-optimised': [3918.2, 3192.02],
     });
-    expect(env('production-dr').estimate.failoverMonthlyUsd).toBeCloseTo(2147.19, 2);
-    expect(env('production').estimate.atMaxUsd).toBeCloseTo(5648.22, 2);
+    expect(env('production-dr').estimate.failoverMonthlyUsd).toBeCloseTo(2150.19, 2);
+    expect(env('production').estimate.atMaxUsd).toBeCloseTo(5654.65, 2);
   });
 
   it("leads with the accounts' total: every deployed environment and each shared stack, a standby once, no scenario; then account by account", () => {
@@ -350,7 +350,7 @@ describe('outputs', () => {
     expect(text).toMatch(/^ {2}\* {2}NAT gateways: data processed +30 GB +\$0\.056 +\$1\.68 +\$1\.68$/m);
     expect(text).toContain('Why it differs from the design:');
     expect(text).toContain(`Unverified prices used (${report.unverifiedPrices.length};`);
-    expect(text).toContain('After a failover (hexabid-production-dr, hexabid-production-dr-k8s applied): $2,147.19 a month');
+    expect(text).toContain('After a failover (hexabid-production-dr, hexabid-production-dr-k8s applied): $2,150.19 a month');
     const wide = text.split('\n').filter((l) => l.length > TABLE_WIDTH);
     expect(wide, wide.join('\n')).toEqual([]);
     const detailed = formatTable(report, undefined, { details: true });
@@ -408,7 +408,7 @@ describe('--compare', () => {
     expect(by.dev).toMatchObject({ status: 'changed', deltaUsd: expect.closeTo(73, 6) });
     expect(by.dev!.lines).toEqual([{ stack: 'hexabid-dev', component: 'EKS control plane hexabid-dev', baseUsd: 0, headUsd: expect.closeTo(73, 6), deltaUsd: expect.closeTo(73, 6) }]);
     expect(by.staging).toMatchObject({ status: 'unchanged', deltaUsd: 0, lines: [] });
-    expect(by[shared]).toMatchObject({ status: 'added', headUsd: expect.closeTo(9.1, 2) });
+    expect(by[shared]).toMatchObject({ status: 'added', headUsd: expect.closeTo(10.11, 2) });
     expect(by.qa).toMatchObject({ status: 'removed', baseUsd: 100, deltaUsd: -100 });
     const md = formatMarkdown(report, comparison);
     expect(md).toContain('| Environment | List | Committed | GST 18% | Design | Difference | Change vs base | Budget |');
@@ -478,8 +478,8 @@ describe('budgets', () => {
     expect(production.budget).toMatchObject({ status: 'under', atMaxStatus: 'over' });
     expect(production.budget!.atMaxUsd).toBeCloseTo(production.estimate.atMaxUsd - production.standby!.monthlyUsd, 9);
     // The table wraps at 120 columns: compare its words, not its line breaks.
-    expect(formatTable(report).replace(/\s+/g, ' ')).toMatch(/budget \$4,000: under by \$[\d,.]+; at its node groups' maximum \(\$5,162\.38\) OVER by \$1,162\.38/);
-    expect(formatMarkdown(report)).toContain("**over at max** ($5,162.38)");
+    expect(formatTable(report).replace(/\s+/g, ' ')).toMatch(/budget \$4,000: under by \$[\d,.]+; at its node groups' maximum \(\$5,168\.81\) OVER by \$1,168\.81/);
+    expect(formatMarkdown(report)).toContain("**over at max** ($5,168.81)");
     expect(JSON.parse(formatJson(report)).environments.find((e: { name: string }) => e.name === 'production').budget.atMaxStatus).toBe('over');
   });
 });

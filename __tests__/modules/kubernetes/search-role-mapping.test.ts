@@ -56,6 +56,12 @@ describe('SearchRoleMapping', () => {
       expect(role.index_permissions).toBeUndefined();
     });
 
+    it('lets a restoring role also read index health and hold back index auto-creation, and only it', () => {
+      const role = JSON.parse(files(synth({ snapshotRoleArns: [SNAPSHOT_ROLE], snapshotRolesRestore: true }))['snapshot-monitor-role.json']!);
+      expect(role.cluster_permissions).toEqual(['cluster:monitor/health', 'cluster:admin/settings/update']);
+      expect(role.index_permissions).toEqual([{ index_patterns: ['*'], allowed_actions: ['indices:monitor/*'] }]);
+    });
+
     it('writes the app role first, and runs the job again', () => {
       const lines = data['apply.sh']!.trim().split('\n');
       expect(lines.indexOf('put "rolesmapping/$ROLE_NAME" mapping.json')).toBeLessThan(lines.indexOf('put "rolesmapping/manage_snapshots" snapshot-mapping.json'));

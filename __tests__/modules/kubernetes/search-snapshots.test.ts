@@ -7,6 +7,7 @@ import { InvalidPropsError } from '../../../modules/invalid-props-error.ts';
 import { terraformLiteral } from '../../../modules/internal/terraform-literal.ts';
 import {
   isCronSchedule,
+  RESTORE_HOLD_SCRIPT,
   RESTORE_SCRIPT,
   SEARCH_SNAPSHOT_CRONJOB,
   SearchSnapshots,
@@ -181,15 +182,32 @@ describe('SearchSnapshots', () => {
     const restorePod = restore.spec.job_template.spec.template.spec;
     const data = onlyResource(withRestore, 'kubernetes_config_map_v1').data;
 
-    it('adds a suspended CronJob that on-call starts by hand, never retried', () => {
+    it('restores as soon as an apply makes the Job, retried safely, and keeps a suspended CronJob for runs by hand', () => {
       expect(snapshots.restoreCronJobName).toBe('search-restore');
       expect(restore.spec).toMatchObject({ suspend: true, concurrency_policy: 'Forbid' });
-      expect(restore.spec.job_template.spec).toMatchObject({ backoff_limit: 0, active_deadline_seconds: 14400 });
-      expect(restorePod.container[0].command).toEqual(['/bin/sh', '/config/restore.sh']);
-      expect(restorePod.security_context).toEqual(pod.security_context);
-      expect(restorePod.container[0].security_context).toEqual(container.security_context);
-      const env = Object.fromEntries(restorePod.container[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
-      expect(env).toMatchObject({ REPOSITORY: 'hexabid-snapshots-replica', BUCKET: RESTORE.bucketName });
+      const jobs = Object.fromEntries(resourcesOf(withRestore, 'kubernetes_job_v1').map((j) => [j.metadata.name, j]));
+      expect(Object.keys(jobs).sort()).toEqual(['search-restore', 'search-restore-hold']);
+      // The apply does not wait for the restore: the app serves meanwhile, with search coming back.
+      expect(jobs['search-restore']).toMatchObject({ wait_for_completion: false, spec: { backoff_limit: 2, active_deadline_seconds: 14400 } });
+      expect(restore.spec.job_template.spec).toMatchObject({ backoff_limit: 2, active_deadline_seconds: 14400 });
+      for (const spec of [restorePod, jobs['search-restore'].spec.template.spec]) {
+        expect(spec.container[0].command).toEqual(['/bin/sh', '/config/restore.sh']);
+        expect(spec.security_context).toEqual(pod.security_context);
+        expect(spec.container[0].security_context).toEqual(container.security_context);
+        const env = Object.fromEntries(spec.container[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
+        expect(env).toMatchObject({ REPOSITORY: 'hexabid-snapshots-replica', BUCKET: RESTORE.bucketName });
+      }
+    });
+
+    it('holds back index auto-creation in a Job the apply waits for, which the app must wait for too', () => {
+      const hold = resourcesOf(withRestore, 'kubernetes_job_v1').find((j) => j.metadata.name === 'search-restore-hold')!;
+      expect(hold).toMatchObject({ wait_for_completion: true, spec: { backoff_limit: 4 } });
+      expect(hold.spec.template.spec.container[0].command).toEqual(['/bin/sh', '/config/restore-hold.sh']);
+      expect(snapshots.restoreHold).toBeDefined();
+      // AWS accepts only the flat form of a cluster setting ("Supported operations", notable API differences).
+      expect(JSON.parse(data['hold-auto-create.json'])).toEqual({ persistent: { 'action.auto_create_index': 'false' } });
+      expect(JSON.parse(data['release-auto-create.json'])).toEqual({ persistent: { 'action.auto_create_index': null } });
+      expect(data['restore-hold.sh']).toBe(terraformLiteral(RESTORE_HOLD_SCRIPT));
     });
 
     it('registers the replica bucket read-only, with the repository role', () => {
@@ -201,14 +219,14 @@ describe('SearchSnapshots', () => {
 
     it('restores the newest SUCCESS snapshot without the system indices or the cluster state, and waits for it', () => {
       expect(JSON.parse(data['restore.json'])).toEqual({ indices: '-.kibana*,-.opendistro*,-.plugins*', include_global_state: false });
-      expect(RESTORE_SCRIPT).toContain("latest=$(sed -n 's/^[0-9]* SUCCESS //p' \"$TMPDIR/snapshots\" | tail -n 1)");
       expect(RESTORE_SCRIPT).toContain('request POST "$REPO/$latest/_restore" --data @/config/restore.json');
-      expect(RESTORE_SCRIPT).toContain('_cluster/health?wait_for_status=yellow');
     });
 
-    it('may also read cluster health, which the wait needs', () => {
-      expect(policy(withRestore)[2]).toEqual({ Sid: 'WaitForRestore', Effect: 'Allow', Action: 'es:ESHttpGet', Resource: `${DOMAIN}/_cluster/health` });
-      expect(policy(withRestore)).toHaveLength(3);
+    it('may also read cluster health, which the wait needs, and change the auto-creation setting', () => {
+      expect(policy(withRestore).slice(2)).toEqual([
+        { Sid: 'WaitForRestore', Effect: 'Allow', Action: 'es:ESHttpGet', Resource: [`${DOMAIN}/_cluster/health`, `${DOMAIN}/_cluster/health/*`] },
+        { Sid: 'HoldIndexCreation', Effect: 'Allow', Action: 'es:ESHttpPut', Resource: `${DOMAIN}/_cluster/settings` },
+      ]);
     });
   });
 
@@ -263,20 +281,21 @@ function run(script: string, domain: Domain, env: Readonly<Record<string, string
   const stubs: Record<string, string> = {
     aws: 'echo "export AWS_ACCESS_KEY_ID=AKIATEST"; echo "export AWS_SECRET_ACCESS_KEY=secret"; echo "export AWS_SESSION_TOKEN=token"',
     sleep: 'exit 0',
-    curl: `out=/dev/stdout; wo=; fail=; method=GET; url=
+    curl: `out=/dev/stdout; wo=; fail=; method=GET; url=; data=
 while [ $# -gt 0 ]; do
   case "$1" in
     --output) out=$2; shift 2 ;;
     --write-out) wo=$2; shift 2 ;;
     --fail-with-body) fail=1; shift ;;
     -X) method=$2; shift 2 ;;
-    --data | --max-time | --retry | --aws-sigv4 | --user | -H) shift 2 ;;
+    --data) case "$2" in @*) data=" $2" ;; esac; shift 2 ;;
+    --max-time | --retry | --aws-sigv4 | --user | -H) shift 2 ;;
     https://*) url=$1; shift ;;
     *) shift ;;
   esac
 done
 request="$method $(printf '%s' "$url" | sed 's|^https://search.test||')"
-echo "$request" >> "$DIR/calls"
+echo "$request$data" >> "$DIR/calls"
 case "$request" in
 ${cases.join('\n')}
   *) echo "unexpected $request" >&2; exit 2 ;;
@@ -337,7 +356,7 @@ describe('the snapshot script, against a fake domain', () => {
     const { status, calls, output } = run(SNAPSHOT_SCRIPT, domain(), env);
     expect(status, output).toBe(0);
     expect(calls.map((c) => c.replace(/daily-\d{8}-\d{6}(?=\?)/, 'daily-NOW'))).toEqual([
-      'PUT /_snapshot/hexabid-snapshots',
+      'PUT /_snapshot/hexabid-snapshots @/config/repository.json',
       'GET /_snapshot/_status',
       'GET /_snapshot/_status',
       'PUT /_snapshot/hexabid-snapshots/daily-NOW?wait_for_completion=true',
@@ -392,13 +411,16 @@ describe('the snapshot script, against a fake domain', () => {
     const { status, calls, output } = run(SNAPSHOT_SCRIPT, domain({ 'PUT /_snapshot/hexabid-snapshots': [{ code: 403, body: '{"Message":"not authorized to perform: iam:PassRole"}' }] }), env);
     expect(status).not.toBe(0);
     expect(output).toMatch(/iam:PassRole/);
-    expect(calls).toEqual(['PUT /_snapshot/hexabid-snapshots']);
+    expect(calls).toEqual(['PUT /_snapshot/hexabid-snapshots @/config/repository.json']);
   });
 });
 
-describe('the restore script, against a fake domain', () => {
+describe('the restore, against a fake domain', () => {
   const env = { REPOSITORY: 'hexabid-snapshots-replica', BUCKET: 'replica', EXCLUDED: '-.kibana*' };
   const now = Date.now();
+  const health = 'GET /_cluster/health/tenders,bids?level=indices&filter_path=indices.*.status&timeout=1s';
+  const none = { code: 408, body: '{"indices":{}}' };
+  const both = ok({ indices: { tenders: { status: 'red' }, bids: { status: 'red' } } });
   const domain = (overrides: Domain = {}): Domain => ({
     'PUT /_snapshot/hexabid-snapshots-replica': [ok({ acknowledged: true })],
     'GET /_snapshot/hexabid-snapshots-replica/_all?*': [
@@ -410,27 +432,68 @@ describe('the restore script, against a fake domain', () => {
         ],
       }),
     ],
+    'GET /_snapshot/hexabid-snapshots-replica/daily-b?filter_path=snapshots.indices': [ok({ snapshots: [{ indices: ['tenders', '.kibana_1', 'bids'] }] })],
+    [health]: [none],
+    'PUT /_cluster/settings': [ok({ acknowledged: true })],
     'POST /_snapshot/hexabid-snapshots-replica/daily-b/_restore': [ok({ accepted: true })],
-    'GET /_cluster/health?wait_for_status=yellow&timeout=50s': [{ code: 408, body: '{"status":"red","timed_out":true}' }, ok({ status: 'yellow', timed_out: false })],
-    'GET /_snapshot/hexabid-snapshots-replica/daily-b?*': [ok({ snapshots: [{ snapshot: 'daily-b', indices: ['tenders', 'bids'] }] })],
+    'GET /_cluster/health/tenders,bids?wait_for_status=yellow&timeout=50s': [{ code: 408, body: '{"status":"red","timed_out":true}' }, ok({ status: 'yellow', timed_out: false })],
+    'GET /_snapshot/hexabid-snapshots-replica/daily-b?filter_path=snapshots.snapshot,*': [ok({ snapshots: [{ snapshot: 'daily-b', indices: ['tenders', 'bids'] }] })],
     'GET /_cluster/health?filter_path=*': [ok({ status: 'yellow' })],
     ...overrides,
   });
+  const register = 'PUT /_snapshot/hexabid-snapshots-replica @/config/restore-repository.json';
+  const listing = 'GET /_snapshot/hexabid-snapshots-replica/_all?filter_path=snapshots.snapshot,snapshots.state,snapshots.start_time_in_millis';
+  const indices = 'GET /_snapshot/hexabid-snapshots-replica/daily-b?filter_path=snapshots.indices';
+  const hold = 'PUT /_cluster/settings @/config/hold-auto-create.json';
+  const release = 'PUT /_cluster/settings @/config/release-auto-create.json';
 
-  it('restores the newest SUCCESS snapshot, waits until the cluster is yellow, and says what it restored', () => {
+  it('holds back index auto-creation before the app starts, so no write makes an index the restore then refuses', () => {
+    const { status, calls, output } = run(RESTORE_HOLD_SCRIPT, domain(), env);
+    expect(status, output).toBe(0);
+    expect(calls).toEqual([register, listing, indices, health, hold]);
+  });
+
+  it('holds nothing back once the snapshot is restored, or when there is nothing to restore', () => {
+    const restored = run(RESTORE_HOLD_SCRIPT, domain({ [health]: [both] }), env);
+    expect(restored.status, restored.output).toBe(0);
+    expect(restored.calls).not.toContain(hold);
+    const empty = run(RESTORE_HOLD_SCRIPT, domain({ 'GET /_snapshot/hexabid-snapshots-replica/_all?*': [ok({})] }), env);
+    expect(empty.status, empty.output).toBe(0);
+    expect(empty.output).toContain('holds no successful snapshot');
+    expect(empty.calls).not.toContain(hold);
+  });
+
+  it('restores the newest SUCCESS snapshot, waits until its indices are yellow, then lets the app create indices again', () => {
     const { status, calls, output } = run(RESTORE_SCRIPT, domain(), env);
     expect(status, output).toBe(0);
     expect(calls).toEqual([
-      'PUT /_snapshot/hexabid-snapshots-replica',
-      'GET /_snapshot/hexabid-snapshots-replica/_all?filter_path=snapshots.snapshot,snapshots.state,snapshots.start_time_in_millis',
-      'POST /_snapshot/hexabid-snapshots-replica/daily-b/_restore',
-      'GET /_cluster/health?wait_for_status=yellow&timeout=50s',
-      'GET /_cluster/health?wait_for_status=yellow&timeout=50s',
+      register,
+      listing,
+      indices,
+      health,
+      hold,
+      'POST /_snapshot/hexabid-snapshots-replica/daily-b/_restore @/config/restore.json',
+      'GET /_cluster/health/tenders,bids?wait_for_status=yellow&timeout=50s',
+      'GET /_cluster/health/tenders,bids?wait_for_status=yellow&timeout=50s',
+      release,
       'GET /_snapshot/hexabid-snapshots-replica/daily-b?filter_path=snapshots.snapshot,snapshots.start_time,snapshots.indices',
       'GET /_cluster/health?filter_path=status,active_primary_shards,active_shards,unassigned_shards',
     ]);
     expect(output).toContain('Restored daily-b');
-    expect(output).toContain('"tenders"');
+  });
+
+  it('is safe to run again: a restore already accepted is waited for, not sent twice', () => {
+    const { status, calls, output } = run(RESTORE_SCRIPT, domain({ [health]: [both] }), env);
+    expect(status, output).toBe(0);
+    expect(calls.filter((c) => c.startsWith('POST'))).toEqual([]);
+    expect(calls).toContain(release);
+  });
+
+  it('fails, restoring nothing and holding nothing back, when some indices exist and others do not', () => {
+    const { status, calls, output } = run(RESTORE_SCRIPT, domain({ [health]: [ok({ indices: { tenders: { status: 'green' } } })] }), env);
+    expect(status).not.toBe(0);
+    expect(output).toContain('bids');
+    expect(calls.filter((c) => c.startsWith('POST') || c === hold)).toEqual([]);
   });
 
   it('fails, restoring nothing, when no snapshot succeeded', () => {
@@ -439,10 +502,11 @@ describe('the restore script, against a fake domain', () => {
     expect(calls.filter((c) => c.startsWith('POST'))).toEqual([]);
   });
 
-  it('fails when the domain refuses the restore', () => {
+  it('fails when the domain refuses the restore, and leaves auto-creation held', () => {
     const refused = { code: 500, body: '{"error":{"type":"snapshot_restore_exception","reason":"an open index with same name already exists"}}' };
-    const { status, output } = run(RESTORE_SCRIPT, domain({ 'POST /_snapshot/hexabid-snapshots-replica/daily-b/_restore': [refused] }), env);
+    const { status, calls, output } = run(RESTORE_SCRIPT, domain({ 'POST /_snapshot/hexabid-snapshots-replica/daily-b/_restore': [refused] }), env);
     expect(status).not.toBe(0);
     expect(output).toMatch(/an open index with same name already exists/);
+    expect(calls).not.toContain(release);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   PAGERDUTY_EVENTS_URL,
   createHandler,
+  parseMessage,
   readConfig,
   severityOfTopic,
   shouldForward,
@@ -128,10 +129,12 @@ describe('routing', () => {
   });
 
   it('names the variable at fault in its configuration', () => {
-    expect(() => readConfig({ ...ENV, RECEIVER_WARNING: 'email' })).toThrow('RECEIVER_WARNING must be pagerduty or slack, not "email"');
+    expect(() => readConfig({ ...ENV, RECEIVER_WARNING: 'email' })).toThrow('RECEIVER_WARNING must be pagerduty or slack, or both comma-separated, not "email"');
+    expect(() => readConfig({ ...ENV, RECEIVER_CRITICAL: 'slack,slack' })).toThrow('RECEIVER_CRITICAL must be pagerduty or slack, or both comma-separated, not "slack,slack"');
     expect(() => readConfig({ ...ENV, PAGERDUTY_SECRET_ID: undefined })).toThrow('PAGERDUTY_SECRET_ID must name the pagerduty secret');
     // A receiver nobody uses needs no secret.
-    expect(readConfig({ RECEIVER_CRITICAL: 'slack', RECEIVER_WARNING: 'slack', SLACK_SECRET_ID: 's' }).receivers).toEqual({ critical: 'slack', warning: 'slack' });
+    expect(readConfig({ RECEIVER_CRITICAL: 'slack', RECEIVER_WARNING: 'slack', SLACK_SECRET_ID: 's' }).receivers).toEqual({ critical: ['slack'], warning: ['slack'] });
+    expect(readConfig({ ...ENV, RECEIVER_CRITICAL: 'pagerduty,slack' }).receivers).toEqual({ critical: ['pagerduty', 'slack'], warning: ['slack'] });
   });
 });
 
@@ -144,6 +147,19 @@ describe('handler', () => {
     expect(calls.map((c) => c.url)).toEqual([PAGERDUTY_EVENTS_URL, 'https://hooks.slack.com/services/T000/B000/XXXX']);
     expect(calls[0]!.body).toMatchObject({ routing_key: SECRETS['pd-secret'], event_action: 'trigger', payload: { severity: 'critical' } });
     expect(calls[1]!.body.text).toContain('*ALARM* (warning)');
+  });
+
+  it('sends a critical alarm to every receiver of its severity, and one that fails does not silence the other', async () => {
+    const env = { ...ENV, RECEIVER_CRITICAL: 'pagerduty,slack' };
+    const both = fakeFetch(202, 200);
+    await createHandler({ env, fetch: both.fetch, readSecret: async (id) => SECRETS[id]!, log: quiet })(snsEvent('critical', alarm()));
+    expect(both.calls.map((c) => c.url)).toEqual([PAGERDUTY_EVENTS_URL, 'https://hooks.slack.com/services/T000/B000/XXXX']);
+    expect(both.calls[1]!.body.text).toContain('*ALARM* (critical)');
+
+    const pagerDutyDown = fakeFetch(500, 200);
+    const failed = createHandler({ env, fetch: pagerDutyDown.fetch, readSecret: async (id) => SECRETS[id]!, log: quiet })(snsEvent('critical', alarm()));
+    await expect(failed).rejects.toThrow('pagerduty answered 500');
+    expect(pagerDutyDown.calls.map((c) => c.url)).toEqual([PAGERDUTY_EVENTS_URL, 'https://hooks.slack.com/services/T000/B000/XXXX']);
   });
 
   it('reads each credential once and caches it', async () => {
@@ -200,5 +216,39 @@ describe('handler', () => {
       snsEvent('warning', alarm({ NewStateValue: 'OK', OldStateValue: 'INSUFFICIENT_DATA' })),
     );
     expect(fetch).not.toHaveBeenCalled();
+  });
+});
+
+describe('cost notices', () => {
+  // What AWS Budgets publishes: plain text, with a subject (AWS Cost Management, "Creating an Amazon SNS topic for budget notifications").
+  const budget = {
+    TopicArn: TOPIC('warning'),
+    Subject: 'AWS Budgets: hexabid-production has exceeded your alert threshold',
+    Message: 'AWS Budget Notification\n\nYou requested that we alert you when the FORECASTED Cost associated with your hexabid-production budget is greater than $3700.00 for the current month.\n\nBudget Name: hexabid-production\nAlert Type: FORECASTED',
+  };
+  const anomaly = {
+    TopicArn: TOPIC('warning'),
+    Message: JSON.stringify({ anomalyId: 'a1b2', monitorName: 'hexabid-aws-services', dimensionalValue: 'Amazon Elastic Compute Cloud - Compute', impact: { totalImpact: 412.5 }, anomalyStartDate: '2026-09-01', anomalyDetailsLink: 'https://console.aws.amazon.com/cost-management/home#/anomaly-detection/monitors/x/anomalies/a1b2' }),
+  };
+
+  it('reads a budget notification and a cost anomaly as notices, and anything else in JSON as an alarm', () => {
+    expect(parseMessage(budget)).toMatchObject({ kind: 'notice', notice: { source: 'AWS Budgets', title: budget.Subject, key: `notice:${budget.Subject}` } });
+    expect(parseMessage(anomaly)).toMatchObject({
+      kind: 'notice',
+      notice: { source: 'AWS Cost Anomaly Detection', key: 'cost-anomaly:a1b2', title: 'Cost anomaly in Amazon Elastic Compute Cloud - Compute: $412.50 above the expected spend' },
+    });
+    expect(parseMessage({ Message: JSON.stringify(alarm()) })).toMatchObject({ kind: 'alarm' });
+    expect(() => parseMessage({ Message: '{"hello":"world"}' })).toThrow('not a CloudWatch alarm state change');
+  });
+
+  it('forwards them to every receiver of the topic, keyed by what they are about', async () => {
+    const { fetch, calls } = fakeFetch(202, 200, 202, 200);
+    const handler = createHandler({ env: { ...ENV, RECEIVER_WARNING: 'pagerduty,slack' }, fetch, readSecret: async (id) => SECRETS[id]!, log: quiet });
+    await handler({ Records: [{ Sns: budget }, { Sns: anomaly }] });
+    expect(calls.map((c) => c.url)).toEqual([PAGERDUTY_EVENTS_URL, 'https://hooks.slack.com/services/T000/B000/XXXX', PAGERDUTY_EVENTS_URL, 'https://hooks.slack.com/services/T000/B000/XXXX']);
+    expect(calls[0]!.body).toMatchObject({ event_action: 'trigger', dedup_key: `notice:${budget.Subject}`, payload: { summary: budget.Subject, source: 'AWS Budgets', severity: 'warning' } });
+    expect(calls[1]!.body.text).toContain('Budget Name: hexabid-production');
+    expect(calls[2]!.body).toMatchObject({ dedup_key: 'cost-anomaly:a1b2', links: [{ text: 'AWS Cost Anomaly Detection' }] });
+    expect(calls[3]!.body.text).toContain('|Details>');
   });
 });

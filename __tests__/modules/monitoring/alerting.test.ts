@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { PRODUCTION_ACCOUNT as ACCOUNT } from '../../../environments/account.ts';
 import { ALARM_FORWARDER_SOURCE, Alerting, type AlertingProps } from '../../../modules/monitoring/alerting.ts';
 import { lambdaPackage, zipFiles } from '../../../modules/monitoring/internal/lambda-package.ts';
 import { onlyResource, parsePolicy, resourcesOf, synthConstruct, type TfJson } from '../../helpers/synth.ts';
@@ -99,7 +100,8 @@ describe('Alerting', () => {
     });
     expect(fn.vpc_config).toBeUndefined();
     expect(fn.environment.variables).toEqual({
-      RECEIVER_CRITICAL: 'pagerduty',
+      // Critical alarms page, and post where warnings are read.
+      RECEIVER_CRITICAL: 'pagerduty,slack',
       RECEIVER_WARNING: 'slack',
       PAGERDUTY_SECRET_ID: expect.stringMatching(/^\$\{aws_secretsmanager_secret\.Alerting_Secrets_Secret-pagerduty-routing-key_\w+\.arn\}$/),
       SLACK_SECRET_ID: expect.stringMatching(/^\$\{aws_secretsmanager_secret\.Alerting_Secrets_Secret-slack-webhook-url_\w+\.arn\}$/),
@@ -181,5 +183,35 @@ describe('Alerting', () => {
     expect(() => synth({ reservedConcurrentExecutions: 0 })).toThrow('reservedConcurrentExecutions must be a whole number of at least 1');
     expect(() => synth({ deadLetterRetentionDays: 15 })).toThrow("deadLetterRetentionDays must be 1 to 14, SQS's limit (got 15)");
     expect(() => synth({ timeoutSeconds: 1000 })).toThrow('timeoutSeconds must be 5 to 900');
+  });
+});
+
+describe('Alerting in another region, on copies of credentials made elsewhere', () => {
+  const credentials = {
+    secretArns: { pagerduty: `arn:aws:secretsmanager:us-east-1:${ACCOUNT.accountId}:secret:hexabid/test/alerting/pagerduty-routing-key-AbCdEf`, slack: `arn:aws:secretsmanager:us-east-1:${ACCOUNT.accountId}:secret:hexabid/test/alerting/slack-webhook-url-GhIjKl` },
+    secretNames: { pagerduty: 'hexabid/test/alerting/pagerduty-routing-key', slack: 'hexabid/test/alerting/slack-webhook-url' },
+    kmsKeyArn: `arn:aws:kms:us-east-1:${ACCOUNT.accountId}:key/copies`,
+  };
+  const { json } = synth({ namePrefix: 'hexabid-test-us-east-1', region: 'us-east-1', credentials });
+
+  it('builds every regional resource in that region, and no secret of its own', () => {
+    expect(resourcesOf(json, 'aws_secretsmanager_secret')).toEqual([]);
+    const regional = ['aws_kms_key', 'aws_kms_alias', 'aws_sns_topic', 'aws_sns_topic_policy', 'aws_sqs_queue', 'aws_sqs_queue_policy', 'aws_cloudwatch_log_group', 'aws_lambda_function', 'aws_lambda_permission', 'aws_sns_topic_subscription', 'aws_cloudwatch_metric_alarm'];
+    for (const type of regional) {
+      expect(resourcesOf(json, type).length, type).toBeGreaterThan(0);
+      for (const resource of resourcesOf(json, type)) expect(resource.region, type).toBe('us-east-1');
+    }
+  });
+
+  it('reads the copies it is given, through Secrets Manager of its region, and publishes as that region', () => {
+    expect(onlyResource(json, 'aws_lambda_function').environment.variables).toMatchObject({ PAGERDUTY_SECRET_ID: credentials.secretArns.pagerduty, SLACK_SECRET_ID: credentials.secretArns.slack });
+    const statements = parsePolicy(onlyResource(json, 'aws_iam_role_policy').policy).Statement;
+    expect(statements.find((s) => s.Sid === 'ReceiverCredentials')!.Resource).toEqual(Object.values(credentials.secretArns));
+    expect(statements.find((s) => s.Sid === 'DecryptReceiverCredentials')).toMatchObject({ Resource: credentials.kmsKeyArn, Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' } } });
+    for (const policy of resourcesOf(json, 'aws_sns_topic_policy')) expect(parsePolicy(policy.policy).Statement[0].Condition.ArnLike['aws:SourceArn']).toMatch(/:cloudwatch:us-east-1:/);
+  });
+
+  it('refuses to both read copies and make secrets to copy', () => {
+    expect(() => synth({ credentials, credentialReplica: { region: 'us-east-1', kmsKeyArn: 'k' } })).toThrow('give credentials or credentialReplica, not both');
   });
 });

@@ -12,6 +12,7 @@ import {
 import { buildPrometheusRuleSpec } from '../../../monitoring/alerts/index.ts';
 import { DASHBOARDS } from '../../../monitoring/dashboards/index.ts';
 import { requireProps, withDefaults } from '../../internal/props.ts';
+import { receiversOf } from '../../monitoring/alarm-topics.ts';
 import { terraformLiteral } from '../../internal/terraform-literal.ts';
 import { GeneratedCredential } from '../../security/generated-credential.ts';
 import { AddonRelease, type HelmChartSource, type HelmValues } from '../addons/addon-release.ts';
@@ -59,6 +60,7 @@ export interface ClusterMonitoringProps {
    */
   readonly prometheus: { readonly retentionDays: number; readonly storageGiB: number; readonly replicas: number; readonly resources?: ContainerResources };
   readonly alertmanagerReplicas: number;
+  /** Where each severity goes; critical alerts also reach the warning receiver (`receiversOf`). */
   readonly receivers: { readonly critical: AlertReceiverKind; readonly warning: AlertReceiverKind };
   /** The ClusterSecretStore that reads Secrets Manager. */
   readonly secretStoreName: string;
@@ -75,6 +77,12 @@ export interface ClusterMonitoringProps {
    * @default '#hexabid-alerts'
    */
   readonly slackChannel?: string;
+  /**
+   * A dead man's switch: Alertmanager sends its Watchdog every minute to this
+   * SNS topic (`AlertmanagerHeartbeat`), whose silence pages.
+   * @default - the Watchdog goes nowhere
+   */
+  readonly heartbeat?: { readonly topicArn: string; readonly region: string; readonly kmsKeyAlias: string };
   /** What must exist first: the secret store (and its CRDs). @default [] */
   readonly dependsOn?: readonly ITerraformDependable[];
 }
@@ -133,7 +141,10 @@ export class ClusterMonitoring extends Construct implements ITerraformDependable
       kind === 'pagerduty'
         ? { kind: 'pagerduty', routingKeySecretKey: NOTIFIER_SECRET_KEYS.pagerdutyRoutingKey }
         : { kind: 'slack', channel: p.slackChannel, webhookSecretKey: NOTIFIER_SECRET_KEYS.slackWebhookUrl };
-    const routing: AlertRoutingInput = { receivers: { critical: [target(p.receivers.critical)], warning: [target(p.receivers.warning)], info: [] } };
+    const routing: AlertRoutingInput = {
+      receivers: { critical: receiversOf('critical', p.receivers).map(target), warning: receiversOf('warning', p.receivers).map(target), info: [] },
+      heartbeat: p.heartbeat ? { topicArn: p.heartbeat.topicArn, region: p.heartbeat.region } : undefined,
+    };
     const notifierRemote: Record<string, string> = {
       [NOTIFIER_SECRET_KEYS.pagerdutyRoutingKey]: p.notifierSecretNames.pagerduty,
       [NOTIFIER_SECRET_KEYS.slackWebhookUrl]: p.notifierSecretNames.slack,
@@ -183,6 +194,7 @@ export class ClusterMonitoring extends Construct implements ITerraformDependable
       ...(p.prometheus.resources ? { prometheusResources: p.prometheus.resources } : {}),
       alertmanagerReplicas: p.alertmanagerReplicas,
       alertmanagerConfig: buildAlertmanagerConfig(routing) as unknown as HelmValues,
+      alertmanagerHeartbeat: p.heartbeat,
       notifierSecretName: MONITORING_SECRETS.notifiers,
       grafanaAdminSecretName: MONITORING_SECRETS.grafanaAdmin,
       nodeTolerations: p.nodeTolerations,

@@ -6,6 +6,7 @@ import { withDefaults, requireProps } from '../../internal/props.ts';
 import { PodIdentityRole } from '../../identity/pod-identity-role.ts';
 import { AddonRelease, type HelmChartSource, type HelmValues } from '../addons/addon-release.ts';
 import { CRITICAL_ADDON_PLACEMENT } from '../addons/addon-defaults.ts';
+import { alertmanagerRoleName } from '../../monitoring/alertmanager-heartbeat.ts';
 
 /** Container requests and limits, as Kubernetes quantities (a type, so it is plain Helm values). */
 export type ContainerResources = {
@@ -62,6 +63,13 @@ export interface PrometheusStackProps {
   readonly nodeTolerations: readonly PodToleration[];
   /** @default { requests: { cpu: '500m', memory: '2Gi' }, limits: { memory: '4Gi' } } */
   readonly prometheusResources?: ContainerResources;
+  /**
+   * Alertmanager's heartbeat topic (`AlertmanagerHeartbeat`): Alertmanager gets
+   * a Pod Identity role that may publish to it, through its KMS key (named by
+   * alias, since it is another stack's).
+   * @default - no role: Alertmanager calls no AWS API
+   */
+  readonly alertmanagerHeartbeat?: { readonly topicArn: string; readonly region: string; readonly kmsKeyAlias: string };
   /** Releases that must exist first: the ExternalSecrets of the two Secrets above. @default [] */
   readonly dependsOn?: readonly ITerraformDependable[];
 }
@@ -74,11 +82,33 @@ export const PROMETHEUS_STACK_DEFAULTS = {
   dependsOn: [],
 } as const satisfies Partial<PrometheusStackProps>;
 
+/**
+ * What Alertmanager needs to send its heartbeat: publish to the topic, and the
+ * topic's key through SNS. The key is another stack's, so it is named by its
+ * alias (`kms:ResourceAliases`, AWS KMS "Using aliases to control access").
+ */
+export function heartbeatPublishStatements(heartbeat: { readonly topicArn: string; readonly region: string; readonly kmsKeyAlias: string }, accountId: string, partition: string): PolicyStatement[] {
+  return [
+    { Sid: 'PublishHeartbeat', Effect: 'Allow', Action: 'sns:Publish', Resource: heartbeat.topicArn },
+    {
+      Sid: 'EncryptHeartbeat',
+      Effect: 'Allow',
+      Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+      Resource: `arn:${partition}:kms:${heartbeat.region}:${accountId}:key/*`,
+      Condition: {
+        'ForAnyValue:StringEquals': { 'kms:ResourceAliases': heartbeat.kmsKeyAlias },
+        StringEquals: { 'kms:ViaService': `sns.${heartbeat.region}.amazonaws.com` },
+      },
+    },
+  ];
+}
+
 /** Names fixed here so that runbooks, port-forwards and Pod Identity can name them. */
 export const PROMETHEUS_STACK_NAMES = {
   release: 'monitoring',
   grafanaService: 'grafana',
   grafanaServiceAccount: 'grafana',
+  alertmanagerServiceAccount: 'monitoring-alertmanager',
   /** The chart names objects after its full name: `<fullname>-prometheus`. */
   fullname: 'monitoring',
   prometheusService: 'monitoring-prometheus',
@@ -161,6 +191,15 @@ export class PrometheusStack extends Construct implements ITerraformDependable {
       ),
     });
 
+    const alertmanagerRole = p.alertmanagerHeartbeat
+      ? new PodIdentityRole(this, 'AlertmanagerRole', {
+          clusterName: p.clusterName,
+          roleName: alertmanagerRoleName(p.clusterName),
+          serviceAccounts: [{ namespace: p.namespace, name: PROMETHEUS_STACK_NAMES.alertmanagerServiceAccount }],
+          statements: heartbeatPublishStatements(p.alertmanagerHeartbeat, accountId, partition),
+        })
+      : undefined;
+
     this.crdsRelease = new AddonRelease(this, 'Crds', { releaseName: 'prometheus-operator-crds', namespace: p.namespace, chart: p.crdsChart });
 
     const placement = CRITICAL_ADDON_PLACEMENT;
@@ -204,6 +243,8 @@ export class PrometheusStack extends Construct implements ITerraformDependable {
         // No `tpl`: the receivers' texts are Alertmanager templates, not Helm's.
         tplConfig: false,
         config: { global: { resolve_timeout: '5m' }, ...p.alertmanagerConfig },
+        // Named, so its Pod Identity association (when it has a role) matches it.
+        serviceAccount: { create: true, name: PROMETHEUS_STACK_NAMES.alertmanagerServiceAccount },
         alertmanagerSpec: {
           replicas: p.alertmanagerReplicas,
           secrets: [p.notifierSecretName],
@@ -246,7 +287,7 @@ export class PrometheusStack extends Construct implements ITerraformDependable {
       namespace: p.namespace,
       chart: p.chart,
       values,
-      dependsOn: [this.crdsRelease, grafanaRole.associations[0]!, ...p.dependsOn],
+      dependsOn: [this.crdsRelease, grafanaRole.associations[0]!, ...(alertmanagerRole?.associations ?? []), ...p.dependsOn],
     });
     this.grafanaRoleArn = grafanaRole.roleArn;
     this.namespace = p.namespace;

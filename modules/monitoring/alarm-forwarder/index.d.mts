@@ -44,11 +44,12 @@ export interface PagerDutyEvent {
 }
 
 export interface SnsEvent {
-  readonly Records?: readonly { readonly Sns?: { readonly TopicArn?: string; readonly Message?: string } }[];
+  readonly Records?: readonly { readonly Sns?: { readonly TopicArn?: string; readonly Message?: string; readonly Subject?: string } }[];
 }
 
 export interface ForwarderConfig {
-  readonly receivers: Readonly<Record<Severity, Receiver>>;
+  /** Who gets each severity, in order. */
+  readonly receivers: Readonly<Record<Severity, readonly Receiver[]>>;
   readonly secretIds: Readonly<Partial<Record<Receiver, string>>>;
 }
 
@@ -65,7 +66,22 @@ export interface HandlerDependencies {
   readonly log?: Pick<Console, 'log' | 'warn'>;
 }
 
+/** A notice from an AWS service other than CloudWatch (AWS Budgets, Cost Anomaly Detection). */
+export interface Notice {
+  readonly source: string;
+  /** What the notice is about: PagerDuty's dedup key. */
+  readonly key: string;
+  readonly title: string;
+  readonly text: string;
+  readonly link?: string;
+}
+
+export type ParsedMessage = { readonly kind: 'alarm'; readonly alarm: AlarmStateChange } | { readonly kind: 'notice'; readonly notice: Notice };
+
 export const PAGERDUTY_EVENTS_URL: string;
+export function parseMessage(sns: { readonly Message?: string; readonly Subject?: string } | undefined): ParsedMessage;
+export function noticeToPagerDuty(notice: Notice, routingKey: string, severity: Severity): PagerDutyEvent;
+export function noticeToSlack(notice: Notice, severity: Severity): { text: string };
 export function severityOfTopic(topicArn: string | undefined): Severity;
 export function parseAlarm(message: string | AlarmStateChange | undefined): AlarmStateChange;
 export function shouldForward(alarm: AlarmStateChange, receiver: Receiver): boolean;

@@ -5,9 +5,15 @@
 // ships; nothing is bundled.
 //
 // Configuration, from the Lambda environment:
-//   RECEIVER_CRITICAL, RECEIVER_WARNING    'pagerduty' or 'slack'
+//   RECEIVER_CRITICAL, RECEIVER_WARNING    'pagerduty', 'slack' or both,
+//                                          comma-separated: each gets the alarm
 //   PAGERDUTY_SECRET_ID, SLACK_SECRET_ID   Secrets Manager secrets whose values
 //                                          are the routing key and the webhook URL
+//
+// Besides CloudWatch alarms, the topics carry the account's cost alerts: AWS
+// Budgets' plain-text notifications and Cost Anomaly Detection's JSON ones.
+// Those are forwarded as notices: a trigger (PagerDuty) or a message (Slack),
+// never resolved.
 //
 // Any failure throws: Lambda retries the event twice, then puts it in the
 // dead-letter queue, whose own alarm says the forwarder is broken.
@@ -34,6 +40,65 @@ export function parseAlarm(message) {
     throw new Error('the SNS message is not a CloudWatch alarm state change');
   }
   return alarm;
+}
+
+/** A Cost Anomaly Detection alert (its JSON carries an anomaly ID and a monitor). */
+function isCostAnomaly(value) {
+  return Boolean(value) && typeof value === 'object' && typeof value.anomalyId === 'string';
+}
+
+/**
+ * What an SNS record carries: a CloudWatch alarm state change, or a notice
+ * from another AWS service that publishes to the topic (a Cost Anomaly
+ * Detection alert; an AWS Budgets notification, which is plain text). Throws
+ * for JSON that is neither, which nothing should publish here.
+ */
+export function parseMessage(sns) {
+  const message = String(sns?.Message ?? '');
+  let json;
+  try {
+    json = JSON.parse(message);
+  } catch {
+    json = undefined;
+  }
+  if (json !== undefined && isCostAnomaly(json)) {
+    const impact = Number(json.impact?.totalImpact ?? 0);
+    const what = json.dimensionalValue ?? json.monitorName ?? 'the account';
+    return {
+      kind: 'notice',
+      notice: {
+        source: 'AWS Cost Anomaly Detection',
+        key: `cost-anomaly:${json.anomalyId}`,
+        title: `Cost anomaly in ${what}: $${impact.toFixed(2)} above the expected spend`,
+        text: [`Monitor: ${json.monitorName ?? 'unknown'}`, `From ${json.anomalyStartDate ?? '?'} to ${json.anomalyEndDate ?? 'now'}`].join('\n'),
+        link: typeof json.anomalyDetailsLink === 'string' ? json.anomalyDetailsLink : undefined,
+      },
+    };
+  }
+  if (json !== undefined) return { kind: 'alarm', alarm: parseAlarm(json) };
+  const firstLine = message.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
+  const title = String(sns?.Subject ?? '').trim() || firstLine || 'Notification without a subject';
+  return { kind: 'notice', notice: { source: 'AWS Budgets', key: `notice:${title}`, title, text: message.trim().slice(0, 2500), link: undefined } };
+}
+
+/** The PagerDuty Events API v2 trigger for a notice, keyed by what it is about. */
+export function noticeToPagerDuty(notice, routingKey, severity) {
+  return {
+    routing_key: routingKey,
+    event_action: 'trigger',
+    dedup_key: notice.key.slice(0, 255),
+    payload: { summary: notice.title.slice(0, 1024), source: notice.source, severity, custom_details: { message: notice.text } },
+    links: notice.link ? [{ href: notice.link, text: notice.source }] : [],
+    client: notice.source,
+  };
+}
+
+/** The Slack incoming-webhook message for a notice. */
+export function noticeToSlack(notice, severity) {
+  const icon = severity === 'critical' ? ':rotating_light:' : ':warning:';
+  const lines = [`${icon} *${slackEscape(notice.source)}* (${severity}) ${slackEscape(notice.title)}`, slackEscape(notice.text)];
+  if (notice.link) lines.push(`<${notice.link}|Details>`);
+  return { text: lines.join('\n') };
 }
 
 /**
@@ -150,12 +215,14 @@ export function readConfig(env) {
   const receivers = {};
   for (const severity of ['critical', 'warning']) {
     const variable = `RECEIVER_${severity.toUpperCase()}`;
-    const receiver = env[variable];
-    if (!RECEIVERS.includes(receiver)) throw new Error(`${variable} must be ${RECEIVERS.join(' or ')}, not ${JSON.stringify(receiver)}`);
-    receivers[severity] = receiver;
+    const named = String(env[variable] ?? '').split(',').map((r) => r.trim());
+    if (named.some((r) => !RECEIVERS.includes(r)) || new Set(named).size !== named.length) {
+      throw new Error(`${variable} must be ${RECEIVERS.join(' or ')}, or both comma-separated, not ${JSON.stringify(env[variable])}`);
+    }
+    receivers[severity] = named;
   }
   const secretIds = { pagerduty: env.PAGERDUTY_SECRET_ID, slack: env.SLACK_SECRET_ID };
-  for (const receiver of new Set(Object.values(receivers))) {
+  for (const receiver of new Set(Object.values(receivers).flat())) {
     if (!secretIds[receiver]) throw new Error(`${receiver.toUpperCase()}_SECRET_ID must name the ${receiver} secret`);
   }
   return { receivers, secretIds };
@@ -207,7 +274,9 @@ export function createHandler({ env = process.env, fetch: fetchImpl = globalThis
     }
   }
 
-  async function deliver(receiver, alarm, severity) {
+  async function deliver(receiver, message, severity) {
+    const alarm = message.kind === 'alarm' ? message.alarm : undefined;
+    const name = alarm ? alarm.AlarmName : message.notice.title;
     let previous;
     let refused = '';
     for (let attempt = 1; ; attempt++) {
@@ -215,10 +284,11 @@ export function createHandler({ env = process.env, fetch: fetchImpl = globalThis
       if (attempt > 1 && secret === previous) break;
       previous = secret;
       if (receiver === 'slack' && !secret.startsWith('https://')) throw new Error(`secret ${config.secretIds.slack} does not hold an https webhook URL`);
-      const response =
+      const body =
         receiver === 'pagerduty'
-          ? await post(receiver, PAGERDUTY_EVENTS_URL, toPagerDuty(alarm, secret, severity))
-          : await post(receiver, secret, toSlack(alarm, severity));
+          ? alarm ? toPagerDuty(alarm, secret, severity) : noticeToPagerDuty(message.notice, secret, severity)
+          : alarm ? toSlack(alarm, severity) : noticeToSlack(message.notice, severity);
+      const response = await post(receiver, receiver === 'pagerduty' ? PAGERDUTY_EVENTS_URL : secret, body);
       if (response.ok) return;
       const detail = (await response.text().catch(() => '')).slice(0, 300);
       if (attempt === 1 && CREDENTIAL_STATUSES.has(response.status)) {
@@ -226,9 +296,9 @@ export function createHandler({ env = process.env, fetch: fetchImpl = globalThis
         log.warn(JSON.stringify({ message: 'receiver refused the credential; reading the secret again', receiver, status: response.status }));
         continue;
       }
-      throw new Error(`${receiver} answered ${response.status} for ${alarm.AlarmName}: ${detail}`);
+      throw new Error(`${receiver} answered ${response.status} for ${name}: ${detail}`);
     }
-    throw new Error(`${receiver} answered ${refused} for ${alarm.AlarmName}, and secret ${config.secretIds[receiver]} has not changed since`);
+    throw new Error(`${receiver} answered ${refused} for ${name}, and secret ${config.secretIds[receiver]} has not changed since`);
   }
 
   return async function handler(event) {
@@ -236,14 +306,21 @@ export function createHandler({ env = process.env, fetch: fetchImpl = globalThis
     for (const record of event?.Records ?? []) {
       try {
         const severity = severityOfTopic(record.Sns?.TopicArn);
-        const alarm = parseAlarm(record.Sns?.Message);
-        const receiver = config.receivers[severity];
-        if (!shouldForward(alarm, receiver)) {
-          log.log(JSON.stringify({ message: 'skipped', alarm: alarm.AlarmName, state: alarm.NewStateValue, previous: alarm.OldStateValue }));
-          continue;
+        const message = parseMessage(record.Sns);
+        const alarm = message.kind === 'alarm' ? message.alarm : undefined;
+        // Every receiver of the severity gets its chance: one that fails does not silence the others.
+        for (const receiver of config.receivers[severity]) {
+          try {
+            if (alarm && !shouldForward(alarm, receiver)) {
+              log.log(JSON.stringify({ message: 'skipped', alarm: alarm.AlarmName, state: alarm.NewStateValue, previous: alarm.OldStateValue, receiver }));
+              continue;
+            }
+            await deliver(receiver, message, severity);
+            log.log(JSON.stringify({ message: 'forwarded', alarm: alarm?.AlarmName, notice: message.notice?.title, state: alarm?.NewStateValue, severity, receiver }));
+          } catch (error) {
+            failures.push(error);
+          }
         }
-        await deliver(receiver, alarm, severity);
-        log.log(JSON.stringify({ message: 'forwarded', alarm: alarm.AlarmName, state: alarm.NewStateValue, severity, receiver }));
       } catch (error) {
         failures.push(error);
       }

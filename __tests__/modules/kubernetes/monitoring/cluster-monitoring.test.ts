@@ -110,7 +110,9 @@ describe('ClusterMonitoring', () => {
     expect(alertmanager.alertmanagerSpec.secrets).toEqual(['alertmanager-notifiers']);
     const receivers = alertmanager.config.receivers as { name: string; pagerduty_configs?: { routing_key_file: string }[]; slack_configs?: { api_url_file: string }[] }[];
     expect(receivers.flatMap((r) => r.pagerduty_configs ?? []).map((c) => c.routing_key_file)).toEqual(['/etc/alertmanager/secrets/alertmanager-notifiers/pagerduty-routing-key']);
-    expect(receivers.flatMap((r) => r.slack_configs ?? []).map((c) => c.api_url_file)).toEqual(['/etc/alertmanager/secrets/alertmanager-notifiers/slack-webhook-url']);
+    // Slack hears of critical alerts as well as warnings: one receiver per severity, the same webhook.
+    expect(receivers.filter((r) => r.slack_configs).map((r) => r.name)).toEqual(['critical-slack', 'warning-slack']);
+    expect(new Set(receivers.flatMap((r) => r.slack_configs ?? []).map((c) => c.api_url_file))).toEqual(new Set(['/etc/alertmanager/secrets/alertmanager-notifiers/slack-webhook-url']));
     expect(JSON.stringify(alertmanager.config)).not.toMatch(/routing_key"|api_url"/);
   });
 
