@@ -47,7 +47,7 @@ export interface AccountConfig {
   readonly githubRepository: string;
   /** `owner/name` of the app's GitHub repository, whose main-branch workflow pushes images and asks for a deploy. */
   readonly appRepository: string;
-  /** Teams of the GitHub organization whose members approve a production deploy or a failover (`npm run github:environments`). */
+  /** Teams of the GitHub organization whose members approve a production deploy or a failover (`npm run github:setup`). */
   readonly githubApproverTeams: readonly string[];
   /** The registered domain HexaBid serves; every environment's zone is this one or below it. */
   readonly apexDomain: string;

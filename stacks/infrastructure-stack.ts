@@ -22,6 +22,7 @@ import { SearchSnapshotStorage } from '../modules/search-snapshots.ts';
 import { ReplicationAlarms } from '../modules/monitoring/replication-alarms.ts';
 import { SecretReplicationAlarms } from '../modules/monitoring/secret-replication-alarms.ts';
 import { THIRD_PARTY_SECRETS } from './third-party-secrets.ts';
+import { AppSecrets } from '../modules/security/app-secrets.ts';
 import { credentialCopies, WATCH_REGION, watchRegionAlerting } from './watch-region.ts';
 import { StandbyOutputs } from './infrastructure-outputs.ts';
 import { adoptStandbyNetwork, adoptPromotedDatabase, adoptReplicatedDocuments, adoptStandbyAlerting, type AlertingAttributes, type DatabaseAttributes, type DocumentsAttributes, type NetworkAttributes } from './standby-adoption.ts';
@@ -41,7 +42,7 @@ export const INFRASTRUCTURE_OUTPUTS = [
   'access_logs_bucket_name', 'access_logs_bucket_arn', 'alb_access_logs_prefix',
   'opensearch_endpoint', 'opensearch_domain_arn', 'opensearch_master_role_arn', 'opensearch_security_group_id', 'opensearch_kms_key_arn',
   'alerts_critical_topic_arn', 'alerts_warning_topic_arn', 'alerting_kms_key_arn', 'alerting_pagerduty_secret_name', 'alerting_slack_secret_name',
-  'db_secrets_kms_key_arn',
+  'db_secrets_kms_key_arn', 'app_secrets_kms_key_arn', 'app_secret_names',
 ] as const;
 /** Outputs only an environment with disaster recovery has. */
 export const DISASTER_RECOVERY_OUTPUTS = [
@@ -255,6 +256,17 @@ export class InfrastructureStack extends TerraformStack {
       });
     }
 
+    // Third-party credentials: empty containers, which ops fill before the Kubernetes stack's first apply
+    // (docs/FIRST-DEPLOY.md). A standby reads the primary's copies (same names, its own region).
+    const appSecrets = standby
+      ? undefined
+      : new AppSecrets(this, 'AppSecrets', {
+          namePrefix: secretPrefix,
+          secrets: THIRD_PARTY_SECRETS,
+          recoveryWindowInDays: config.secretRecoveryWindowDays,
+          replica: secretReplica,
+        });
+
     // Secrets Manager reports replication nowhere: a scheduled check reads it, and pages when a copy falls out of sync:
     // the standby's copies of the database and third-party credentials, and the watch region's of the receivers'.
     if (secretReplica && !standby && alerting instanceof Alerting) {
@@ -335,6 +347,14 @@ export class InfrastructureStack extends TerraformStack {
       alerting_pagerduty_secret_name: { value: alerting.secretNames.pagerduty, description: 'Secrets Manager name of the PagerDuty Events API v2 routing key' },
       alerting_slack_secret_name: { value: alerting.secretNames.slack, description: 'Secrets Manager name of the Slack incoming webhook URL' },
       db_secrets_kms_key_arn: { value: database.secretsKmsKeyArn ?? database.kmsKeyArn, description: "KMS key of the database credentials' secrets in this region (External Secrets needs kms:Decrypt on it)" },
+      app_secret_names: {
+        value: THIRD_PARTY_SECRETS.map((secret) => `${secretPrefix}/${secret.name}`),
+        description: appSecrets ? 'Third-party credentials: containers made empty, whose values ops put (docs/FIRST-DEPLOY.md)' : "Third-party credentials: the primary's copies in this region",
+      },
+      app_secrets_kms_key_arn: {
+        value: appSecrets?.kmsKeyArn ?? database.secretsKmsKeyArn ?? database.kmsKeyArn,
+        description: "KMS key of the third-party credentials' secrets in this region (a standby's copies are under its database secrets' key)",
+      },
     };
     if (watch) {
       outputs.health_check_alerts_critical_topic_arn = { value: watch.alerting.criticalTopicArn, description: `SNS topic in ${WATCH_REGION} for the Route53 health checks' critical alarms, forwarded from ${WATCH_REGION}` };

@@ -9,7 +9,6 @@ import { CLUSTER_AUTOSCALER_DEFAULTS, ClusterAutoscaler } from '../modules/kuber
 import { EXTERNAL_DNS_DEFAULTS, ExternalDns } from '../modules/kubernetes/addons/external-dns.ts';
 import { EXTERNAL_SECRETS_DEFAULTS, ExternalSecrets } from '../modules/kubernetes/addons/external-secrets.ts';
 import { METRICS_SERVER_DEFAULTS, MetricsServer } from '../modules/kubernetes/addons/metrics-server.ts';
-import { AppSecrets } from '../modules/security/app-secrets.ts';
 import { DnsValidatedCertificate } from '../modules/edge/certificate.ts';
 import { DnsZone } from '../modules/edge/dns-zone.ts';
 import { RegionalOrigin } from '../modules/edge/regional-origin.ts';
@@ -171,19 +170,9 @@ export class KubernetesStack extends TerraformStack {
       podSecurityReason: 'Monitoring and logging; an agent that needs host paths gets its own privileged namespace',
     });
 
-    // Secrets: the two the infrastructure made, plus third-party containers.
-    // A standby reads the primary's copies (same names, its own region); a primary with DR keeps copies there.
+    // Secrets: the infrastructure stack made them all, the third-party ones empty for ops to fill.
     const secretPrefix = secretNamePrefix(config);
-    const drRegion = config.disasterRecovery ? config.documents.replicationRegion : undefined;
-    const appSecrets = config.standbyFor
-      ? undefined
-      : new AppSecrets(this, 'AppSecrets', {
-          namePrefix: secretPrefix,
-          secrets: THIRD_PARTY_SECRETS,
-          recoveryWindowInDays: config.secretRecoveryWindowDays,
-          replica: drRegion ? { region: drRegion, kmsKeyArn: infra.string('dr_secrets_kms_key_arn') } : undefined,
-        });
-    const secretsKmsKeyArn = appSecrets?.kmsKeyArn ?? infra.string('db_secrets_kms_key_arn');
+    const secretsKmsKeyArn = infra.string('app_secrets_kms_key_arn');
 
     // Platform add-ons.
     const addons = config.kubernetes.addons;
@@ -351,7 +340,6 @@ export class KubernetesStack extends TerraformStack {
       grafana_admin_secret_arn: { value: monitoring.grafanaAdminSecretArn, description: "Grafana's generated admin credential (docs/OBSERVABILITY.md, Reaching Grafana)" },
       container_log_groups: { value: logs.logGroupNames, description: 'CloudWatch log group of each namespace' },
     };
-    if (appSecrets) outputs.app_secret_arns = { value: appSecrets.secretArns, description: 'Third-party secret containers; ops put their values' };
     for (const [name, output] of Object.entries(outputs)) new TerraformOutput(this, name, output);
   }
 }

@@ -15,7 +15,7 @@ const FIXTURES = join(ROOT, '__tests__', 'fixtures', 'plans');
 const STACKS = ['hexabid-production', 'hexabid-production-k8s'];
 
 /** A scratch copy of deploy.sh beside stand-ins, and the plan each stack's `terraform plan` would make. */
-function workspace(plans: Record<string, unknown>): { dir: string; log: string } {
+function workspace(plans: Record<string, unknown>, waiting: readonly string[] = []): { dir: string; log: string } {
   const dir = scratchDir('hexabid-deploy');
   const ci = join(dir, 'scripts', 'ci');
   const bin = join(dir, 'bin');
@@ -29,8 +29,12 @@ function workspace(plans: Record<string, unknown>): { dir: string; log: string }
     writeFileSync(path, `#!/usr/bin/env bash\nset -euo pipefail\n${body}\n`);
     chmodSync(path, 0o755);
   };
-  // stack.sh: plan copies the recorded plan into .plans/<stack>/ and reports changes (exit 2); apply only logs.
-  script(join(ci, 'stack.sh'), `echo "$1 $2" >> "${log}"\nif [[ $1 == plan ]]; then mkdir -p ".plans/$2"; cp "recorded/$2.json" ".plans/$2/plan.json"; exit 2; fi`);
+  // stack.sh: plan copies the recorded plan into .plans/<stack>/ and reports changes (exit 2), or for a stack
+  // that waits for its first image tag, plans nothing (exit 3); apply only logs.
+  script(
+    join(ci, 'stack.sh'),
+    `echo "$1 $2" >> "${log}"\nif [[ $1 == plan ]]; then\n  case " ${waiting.join(' ')} " in *" $2 "*) exit 3 ;; esac\n  mkdir -p ".plans/$2"; cp "recorded/$2.json" ".plans/$2/plan.json"; exit 2\nfi`,
+  );
   // summarize.sh: the data gate passes; Access Analyzer's verdict is ACCESS (0 unless a test says otherwise).
   script(join(ci, 'summarize.sh'), 'echo "gate=0" >> "$GITHUB_OUTPUT"; echo "access=${ACCESS:-0}" >> "$GITHUB_OUTPUT"');
   // npm run --silent plan:summary -- <args>: the real tool, started directly.
@@ -105,5 +109,59 @@ describe('a production deploy applies exactly the plan that was approved (script
     const ws = workspace(approvedPlans);
     expect(deploy(ws, 'apply').status).toBe(0);
     expect(calls(ws.log).filter((c) => c.startsWith('apply'))).toEqual(STACKS.map((s) => `apply ${s}`));
+  });
+
+  it("goes past a -k8s stack that waits for its first image tag, and says so to the workflow, which then skips the smoke test", () => {
+    const infrastructureOnly = { 'hexabid-production': approvedPlans['hexabid-production'] };
+    const plan = workspace(infrastructureOnly, ['hexabid-production-k8s']);
+    const planned = deploy(plan, 'plan-only');
+    expect(planned.status, planned.stderr).toBe(0);
+    expect(planned.stdout).toContain('hexabid-production-k8s waits for its first deploy with an image tag');
+    const fingerprints = JSON.parse(planned.stdout.trim().split('\n').at(-1)!) as Record<string, string>;
+    expect(Object.keys(fingerprints)).toEqual(['hexabid-production']);
+    for (const [mode, env] of [['apply', {}], ['apply-approved', { APPROVED_FINGERPRINTS: JSON.stringify(fingerprints) }]] as const) {
+      const ws = workspace(infrastructureOnly, ['hexabid-production-k8s']);
+      const result = deploy(ws, mode, env);
+      expect(result.status, `${mode}: ${result.stderr}`).toBe(0);
+      expect(calls(ws.log), mode).toEqual(['plan hexabid-production', 'apply hexabid-production', 'plan hexabid-production-k8s']);
+      expect(readFileSync(join(ws.dir, 'github-output'), 'utf8'), mode).toContain('waiting=hexabid-production-k8s\n');
+    }
+    // With nothing waiting, the output is empty, and the smoke test runs.
+    const ws = workspace(approvedPlans);
+    expect(deploy(ws, 'apply').status).toBe(0);
+    expect(readFileSync(join(ws.dir, 'github-output'), 'utf8')).toContain('waiting=\n');
+  });
+});
+
+describe('scripts/ci/stack.sh, for a -k8s stack never applied', () => {
+  /** stack.sh in a scratch checkout, with a terraform that has no outputs and an npm that must not run (the tunnel). */
+  function run(env: Record<string, string> = {}) {
+    const dir = scratchDir('hexabid-stack');
+    mkdirSync(join(dir, 'scripts', 'ci'), { recursive: true });
+    mkdirSync(join(dir, 'bin'));
+    mkdirSync(join(dir, 'cdktf.out', 'stacks', 'hexabid-staging-k8s'), { recursive: true });
+    writeFileSync(join(dir, 'cdktf.out', 'stacks', 'hexabid-staging-k8s', 'cdk.tf.json'), '{}');
+    copyFileSync(join(ROOT, 'scripts', 'ci', 'stack.sh'), join(dir, 'scripts', 'ci', 'stack.sh'));
+    const log = join(dir, 'calls.log');
+    const stub = (name: string, body: string) => {
+      writeFileSync(join(dir, 'bin', name), `#!/usr/bin/env bash\necho "${name} $*" >> "${log}"\n${body}\n`);
+      chmodSync(join(dir, 'bin', name), 0o755);
+    };
+    // No state yet: `terraform output` fails, as it does before the first apply.
+    stub('terraform', 'case "$*" in *" output "*) echo "No outputs found" >&2; exit 1 ;; *" plan "*) exit 2 ;; esac');
+    stub('npm', 'exit 0');
+    const result = spawnSync('bash', [join(dir, 'scripts', 'ci', 'stack.sh'), 'plan', 'hexabid-staging-k8s', '--no-lock'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { PATH: `${join(dir, 'bin')}:${process.env.PATH}`, ...env },
+    });
+    return { status: result.status, stdout: result.stdout, calls: calls(log) };
+  }
+
+  it('plans nothing and exits 3 when no image tag is given, without opening the tunnel', () => {
+    const result = run();
+    expect(result.status).toBe(3);
+    expect(result.stdout).toContain('hexabid-staging-k8s has never been applied and no image tag was given');
+    expect(result.calls.some((c) => c.startsWith('npm') || c.includes(' plan '))).toBe(false);
   });
 });

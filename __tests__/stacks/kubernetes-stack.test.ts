@@ -7,6 +7,7 @@ import { unscopedWriteActions } from '../../modules/internal/iam.ts';
 import { DISASTER_RECOVERY_OUTPUTS, INFRASTRUCTURE_OUTPUTS } from '../../stacks/infrastructure-stack.ts';
 import { environmentValues } from '../../modules/kubernetes/hexabid-release.ts';
 import { hexabidEnvironmentValues } from '../../stacks/kubernetes-stack.ts';
+import { THIRD_PARTY_SECRETS } from '../../stacks/third-party-secrets.ts';
 import { secretNamePrefix } from '../../stacks/stack-foundation.ts';
 import { IMAGE_TAG_PATTERN } from '../../stacks/image-tag-variable.ts';
 import { onlyDataSource, onlyResource, parsePolicy, referencesIn, resourcesOf, synthEnvironment, synthKubernetesEnvironment } from '../helpers/synth.ts';
@@ -272,21 +273,24 @@ describe.each(environments)('hexabid-%s-k8s', (name, config) => {
   });
 
   describe('app secrets and IAM', () => {
-    it('creates KMS-encrypted, empty containers for the third-party secrets, and Grafana\'s generated admin credential', () => {
-      const secrets = resourcesOf(json, 'aws_secretsmanager_secret');
-      // A standby makes no third-party containers: it reads the copies its primary keeps in its region.
-      const thirdParty = config.standbyFor ? [] : ['llm', 'sendgrid', 'twilio'];
-      expect(secrets.map((s) => s.name).sort()).toEqual(['grafana/admin', ...thirdParty].map((s) => `${secretPrefix}/${s}`));
-      if (!config.standbyFor) for (const secret of secrets) expect(secret.kms_key_id).toMatch(/aws_kms_key\.AppSecrets_Key/);
-      // A primary with a standby keeps a copy of each third-party secret in the standby's region.
-      for (const secret of secrets.filter((s) => thirdParty.some((t) => s.name.endsWith(`/${t}`)))) {
-        expect(secret.replica ?? []).toEqual(config.disasterRecovery ? [{ region: config.documents.replicationRegion, kms_key_id: expect.stringMatching(/outputs\.dr_secrets_kms_key_arn\}$/) }] : []);
-      }
+    it("makes Grafana's generated admin credential, and leaves the third-party secrets to the infrastructure stack, which makes them empty and KMS-encrypted before this stack's first apply", () => {
+      expect(resourcesOf(json, 'aws_secretsmanager_secret').map((s) => s.name)).toEqual([`${secretPrefix}/grafana/admin`]);
       // Grafana's password is written write-only: the version's state never holds it.
       for (const version of resourcesOf(json, 'aws_secretsmanager_secret_version')) {
         expect(version.secret_string).toBeUndefined();
         expect(version.secret_string_wo).toBeDefined();
       }
+      // A standby makes no third-party containers: it reads the copies its primary keeps in its region.
+      const infrastructure = synthEnvironment(config).json;
+      const thirdParty = resourcesOf(infrastructure, 'aws_secretsmanager_secret').filter((s) => THIRD_PARTY_SECRETS.some((t) => s.name === `${secretPrefix}/${t.name}`));
+      expect(thirdParty.map((s) => s.name).sort()).toEqual(config.standbyFor ? [] : THIRD_PARTY_SECRETS.map((t) => `${secretPrefix}/${t.name}`).sort());
+      for (const secret of thirdParty) {
+        expect(secret.kms_key_id).toMatch(/aws_kms_key\.AppSecrets_Key/);
+        // A primary with a standby keeps a copy of each in the standby's region, under the replica key.
+        expect(secret.replica ?? []).toEqual(config.disasterRecovery ? [{ region: config.documents.replicationRegion, kms_key_id: expect.stringMatching(/^\$\{aws_kms_key\.SecretsReplicaKey_\w+\.arn\}$/) }] : []);
+      }
+      // Empty: no version of them is in any stack.
+      expect(resourcesOf(infrastructure, 'aws_secretsmanager_secret_version').filter((v) => String(v.secret_id).includes('AppSecrets'))).toEqual([]);
     });
 
     it('lets the app read and write the documents bucket with its key, query its search domain, sign in to its cache, and nothing else', () => {
@@ -446,20 +450,6 @@ describe('the image tag pattern', () => {
     for (const config of ENVIRONMENTS) {
       const conditions = synthKubernetesEnvironment(config).json.variable!.image_tag.validation.map((v: any) => v.condition);
       expect(conditions.includes(latest)).toBe(config.isProduction);
-    }
-  });
-});
-
-describe('the README bootstrap of a new environment', () => {
-  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
-  const targets = [...readme.matchAll(/-target='([a-z0-9_]+)\.([A-Za-z0-9_-]+)'/g)].map((m) => [m[1]!, m[2]!] as const);
-
-  it('targets exactly the third-party secret containers, at addresses every environment has', () => {
-    expect(targets.map(([, name]) => name.replace(/_[A-F0-9]{8}$/, ''))).toEqual(['AppSecrets_Secret-llm', 'AppSecrets_Secret-sendgrid', 'AppSecrets_Secret-twilio']);
-    // A standby has none: it reads its primary's copies.
-    for (const config of ENVIRONMENTS.filter((e) => !e.standbyFor)) {
-      const { json } = synthKubernetesEnvironment(config);
-      for (const [type, name] of targets) expect(json.resource[type]?.[name], `${type}.${name} in hexabid-${config.name}-k8s`).toBeDefined();
     }
   });
 });

@@ -14,7 +14,8 @@ for stack in "$@"; do
   "$here/stack.sh" plan "$stack" --no-lock
   status=$?
   case $status in
-    0) ;;
+    # 3: a -k8s stack never applied yet (stack.sh) has nothing to drift from.
+    0 | 3) ;;
     2)
       drifted+=("$stack")
       STACK=$stack PLAN_EXIT=2 GITHUB_OUTPUT=/dev/null "$here/summarize.sh" >/dev/null

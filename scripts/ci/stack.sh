@@ -12,7 +12,10 @@
 # plan.json (terraform show -json, for the summary tool, never uploaded) and
 # plan.txt (terraform show, sensitive values redacted: safe to upload).
 # It exits 0 when the plan has no changes, 2 when it has changes (Terraform's
-# -detailed-exitcode), and 1 on error.
+# -detailed-exitcode), 1 on error, and 3 when it plans nothing: a -k8s stack
+# that has never been applied, in a run that names no image tag, waits for its
+# first deploy with one (docs/FIRST-DEPLOY.md), so an environment's first
+# deploy builds its infrastructure while ops put its third-party secrets.
 #
 # A -k8s stack's API endpoint is private: the script opens `npm run tunnel` to
 # it first, and tears it down on exit. Its image tag is IMAGE_TAG when set (a
@@ -70,12 +73,16 @@ tf init -input=false -no-color >"$out/init.log" || { cat "$out/init.log" >&2; ex
 if [[ $stack == *-k8s ]]; then
   environment=${stack#hexabid-}
   environment=${environment%-k8s}
-  open_tunnel "$environment"
   if [[ -z ${IMAGE_TAG:-} ]]; then
-    # The first apply has no output yet: then a deploy must name the tag.
+    # Outputs come from state: no tunnel needed. Before the first apply there is none.
     IMAGE_TAG=$(tf output -raw release_image_tag 2>/dev/null || true)
+    if [[ -z $IMAGE_TAG ]]; then
+      echo "$stack has never been applied and no image tag was given: it waits for its first deploy with one (docs/FIRST-DEPLOY.md)."
+      exit 3
+    fi
   fi
-  export TF_VAR_image_tag=${IMAGE_TAG:-}
+  open_tunnel "$environment"
+  export TF_VAR_image_tag=$IMAGE_TAG
 fi
 
 case $command in

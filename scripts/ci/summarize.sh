@@ -6,14 +6,24 @@
 # Access Analyzer on a policy the plan writes, 2 is a check that could not
 # run). A failed plan gets a summary that says so.
 #
-# Environment: STACK, PLAN_EXIT (of scripts/ci/stack.sh plan), RUN_URL,
+# Environment: STACK, PLAN_EXIT (of scripts/ci/stack.sh plan: 3 is a stack
+# that waits for its first image tag, and gets a summary that says so), RUN_URL,
 # ALLOW_DATA_LOSS (true when the pull request carries the allow-data-loss label).
 set -uo pipefail
 out=".plans/$STACK"
 mkdir -p "$out"
 summary="$out/summary.md"
 
-if [[ ${PLAN_EXIT:-1} == 1 || ! -s $out/plan.json ]]; then
+if [[ ${PLAN_EXIT:-1} == 3 ]]; then
+  {
+    echo "<!-- hexabid-plan:$STACK -->"
+    echo "### \`$STACK\`: not planned"
+    echo
+    echo "It has never been applied, and this run names no image tag: it waits for its first deploy with one (docs/FIRST-DEPLOY.md)."
+  } >"$summary"
+  gate=0
+  access=0
+elif [[ ${PLAN_EXIT:-1} == 1 || ! -s $out/plan.json ]]; then
   {
     echo "<!-- hexabid-plan:$STACK -->"
     echo "### \`$STACK\`: plan failed"

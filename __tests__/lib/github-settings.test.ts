@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { ACCOUNTS, ciApplyRoleName, PRODUCTION_PLAN_GITHUB_ENVIRONMENT } from '../../environments/account.ts';
 import { ENVIRONMENTS } from '../../environments/index.ts';
-import { protectEnvironments } from '../../lib/ci/github-environments.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { ensureLabel, protectBranch, protectEnvironments } from '../../lib/ci/github-settings.ts';
 import { GitHub, type FetchInit } from '../../lib/ci/pr-comment.ts';
-import { githubEnvironmentRules } from '../../scripts/github-environments.ts';
+import { ALLOW_DATA_LOSS_LABEL, githubEnvironmentRules, MAIN_BRANCH_RULE } from '../../scripts/github-setup.ts';
 
-/** A GitHub that records each call and answers from `existing` branch policies and one team. */
-function fakeGitHub(existing: Record<string, { id: number; name: string; type: string }[]> = {}) {
+/** A GitHub that records each call and answers from `existing` branch policies, one team and `labels`. */
+function fakeGitHub(existing: Record<string, { id: number; name: string; type: string }[]> = {}, labels: readonly string[] = []) {
   const calls: string[] = [];
   const github = new GitHub({
     apiUrl: 'https://api.github.test',
@@ -15,6 +18,10 @@ function fakeGitHub(existing: Record<string, { id: number; name: string; type: s
     fetch: async (url: string, init?: FetchInit) => {
       const path = url.replace('https://api.github.test', '');
       calls.push(`${init?.method ?? 'GET'} ${path}${init?.body ? ` ${init.body}` : ''}`);
+      const label = /\/labels\/([^/]+)$/.exec(path);
+      if (label && (init?.method ?? 'GET') === 'GET' && !labels.includes(decodeURIComponent(label[1]!))) {
+        return { ok: false, status: 404, statusText: 'Not Found', headers: { get: () => null }, text: async () => '{"message":"Not Found"}' };
+      }
       const policies = /\/environments\/([^/]+)\/deployment-branch-policies$/.exec(path);
       const body = path.startsWith('/orgs/') ? { id: 42, slug: 'platform' } : policies ? { branch_policies: existing[decodeURIComponent(policies[1]!)] ?? [] } : {};
       return { ok: true, status: 200, statusText: 'OK', headers: { get: () => null }, text: async () => JSON.stringify(body) };
@@ -23,7 +30,7 @@ function fakeGitHub(existing: Record<string, { id: number; name: string; type: s
   return { github, calls };
 }
 
-describe('the GitHub environments CI trusts (npm run github:environments)', () => {
+describe('the GitHub settings CI relies on (npm run github:setup)', () => {
   it('covers every environment an apply role trusts, and production\'s plan environment, each from main only', () => {
     const rules = githubEnvironmentRules();
     expect(rules.map((r) => r.name).sort()).toEqual([...ENVIRONMENTS.map((e) => e.name), PRODUCTION_PLAN_GITHUB_ENVIRONMENT].sort());
@@ -55,5 +62,31 @@ describe('the GitHub environments CI trusts (npm run github:environments)', () =
     await protectEnvironments(github, [{ name: 'dev', branches: ['main'], reviewerTeams: [], purpose: 'p' }]);
     expect(calls.at(-1)).toBe('POST /repos/hexabid/hexabid-infrastructure/environments/dev/deployment-branch-policies {"name":"main","type":"branch"}');
     expect(calls[0]).toContain('"prevent_self_review":false,"reviewers":[]');
+  });
+
+  it("protects main with the pull request workflow's gate job, by its name there, and a review, administrators included", async () => {
+    const workflow = parse(readFileSync(join(import.meta.dirname, '..', '..', '.github', 'workflows', 'pull-request.yml'), 'utf8')) as { jobs: Record<string, { name?: string }> };
+    const jobNames = Object.values(workflow.jobs).map((j) => j.name);
+    for (const check of MAIN_BRANCH_RULE.requiredChecks) expect(jobNames).toContain(check);
+    const { github, calls } = fakeGitHub();
+    await protectBranch(github, MAIN_BRANCH_RULE);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatch(/^PUT \/repos\/hexabid\/hexabid-infrastructure\/branches\/main\/protection /);
+    const body = JSON.parse(calls[0]!.slice(calls[0]!.indexOf(' {') + 1));
+    expect(body).toMatchObject({
+      required_status_checks: { strict: true, checks: [{ context: 'Plan gate' }] },
+      enforce_admins: true,
+      required_pull_request_reviews: { required_approving_review_count: 1 },
+      allow_force_pushes: false,
+    });
+  });
+
+  it('creates the allow-data-loss label once, and only updates it after', async () => {
+    const fresh = fakeGitHub();
+    expect(await ensureLabel(fresh.github, ALLOW_DATA_LOSS_LABEL)).toBe('label allow-data-loss: created');
+    expect(fresh.calls.at(-1)).toBe(`POST /repos/hexabid/hexabid-infrastructure/labels ${JSON.stringify(ALLOW_DATA_LOSS_LABEL)}`);
+    const again = fakeGitHub({}, ['allow-data-loss']);
+    expect(await ensureLabel(again.github, ALLOW_DATA_LOSS_LABEL)).toBe('label allow-data-loss: up to date');
+    expect(again.calls.some((c) => c.startsWith('POST'))).toBe(false);
   });
 });
