@@ -115,6 +115,33 @@ export function weeklyUpSpans(scaleDown: WeeklyCron, scaleUp: WeeklyCron): Array
   return spans;
 }
 
+/** An off-hours schedule: when the nodes stop and start, in one time zone. */
+export interface OffHoursSchedule {
+  readonly scaleDown: string;
+  readonly scaleUp: string;
+  readonly timeZone: string;
+}
+
+/** Minutes after a start before the nodes serve (nodes join, pods schedule, the database starts). */
+const WAKING_MINUTES = 20;
+/** Minutes before a stop when nothing new should begin: an apply and its smoke test take about that long. */
+const CLOSING_MINUTES = 60;
+
+/**
+ * Whether an environment with this schedule runs at `now`, with room for a
+ * deploy: from 20 minutes after its nodes start to an hour before they stop.
+ */
+export function isAwake(schedule: OffHoursSchedule, now: Date): boolean {
+  const down = parseWeeklyCron(schedule.scaleDown);
+  const up = parseWeeklyCron(schedule.scaleUp);
+  if (typeof down === 'string' || typeof up === 'string') throw new Error(`off-hours schedule "${schedule.scaleDown}" / "${schedule.scaleUp}": ${typeof down === 'string' ? down : up}`);
+  const local = new Date(now.getTime() + utcOffsetMinutes(schedule.timeZone, now) * 60_000);
+  const minute = local.getUTCDay() * MINUTES_PER_DAY + local.getUTCHours() * 60 + local.getUTCMinutes();
+  return weeklyUpSpans(down, up).some(({ start, minutes }) =>
+    [minute, minute + MINUTES_PER_WEEK].some((m) => m >= start + WAKING_MINUTES && m < start + minutes - CLOSING_MINUTES),
+  );
+}
+
 /** Minutes east of UTC of a time zone on a day (from the Intl data the runtime carries). */
 function utcOffsetMinutes(timeZone: string, date: Date): number {
   const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(date).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';

@@ -13,14 +13,20 @@
  * production_plan_role=arn:aws:iam::<production>:role/hexabid-ci-plan
  * production_stacks=hexabid-production hexabid-production-k8s hexabid-production-dr-standby
  * production-dr_stacks=hexabid-production-dr-standby   (the rest apply on failover only)
+ * dev_awake=false                                       (out of its off-hours schedule's working hours)
+ *
+ * `<env>_awake` is false while an environment with `cluster.offHours` is
+ * stopped, or about to stop: its deploy job then waits for the weekday
+ * morning's catch-up run instead of failing on a cluster with no nodes.
  */
 import { accountOf, ciApplyRoleName, ROLE_NAMES, roleArn } from '../environments/account.ts';
 import { noArguments, startCli, type CliDefinition } from '../lib/cli.ts';
+import { isAwake } from '../lib/weekly-cron.ts';
 import { ENVIRONMENTS } from '../environments/index.ts';
 import { deployedStackNames } from '../stacks/stack-names.ts';
 
 /** The outputs, as ordered key/value pairs. */
-export function ciTargets(): [string, string][] {
+export function ciTargets(now: Date = new Date()): [string, string][] {
   const lines: [string, string][] = [];
   for (const environment of ENVIRONMENTS) {
     const account = accountOf(environment);
@@ -28,6 +34,8 @@ export function ciTargets(): [string, string][] {
     lines.push([`${environment.name}_plan_role`, roleArn(ROLE_NAMES.ciPlan, account)]);
     lines.push([`${environment.name}_apply_role`, roleArn(ciApplyRoleName(environment.name), account)]);
     lines.push([`${environment.name}_stacks`, deployedStackNames(environment).join(' ')]);
+    const offHours = environment.cluster.offHours;
+    lines.push([`${environment.name}_awake`, String(!offHours || isAwake(offHours, now))]);
   }
   return lines;
 }

@@ -49,6 +49,10 @@ describe('what a deploy request becomes (scripts/ci/deploy-request.sh)', () => {
     expect(run('deploy-request.sh', [], { EVENT: 'repository_dispatch' }).stderr).toContain('deploy-image needs client_payload.image_tag');
   });
 
+  it("the weekday morning's schedule: the tip of main, every stack, dev only", () => {
+    expect(run('deploy-request.sh', [], { EVENT: 'schedule' }).outputs).toMatchObject({ ref: 'a'.repeat(40), image_tag: '', scope: 'all', target: 'dev' });
+  });
+
   it('refuses a bad tag, latest, a ref that is not a full SHA, and any branch but main', () => {
     const refused = [
       [{ EVENT: 'repository_dispatch', INPUT_IMAGE_TAG: '1.4.2;rm -rf /' }, 'is not a Docker tag'],
@@ -100,6 +104,17 @@ describe('npm run ci:targets', () => {
     // Production's deploys keep its standby's always-on stack current; the standby's own deploy is that stack alone.
     expect(targets.production_stacks).toBe('hexabid-production hexabid-production-k8s hexabid-production-dr-standby');
     expect(targets['production-dr_stacks']).toBe('hexabid-production-dr-standby');
+  });
+
+  it('says whether each environment runs now: always, or by its off-hours schedule', () => {
+    const monday = (time: string) => Object.fromEntries(ciTargets(new Date(`2026-12-07T${time}Z`)));
+    for (const environment of ENVIRONMENTS) {
+      // 09:00 IST, when the morning catch-up runs, every environment is up.
+      expect(monday('03:30:00')[`${environment.name}_awake`], environment.name).toBe('true');
+      // 01:30 IST only those without off hours are.
+      expect(monday('20:00:00')[`${environment.name}_awake`], environment.name).toBe(String(!environment.cluster.offHours));
+    }
+    expect(ENVIRONMENTS.some((e) => e.cluster.offHours)).toBe(true);
   });
 });
 

@@ -34,6 +34,7 @@ interface Job {
   readonly env?: Record<string, string>;
   readonly steps?: Step[];
   readonly needs?: string | string[];
+  readonly if?: string;
 }
 interface Workflow {
   readonly on: Record<string, unknown>;
@@ -215,9 +216,25 @@ describe('GitHub workflows', () => {
     expect(jobs['production-plan']!.needs).toEqual(['prepare', 'staging']);
     expect(jobs.production!.needs).toEqual(['prepare', 'production-plan']);
     expect(jobs.production!.env!.APPROVED_FINGERPRINTS).toBe('${{ needs.production-plan.outputs.fingerprints }}');
-    for (const id of ['staging', 'production']) {
-      expect(jobs[id]!.steps!.map((s) => s.run ?? '')).toContainEqual(expect.stringMatching(new RegExp(`^npm run smoke -- ${id}\\b`)));
+    for (const id of ['dev', 'staging', 'production']) {
+      const smoke = jobs[id]!.steps!.find((s) => new RegExp(`^npm run smoke -- ${id}\\b`).test(s.run ?? ''))!;
+      // A -k8s stack that waits for its first image tag serves nothing yet (scripts/ci/stack.sh).
+      expect(smoke.if, id).toBe("steps.apply.outputs.waiting == ''");
+      expect(jobs[id]!.steps!.find((s) => s.id === 'apply')!.run, id).toMatch(/^scripts\/ci\/deploy\.sh apply/);
     }
+  });
+
+  it('applies dev only while it runs, and catches it up on weekday mornings', () => {
+    const workflow = workflows['deploy.yml']!;
+    const jobs = workflow.jobs;
+    for (const environment of ENVIRONMENTS.filter((e) => e.cluster.offHours)) {
+      expect(jobs[environment.name]!.if, environment.name).toBe(`needs.prepare.outputs.${environment.name}_awake == 'true'`);
+      expect((jobs.prepare as { outputs: Record<string, string> }).outputs[`${environment.name}_awake`]).toBe(`\${{ steps.targets.outputs.${environment.name}_awake }}`);
+    }
+    // The catch-up run (target dev) applies nothing else.
+    expect((workflow.on as { schedule: { cron: string }[] }).schedule).toEqual([{ cron: '30 3 * * 1-5' }]);
+    expect(jobs.staging!.if).toBe("needs.prepare.outputs.target != 'dev'");
+    expect(jobs['production-plan']!.if).toBe("needs.prepare.outputs.target == 'staging-then-production'");
   });
 
   it("refreshes the prices from AWS weekly with a non-production account's read-only plan role, and proposes the table as a pull request without AWS", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSchedulerCron, parseWeeklyCron, rotationWindowWithin, toSchedulerCron, weeklyUpFraction, weeklyUpSpans } from '../../lib/weekly-cron.ts';
+import { isAwake, parseSchedulerCron, parseWeeklyCron, rotationWindowWithin, toSchedulerCron, weeklyUpFraction, weeklyUpSpans } from '../../lib/weekly-cron.ts';
 
 const cron = (expression: string) => {
   const parsed = parseWeeklyCron(expression);
@@ -38,5 +38,26 @@ describe('a rotation window inside working hours', () => {
     expect(rotationWindowWithin('0 20 * * 1-5', '0 8 * * 1-5', 'Pacific/Nowhere', 30)).toMatch(/time zone "Pacific\/Nowhere"/);
     // 09:00 in Brisbane (UTC+10) is 23:00 UTC the day before: the window would run past midnight.
     expect(rotationWindowWithin('0 20 * * 1-5', '0 8 * * 1-5', 'Australia/Brisbane', 30)).toMatch(/across midnight UTC/);
+  });
+});
+
+describe('isAwake: whether an environment that sleeps out of hours runs, with room for a deploy', () => {
+  const schedule = { scaleDown: '0 20 * * 1-5', scaleUp: '0 8 * * 1-5', timeZone: 'Asia/Kolkata' };
+  // IST is UTC+5:30: 2026-12-07 is a Monday.
+  const at = (iso: string) => isAwake(schedule, new Date(iso));
+
+  it('is awake from 20 minutes after the nodes start to an hour before they stop, on weekdays', () => {
+    expect(at('2026-12-07T02:49:00Z')).toBe(false); // 08:19 IST: the nodes are still joining
+    expect(at('2026-12-07T02:50:00Z')).toBe(true); // 08:20 IST
+    expect(at('2026-12-07T03:30:00Z')).toBe(true); // 09:00 IST, the catch-up run
+    expect(at('2026-12-07T13:29:00Z')).toBe(true); // 18:59 IST
+    expect(at('2026-12-07T13:30:00Z')).toBe(false); // 19:00 IST: too close to the stop
+    expect(at('2026-12-07T20:00:00Z')).toBe(false); // 01:30 IST, night
+  });
+
+  it('sleeps through the weekend, Friday night to Monday morning', () => {
+    expect(at('2026-12-11T12:00:00Z')).toBe(true); // Friday 17:30 IST
+    expect(at('2026-12-12T06:00:00Z')).toBe(false); // Saturday 11:30 IST
+    expect(at('2026-12-13T23:00:00Z')).toBe(false); // Monday 04:30 IST
   });
 });

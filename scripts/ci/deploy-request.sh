@@ -7,6 +7,8 @@
 #                           the -k8s stacks only, client_payload.image_tag
 #   workflow_dispatch       by hand: image_tag and/or ref (a commit of main) to
 #                           roll forward or back, staging or staging then production
+#   schedule                weekday mornings: the tip of main, every stack, dev only,
+#                           the tags that serve (dev catches up on what it slept through)
 #
 # Environment: EVENT, INPUT_IMAGE_TAG, INPUT_REF, INPUT_TARGET, GITHUB_SHA,
 # GITHUB_REF, GITHUB_REPOSITORY, GH_TOKEN. Refuses anything it does not know.
@@ -55,6 +57,11 @@ case $EVENT in
       ref=$GITHUB_SHA
       scope=kubernetes
     fi
+    ;;
+  schedule)
+    ref=$GITHUB_SHA
+    scope=all
+    target=dev
     ;;
   *) fail "the Deploy workflow does not handle $EVENT events" ;;
 esac
