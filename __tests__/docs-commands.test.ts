@@ -104,10 +104,18 @@ const CLI_ACCEPTED = 'FAKE-TERRAFORM-REACHED init';
 const CLI_REFUSED = /Usage Error|Unknown argument|not included in the stacks to run/;
 
 describe('commands in the README and docs/', () => {
-  it('finds the commands of the first deploy', () => {
-    const readme = commands.filter((c) => c.page === 'README.md').map((c) => c.command);
-    expect(readme.some((c) => /HEXABID_BOOTSTRAP_STATE=local (npx cdktf|npm run) deploy/.test(c))).toBe(true);
-    expect(readme.filter((c) => /(cdktf|npm run) deploy/.test(c)).length).toBeGreaterThanOrEqual(2);
+  it('finds the commands of the first deploy: each bootstrap applied from a laptop, every environment by CI', () => {
+    const firstDeploy = commands.filter((c) => c.page === 'docs/FIRST-DEPLOY.md').map((c) => c.command);
+    for (const stack of Object.keys(manifest.stacks).filter((s) => s.startsWith('hexabid-bootstrap-'))) {
+      expect(firstDeploy, stack).toContain(`HEXABID_BOOTSTRAP_STATE=local npm run deploy -- ${stack}`);
+    }
+    expect(firstDeploy).toContain('gh workflow run deploy.yml --ref main -f image_tag=1.4.2');
+  });
+
+  it('tells one story of who applies: no page deploys an environment from a laptop, only the bootstraps', () => {
+    for (const { page, command } of commands.filter((c) => /npx cdktf deploy|npm run deploy --/.test(c.command))) {
+      expect(deployOf(command).stacks.every((stack) => stack.startsWith('hexabid-bootstrap-')), `${page}: ${command}`).toBe(true);
+    }
   });
 
   const deploys = commands.filter((c) => /npx cdktf deploy|npm run deploy --/.test(c.command));

@@ -68,21 +68,6 @@ export function withGeneratedBlocks(markdown: string): string {
   return out;
 }
 
-/** The README's copy of the app's metric contract: the one generated block it holds. */
-export const README_BLOCKS: Record<string, () => string> = { 'app-metrics': renderAppMetricsContract };
-
-/** The README with its generated block re-rendered. */
-export function readmeWithGeneratedBlocks(markdown: string): string {
-  let out = markdown;
-  for (const [name, render] of Object.entries(README_BLOCKS)) {
-    const from = out.indexOf(begin(name));
-    const to = out.indexOf(end(name));
-    if (from < 0 || to < from) throw new Error(`README.md lacks the markers of the generated block ${name}`);
-    out = `${out.slice(0, from + begin(name).length)}\n${render()}\n${out.slice(to)}`;
-  }
-  return out;
-}
-
 /** An empty generated block with its markers, for a new document. */
 export function emptyBlock(name: string): string {
   return `${begin(name)}\n${end(name)}`;

@@ -1,20 +1,18 @@
 /**
- * Rewrites the generated tables of docs/OBSERVABILITY.md, and the README's
- * copy of the app's metric contract, from the code:
- * `npx tsx monitoring/render-docs.ts`.
+ * Rewrites the generated tables of docs/OBSERVABILITY.md (the dashboards, the
+ * alert rules, the app's metric contract and where metric names come from)
+ * from the code: `npx tsx monitoring/render-docs.ts`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { OBSERVABILITY_DOC, readmeWithGeneratedBlocks, withGeneratedBlocks } from './docs.ts';
+import { OBSERVABILITY_DOC, withGeneratedBlocks } from './docs.ts';
 
-for (const [file, render] of [[OBSERVABILITY_DOC, withGeneratedBlocks], ['README.md', readmeWithGeneratedBlocks]] as const) {
-  const path = join(__dirname, '..', file);
-  const before = readFileSync(path, 'utf8');
-  const after = render(before);
-  if (after === before) {
-    console.log(`${file} is up to date`);
-  } else {
-    writeFileSync(path, after);
-    console.log(`${file} rewritten`);
-  }
+const path = join(__dirname, '..', OBSERVABILITY_DOC);
+const before = readFileSync(path, 'utf8');
+const after = withGeneratedBlocks(before);
+if (after === before) {
+  console.log(`${OBSERVABILITY_DOC} is up to date`);
+} else {
+  writeFileSync(path, after);
+  console.log(`${OBSERVABILITY_DOC} rewritten`);
 }

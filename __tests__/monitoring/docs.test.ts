@@ -30,9 +30,4 @@ describe(OBSERVABILITY_DOC, () => {
   it('is unchanged by re-rendering', () => {
     expect(withGeneratedBlocks(DOC)).toBe(DOC);
   });
-
-  it("is echoed in the README's contract with the app team", () => {
-    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
-    expect(generatedBlockOf(readme, 'app-metrics')).toBe(renderAppMetricsContract());
-  });
 });
