@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENVIRONMENTS, selectEnvironments } from '../environments/index.ts';
+import { cli as tunnelCli } from '../scripts/cluster-tunnel.ts';
+import { runCli } from './helpers/cli.ts';
 import { synthOutdir } from './helpers/synth.ts';
 
 /**
@@ -90,7 +92,7 @@ function missingDependencies(deploy: Deploy): string[] {
  * accepted the line. The CLI npx would run, started directly: npx itself adds
  * a second to each line.
  */
-async function runCli(deploy: Deploy): Promise<string> {
+async function runCdktf(deploy: Deploy): Promise<string> {
   return run(process.execPath, [join(root, 'node_modules', 'cdktf-cli', 'bundle', 'bin', 'cdktf'), ...deploy.cliArgs, '--skip-synth', '--output', outdir], {
     cwd: root,
     env: { ...process.env, ...deploy.env, CHECKPOINT_DISABLE: '1', PATH: `${join(root, '__tests__', 'fixtures', 'fake-terraform')}:${process.env.PATH}` },
@@ -135,7 +137,7 @@ describe('commands in the README and docs/', () => {
   // the other: no line races another for the machine's cores.
   const shapes = [...new Map(deploys.map((c) => [deployOf(c.command).flags.join(' '), c] as const)).values()];
   it.each(shapes.map((c) => [c.page, c.command]))('%s: `%s` passes the real cdktf CLI (one line per set of flags)', async (_page, command) => {
-    const output = await runCli(deployOf(command));
+    const output = await runCdktf(deployOf(command));
     expect(output).not.toMatch(CLI_REFUSED);
     expect(output).toContain(CLI_ACCEPTED);
   });
@@ -144,7 +146,7 @@ describe('commands in the README and docs/', () => {
     const dependent = Object.keys(manifest.stacks).find((s) => manifest.stacks[s]!.dependencies.length > 0)!;
     const alone = deployOf(`npx cdktf deploy ${dependent}`);
     expect(missingDependencies(alone)).not.toEqual([]);
-    expect(await runCli(alone)).toMatch(/not included in the stacks to run/);
+    expect(await runCdktf(alone)).toMatch(/not included in the stacks to run/);
   });
 
   const chdirs = commands.filter((c) => c.command.startsWith('terraform -chdir='));
@@ -182,12 +184,13 @@ describe('commands in the README and docs/', () => {
     }
   });
 
-  // Each distinct tunnel line runs once, however many pages quote it.
+  // Each distinct tunnel line runs once, however many pages quote it, in this process with --print.
   const tunnels = [...new Map(commands.filter((c) => c.command.startsWith('npm run tunnel -- ')).map((c) => [c.command.replace(/ --print$/, ''), c] as const)).values()];
   it.each(tunnels.map((c) => [c.page, c.command]))('%s: `%s` names an environment the tunnel knows', async (_page, command) => {
     const { words } = split(command);
     const args = words.slice(words.indexOf('--') + 1).filter((w) => w !== '--print');
-    const { stdout } = await run(process.execPath, ['--require', 'tsx/cjs', 'scripts/cluster-tunnel.ts', ...args, '--print'], { cwd: root });
+    const { code, stdout, stderr } = await runCli(tunnelCli, [...args, '--print']);
+    expect(code, stderr).toBe(0);
     expect(stdout).toContain('AWS-StartPortForwardingSessionToRemoteHost');
     expect(stdout).toMatch(/--name hexabid-[\w-]+ /);
   });

@@ -54,18 +54,33 @@ export function startCli<Request>(cli: CliDefinition<Request>, args: readonly st
   Promise.resolve()
     .then(() => cli.run(cli.parse(args)))
     .then(
-      (code) => process.exit(code ?? 0),
+      (code) => exitFlushed(code ?? 0),
       (error: unknown) => {
         if (error instanceof UsageError) {
           console.error(`${error.message}\n${cli.usage}`);
-          process.exit(EXIT_USAGE);
+          return exitFlushed(EXIT_USAGE);
         }
         // A TypeError or the like is a bug, and keeps its stack; a thrown Error's message says what went wrong.
         const bug = error instanceof TypeError || error instanceof ReferenceError || error instanceof RangeError;
         console.error(bug ? error.stack : error instanceof Error ? error.message : String(error));
-        process.exit(cli.exitCodeOf?.(error) ?? 1);
+        return exitFlushed(cli.exitCodeOf?.(error) ?? 1);
       },
     );
+}
+
+/**
+ * Exits once stdout and stderr have handed over what was written to them: a
+ * pipe is written asynchronously, and exiting at once cuts it at 64 KiB.
+ * A write's callback runs after every write before it.
+ */
+function exitFlushed(code: number): void {
+  process.exitCode = code;
+  let open = 2;
+  const flushed = () => {
+    if (--open === 0) process.exit(code);
+  };
+  process.stdout.write('', flushed);
+  process.stderr.write('', flushed);
 }
 
 /**

@@ -185,8 +185,8 @@ async function run(request: Request): Promise<number> {
     const text =
       request.format === 'json' ? formatJson(report, comparison) : request.format === 'markdown' ? formatMarkdown(report, comparison) : formatTable(report, comparison, { details: request.details });
     if (request.output !== undefined) writeFileSync(request.output, text);
-    // Flushed before returning: the CLI exits right after, and a pipe would otherwise get only its first 64 KiB.
-    else await new Promise<void>((done, fail) => process.stdout.write(text, (error) => (error ? fail(error) : done())));
+    // startCli exits only once stdout is flushed (lib/cli.ts).
+    else process.stdout.write(text);
     const over = report.environments.filter((e) => e.budget?.status === 'over');
     for (const e of over) console.error(`${e.estimate.environment}: estimated ${usd(e.estimate.monthlyUsd)} a month, over its budget of ${usd(e.budget!.budgetUsd)}`);
     // The maximum is said out loud: a budget that only the desired sizes pass is one an autoscaler can break.

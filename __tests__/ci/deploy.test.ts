@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { scratchDir } from '../helpers/synth.ts';
 
@@ -13,6 +14,14 @@ import { scratchDir } from '../helpers/synth.ts';
 const ROOT = join(import.meta.dirname, '..', '..');
 const FIXTURES = join(ROOT, '__tests__', 'fixtures', 'plans');
 const STACKS = ['hexabid-production', 'hexabid-production-k8s'];
+
+/**
+ * The real plan:summary, bundled once into one CommonJS file: the same code
+ * tsx would run, started without tsx's start-up, which was most of this
+ * file's time (deploy.sh runs it once per stack).
+ */
+const PLAN_SUMMARY = join(scratchDir('hexabid-plan-summary'), 'plan-summary.cjs');
+buildSync({ entryPoints: [join(ROOT, 'scripts', 'plan-summary.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: PLAN_SUMMARY, logLevel: 'error' });
 
 /** A scratch copy of deploy.sh beside stand-ins, and the plan each stack's `terraform plan` would make. */
 function workspace(plans: Record<string, unknown>, waiting: readonly string[] = []): { dir: string; log: string } {
@@ -38,7 +47,7 @@ function workspace(plans: Record<string, unknown>, waiting: readonly string[] = 
   // summarize.sh: the data gate passes; Access Analyzer's verdict is ACCESS (0 unless a test says otherwise).
   script(join(ci, 'summarize.sh'), 'echo "gate=0" >> "$GITHUB_OUTPUT"; echo "access=${ACCESS:-0}" >> "$GITHUB_OUTPUT"');
   // npm run --silent plan:summary -- <args>: the real tool, started directly.
-  script(join(bin, 'npm'), `[[ "$1 $2 $3 $4" == "run --silent plan:summary --" ]] || { echo "unexpected npm $*" >&2; exit 9; }\nshift 4\nexec "${process.execPath}" --require tsx/cjs "${join(ROOT, 'scripts', 'plan-summary.ts')}" "$@"`);
+  script(join(bin, 'npm'), `[[ "$1 $2 $3 $4" == "run --silent plan:summary --" ]] || { echo "unexpected npm $*" >&2; exit 9; }\nshift 4\nexec "${process.execPath}" "${PLAN_SUMMARY}" "$@"`);
   return { dir, log };
 }
 

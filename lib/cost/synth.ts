@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { ENVIRONMENTS } from '../../environments/index.ts';
-import { SCENARIOS, scenarioOutdir } from './scenarios.ts';
+import { SCENARIOS, scenarioOutdir, type CostScenario } from './scenarios.ts';
 
 const run = promisify(execFile);
 const root = resolve(__dirname, '..', '..');
@@ -50,16 +50,22 @@ export function deployedToSynthesize(only?: readonly string[]): string[] {
  */
 export async function synthesize(outdir: string, only?: readonly string[]): Promise<void> {
   mkdirSync(outdir, { recursive: true });
-  const scenarios = SCENARIOS.filter((s) => !only || only.includes(s.name));
-  // HEXABID_ENV narrows main.ts to deployed environments; empty synthesizes them all (and the bootstrap stack always).
+  // HEXABID_ENV narrows main.ts to deployed environments; empty synthesizes them all (and the bootstrap stacks always).
   const deployed = deployedToSynthesize(only);
   const jobs: Promise<void>[] = [];
   if (!only || deployed.length > 0 || only.some((name) => !SCENARIOS.some((s) => s.name === name))) {
     jobs.push(node('main.ts', ['main.ts'], { CDKTF_OUTDIR: outdir, HEXABID_ENV: deployed.join(',') }));
   }
-  for (const scenario of scenarios) {
-    mkdirSync(scenarioOutdir(outdir, scenario.name), { recursive: true });
-    jobs.push(node(`the ${scenario.name} scenario`, ['lib/cost/synth-scenario.ts', scenario.name, scenarioOutdir(outdir, scenario.name)], {}));
-  }
+  jobs.push(synthesizeScenarios(outdir, SCENARIOS.filter((s) => !only || only.includes(s.name))));
   await Promise.all(jobs);
+}
+
+/** Synthesizes cost scenarios alone, each into `<outdir>/cost-scenarios/<name>/stacks`, side by side. */
+export async function synthesizeScenarios(outdir: string, scenarios: readonly CostScenario[] = SCENARIOS): Promise<void> {
+  await Promise.all(
+    scenarios.map((scenario) => {
+      mkdirSync(scenarioOutdir(outdir, scenario.name), { recursive: true });
+      return node(`the ${scenario.name} scenario`, ['lib/cost/synth-scenario.ts', scenario.name, scenarioOutdir(outdir, scenario.name)], {});
+    }),
+  );
 }
