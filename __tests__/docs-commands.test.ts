@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENVIRONMENTS, selectEnvironments } from '../environments/index.ts';
-import { cli as tunnelCli } from '../scripts/cluster-tunnel.ts';
+import { cli as tunnelCli } from '../tools/ops/cluster-tunnel.ts';
 import { runCli } from './helpers/cli.ts';
 import { synthOutdir } from './helpers/synth.ts';
 

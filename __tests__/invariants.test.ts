@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { accountOf, ACCOUNTS } from '../environments/account.ts';
-import { bootstrapStackName } from '../stacks/stack-names.ts';
+import { bootstrapStackName } from '../environments/stack-names.ts';
 import { ENVIRONMENTS } from '../environments/index.ts';
 import { productionAt } from '../environments/production.ts';
 import { ipsPerNode, postgresMaxConnections } from '../lib/aws-catalog.ts';
 import { parseCidr, usableSubnetAddresses } from '../lib/cidr.ts';
 import { maxPodsOf } from '../modules/internal/node-config.ts';
-import { runbookAnchorOf } from '../monitoring/runbook-sections.ts';
+import { runbookAnchorOf } from '../content/monitoring/runbook-sections.ts';
 import { receiversOf } from '../modules/monitoring/alarm-topics.ts';
 import type { EnvironmentConfig } from '../environments/types.ts';
 import { launchTemplateOf } from './environments/sizing.ts';

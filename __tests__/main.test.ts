@@ -6,7 +6,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { ACCOUNTS, isExampleAccount } from '../environments/account.ts';
 import { ENVIRONMENTS, selectEnvironments, UnknownEnvironmentError } from '../environments/index.ts';
 import { bootstrapLocalStatePath } from '../stacks/bootstrap-stack.ts';
-import { bootstrapStackName, environmentStackNames, infrastructureStackName, kubernetesStackName, standbyStackName } from '../stacks/stack-names.ts';
+import { bootstrapStackName, environmentStackNames, infrastructureStackName, kubernetesStackName, standbyStackName } from '../environments/stack-names.ts';
 import { scratchDir, synthOutdir } from './helpers/synth.ts';
 
 const run = promisify(execFile);

@@ -15,7 +15,7 @@ const scripts = Object.entries(JSON.parse(readFileSync(join(root, 'package.json'
 
 /** The TypeScript entry point of a script run with tsx, and the arguments package.json gives it. */
 function entryOf(command: string): { file: string; fixedArgs: string[] } | undefined {
-  const match = /^tsx ((?:scripts|tools\/[\w-]+)\/[\w-]+\.ts)((?: --?[\w-]+)*)$/.exec(command);
+  const match = /^tsx (tools\/[\w/-]+\.ts)((?: --?[\w-]+)*)$/.exec(command);
   return match ? { file: match[1]!, fixedArgs: match[2]!.trim().split(' ').filter(Boolean) } : undefined;
 }
 
@@ -33,7 +33,7 @@ async function cliOf(file: string): Promise<CliDefinition<unknown>> {
 }
 
 describe('npm scripts', () => {
-  it('each runs an entry point of scripts/, or a tool whose CLI checks its own arguments', () => {
+  it('each runs an entry point of tools/, or a tool whose CLI checks its own arguments', () => {
     expect(ours.length).toBeGreaterThan(10);
     for (const [name, command] of tools) expect(['tsc'], `${name}: ${command}`).toContain(command.split(' ')[0]);
   });
@@ -60,7 +60,7 @@ describe('npm scripts', () => {
   });
 
   it('refuses a stray argument to the scripts that take none, exit 2 with the usage', async () => {
-    const { stderr, code } = await run(process.execPath, ['--require', 'tsx/cjs', 'scripts/synth.ts', 'nope'], { cwd: root }).then(
+    const { stderr, code } = await run(process.execPath, ['--require', 'tsx/cjs', 'tools/dev/synth.ts', 'nope'], { cwd: root }).then(
       () => ({ stderr: '', code: 0 }),
       (error: { stderr: string; code: number }) => error,
     );

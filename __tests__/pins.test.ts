@@ -69,6 +69,6 @@ describe('docs/PINS.md for CI', () => {
       expect(text).toContain(`TERRAFORM_VERSION: '${valueOf('Terraform in CI')}'`);
       expect(text).toContain(`SESSION_MANAGER_PLUGIN_VERSION: '${valueOf('session-manager-plugin')}'`);
     }
-    expect(readFileSync(join(__dirname, '..', 'scripts', 'ci', 'scan.sh'), 'utf8')).toContain(`ghcr.io/bridgecrewio/checkov:${valueOf('Checkov image')}`);
+    expect(readFileSync(join(__dirname, '..', 'tools', 'ci', 'steps', 'scan.sh'), 'utf8')).toContain(`ghcr.io/bridgecrewio/checkov:${valueOf('Checkov image')}`);
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../environments/index.ts';
 import { ACCOUNTS } from '../environments/account.ts';
-import { bootstrapStackName, infrastructureStackName, kubernetesStackName, standbyStackName } from '../stacks/stack-names.ts';
+import { bootstrapStackName, infrastructureStackName, kubernetesStackName, standbyStackName } from '../environments/stack-names.ts';
 import { synthBootstrap, synthEnvironment, synthKubernetesEnvironment, synthStandby } from './helpers/synth.ts';
 
 /**

@@ -213,9 +213,6 @@ export function imageRegistry(account: AccountConfig, region: string = account.r
   return `${account.accountId}.dkr.ecr.${region}.amazonaws.com`;
 }
 
-/** The namespace of the platform's own workloads (monitoring, logging, the search security job). */
-export const SYSTEM_NAMESPACE = 'hexabid-system';
-
 /**
  * The service account of the job that maps the app's role inside OpenSearch.
  * The infrastructure stack lets it assume the domain's master role, and the

@@ -3,8 +3,7 @@
  * derived from the account and from every environment, so that it always
  * covers what the environments assume exists.
  */
-import { NODE_INSTANCE_TYPES } from '../lib/aws-catalog.ts';
-import type { QuotaRequirement } from '../modules/account/account-prerequisites.ts';
+import { NODE_INSTANCE_TYPES, type QuotaRequirement } from '../lib/aws-catalog.ts';
 import {
   ciApplyRoleName,
   IMAGE_COMPONENTS,
@@ -19,8 +18,7 @@ import {
 import { COST_CENTER } from './common.ts';
 import type { EnvironmentConfig, NodeGroupConfig, StateBackendConfig } from './types.ts';
 import { ConfigValidationError, type ConfigProblem } from './validate.ts';
-import { bootstrapStackName, ENVIRONMENT_TAG_KEY, environmentStackNames, infrastructureStackName, standbyStackName } from '../stacks/stack-names.ts';
-import { alertTopicName } from '../modules/monitoring/alarm-topics.ts';
+import { bootstrapStackName, ENVIRONMENT_TAG_KEY, environmentStackNames, standbyStackName } from './stack-names.ts';
 
 /** A state bucket, who may touch it, and which keys each apply role may write. */
 export interface StateBucketConfig {
@@ -106,10 +104,11 @@ export interface BootstrapConfig {
   readonly quotas: readonly QuotaRequirement[];
   /**
    * The account's spend: the tags its environments' budgets filter on, and the
-   * topic told of cost anomalies (the production environment's warning topic,
-   * by name: the bootstrap reads no environment's state).
+   * environment whose warning topic hears of cost anomalies (its production
+   * environment; the bootstrap names the topic, since it reads no
+   * environment's state).
    */
-  readonly costWatch: { readonly allocationTagKeys: readonly string[]; readonly anomalyTopicArn: string };
+  readonly costWatch: { readonly allocationTagKeys: readonly string[]; readonly anomalyWatcher: { readonly name: string; readonly region: string } };
 }
 
 /** Regions AWS ships disabled; anything there fails until the account enables them. */
@@ -210,7 +209,7 @@ export function bootstrapConfig(all: readonly EnvironmentConfig[], account: Acco
       : { delegations: [], environmentZones: [...new Set(delegatedZones)] },
     clusterRegions: [...new Set(environments.map((e) => e.region))],
     optInRegions: [...new Set([...environments.map((e) => e.region), ...drRegions])].filter((r) => OPT_IN_REGIONS.includes(r)),
-    costWatch: costWatch(environments, account),
+    costWatch: costWatch(environments),
     // OpenSearch inside a VPC needs its service-linked role, and does not create it itself.
     serviceLinkedRoles: ['opensearchservice.amazonaws.com'],
     quotas: [
@@ -239,11 +238,11 @@ function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
  * production one that stands alone, or in an account without one, the
  * account's last environment (staging after dev).
  */
-function costWatch(environments: readonly EnvironmentConfig[], account: AccountConfig): BootstrapConfig['costWatch'] {
+function costWatch(environments: readonly EnvironmentConfig[]): BootstrapConfig['costWatch'] {
   const watcher = environments.find((e) => e.isProduction && !e.standbyFor) ?? environments[environments.length - 1]!;
   return {
     allocationTagKeys: [ENVIRONMENT_TAG_KEY],
-    anomalyTopicArn: `arn:aws:sns:${watcher.region}:${account.accountId}:${alertTopicName(infrastructureStackName(watcher), 'warning')}`,
+    anomalyWatcher: { name: watcher.name, region: watcher.region },
   };
 }
 

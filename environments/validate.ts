@@ -13,10 +13,11 @@ import {
   nodeInstanceType,
   prefixDelegationMaxPods,
 } from '../lib/aws-catalog.ts';
-import { parseWeeklyCron, rotationWindowWithin } from '../lib/weekly-cron.ts';
+import { parseWeeklyCron, rotationWindowWithin } from '../lib/cron.ts';
 import { cidrContains, cidrsOverlap, parseCidr, usableSubnetAddresses, type Ipv4Cidr } from '../lib/cidr.ts';
 import { existsSync } from 'node:fs';
-import { ACCOUNTS, SYSTEM_NAMESPACE } from './account.ts';
+import { SYSTEM_NAMESPACE } from '../lib/namespaces.ts';
+import { ACCOUNTS } from './account.ts';
 import { chartFile } from '../lib/chart-path.ts';
 import type { EnvironmentConfig, NodeGroupConfig } from './types.ts';
 

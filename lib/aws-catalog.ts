@@ -203,3 +203,19 @@ export function ipsPerNode(instanceType: string, maxPods?: number): number {
 
 /** The lowest maxPods accepted: EKS's own DaemonSets and a little room. */
 export const MIN_POD_LIMIT = 8;
+
+/** A Service Quotas quota the account needs at least `minimum` of. */
+export interface QuotaRequirement {
+  /** Service Quotas service code, e.g. `ec2`. */
+  readonly serviceCode: string;
+  /** Quota code, e.g. `L-0263D0A3` (EC2-VPC Elastic IPs). */
+  readonly quotaCode: string;
+  /** What the quota is, for the plan reader. */
+  readonly description: string;
+  readonly minimum: number;
+  /**
+   * The region the quota applies in; one of `optInRegions` is enabled first.
+   * @default - the stack's region
+   */
+  readonly region?: string;
+}

@@ -13,7 +13,7 @@ import { GeneratedCredential } from './security/generated-credential.ts';
 import { awsContext } from './internal/aws-context.ts';
 import { requireProps, withDefaults } from './internal/props.ts';
 import { managedPolicyArn, policyDocument, serviceTrustPolicy } from './internal/iam.ts';
-import { toSchedulerCron } from '../lib/weekly-cron.ts';
+import { toSchedulerCron } from '../lib/cron.ts';
 import { IngressSecurityGroup } from './internal/ingress-security-group.ts';
 import { EncryptionKey } from './security/kms-key.ts';
 import type { SecretReplica } from './security/secret-replica.ts';

@@ -18,7 +18,8 @@ import { dependOn } from '../modules/internal/depend-on.ts';
 import type { PolicyStatement } from '../modules/internal/iam.ts';
 import { terraformLiteral } from '../modules/internal/terraform-literal.ts';
 import { generatedCredentialPlanStatements } from '../modules/security/generated-credential.ts';
-import { containerLogGroupName } from './stack-names.ts';
+import { containerLogGroupName, infrastructureStackName } from '../environments/stack-names.ts';
+import { alertTopicName } from '../modules/monitoring/alarm-topics.ts';
 import { awsProvider, requireTerraformVersion, stateBackend, type StackFoundationConfig } from './stack-foundation.ts';
 
 /**
@@ -122,7 +123,7 @@ export class BootstrapStack extends TerraformStack {
         ...(drState?.planStatements('Dr') ?? []),
         // A refresh reads every secret version and generated password the stacks manage.
         ...generatedCredentialPlanStatements([`arn:aws:secretsmanager:*:${account.accountId}:secret:hexabid/*`]),
-        // Each plan's policy documents go through IAM Access Analyzer (lib/ci/access-analyzer.ts).
+        // Each plan's policy documents go through IAM Access Analyzer (tools/ci/access-analyzer.ts).
         { Sid: 'ValidatePolicies', Effect: 'Allow', Action: 'access-analyzer:ValidatePolicy', Resource: '*' },
         ...config.clusterRegions.flatMap((region) => clusterTunnelStatements(region, account.accountId)),
       ],
@@ -200,7 +201,11 @@ export class BootstrapStack extends TerraformStack {
     }
 
     // Real spend: anomalies as they happen, and the tag each environment's budget counts (offered by AWS only after its first use).
-    new CostAnomalyDetection(this, 'CostAnomalies', { namePrefix: 'hexabid', subscriberTopicArn: config.costWatch.anomalyTopicArn });
+    const watcher = config.costWatch.anomalyWatcher;
+    new CostAnomalyDetection(this, 'CostAnomalies', {
+      namePrefix: 'hexabid',
+      subscriberTopicArn: `arn:aws:sns:${watcher.region}:${account.accountId}:${alertTopicName(infrastructureStackName(watcher), 'warning')}`,
+    });
     if (!options.localState) new CostAllocationTags(this, 'CostAllocationTags', { tagKeys: config.costWatch.allocationTagKeys });
 
     Object.assign(outputs, {

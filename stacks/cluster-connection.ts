@@ -4,7 +4,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Fn, Op, TerraformVariable, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../environments/types.ts';
-import { infrastructureStackName, TUNNEL_PORT_VARIABLE } from './stack-names.ts';
+import { infrastructureStackName, TUNNEL_PORT_VARIABLE } from '../environments/stack-names.ts';
 
 /**
  * Configures the Kubernetes and Helm providers for the environment's cluster.

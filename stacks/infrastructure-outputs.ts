@@ -1,10 +1,9 @@
 import { DataTerraformRemoteStateS3 } from 'cdktf';
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../environments/types.ts';
-import type { InfrastructureOutputName } from './infrastructure-stack.ts';
-import type { StandbyOutputName } from './standby-stack.ts';
+import type { InfrastructureOutputName, StandbyOutputName } from './stack-outputs.ts';
 import { stateKey } from './stack-foundation.ts';
-import { infrastructureStackName, standbyStackName } from './stack-names.ts';
+import { infrastructureStackName, standbyStackName } from '../environments/stack-names.ts';
 
 /**
  * The applied outputs of another stack of the same environment, read from its

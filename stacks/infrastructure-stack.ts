@@ -1,6 +1,7 @@
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { OPENSEARCH_SECURITY_SERVICE_ACCOUNT, SYSTEM_NAMESPACE } from '../environments/account.ts';
+import { OPENSEARCH_SECURITY_SERVICE_ACCOUNT } from '../environments/account.ts';
+import { SYSTEM_NAMESPACE } from '../lib/namespaces.ts';
 import type { EnvironmentConfig } from '../environments/types.ts';
 import { EksCluster } from '../modules/eks.ts';
 import { CacheReplicationGroup } from '../modules/elasticache.ts';
@@ -14,42 +15,21 @@ import { Vpc } from '../modules/vpc.ts';
 import { awsProvider, cacheAuthSecretName, requireTerraformVersion, secretNamePrefix, stateBackend } from './stack-foundation.ts';
 import { clusterAccessGrants } from './cluster-access.ts';
 import { postgresMaxConnections } from '../lib/aws-catalog.ts';
-import { rotationWindowWithin } from '../lib/weekly-cron.ts';
-import { ENVIRONMENT_TAG_KEY, infrastructureStackName } from './stack-names.ts';
+import { rotationWindowWithin } from '../lib/cron.ts';
+import { ENVIRONMENT_TAG_KEY, infrastructureStackName } from '../environments/stack-names.ts';
 import { databaseUserSecretNames, DatabaseUsers } from '../modules/security/database-users.ts';
 import { EncryptionKey } from '../modules/security/kms-key.ts';
-import { SearchSnapshotStorage } from '../modules/search-snapshots.ts';
+import { SearchSnapshotStorage } from '../modules/search-snapshot-storage.ts';
 import { ReplicationAlarms } from '../modules/monitoring/replication-alarms.ts';
 import { SecretReplicationAlarms } from '../modules/monitoring/secret-replication-alarms.ts';
 import { THIRD_PARTY_SECRETS } from './third-party-secrets.ts';
 import { AppSecrets } from '../modules/security/app-secrets.ts';
 import { credentialCopies, WATCH_REGION, watchRegionAlerting } from './watch-region.ts';
 import { StandbyOutputs } from './infrastructure-outputs.ts';
+import type { INFRASTRUCTURE_OUTPUTS, InfrastructureOutputName } from './stack-outputs.ts';
 import { adoptStandbyNetwork, adoptPromotedDatabase, adoptReplicatedDocuments, adoptStandbyAlerting, type AlertingAttributes, type DatabaseAttributes, type DocumentsAttributes, type NetworkAttributes } from './standby-adoption.ts';
 
-export { infrastructureStackName };
 
-/** The outputs of `hexabid-<env>` that other stacks may read; the compiler checks each is produced. */
-export const INFRASTRUCTURE_OUTPUTS = [
-  'vpc_id', 'private_subnet_ids', 'public_subnet_ids',
-  'cluster_name', 'cluster_endpoint', 'cluster_certificate_authority_data', 'cluster_version', 'cluster_security_group_id',
-  'oidc_provider_arn', 'oidc_issuer_url', 'node_role_arn', 'eks_secrets_kms_key_arn',
-  'db_instance_identifier', 'db_instance_address', 'db_instance_endpoint', 'db_instance_port', 'db_name', 'db_replica_addresses',
-  'db_master_secret_arn', 'db_security_group_id', 'db_kms_key_arn', 'db_migrator_secret_name', 'db_app_secret_name', 'db_app_readonly_secret_name',
-  'cache_primary_endpoint', 'cache_reader_endpoint', 'cache_port', 'cache_auth_secret_arn', 'cache_security_group_id', 'cache_kms_key_arn',
-  'cache_replication_group_id', 'cache_replication_group_arn', 'cache_app_user_name', 'cache_app_user_arn',
-  'documents_bucket_name', 'documents_bucket_arn', 'documents_kms_key_arn',
-  'access_logs_bucket_name', 'access_logs_bucket_arn', 'alb_access_logs_prefix',
-  'opensearch_endpoint', 'opensearch_domain_arn', 'opensearch_master_role_arn', 'opensearch_security_group_id', 'opensearch_kms_key_arn',
-  'alerts_critical_topic_arn', 'alerts_warning_topic_arn', 'alerting_kms_key_arn', 'alerting_pagerduty_secret_name', 'alerting_slack_secret_name',
-  'db_secrets_kms_key_arn', 'app_secrets_kms_key_arn', 'app_secret_names',
-] as const;
-/** Outputs only an environment with disaster recovery has. */
-export const DISASTER_RECOVERY_OUTPUTS = [
-  'documents_replica_bucket_arn', 'dr_secrets_kms_key_arn', 'search_snapshot_bucket_name', 'search_snapshot_role_arn',
-  'health_check_alerts_critical_topic_arn', 'health_check_alerts_warning_topic_arn', 'alertmanager_heartbeat_topic_arn',
-] as const;
-export type InfrastructureOutputName = (typeof INFRASTRUCTURE_OUTPUTS)[number] | (typeof DISASTER_RECOVERY_OUTPUTS)[number];
 
 /**
  * The AWS side of one environment: network, cluster and data stores. The

@@ -1,7 +1,7 @@
 import { DataAwsLb } from '@cdktf/provider-aws/lib/data-aws-lb';
 import { Fn, type ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
-import { environmentLogGroupPatterns } from './stack-names.ts';
+import { environmentLogGroupPatterns } from '../environments/stack-names.ts';
 import type { EnvironmentConfig, NodeGroupConfig } from '../environments/types.ts';
 import { eksAddonRoleName } from '../modules/eks.ts';
 import { ContainerLogs } from '../modules/kubernetes/monitoring/container-logs.ts';
@@ -9,7 +9,7 @@ import { ClusterMonitoring, type MonitoredDatabase } from '../modules/kubernetes
 import type { PodToleration } from '../modules/kubernetes/monitoring/prometheus-stack.ts';
 import { LoadBalancerAlarms } from '../modules/monitoring/load-balancer-alarms.ts';
 import type { InfrastructureOutputs } from './infrastructure-outputs.ts';
-import { containerLogGroupPrefix } from './stack-names.ts';
+import { containerLogGroupPrefix } from '../environments/stack-names.ts';
 import { heartbeatTarget } from './watch-region.ts';
 
 /** The EKS taint effects, as a pod's toleration names them. */

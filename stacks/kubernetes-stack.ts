@@ -1,6 +1,7 @@
 import { Fn, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { imageRepositoryName, OPENSEARCH_SECURITY_SERVICE_ACCOUNT, SYSTEM_NAMESPACE } from '../environments/account.ts';
+import { imageRepositoryName, OPENSEARCH_SECURITY_SERVICE_ACCOUNT } from '../environments/account.ts';
+import { SYSTEM_NAMESPACE } from '../lib/namespaces.ts';
 import type { DisasterRecoveryConfig, EnvironmentConfig } from '../environments/types.ts';
 import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from '../lib/aws-catalog.ts';
 import { CHART_DIR, PLATFORM_CHART_DIR } from '../lib/chart-path.ts';
@@ -17,7 +18,7 @@ import { AWS_COMPONENTS, HEXABID_COMPONENTS, HexabidRelease, hexabidServiceAccou
 import { databaseUserSecretNames } from '../modules/security/database-users.ts';
 import { KubernetesNamespace } from '../modules/kubernetes/namespace.ts';
 import { SearchRoleMapping } from '../modules/kubernetes/search-role-mapping.ts';
-import { SearchSnapshots } from '../modules/kubernetes/search-snapshots.ts';
+import { SearchSnapshots } from '../modules/kubernetes/search-snapshots/search-snapshots.ts';
 import { WebApplicationFirewall } from '../modules/edge/waf.ts';
 import { configureClusterProviders } from './cluster-connection.ts';
 import { InfrastructureOutputs } from './infrastructure-outputs.ts';
@@ -25,13 +26,12 @@ import { imageTagVariable } from './image-tag-variable.ts';
 import { awsProvider, cacheAuthSecretName, requireTerraformVersion, secretNamePrefix, stateBackend } from './stack-foundation.ts';
 import { TerraformPlanAccess } from '../modules/kubernetes/terraform-plan-access.ts';
 import { TERRAFORM_PLANNERS_GROUP } from './cluster-access.ts';
-import { infrastructureStackName, kubernetesStackName } from './stack-names.ts';
+import { infrastructureStackName, kubernetesStackName } from '../environments/stack-names.ts';
 import { loadBalancerAlarms, observeCluster } from './kubernetes-observability.ts';
 import { createDatabaseUsers } from './kubernetes-database.ts';
 import { dependOn } from '../modules/internal/depend-on.ts';
 import { THIRD_PARTY_SECRETS } from './third-party-secrets.ts';
 
-export { kubernetesStackName, THIRD_PARTY_SECRETS };
 
 /** Namespace of the app, from config (`hexabid-prod` in production). */
 export function appNamespaceName(config: EnvironmentConfig): string {

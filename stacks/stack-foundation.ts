@@ -2,7 +2,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Backend, type TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../environments/types.ts';
-import { ENVIRONMENT_TAG_KEY } from './stack-names.ts';
+import { ENVIRONMENT_TAG_KEY } from '../environments/stack-names.ts';
 
 
 /** What the provider and backend need of a stack's config: an environment's, or the account-wide bootstrap's. */

@@ -9,7 +9,7 @@ import type { SecureBucket } from '../modules/internal/secure-bucket.ts';
 import { DOCUMENT_STORAGE_DEFAULTS } from '../modules/s3.ts';
 import type { AlarmTopics, AlertReceiver } from '../modules/monitoring/alarm-topics.ts';
 import type { StandbyOutputs } from './infrastructure-outputs.ts';
-import { infrastructureStackName } from './stack-names.ts';
+import { infrastructureStackName } from '../environments/stack-names.ts';
 
 /**
  * How a standby's infrastructure stack takes over what already exists in its

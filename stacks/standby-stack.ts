@@ -8,17 +8,10 @@ import { DatabaseAlarms, NatGatewayAlarms } from '../modules/monitoring/managed-
 import { PostgresDatabase } from '../modules/rds.ts';
 import { Vpc } from '../modules/vpc.ts';
 import { awsProvider, requireTerraformVersion, secretNamePrefix, stateBackend } from './stack-foundation.ts';
-import { ENVIRONMENT_TAG_KEY, infrastructureStackName, standbyStackName } from './stack-names.ts';
+import { ENVIRONMENT_TAG_KEY, infrastructureStackName, standbyStackName } from '../environments/stack-names.ts';
 import { standbyLoadBalancerLogs } from './standby-adoption.ts';
+import type { StandbyOutputName } from './stack-outputs.ts';
 
-/** The outputs of `hexabid-<standby>-standby` that the standby's infrastructure stack reads on failover. */
-export const STANDBY_OUTPUTS = [
-  'vpc_id', 'private_subnet_ids', 'public_subnet_ids', 'database_subnet_ids', 'nat_gateway_ids',
-  'db_instance_identifier', 'db_instance_arn', 'db_instance_address', 'db_instance_endpoint', 'db_instance_port', 'db_security_group_id', 'db_kms_key_arn', 'db_master_secret_name',
-  'alerts_critical_topic_arn', 'alerts_warning_topic_arn', 'alerting_kms_key_arn', 'alerting_pagerduty_secret_name', 'alerting_slack_secret_name',
-  'access_logs_bucket_name', 'access_logs_bucket_arn',
-] as const;
-export type StandbyOutputName = (typeof STANDBY_OUTPUTS)[number];
 
 /** The ARN of an environment's primary database, from its name alone: the standby must not read the primary region's state. */
 export function primaryDatabaseArn(config: EnvironmentConfig): string {

@@ -7,7 +7,7 @@ import { ALERT_RECEIVERS, type AlertReceiver } from '../modules/monitoring/alarm
 import { Alerting, alertingKeyAliasName } from '../modules/monitoring/alerting.ts';
 import { EncryptionKey } from '../modules/security/kms-key.ts';
 import type { SecretReplica } from '../modules/security/secret-replica.ts';
-import { infrastructureStackName } from './stack-names.ts';
+import { infrastructureStackName } from '../environments/stack-names.ts';
 
 /**
  * The watch region of an environment with disaster recovery: where the alarms

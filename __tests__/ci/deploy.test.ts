@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { scratchDir } from '../helpers/synth.ts';
 
 /**
- * scripts/ci/deploy.sh, run for real: the workflows' stack.sh and
+ * tools/ci/steps/deploy.sh, run for real: the workflows' stack.sh and
  * summarize.sh are replaced by stand-ins that log what they are asked and
  * serve recorded plans, and the fingerprints come from the real plan:summary.
  * What an approver saw is what is applied, or nothing is.
@@ -21,17 +21,17 @@ const STACKS = ['hexabid-production', 'hexabid-production-k8s'];
  * file's time (deploy.sh runs it once per stack).
  */
 const PLAN_SUMMARY = join(scratchDir('hexabid-plan-summary'), 'plan-summary.cjs');
-buildSync({ entryPoints: [join(ROOT, 'scripts', 'plan-summary.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: PLAN_SUMMARY, logLevel: 'error' });
+buildSync({ entryPoints: [join(ROOT, 'tools', 'plan-summary', 'cli.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: PLAN_SUMMARY, logLevel: 'error' });
 
 /** A scratch copy of deploy.sh beside stand-ins, and the plan each stack's `terraform plan` would make. */
 function workspace(plans: Record<string, unknown>, waiting: readonly string[] = []): { dir: string; log: string } {
   const dir = scratchDir('hexabid-deploy');
-  const ci = join(dir, 'scripts', 'ci');
+  const ci = join(dir, 'tools', 'ci', 'steps');
   const bin = join(dir, 'bin');
   mkdirSync(ci, { recursive: true });
   mkdirSync(bin);
   mkdirSync(join(dir, 'recorded'));
-  copyFileSync(join(ROOT, 'scripts', 'ci', 'deploy.sh'), join(ci, 'deploy.sh'));
+  copyFileSync(join(ROOT, 'tools', 'ci', 'steps', 'deploy.sh'), join(ci, 'deploy.sh'));
   for (const [stack, plan] of Object.entries(plans)) writeFileSync(join(dir, 'recorded', `${stack}.json`), JSON.stringify(plan));
   const log = join(dir, 'calls.log');
   const script = (path: string, body: string) => {
@@ -52,7 +52,7 @@ function workspace(plans: Record<string, unknown>, waiting: readonly string[] = 
 }
 
 function deploy(ws: { dir: string }, mode: string, env: Record<string, string> = {}) {
-  const result = spawnSync('bash', [join(ws.dir, 'scripts', 'ci', 'deploy.sh'), mode, ...STACKS], {
+  const result = spawnSync('bash', [join(ws.dir, 'tools', 'ci', 'steps', 'deploy.sh'), mode, ...STACKS], {
     cwd: ws.dir,
     encoding: 'utf8',
     env: { PATH: `${join(ws.dir, 'bin')}:${process.env.PATH}`, NODE_PATH: join(ROOT, 'node_modules'), GITHUB_OUTPUT: join(ws.dir, 'github-output'), ...env },
@@ -72,7 +72,7 @@ function approvedFor(plans: Record<string, unknown>): string {
   return result.stdout.trim().split('\n').at(-1)!;
 }
 
-describe('a production deploy applies exactly the plan that was approved (scripts/ci/deploy.sh)', () => {
+describe('a production deploy applies exactly the plan that was approved (tools/ci/steps/deploy.sh)', () => {
   const approvedPlans = { 'hexabid-production': recorded('mixed'), 'hexabid-production-k8s': recorded('s3-replace') };
   const approved = approvedFor(approvedPlans);
 
@@ -142,15 +142,15 @@ describe('a production deploy applies exactly the plan that was approved (script
   });
 });
 
-describe('scripts/ci/stack.sh, for a -k8s stack never applied', () => {
+describe('tools/ci/steps/stack.sh, for a -k8s stack never applied', () => {
   /** stack.sh in a scratch checkout, with a terraform that has no outputs and an npm that must not run (the tunnel). */
   function run(env: Record<string, string> = {}) {
     const dir = scratchDir('hexabid-stack');
-    mkdirSync(join(dir, 'scripts', 'ci'), { recursive: true });
+    mkdirSync(join(dir, 'tools', 'ci', 'steps'), { recursive: true });
     mkdirSync(join(dir, 'bin'));
     mkdirSync(join(dir, 'cdktf.out', 'stacks', 'hexabid-staging-k8s'), { recursive: true });
     writeFileSync(join(dir, 'cdktf.out', 'stacks', 'hexabid-staging-k8s', 'cdk.tf.json'), '{}');
-    copyFileSync(join(ROOT, 'scripts', 'ci', 'stack.sh'), join(dir, 'scripts', 'ci', 'stack.sh'));
+    copyFileSync(join(ROOT, 'tools', 'ci', 'steps', 'stack.sh'), join(dir, 'tools', 'ci', 'steps', 'stack.sh'));
     const log = join(dir, 'calls.log');
     const stub = (name: string, body: string) => {
       writeFileSync(join(dir, 'bin', name), `#!/usr/bin/env bash\necho "${name} $*" >> "${log}"\n${body}\n`);
@@ -159,7 +159,7 @@ describe('scripts/ci/stack.sh, for a -k8s stack never applied', () => {
     // No state yet: `terraform output` fails, as it does before the first apply.
     stub('terraform', 'case "$*" in *" output "*) echo "No outputs found" >&2; exit 1 ;; *" plan "*) exit 2 ;; esac');
     stub('npm', 'exit 0');
-    const result = spawnSync('bash', [join(dir, 'scripts', 'ci', 'stack.sh'), 'plan', 'hexabid-staging-k8s', '--no-lock'], {
+    const result = spawnSync('bash', [join(dir, 'tools', 'ci', 'steps', 'stack.sh'), 'plan', 'hexabid-staging-k8s', '--no-lock'], {
       cwd: dir,
       encoding: 'utf8',
       env: { PATH: `${join(dir, 'bin')}:${process.env.PATH}`, ...env },

@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { accountOf, ciApplyRoleName, ROLE_NAMES, roleArn } from '../../environments/account.ts';
 import { ENVIRONMENTS } from '../../environments/index.ts';
-import { ciTargets } from '../../scripts/ci-targets.ts';
-import { cli as smokeCli } from '../../scripts/smoke-test.ts';
+import { ciTargets } from '../../tools/ci/cli/ci-targets.ts';
+import { cli as smokeCli } from '../../tools/ops/smoke-test.ts';
 import { runCli } from '../helpers/cli.ts';
-import { deployedStackNames, environmentStackNames } from '../../stacks/stack-names.ts';
+import { deployedStackNames, environmentStackNames } from '../../environments/stack-names.ts';
 import { scratchDir } from '../helpers/synth.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const script = (name: string) => join(ROOT, 'scripts', 'ci', name);
+const script = (name: string) => join(ROOT, 'tools', 'ci', 'steps', name);
 
 /** Runs a CI script with a clean environment plus `env`, and a stand-in `gh` that prints `GH_OUTPUT`. */
 function run(name: string, args: string[], env: Record<string, string>) {
@@ -34,7 +34,7 @@ function run(name: string, args: string[], env: Record<string, string>) {
   return { status: result.status, stderr: result.stderr, outputs };
 }
 
-describe('what a deploy request becomes (scripts/ci/deploy-request.sh)', () => {
+describe('what a deploy request becomes (tools/ci/steps/deploy-request.sh)', () => {
   it('a merge: the merged commit, every stack, the serving tags; a merged allow-data-loss label carries over', () => {
     expect(run('deploy-request.sh', [], { EVENT: 'push', GH_OUTPUT: 'infrastructure' }).outputs).toEqual({
       ref: 'a'.repeat(40),
@@ -84,7 +84,7 @@ describe('what a deploy request becomes (scripts/ci/deploy-request.sh)', () => {
   });
 });
 
-describe('the stacks a deploy applies (scripts/ci/scope.sh)', () => {
+describe('the stacks a deploy applies (tools/ci/steps/scope.sh)', () => {
   it('all of them in order, or only the Kubernetes stack for an image', () => {
     const stacks = environmentStackNames({ name: 'staging' });
     const scoped = (scope: string) => spawnSync('bash', [script('scope.sh'), scope, ...stacks], { encoding: 'utf8' }).stdout.trim().split('\n');
@@ -121,7 +121,7 @@ describe('npm run ci:targets', () => {
 });
 
 /**
- * Runs scripts/ci/cost.sh with a stand-in `npm`: `npm ci` logs, and `npm run cost` writes its --output
+ * Runs tools/ci/steps/cost.sh with a stand-in `npm`: `npm ci` logs, and `npm run cost` writes its --output
  * (the arguments it got, under the comment's marker) and exits with FAKE_BASE_EXIT in the base, FAKE_HEAD_EXIT
  * in the head, or 2 in the head when given --compare and FAKE_UNREADABLE_BASE is set.
  */
@@ -132,7 +132,7 @@ function runCost(options: { base?: 'none' | 'without-cost' | 'with-cost'; baseEx
   mkdirSync(bin);
   mkdirSync(base);
   if (options.base !== 'none') {
-    writeFileSync(join(base, 'package.json'), JSON.stringify({ scripts: options.base === 'with-cost' ? { cost: 'tsx scripts/cost.ts' } : { synth: 'cdktf synth' } }));
+    writeFileSync(join(base, 'package.json'), JSON.stringify({ scripts: options.base === 'with-cost' ? { cost: 'tsx tools/cost/cli.ts' } : { synth: 'cdktf synth' } }));
   }
   writeFileSync(
     join(bin, 'npm'),
@@ -174,7 +174,7 @@ exit "$code"
   return { status: result.status, stderr: result.stderr, npm, report: readFileSync(join(out, 'cost.md'), 'utf8'), summary: readFileSync(summary, 'utf8'), out, base };
 }
 
-describe("the cost comment (scripts/ci/cost.sh)", () => {
+describe("the cost comment (tools/ci/steps/cost.sh)", () => {
   it("estimates the base as JSON, then the head as Markdown against it, checking the budgets", () => {
     const { status, npm, report, summary, out, base } = runCost({ base: 'with-cost' });
     expect(status).toBe(0);

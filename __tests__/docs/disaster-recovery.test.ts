@@ -5,10 +5,10 @@ import { accountOf, ACCOUNTS } from '../../environments/account.ts';
 import { ENVIRONMENTS } from '../../environments/index.ts';
 import { cidrsOverlap, parseCidr } from '../../lib/cidr.ts';
 import { parse as parseYaml } from 'yaml';
-import { databaseAddresses, failbackPlan, failoverPlan, schedule } from '../../lib/disaster-recovery/plan.ts';
-import { stepText } from '../../lib/disaster-recovery/run.ts';
-import { parseArguments, timelineText, tunnelTarget } from '../../scripts/disaster-recovery.ts';
-import { environmentStackNames, infrastructureStackName } from '../../stacks/stack-names.ts';
+import { databaseAddresses, failbackPlan, failoverPlan, schedule } from '../../tools/disaster-recovery/plan.ts';
+import { stepText } from '../../tools/disaster-recovery/run.ts';
+import { parseArguments, timelineText, tunnelTarget } from '../../tools/disaster-recovery/cli.ts';
+import { environmentStackNames, infrastructureStackName } from '../../environments/stack-names.ts';
 import { parsePolicy, resourcesOf, synthBootstrap, synthEnvironment, synthKubernetesEnvironment, synthStandby, type TfJson } from '../helpers/synth.ts';
 
 /**

@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { ACCOUNTS } from '../../environments/account.ts';
 import { ENVIRONMENTS } from '../../environments/index.ts';
 import { PROMETHEUS_STACK_NAMES } from '../../modules/kubernetes/monitoring/prometheus-stack.ts';
-import { allAlertRules, buildAlertRules } from '../../monitoring/alerts/index.ts';
-import { githubAnchor, RUNBOOK_ANCHORS, RUNBOOK_SECTIONS, RUNBOOK_URL } from '../../monitoring/runbook-sections.ts';
-import { bootstrapStackName, environmentStackNames } from '../../stacks/stack-names.ts';
+import { allAlertRules, buildAlertRules } from '../../content/monitoring/alerts/index.ts';
+import { githubAnchor, RUNBOOK_ANCHORS, RUNBOOK_SECTIONS, RUNBOOK_URL } from '../../content/monitoring/runbook-sections.ts';
+import { bootstrapStackName, environmentStackNames } from '../../environments/stack-names.ts';
 import { renderHexabidRelease } from '../helpers/hexabid-release.ts';
 import { resourcesOf, synthBootstrap, synthEnvironment, synthKubernetesEnvironment, synthStandby, type TfJson } from '../helpers/synth.ts';
 
@@ -190,7 +190,7 @@ function looksLikeAlarm(name: string): boolean {
 }
 
 describe('docs/RUNBOOK.md', () => {
-  it('has a heading for every anchor in monitoring/runbook-sections.ts, with its text', () => {
+  it('has a heading for every anchor in content/monitoring/runbook-sections.ts, with its text', () => {
     for (const anchor of RUNBOOK_ANCHORS) {
       expect(ANCHORS, anchor).toContain(anchor);
       expect(HEADINGS.find((h) => h.anchor === anchor)?.text).toBe(RUNBOOK_SECTIONS[anchor]);

@@ -3,7 +3,7 @@ import { dev } from '../../environments/dev.ts';
 import { onlyResource, resourcesOf, synthEnvironment } from '../helpers/synth.ts';
 import { expectKubernetesLayer } from './kubernetes-layer.ts';
 import { expectSizing } from './sizing.ts';
-import { toSchedulerCron } from '../../lib/weekly-cron.ts';
+import { toSchedulerCron } from '../../lib/cron.ts';
 
 describe('dev', () => {
   const { json } = synthEnvironment(dev);

@@ -12,7 +12,7 @@ import { ACCOUNTS, type AccountConfig } from '../../environments/account.ts';
 import { BootstrapStack, type BootstrapStackOptions } from '../../stacks/bootstrap-stack.ts';
 import { InfrastructureStack } from '../../stacks/infrastructure-stack.ts';
 import { KubernetesStack } from '../../stacks/kubernetes-stack.ts';
-import { bootstrapStackName, infrastructureStackName, kubernetesStackName, standbyStackName } from '../../stacks/stack-names.ts';
+import { bootstrapStackName, infrastructureStackName, kubernetesStackName, standbyStackName } from '../../environments/stack-names.ts';
 import { StandbyStack } from '../../stacks/standby-stack.ts';
 
 /** A synthesized stack: Terraform JSON. */

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
-import { ensureHelm } from '../../scripts/helm-binary.ts';
+import { ensureHelm } from '../../tools/dev/helm-binary.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -20,7 +20,7 @@ import { ENVIRONMENTS } from '../../environments/index.ts';
 import { NODE_INSTANCE_TYPES } from '../../lib/aws-catalog.ts';
 import { STATE_OBJECT_ACTIONS } from '../../modules/account/state-storage.ts';
 import { bootstrapLocalStatePath, BootstrapStack, TUNNEL_SESSION_DOCUMENT } from '../../stacks/bootstrap-stack.ts';
-import { bootstrapStackName } from '../../stacks/stack-names.ts';
+import { bootstrapStackName } from '../../environments/stack-names.ts';
 import { onlyResource, parsePolicy, resourcesOf, synthBootstrap, synthEnvironment, type TfJson } from '../helpers/synth.ts';
 
 /** An account's environments, from the config alone. */

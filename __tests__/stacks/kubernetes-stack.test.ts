@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../../environments/index.ts';
 import { CHART_DIR } from '../../lib/chart-path.ts';
 import { unscopedWriteActions } from '../../modules/internal/iam.ts';
-import { DISASTER_RECOVERY_OUTPUTS, INFRASTRUCTURE_OUTPUTS } from '../../stacks/infrastructure-stack.ts';
+import { DISASTER_RECOVERY_OUTPUTS, INFRASTRUCTURE_OUTPUTS } from '../../stacks/stack-outputs.ts';
 import { environmentValues } from '../../modules/kubernetes/hexabid-release.ts';
 import { hexabidEnvironmentValues } from '../../stacks/kubernetes-stack.ts';
 import { THIRD_PARTY_SECRETS } from '../../stacks/third-party-secrets.ts';

@@ -1,4 +1,5 @@
-import { type StackInput, type StackResource, StackSet } from './stack-set.ts';
+import type { StackResource } from './stack-resource.ts';
+import { type StackInput, StackSet } from './stack-set.ts';
 import type { TfValue } from './terraform-template.ts';
 
 /** How far a name must be unique. */

@@ -2,7 +2,8 @@ import { parseArn, rootArn } from './arn.ts';
 import { awsManagedPolicy, isAwsManagedPolicyArn } from './aws-managed-policies.ts';
 import { parsePolicy } from './policy-document.ts';
 import { sarApplication, sarRoleName } from './sar-templates.ts';
-import { AccessModelLoadError, type Location, type StackResource, type StackSet } from './stack-set.ts';
+import type { Location, StackResource } from './stack-resource.ts';
+import { AccessModelLoadError, type StackSet } from './stack-set.ts';
 import type { TfValue } from './terraform-template.ts';
 import type { Policy, PolicyDocument, PolicySource, RequestContext } from './types.ts';
 

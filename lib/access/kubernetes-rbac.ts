@@ -1,6 +1,7 @@
 import { parseAssumedRoleArn, parseRoleArn } from './arn.ts';
 import { BUILT_IN_CLUSTER_ROLES, EKS_ACCESS_POLICIES, type KubeRule } from './eks-access-policies.ts';
-import { AccessModelLoadError, type StackResource, type StackSet } from './stack-set.ts';
+import type { StackResource } from './stack-resource.ts';
+import { AccessModelLoadError, type StackSet } from './stack-set.ts';
 import type { TfValue } from './terraform-template.ts';
 
 /** A Kubernetes API request by an IAM principal through an EKS access entry. */

@@ -1,12 +1,12 @@
 import { ELB_ACCOUNTS } from './elb-accounts.ts';
 import type { Placeholders } from './placeholders.ts';
 import { sarApplication, sarRoleName } from './sar-templates.ts';
-import type { Location, StackResource, StackSet } from './stack-set.ts';
+import type { Location, StackLookup, StackResource } from './stack-resource.ts';
 import type { TfValue } from './terraform-template.ts';
 
 /** What an attribute computation may read. */
 export interface AttributeContext {
-  readonly set: StackSet;
+  readonly set: StackLookup;
   field(key: string): TfValue;
   has(key: string): boolean;
   location(): Location;

@@ -1,6 +1,7 @@
 import { parseArn, partitionOf } from './arn.ts';
 import { Placeholders } from './placeholders.ts';
 import { computedAttribute } from './resource-attributes.ts';
+import type { Location, StackLookup, StackResource } from './stack-resource.ts';
 import { renderDeep, renderTemplate, type Step, TemplateError, type TfValue, traverse } from './terraform-template.ts';
 
 /** One synthesized stack: its name and its Terraform JSON. */
@@ -17,26 +18,8 @@ export class AccessModelLoadError extends Error {
   }
 }
 
-/** Where a resource lives. */
-export interface Location {
-  readonly account: string;
-  readonly region: string;
-  readonly partition: string;
-}
-
 interface Provider extends Location {
   readonly defaultTags: Readonly<Record<string, string>>;
-}
-
-/** A resource or data source of a stack. */
-export interface StackResource {
-  readonly stack: string;
-  readonly mode: 'resource' | 'data';
-  readonly type: string;
-  readonly name: string;
-  /** `aws_iam_role.X` or `data.aws_region.Y`. */
-  readonly address: string;
-  readonly body: Readonly<Record<string, unknown>>;
 }
 
 interface LoadedStack {
@@ -60,7 +43,7 @@ function first<T>(value: T | readonly T[] | undefined): T | undefined {
  * by backend key, data sources that look up another stack's resources).
  * Resolves any reference a policy uses to the value AWS would give it.
  */
-export class StackSet {
+export class StackSet implements StackLookup {
   private readonly stacks = new Map<string, LoadedStack>();
   private readonly memo = new Map<string, TfValue>();
   private readonly inProgress = new Set<string>();

@@ -4,23 +4,8 @@ import { IamServiceLinkedRole } from '@cdktf/provider-aws/lib/iam-service-linked
 import { ServicequotasServiceQuota } from '@cdktf/provider-aws/lib/servicequotas-service-quota';
 import { Fn, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import type { QuotaRequirement } from '../../lib/aws-catalog.ts';
 import { requireProps, withDefaults } from '../internal/props.ts';
-
-/** A Service Quotas quota the account needs at least `minimum` of. */
-export interface QuotaRequirement {
-  /** Service Quotas service code, e.g. `ec2`. */
-  readonly serviceCode: string;
-  /** Quota code, e.g. `L-0263D0A3` (EC2-VPC Elastic IPs). */
-  readonly quotaCode: string;
-  /** What the quota is, for the plan reader. */
-  readonly description: string;
-  readonly minimum: number;
-  /**
-   * The region the quota applies in; one of `optInRegions` is enabled first.
-   * @default - the stack's region
-   */
-  readonly region?: string;
-}
 
 export interface AccountPrerequisitesProps {
   /**

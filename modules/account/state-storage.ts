@@ -128,7 +128,7 @@ export class TerraformStateStorage extends Construct {
 
   /**
    * What `terraform plan` needs of state: read every stack's state, never
-   * write it. Plans run with `-lock=false` (scripts/ci/stack.sh), so the plan
+   * write it. Plans run with `-lock=false` (tools/ci/steps/stack.sh), so the plan
    * role can neither take a lock nor break one an apply holds.
    */
   planStatements(/** Distinguishes the statements of a second bucket in the same policy. */ sidPrefix = ''): PolicyStatement[] {

@@ -14,7 +14,7 @@ import { IngressSecurityGroup } from '../internal/ingress-security-group.ts';
 import { requireProps, withDefaults } from '../internal/props.ts';
 import { GeneratedCredential } from './generated-credential.ts';
 import type { SecretReplica } from './secret-replica.ts';
-import type { RotationWindow } from '../../lib/weekly-cron.ts';
+import type { RotationWindow } from '../../lib/cron.ts';
 
 /**
  * The PostgreSQL roles of the app's database. Privileges go to the two
@@ -108,7 +108,7 @@ export interface DatabaseUsersProps {
   /**
    * A UTC cron window to rotate in, in place of every `rotationDays` at a
    * random hour: for a database stopped out of hours, which a rotation
-   * cannot reach then (lib/weekly-cron.ts `rotationWindowWithin`).
+   * cannot reach then (lib/cron.ts `rotationWindowWithin`).
    * @default - every `rotationDays`, at any hour
    */
   readonly rotationWindow?: RotationWindow;

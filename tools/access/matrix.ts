@@ -17,7 +17,7 @@ import {
 } from '../../environments/account.ts';
 import type { EnvironmentConfig } from '../../environments/types.ts';
 import type { AccessModel, AssumeCaller, ExternalPrincipal, Workload } from '../../lib/access/index.ts';
-import { containerLogGroupName, infrastructureStackName, standbyStackName } from '../../stacks/stack-names.ts';
+import { containerLogGroupName, infrastructureStackName, standbyStackName } from '../../environments/stack-names.ts';
 import { TUNNEL_SESSION_DOCUMENT } from '../../stacks/bootstrap-stack.ts';
 
 /** One question put to the model. */

@@ -2,18 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { allAlertRules, buildAlertRules } from '../../../monitoring/alerts/index.ts';
+import { allAlertRules, buildAlertRules } from '../../../content/monitoring/alerts/index.ts';
 import { InvalidPropsError } from '../../../modules/invalid-props-error.ts';
 import { terraformLiteral } from '../../../modules/internal/terraform-literal.ts';
-import {
-  isCronSchedule,
-  RESTORE_HOLD_SCRIPT,
-  RESTORE_SCRIPT,
-  SEARCH_SNAPSHOT_CRONJOB,
-  SearchSnapshots,
-  type SearchSnapshotsProps,
-  SNAPSHOT_SCRIPT,
-} from '../../../modules/kubernetes/search-snapshots.ts';
+import { isCronSchedule } from '../../../lib/cron.ts';
+import { RESTORE_HOLD_SCRIPT, RESTORE_SCRIPT, SNAPSHOT_SCRIPT } from '../../../modules/kubernetes/search-snapshots/scripts.ts';
+import { SEARCH_SNAPSHOT_CRONJOB, SearchSnapshots, type SearchSnapshotsProps } from '../../../modules/kubernetes/search-snapshots/search-snapshots.ts';
 import { onlyResource, parsePolicy, resourcesOf, synthConstruct, type TfJson, scratchDir } from '../../helpers/synth.ts';
 
 const DOMAIN = 'arn:aws:es:ap-south-1:111122223333:domain/hexabid-test';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ALARM_THRESHOLDS } from '../../../environments/common.ts';
 import { LoadBalancerAlarms, type LoadBalancerAlarmsProps } from '../../../modules/monitoring/load-balancer-alarms.ts';
-import { runbookAnchorOf } from '../../../monitoring/runbook-sections.ts';
+import { runbookAnchorOf } from '../../../content/monitoring/runbook-sections.ts';
 import { resourcesOf, synthConstruct } from '../../helpers/synth.ts';
 
 const topics = { critical: 'arn:aws:sns:ap-south-1:123456789012:t-alerts-critical', warning: 'arn:aws:sns:ap-south-1:123456789012:t-alerts-warning' };

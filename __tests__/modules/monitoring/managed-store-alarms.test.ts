@@ -8,7 +8,7 @@ import {
   SearchDomainAlarms,
   type ManagedStoreAlarmThresholds,
 } from '../../../modules/monitoring/managed-store-alarms.ts';
-import { runbookAnchorOf } from '../../../monitoring/runbook-sections.ts';
+import { runbookAnchorOf } from '../../../content/monitoring/runbook-sections.ts';
 import { resourcesOf, synthConstruct, type TfJson } from '../../helpers/synth.ts';
 
 const topics = { critical: 'arn:aws:sns:ap-south-1:123456789012:t-alerts-critical', warning: 'arn:aws:sns:ap-south-1:123456789012:t-alerts-warning' };

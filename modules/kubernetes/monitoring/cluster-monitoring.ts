@@ -8,9 +8,9 @@ import {
   requiredNotifierSecretKeys,
   type AlertRoutingInput,
   type NotificationTarget,
-} from '../../../monitoring/alertmanager-routing.ts';
-import { buildPrometheusRuleSpec } from '../../../monitoring/alerts/index.ts';
-import { DASHBOARDS } from '../../../monitoring/dashboards/index.ts';
+} from '../../../content/monitoring/alertmanager-routing.ts';
+import { buildPrometheusRuleSpec } from '../../../content/monitoring/alerts/index.ts';
+import { DASHBOARDS } from '../../../content/monitoring/dashboards/index.ts';
 import { requireProps, withDefaults } from '../../internal/props.ts';
 import { receiversOf } from '../../monitoring/alarm-topics.ts';
 import { terraformLiteral } from '../../internal/terraform-literal.ts';

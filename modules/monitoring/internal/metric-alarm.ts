@@ -1,7 +1,7 @@
 /** One CloudWatch metric alarm, written the same way by every alarm construct. */
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import type { Construct } from 'constructs';
-import { runbookUrl, type RunbookAnchor } from '../../../monitoring/runbook-sections.ts';
+import { runbookUrl, type RunbookAnchor } from '../../../content/monitoring/runbook-sections.ts';
 import { requireProps } from '../../internal/props.ts';
 import type { AlarmTopics, AlertSeverity } from '../alarm-topics.ts';
 

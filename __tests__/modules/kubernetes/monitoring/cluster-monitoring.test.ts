@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MONITORING_CHARTS } from '../../../../environments/common.ts';
 import { MONITORING_CHART_DIR } from '../../../../lib/chart-path.ts';
-import { DASHBOARDS } from '../../../../monitoring/dashboards/index.ts';
+import { DASHBOARDS } from '../../../../content/monitoring/dashboards/index.ts';
 import { ClusterMonitoring, type ClusterMonitoringProps } from '../../../../modules/kubernetes/monitoring/cluster-monitoring.ts';
 import { PROMETHEUS_STACK_NAMES } from '../../../../modules/kubernetes/monitoring/prometheus-stack.ts';
 import { helm, parseDocuments } from '../../../chart/helm.ts';
