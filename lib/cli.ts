@@ -25,6 +25,39 @@ export function noArguments(args: readonly string[]): void {
   if (args.length > 0) throw new UsageError(`this command takes no arguments, not ${args.map((a) => JSON.stringify(a)).join(' ')}`);
 }
 
+/** A command line read by {@link readOptions}. */
+export interface Options {
+  /** Each value option given, by name (`--format` → `json`). */
+  readonly values: ReadonlyMap<string, string>;
+  /** The flags given. */
+  readonly flags: ReadonlySet<string>;
+  /** What is not an option (`-` included, for stdin). */
+  readonly positional: readonly string[];
+}
+
+/**
+ * Reads options the common way: flags, and value options that take the next
+ * argument, once each. Anything else starting with `-` is a usage error, and
+ * so is a positional argument unless `positional` allows them.
+ */
+export function readOptions(args: readonly string[], spec: { readonly flags: readonly string[]; readonly values: readonly string[]; readonly positional?: boolean }): Options {
+  const values = new Map<string, string>();
+  const flags = new Set<string>();
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (spec.flags.includes(arg)) flags.add(arg);
+    else if (spec.values.includes(arg)) {
+      const value = args[++i];
+      if (value === undefined || value === '') throw new UsageError(`${arg} needs a value`);
+      if (values.has(arg)) throw new UsageError(`${arg} given twice`);
+      values.set(arg, value);
+    } else if (spec.positional && (arg === '-' || !arg.startsWith('-'))) positional.push(arg);
+    else throw new UsageError(`${arg.startsWith('-') ? 'unknown option' : 'unexpected argument'} ${arg}`);
+  }
+  return { values, flags, positional };
+}
+
 /** A script's command line: how to call it, how it reads its arguments, and what it does. */
 export interface CliDefinition<Request> {
   /** How to call it: printed for `--help`, and after a usage mistake. */

@@ -1,7 +1,5 @@
 import { join } from 'node:path';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
@@ -12,7 +10,8 @@ import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { awsContext } from '../internal/aws-context.ts';
-import { policyDocument, serviceTrustPolicy } from '../internal/iam.ts';
+import { policyDocument } from '../internal/iam.ts';
+import { lambdaExecutionRole } from './internal/lambda-role.ts';
 import { requireProps, withDefaults } from '../internal/props.ts';
 import { AppSecrets } from '../security/app-secrets.ts';
 import type { SecretReplica } from '../security/secret-replica.ts';
@@ -272,16 +271,11 @@ export class Alerting extends Construct {
 
     const logGroup = new CloudwatchLogGroup(this, 'Logs', { name: logGroupName, retentionInDays: p.logRetentionDays, kmsKeyId: key.keyArn, ...here });
 
-    const role = new IamRole(this, 'Role', {
-      name: functionName,
+    const { role, policy } = lambdaExecutionRole(this, {
+      functionName,
       description: `Runs ${functionName}: reads the alerting credentials, writes its logs and dead letters`,
-      assumeRolePolicy: serviceTrustPolicy('lambda.amazonaws.com'),
-    });
-    const policy = new IamRolePolicy(this, 'RolePolicy', {
-      role: role.name,
-      name: 'least-privilege',
-      policy: policyDocument([
-        { Sid: 'OwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${logGroup.arn}:*` },
+      logGroupArn: logGroup.arn,
+      statements: [
         { Sid: 'ReceiverCredentials', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: ALERT_RECEIVERS.map((r) => this.secretArns[r]) },
         {
           Sid: 'DecryptReceiverCredentials',
@@ -294,7 +288,7 @@ export class Alerting extends Construct {
         { Sid: 'DeadLetters', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: deadLetters.arn },
         // The dead-letter queue's data keys, and the environment variables Lambda encrypts with the same key.
         { Sid: 'AlertingKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: key.keyArn },
-      ]),
+      ],
     });
 
     const code = lambdaPackage('alarm-forwarder', [ALARM_FORWARDER_SOURCE]);

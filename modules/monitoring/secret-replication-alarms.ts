@@ -2,14 +2,12 @@ import { join } from 'node:path';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { awsContext } from '../internal/aws-context.ts';
-import { policyDocument, serviceTrustPolicy } from '../internal/iam.ts';
+import { lambdaExecutionRole } from './internal/lambda-role.ts';
 import { requireProps, withDefaults } from '../internal/props.ts';
 import { EncryptionKey } from '../security/kms-key.ts';
 import type { AlarmTopics } from './alarm-topics.ts';
@@ -72,16 +70,11 @@ export class SecretReplicationAlarms extends Construct {
     });
     const logGroup = new CloudwatchLogGroup(this, 'Logs', { name: logGroupName, retentionInDays: p.logRetentionDays, kmsKeyId: key.keyArn });
 
-    const role = new IamRole(this, 'Role', {
-      name: functionName,
+    const { role, policy } = lambdaExecutionRole(this, {
+      functionName,
       description: `Runs ${functionName}: describes the replicated secrets, publishes one metric`,
-      assumeRolePolicy: serviceTrustPolicy('lambda.amazonaws.com'),
-    });
-    const policy = new IamRolePolicy(this, 'RolePolicy', {
-      role: role.name,
-      name: 'least-privilege',
-      policy: policyDocument([
-        { Sid: 'OwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${logGroup.arn}:*` },
+      logGroupArn: logGroup.arn,
+      statements: [
         // Secrets Manager suffixes each ARN with six random characters; DescribeSecret reads no value, so no key is needed.
         {
           Sid: 'DescribeReplicatedSecrets',
@@ -91,7 +84,7 @@ export class SecretReplicationAlarms extends Construct {
         },
         // PutMetricData takes no resource; the namespace condition keeps the check to its own metric.
         { Sid: 'PublishOwnMetric', Effect: 'Allow', Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': SECRET_REPLICATION_METRIC.namespace } } },
-      ]),
+      ],
     });
 
     const code = lambdaPackage('secret-replication-check', [SECRET_REPLICATION_CHECK_SOURCE]);

@@ -41,12 +41,12 @@ import { UnpricedResourceTypeError } from './estimate.ts';
 import { formatJson, formatMarkdown, formatTable } from './format.ts';
 import { MissingPriceError } from './price-table.ts';
 import { PriceRefreshError, refreshPrices } from './refresh-prices.ts';
-import { buildReport, INDIA_GST_RATE, UnknownEnvironmentError } from './report.ts';
+import { buildReport, INDIA_GST_RATE, UnknownEstimateError } from './report.ts';
 import { StackInputError } from './stacks.ts';
 import { usd } from './money.ts';
 import { synthesize } from './synth.ts';
 import { UsageFileError } from './usage.ts';
-import { EXIT_USAGE, startCli, UsageError, type CliDefinition } from '../../lib/cli.ts';
+import { EXIT_USAGE, readOptions, startCli, UsageError, type CliDefinition } from '../../lib/cli.ts';
 
 const USAGE =
   'usage: npm run cost -- [--from <cdktf.out> | --synth-to <dir>] [--env <name>[,<name>...]] [--format table|markdown|json]\n' +
@@ -79,18 +79,7 @@ const VALUE_OPTIONS = ['--from', '--synth-to', '--env', '--format', '--compare',
 const FLAGS = ['--check-budgets', '--details', '--refresh-prices'] as const;
 
 function parse(args: readonly string[]): Request {
-  const values = new Map<string, string>();
-  const flags = new Set<string>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if ((FLAGS as readonly string[]).includes(arg)) flags.add(arg);
-    else if ((VALUE_OPTIONS as readonly string[]).includes(arg)) {
-      const value = args[++i];
-      if (value === undefined || value === '') throw new UsageError(`${arg} needs a value`);
-      if (values.has(arg)) throw new UsageError(`${arg} given twice`);
-      values.set(arg, value);
-    } else throw new UsageError(`unknown argument ${arg}`);
-  }
+  const { values, flags } = readOptions(args, { flags: FLAGS, values: VALUE_OPTIONS });
   if (values.has('--from') && values.has('--synth-to')) throw new UsageError('--from reads an existing output and --synth-to makes one: give one of them');
   const format = values.get('--format') ?? 'table';
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not ${format}`);
@@ -205,7 +194,7 @@ export const cli: CliDefinition<Request> = {
   run,
   exitCodeOf: (error) => {
     if (error instanceof UnpricedResourceTypeError || error instanceof MissingPriceError) return EXIT_UNPRICED;
-    if (error instanceof StackInputError || error instanceof UsageFileError || error instanceof CompareInputError || error instanceof UnknownEnvironmentError) return EXIT_USAGE;
+    if (error instanceof StackInputError || error instanceof UsageFileError || error instanceof CompareInputError || error instanceof UnknownEstimateError) return EXIT_USAGE;
     if (error instanceof PriceRefreshError) return EXIT_REFRESH_UNMATCHED;
     if (error instanceof AwsCallError) return EXIT_REFRESH_AWS;
     return undefined;

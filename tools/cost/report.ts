@@ -145,10 +145,10 @@ export function environmentsIn(outdir: string): EnvironmentStacks[] {
 }
 
 /** An `--env` that names nothing in the output directory. */
-export class UnknownEnvironmentError extends Error {
+export class UnknownEstimateError extends Error {
   constructor(names: readonly string[], known: readonly string[]) {
     super(`no stacks for ${names.map((n) => `"${n}"`).join(', ')} in the synthesized output; it holds ${known.join(', ')}`);
-    this.name = 'UnknownEnvironmentError';
+    this.name = 'UnknownEstimateError';
   }
 }
 
@@ -190,7 +190,7 @@ function withStandby(estimate: EnvironmentEstimate, standby: EnvironmentEstimate
 export function buildReport(options: ReportOptions): CostReport {
   const all = environmentsIn(options.outdir);
   const unknown = (options.only ?? []).filter((name) => !all.some((e) => e.name === name));
-  if (unknown.length > 0) throw new UnknownEnvironmentError(unknown, all.map((e) => e.name));
+  if (unknown.length > 0) throw new UnknownEstimateError(unknown, all.map((e) => e.name));
   // Every type of every stack read must be priced or free, whichever environments are shown.
   const unpriced = unpricedTypes(all.flatMap((e) => e.stacks));
   if (unpriced.length > 0) throw new UnpricedResourceTypeError(unpriced);

@@ -24,7 +24,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { EXIT_USAGE, startCli, UsageError, type CliDefinition } from '../../lib/cli.ts';
+import { EXIT_USAGE, readOptions, startCli, UsageError, type CliDefinition } from '../../lib/cli.ts';
 import { AllowanceFileError, loadAllowances } from './allowances.ts';
 import { parsePlan, PlanFormatError, type Plan } from './plan-format.ts';
 import { DEFAULT_ALLOWANCES_PATH, planFingerprint, summarizePlan, SummaryOptionsError } from './summarize.ts';
@@ -54,20 +54,7 @@ const VALUE_OPTIONS = ['--stack', '--environment', '--allowances', '--artifact-u
 const FLAGS = ['--allow-data-loss', '--json', '--fingerprint'] as const;
 
 function parse(args: readonly string[]): Request {
-  const values = new Map<string, string>();
-  const flags = new Set<string>();
-  const positional: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if ((FLAGS as readonly string[]).includes(arg)) flags.add(arg);
-    else if ((VALUE_OPTIONS as readonly string[]).includes(arg)) {
-      const value = args[++i];
-      if (value === undefined || value === '') throw new UsageError(`${arg} needs a value`);
-      if (values.has(arg)) throw new UsageError(`${arg} given twice`);
-      values.set(arg, value);
-    } else if (arg === '-' || !arg.startsWith('-')) positional.push(arg);
-    else throw new UsageError(`unknown option ${arg}`);
-  }
+  const { values, flags, positional } = readOptions(args, { flags: FLAGS, values: VALUE_OPTIONS, positional: true });
   if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'name the plan JSON file, or - for stdin' : `one plan at a time, not ${positional.join(' ')}`);
   const stack = values.get('--stack');
   if (stack === undefined) throw new UsageError('--stack is required');
