@@ -7,7 +7,7 @@ const props: EksClusterProps = {
   kubernetesVersion: '1.35',
   vpcId: 'vpc-123',
   subnetIds: ['subnet-a', 'subnet-b', 'subnet-c'],
-  adminRoleArns: ['arn:aws:iam::111122223333:role/admin'],
+  adminRoleArns: ['arn:aws:iam::123456789012:role/admin'],
   nodeGroups: {
     app: { instanceTypes: ['t3.xlarge'], minSize: 3, maxSize: 10, desiredSize: 3 },
     worker: { instanceTypes: ['t3.large'], minSize: 2, maxSize: 5, desiredSize: 2, taints: [{ key: 'hexabid.in/workload', value: 'worker', effect: 'NO_SCHEDULE' }] },
@@ -25,7 +25,7 @@ describe('EksCluster', () => {
 
   it('uses API authentication with an access entry per admin role, and no implicit creator admin', () => {
     expect(cluster.access_config).toEqual({ authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: false });
-    expect(onlyResource(json, 'aws_eks_access_entry').principal_arn).toBe('arn:aws:iam::111122223333:role/admin');
+    expect(onlyResource(json, 'aws_eks_access_entry').principal_arn).toBe('arn:aws:iam::123456789012:role/admin');
     const association = onlyResource(json, 'aws_eks_access_policy_association');
     expect(association.policy_arn).toMatch(/cluster-access-policy\/AmazonEKSClusterAdminPolicy$/);
     expect(association.access_scope).toEqual({ type: 'cluster' });
@@ -138,8 +138,8 @@ describe('EksCluster', () => {
 
 describe('EksCluster access grants', () => {
   const grants: EksClusterProps['accessGrants'] = [
-    { principalArn: 'arn:aws:iam::111122223333:role/dev', policy: 'edit', namespaces: ['hexabid-dev'] },
-    { principalArn: 'arn:aws:iam::111122223333:role/ci', policy: 'view', kubernetesGroups: ['planners'] },
+    { principalArn: 'arn:aws:iam::123456789012:role/dev', policy: 'edit', namespaces: ['hexabid-dev'] },
+    { principalArn: 'arn:aws:iam::123456789012:role/ci', policy: 'view', kubernetesGroups: ['planners'] },
   ];
   const json = synthConstruct((scope) => new EksCluster(scope, 'Eks', { ...props, accessGrants: grants }));
 
@@ -156,9 +156,9 @@ describe('EksCluster access grants', () => {
 
   it('refuses a principal granted twice, and an empty namespace scope', () => {
     expect(() => synthConstruct((scope) => new EksCluster(scope, 'Eks', { ...props, accessGrants: [{ principalArn: props.adminRoleArns![0]!, policy: 'view' }] }))).toThrow(
-      /EksCluster hexabid-test: adminRoleArns and accessGrants name arn:aws:iam::111122223333:role\/admin more than once/,
+      /EksCluster hexabid-test: adminRoleArns and accessGrants name arn:aws:iam::123456789012:role\/admin more than once/,
     );
-    expect(() => synthConstruct((scope) => new EksCluster(scope, 'Eks', { ...props, accessGrants: [{ principalArn: 'arn:aws:iam::111122223333:role/x', policy: 'view', namespaces: [] }] }))).toThrow(
+    expect(() => synthConstruct((scope) => new EksCluster(scope, 'Eks', { ...props, accessGrants: [{ principalArn: 'arn:aws:iam::123456789012:role/x', policy: 'view', namespaces: [] }] }))).toThrow(
       /empty namespaces list/,
     );
   });

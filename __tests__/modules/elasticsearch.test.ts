@@ -8,7 +8,7 @@ const props: SearchDomainProps = {
   vpcId: 'vpc-123',
   subnetIds: ['subnet-a', 'subnet-b', 'subnet-c'],
   allowedSecurityGroupIds: ['sg-cluster'],
-  masterRoleTrustedArns: ['arn:aws:iam::111122223333:role/hexabid-platform-admin'],
+  masterRoleTrustedArns: ['arn:aws:iam::123456789012:role/hexabid-platform-admin'],
 };
 
 describe('SearchDomain', () => {
@@ -40,7 +40,7 @@ describe('SearchDomain', () => {
   it('lets only the named administrators assume the master role, not the whole account', () => {
     const master = resourcesOf(json, 'aws_iam_role').find((r) => r.name === 'hexabid-test-opensearch-master')!;
     expect(parsePolicy(master.assume_role_policy).Statement).toEqual([
-      { Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::111122223333:role/hexabid-platform-admin'] }, Action: 'sts:AssumeRole' },
+      { Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::123456789012:role/hexabid-platform-admin'] }, Action: 'sts:AssumeRole' },
     ]);
     expect(() => synthConstruct((scope) => new SearchDomain(scope, 'Search', { ...props, masterRoleTrustedArns: [] }))).toThrow(
       'SearchDomain hexabid-test: masterRoleTrustedArns must name at least one role, or nobody can administer the domain',

@@ -10,15 +10,15 @@ describe('AppRole', () => {
         clusterName: 'hexabid-test',
         roleName: 'hexabid-test-app',
         serviceAccounts: [{ namespace: 'hexabid-test', name: 'hexabid-api' }],
-        documents: { bucketArn: 'arn:aws:s3:::documents', kmsKeyArn: 'arn:aws:kms:ap-south-1:111122223333:key/abc' },
-        search: { domainArn: 'arn:aws:es:ap-south-1:111122223333:domain/hexabid-test' },
+        documents: { bucketArn: 'arn:aws:s3:::documents', kmsKeyArn: 'arn:aws:kms:ap-south-1:123456789012:key/abc' },
+        search: { domainArn: 'arn:aws:es:ap-south-1:123456789012:domain/hexabid-test' },
       }),
   );
 
   it('reaches the documents bucket and its key, the search domain\'s HTTP API, and nothing else', () => {
     const statements = parsePolicy(onlyResource(json, 'aws_iam_role_policy').policy).Statement;
     expect(statements.flatMap((s) => [s.Resource].flat())).toEqual([
-      'arn:aws:s3:::documents', 'arn:aws:s3:::documents/*', 'arn:aws:kms:ap-south-1:111122223333:key/abc', 'arn:aws:es:ap-south-1:111122223333:domain/hexabid-test/*',
+      'arn:aws:s3:::documents', 'arn:aws:s3:::documents/*', 'arn:aws:kms:ap-south-1:123456789012:key/abc', 'arn:aws:es:ap-south-1:123456789012:domain/hexabid-test/*',
     ]);
     expect(statements.flatMap((s) => [s.Action].flat()).filter((a) => !/^(s3|kms):/.test(a))).toEqual([...SEARCH_HTTP_ACTIONS]);
     expect(SEARCH_HTTP_ACTIONS.every((a) => a.startsWith('es:ESHttp'))).toBe(true);

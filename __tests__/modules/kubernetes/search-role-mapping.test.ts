@@ -8,15 +8,15 @@ import {
 } from '../../../modules/kubernetes/search-role-mapping.ts';
 import { onlyResource, synthConstruct, type TfJson } from '../../helpers/synth.ts';
 
-const APP_ROLE = 'arn:aws:iam::111122223333:role/hexabid-test-app';
-const SNAPSHOT_ROLE = 'arn:aws:iam::111122223333:role/hexabid-test-search-snapshots';
+const APP_ROLE = 'arn:aws:iam::123456789012:role/hexabid-test-app';
+const SNAPSHOT_ROLE = 'arn:aws:iam::123456789012:role/hexabid-test-search-snapshots';
 
 const PROPS: SearchRoleMappingProps = {
   clusterName: 'hexabid-test',
   namespace: 'hexabid-system',
   domainEndpoint: 'vpc-hexabid-test.ap-south-1.es.amazonaws.com',
   region: 'ap-south-1',
-  masterRoleArn: 'arn:aws:iam::111122223333:role/hexabid-test-opensearch-master',
+  masterRoleArn: 'arn:aws:iam::123456789012:role/hexabid-test-opensearch-master',
   backendRoleArns: [APP_ROLE],
   image: 'public.ecr.aws/aws-cli/aws-cli:2.36.7',
 };

@@ -10,8 +10,8 @@ import { RESTORE_HOLD_SCRIPT, RESTORE_SCRIPT, SNAPSHOT_SCRIPT } from '../../../m
 import { SEARCH_SNAPSHOT_CRONJOB, SearchSnapshots, type SearchSnapshotsProps } from '../../../modules/kubernetes/search-snapshots/search-snapshots.ts';
 import { onlyResource, parsePolicy, resourcesOf, synthConstruct, type TfJson, scratchDir } from '../../helpers/synth.ts';
 
-const DOMAIN = 'arn:aws:es:ap-south-1:111122223333:domain/hexabid-test';
-const REPOSITORY_ROLE = 'arn:aws:iam::111122223333:role/hexabid-test-search-snapshots-repository';
+const DOMAIN = 'arn:aws:es:ap-south-1:123456789012:domain/hexabid-test';
+const REPOSITORY_ROLE = 'arn:aws:iam::123456789012:role/hexabid-test-search-snapshots-repository';
 
 const PROPS: SearchSnapshotsProps = {
   clusterName: 'hexabid-test',

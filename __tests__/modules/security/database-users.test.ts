@@ -8,8 +8,8 @@ import {
 } from '../../../modules/security/database-users.ts';
 import { onlyResource, resourcesOf, synthConstruct, type TfJson } from '../../helpers/synth.ts';
 
-const KEY = 'arn:aws:kms:ap-south-1:111122223333:key/db';
-const MASTER = 'arn:aws:secretsmanager:ap-south-1:111122223333:secret:hexabid/test/database/master-AbCdEf';
+const KEY = 'arn:aws:kms:ap-south-1:123456789012:key/db';
+const MASTER = 'arn:aws:secretsmanager:ap-south-1:123456789012:secret:hexabid/test/database/master-AbCdEf';
 const PROPS: DatabaseUsersProps = {
   secretPrefix: 'hexabid/test',
   namePrefix: 'hexabid-test',

@@ -9,7 +9,7 @@ describe('GeneratedCredential', () => {
     const credential = new GeneratedCredential(scope, 'Cred', {
       secretName: 'hexabid/test/thing',
       description: 'test',
-      kmsKeyArn: 'arn:aws:kms:ap-south-1:111122223333:key/abc',
+      kmsKeyArn: 'arn:aws:kms:ap-south-1:123456789012:key/abc',
       username: 'app',
       version: 3,
     });
@@ -20,7 +20,7 @@ describe('GeneratedCredential', () => {
   it('stores the secret encrypted with the given key, recoverable for 30 days', () => {
     expect(onlyResource(json, 'aws_secretsmanager_secret')).toMatchObject({
       name: 'hexabid/test/thing',
-      kms_key_id: 'arn:aws:kms:ap-south-1:111122223333:key/abc',
+      kms_key_id: 'arn:aws:kms:ap-south-1:123456789012:key/abc',
       recovery_window_in_days: 30,
     });
   });
@@ -47,7 +47,7 @@ describe('GeneratedCredential extraFields', () => {
       new GeneratedCredential(scope, 'Cred', {
         secretName: 'hexabid/test/database/master',
         description: 'test',
-        kmsKeyArn: 'arn:aws:kms:ap-south-1:111122223333:key/abc',
+        kmsKeyArn: 'arn:aws:kms:ap-south-1:123456789012:key/abc',
         username: 'admin',
         extraFields: { engine: 'postgres', host: Lazy.stringValue({ produce: () => host }), port: '5432', dbname: 'hexabid' },
       });

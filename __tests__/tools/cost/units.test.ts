@@ -113,7 +113,7 @@ describe('pricing hand-made stacks', () => {
     });
     const standby = stack(
       'hexabid-p-dr-standby',
-      { aws_db_instance: { Replica: { identifier: 'hexabid-p-dr', instance_class: 'db.r6g.xlarge', replicate_source_db: 'arn:aws:rds:ap-south-1:111122223333:db:hexabid-p', multi_az: false } } },
+      { aws_db_instance: { Replica: { identifier: 'hexabid-p-dr', instance_class: 'db.r6g.xlarge', replicate_source_db: 'arn:aws:rds:ap-south-1:123456789012:db:hexabid-p', multi_az: false } } },
       { '': 'ap-south-2' },
     );
     const [environment] = groupByEnvironment([standby]);
