@@ -581,7 +581,7 @@ function crossCuttingRows(
         denied("read production's state or its database master secret", (m) =>
           nonProductionRoles.some((arn) => isAllow(m.evaluate({ principal: arn, action: 's3:GetObject', resource: p.productionState })) || isAllow(m.evaluate({ principal: arn, action: 'secretsmanager:GetSecretValue', resource: p.productionMaster }))),
         ),
-        denied(`change anything of production: ${p.productionAdmin}'s trust, its database, its zone`, (m) =>
+        denied(`change anything of production: ${ROLE_NAMES.platformAdmin}'s trust, its database, its zone`, (m) =>
           nonProductionRoles.some((arn) =>
             isAllow(m.evaluate({ principal: arn, action: 'iam:UpdateAssumeRolePolicy', resource: p.productionAdmin })) ||
             isAllow(m.evaluate({ principal: arn, action: 'rds:DeleteDBInstance', resource: `arn:aws:rds:${p.productionAccount.region}:${p.productionAccount.accountId}:db:hexabid-production` })),
