@@ -137,6 +137,16 @@ describe.each(stacks)('invariants of %s', (_name, json) => {
     }
   });
 
+  it("gives the cache's default user no key pattern: it may read stats, never a key", () => {
+    const users = resourcesOf(json, 'aws_elasticache_user');
+    const defaults = users.filter((u) => u.user_name === 'default');
+    if (users.length > 0) expect(defaults).toHaveLength(1);
+    for (const user of defaults) {
+      // ~pattern and %R~/%W~ grant keys, allkeys too; &pattern grants channels; +@all any command.
+      expect(String(user.access_string).split(' ').filter((r) => /^(%[RW]{1,2})?~|^allkeys$|^&|^\+@all$/.test(r)), String(user.access_string)).toEqual([]);
+    }
+  });
+
   it('keeps the database tier off the internet', () => {
     const dbSubnets = resourcesOf(json, 'aws_subnet').filter((s) => s.tags.tier === 'database');
     expect(dbSubnets).toHaveLength(3);

@@ -78,6 +78,7 @@ describe('environment validation', () => {
     ['production that pages nobody', variant(production, (c) => (c.monitoring.receivers = { critical: 'slack', warning: 'slack' })), /monitoring\.receivers\.critical = "slack": must be "pagerduty" in production/],
     ['production with one Prometheus', variant(production, (c) => (c.monitoring.prometheus = { ...c.monitoring.prometheus, replicas: 1 })), /monitoring\.prometheus\.replicas = 1: must be at least 2 in production/],
     ['production deploys without an image tag', variant(production, (c) => (c.app.requireImageTag = false)), /app\.requireImageTag = false: must be true in production/],
+    ['production credentials that rotate once a year', variant(production, (c) => (c.credentialRotationDays = 365)), /credentialRotationDays = 365: must be at most 90 in production/],
     ['search nodes not divisible by zones', variant(production, (c) => (c.search.instanceCount = 4)), /search\.instanceCount = 4: must be a multiple of search\.availabilityZoneCount \(3\)/],
     ['a cluster nobody can administer', variant(dev, (c) => (c.cluster.adminRoleArns = [])), /cluster\.adminRoleArns = \[\]: must name at least one IAM role: the cluster grants access through access entries only/],
     ['Prometheus without disk for its retention', variant(dev, (c) => (c.monitoring.prometheus = { retentionDays: 30, storageGiB: 20, replicas: 1 })), /monitoring\.prometheus\.storageGiB = 20: must be at least 1 GiB per retained day \(30 days\)/],

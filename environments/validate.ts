@@ -502,7 +502,13 @@ function checkProductionGuardRails(c: Checker, config: EnvironmentConfig): void 
   if (config.documents.forceDestroy) c.fail('documents.forceDestroy', true, 'must be false in production');
   if (config.secretRecoveryWindowDays < 7) c.fail('secretRecoveryWindowDays', config.secretRecoveryWindowDays, 'must be at least 7 in production');
   if (!config.app.requireImageTag) c.fail('app.requireImageTag', false, 'must be true in production: every deploy names its image tag');
+  if (config.credentialRotationDays > PRODUCTION_MAX_ROTATION_DAYS) {
+    c.fail('credentialRotationDays', config.credentialRotationDays, `must be at most ${PRODUCTION_MAX_ROTATION_DAYS} in production: a leaked database password stops working within that`);
+  }
 }
+
+/** The longest a production database credential may live before it rotates. */
+export const PRODUCTION_MAX_ROTATION_DAYS = 90;
 
 /**
  * Environments may one day be peered, and share DNS, so no two may claim the
