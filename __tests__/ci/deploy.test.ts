@@ -55,7 +55,7 @@ function deploy(ws: { dir: string }, mode: string, env: Record<string, string> =
   const result = spawnSync('bash', [join(ws.dir, 'tools', 'ci', 'steps', 'deploy.sh'), mode, ...STACKS], {
     cwd: ws.dir,
     encoding: 'utf8',
-    env: { PATH: `${join(ws.dir, 'bin')}:${process.env.PATH}`, NODE_PATH: join(ROOT, 'node_modules'), GITHUB_OUTPUT: join(ws.dir, 'github-output'), ...env },
+    env: { TMPDIR: process.env.TMPDIR, PATH: `${join(ws.dir, 'bin')}:${process.env.PATH}`, NODE_PATH: join(ROOT, 'node_modules'), GITHUB_OUTPUT: join(ws.dir, 'github-output'), ...env },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -162,7 +162,7 @@ describe('tools/ci/steps/stack.sh, for a -k8s stack never applied', () => {
     const result = spawnSync('bash', [join(dir, 'tools', 'ci', 'steps', 'stack.sh'), 'plan', 'hexabid-staging-k8s', '--no-lock'], {
       cwd: dir,
       encoding: 'utf8',
-      env: { PATH: `${join(dir, 'bin')}:${process.env.PATH}`, ...env },
+      env: { TMPDIR: process.env.TMPDIR, PATH: `${join(dir, 'bin')}:${process.env.PATH}`, ...env },
     });
     return { status: result.status, stdout: result.stdout, calls: calls(log) };
   }

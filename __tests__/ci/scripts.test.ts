@@ -23,7 +23,7 @@ function run(name: string, args: string[], env: Record<string, string>) {
   const result = spawnSync('bash', [script(name), ...args], {
     cwd: ROOT,
     encoding: 'utf8',
-    env: { PATH: `${bin}:${process.env.PATH}`, GITHUB_OUTPUT: output, GITHUB_REF: 'refs/heads/main', GITHUB_SHA: 'a'.repeat(40), GITHUB_REPOSITORY: 'hexabid/hexabid-infrastructure', ...env },
+    env: { TMPDIR: process.env.TMPDIR, PATH: `${bin}:${process.env.PATH}`, GITHUB_OUTPUT: output, GITHUB_REF: 'refs/heads/main', GITHUB_SHA: 'a'.repeat(40), GITHUB_REPOSITORY: 'hexabid/hexabid-infrastructure', ...env },
   });
   const outputs = Object.fromEntries(
     result.stdout
@@ -158,6 +158,7 @@ exit "$code"
     cwd: ROOT,
     encoding: 'utf8',
     env: {
+      TMPDIR: process.env.TMPDIR,
       PATH: `${bin}:${process.env.PATH}`,
       COST_DIR: out,
       GITHUB_STEP_SUMMARY: summary,

@@ -7,7 +7,7 @@
  * lives under one scratch directory, removed when the run ends.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -30,6 +30,11 @@ const ROOT = resolve(__dirname, '..', '..');
 export default async function setup(project: TestProject): Promise<() => void> {
   ensureHelm();
   const scratchRoot = mkdtempSync(join(tmpdir(), 'hexabid-test-'));
+  // Everything that asks for a temporary directory (cdktf's Testing.synth makes one per call, child
+  // processes too) gets it under the scratch root, which the teardown removes: a run leaves nothing behind.
+  const tmp = join(scratchRoot, 'tmp');
+  mkdirSync(tmp);
+  process.env.TMPDIR = tmp;
   const synthOutdir = join(scratchRoot, 'synth');
   const { stderr } = await promisify(execFile)(process.execPath, ['--require', 'tsx/cjs', 'main.ts'], {
     cwd: ROOT,

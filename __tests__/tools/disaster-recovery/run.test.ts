@@ -189,7 +189,7 @@ describe('what the document shows and what npm run dr runs', () => {
   function shellRun(lines: readonly string[]): string[] {
     const record = join(dir, 'record');
     writeFileSync(record, '');
-    const result = spawnSync('bash', ['-euo', 'pipefail', '-c', lines.join('\n')], { cwd: dir, encoding: 'utf8', env: { PATH: `${join(dir, 'bin')}:${process.env.PATH}`, RECORD: record, HOME: dir } });
+    const result = spawnSync('bash', ['-euo', 'pipefail', '-c', lines.join('\n')], { cwd: dir, encoding: 'utf8', env: { TMPDIR: process.env.TMPDIR, PATH: `${join(dir, 'bin')}:${process.env.PATH}`, RECORD: record, HOME: dir } });
     expect(result.status, result.stderr).toBe(0);
     return readFileSync(record, 'utf8')
       .split('\n')

@@ -50,11 +50,12 @@ for stack in "$@"; do
   outputs=$(mktemp)
   STACK=$stack PLAN_EXIT=$plan_exit GITHUB_OUTPUT=$outputs "$here/summarize.sh" || true
   gate=$(sed -n 's/^gate=//p' "$outputs")
+  access=$(sed -n 's/^access=//p' "$outputs")
+  rm -f "$outputs"
   if [[ $gate == 3 ]]; then
     echo "::error::$stack destroys or replaces data; nothing of it was applied. Allow it with an entry in ci/allowed-data-destroys.json, or the allow-data-loss label on the pull request." >&2
     exit 1
   fi
-  access=$(sed -n 's/^access=//p' "$outputs")
   if [[ $access != 0 ]]; then
     echo "::error::IAM Access Analyzer found an error or a security warning in a policy $stack would write, or could not check them (exit ${access:-none}); nothing of it was applied. The job summary lists the findings." >&2
     exit 1
