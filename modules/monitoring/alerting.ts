@@ -7,17 +7,15 @@ import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
-import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { awsContext } from '../internal/aws-context.ts';
 import { policyDocument } from '../internal/iam.ts';
-import { lambdaExecutionRole } from './internal/lambda-role.ts';
+import { lambdaExecutionRole, nodeFunctionCode } from './internal/lambda-function.ts';
 import { requireProps, withDefaults } from '../internal/props.ts';
 import { AppSecrets } from '../security/app-secrets.ts';
 import type { SecretReplica } from '../security/secret-replica.ts';
 import { EncryptionKey } from '../security/kms-key.ts';
 import { ALERT_RECEIVERS, ALERT_SEVERITIES, alertTopicName, receiversOf, type AlarmTopics, type AlertReceiver, type AlertSeverity } from './alarm-topics.ts';
-import { lambdaPackage } from './internal/lambda-package.ts';
 import { metricAlarm } from './internal/metric-alarm.ts';
 
 /** The forwarder's source: one ES module, no dependencies. Its `index.d.mts` stays out of the package. */
@@ -291,18 +289,12 @@ export class Alerting extends Construct {
       ],
     });
 
-    const code = lambdaPackage('alarm-forwarder', [ALARM_FORWARDER_SOURCE]);
-    const asset = new TerraformAsset(this, 'Code', { path: code.zipPath, type: AssetType.FILE });
     const forwarder = new LambdaFunction(this, 'Forwarder', {
       ...here,
       functionName,
       description: 'Forwards CloudWatch alarms from the alert topics to PagerDuty or Slack',
       role: role.arn,
-      runtime: 'nodejs22.x',
-      architectures: ['arm64'],
-      handler: 'index.handler',
-      filename: asset.path,
-      sourceCodeHash: code.sourceCodeHash,
+      ...nodeFunctionCode(this, 'alarm-forwarder', [ALARM_FORWARDER_SOURCE]),
       memorySize: 128,
       timeout: p.timeoutSeconds,
       reservedConcurrentExecutions: p.reservedConcurrentExecutions,

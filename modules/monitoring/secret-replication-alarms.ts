@@ -4,14 +4,12 @@ import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
-import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { awsContext } from '../internal/aws-context.ts';
-import { lambdaExecutionRole } from './internal/lambda-role.ts';
+import { lambdaExecutionRole, nodeFunctionCode } from './internal/lambda-function.ts';
 import { requireProps, withDefaults } from '../internal/props.ts';
 import { EncryptionKey } from '../security/kms-key.ts';
 import type { AlarmTopics } from './alarm-topics.ts';
-import { lambdaPackage } from './internal/lambda-package.ts';
 import { metricAlarm } from './internal/metric-alarm.ts';
 
 /** The check's source: one ES module, no dependencies. Its `index.d.mts` stays out of the package. */
@@ -87,17 +85,11 @@ export class SecretReplicationAlarms extends Construct {
       ],
     });
 
-    const code = lambdaPackage('secret-replication-check', [SECRET_REPLICATION_CHECK_SOURCE]);
-    const asset = new TerraformAsset(this, 'Code', { path: code.zipPath, type: AssetType.FILE });
     const check = new LambdaFunction(this, 'Check', {
       functionName,
       description: `Publishes how many copies of the replicated secrets in ${regions.join(', ')} are not in sync`,
       role: role.arn,
-      runtime: 'nodejs22.x',
-      architectures: ['arm64'],
-      handler: 'index.handler',
-      filename: asset.path,
-      sourceCodeHash: code.sourceCodeHash,
+      ...nodeFunctionCode(this, 'secret-replication-check', [SECRET_REPLICATION_CHECK_SOURCE]),
       memorySize: 128,
       timeout: 60,
       reservedConcurrentExecutions: 1,

@@ -15,6 +15,7 @@ import {
   stateBackendConfig,
   type AccountConfig,
 } from '../../environments/account.ts';
+import { bootstrapConfig } from '../../environments/bootstrap.ts';
 import type { EnvironmentConfig } from '../../environments/types.ts';
 import type { AccessModel, AssumeCaller, ExternalPrincipal, Workload } from '../../lib/access/index.ts';
 import { containerLogGroupName, infrastructureStackName, standbyStackName } from '../../environments/stack-names.ts';
@@ -307,8 +308,9 @@ function ciRows(at: Lookup, account: AccountConfig, p: ProductionTargets): Acces
 function registryRows(at: Lookup, account: AccountConfig, productionMaster: string): AccessRow[] {
   const role = `arn:aws:iam::${account.accountId}:role/hexabid-image-replicas`;
   if (!at.model.inventory.roles.some((r) => r.arn === role)) return [];
-  // Replicas land in the account's other regions (a standby's), or, in an account that receives another's images, in its own.
-  const region = at.environments.find((e) => e.accountId === account.accountId && e.region !== account.region)?.region ?? account.region;
+  // Where ECR creates this account's replicas, as its bootstrap config says: its other regions, or, receiving another's images, its own.
+  const images = bootstrapConfig(at.environments, account).images;
+  const region = images.role === 'source' ? (images.replicationDestinations.find((d) => (d.accountId ?? account.accountId) === account.accountId)?.region ?? account.region) : account.region;
   const repository = (name: string) => `arn:aws:ecr:${region}:${account.accountId}:repository/${name}`;
   return [
     {

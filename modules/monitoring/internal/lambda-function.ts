@@ -1,7 +1,24 @@
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { AssetType, TerraformAsset } from 'cdktf';
 import type { Construct } from 'constructs';
 import { policyDocument, serviceTrustPolicy, type PolicyStatement } from '../../internal/iam.ts';
+import { lambdaPackage } from './lambda-package.ts';
+
+/**
+ * The code of one of these functions: the source files zipped under `name`,
+ * as an asset (`Code` in `scope`), run by Node.js 22 on Graviton from
+ * `index.handler`. Spread into a LambdaFunction's props.
+ */
+export function nodeFunctionCode(
+  scope: Construct,
+  name: string,
+  files: readonly string[],
+): { readonly runtime: string; readonly architectures: string[]; readonly handler: string; readonly filename: string; readonly sourceCodeHash: string } {
+  const code = lambdaPackage(name, files);
+  const asset = new TerraformAsset(scope, 'Code', { path: code.zipPath, type: AssetType.FILE });
+  return { runtime: 'nodejs22.x', architectures: ['arm64'], handler: 'index.handler', filename: asset.path, sourceCodeHash: code.sourceCodeHash };
+}
 
 /**
  * A function's execution role, named after it: trusted by Lambda, allowed to
